@@ -1,0 +1,137 @@
+/**
+ * The one result document (`results.json`) that every renderer reads. Versioned: a change that
+ * removes or renames a field bumps `schemaVersion`; adding optional fields does not.
+ */
+import type { SemanticProfile } from './profile.ts';
+import type { FindingKind, ProbeOutcome, Verdict } from './verdict.ts';
+
+export const RESULTS_SCHEMA_VERSION = 1;
+
+export type Area = 'policy' | 'model' | 'flannel' | 'lb';
+export const AREAS: readonly Area[] = ['policy', 'model', 'flannel', 'lb'];
+
+export interface ProbeDescription {
+  readonly from: string;
+  /** `ns/pod`, `svc:ns/name`, `node:<name>` or `outside`. */
+  readonly to: string;
+  readonly host: string;
+  readonly port: number;
+  readonly protocol: string;
+  /** A command that re-runs this probe by hand on the target. */
+  readonly command?: string;
+}
+
+/** One cell of a truth table: expected vs observed, for one (from, to, port/protocol). */
+export interface TruthCell {
+  readonly from: string;
+  readonly to: string;
+  /** `80/TCP` */
+  readonly port: string;
+  readonly expected: Verdict;
+  readonly observed?: ProbeOutcome;
+  /** true when this cell is one the finding is about. */
+  readonly differs: boolean;
+}
+
+export interface FlannelDetail {
+  readonly node: string;
+  /** route, neigh, fdb, link, mtu, lease, subnet.env, annotation */
+  readonly object: string;
+  readonly key: string;
+  readonly expected?: string;
+  readonly observed?: string;
+}
+
+export interface LbDetail {
+  readonly service: string;
+  readonly port: number;
+  readonly mode: string;
+  readonly test: string;
+  readonly counts: Readonly<Record<string, number>>;
+  readonly expectedShares: Readonly<Record<string, number>>;
+  readonly statistic: number;
+  readonly pValue: number;
+  readonly alpha: number;
+}
+
+export interface Finding {
+  readonly id: string;
+  readonly area: Area;
+  /** Rule id from the catalogue (spec/rules.ts), e.g. `NP-PEER-AND`. */
+  readonly rule: string;
+  readonly kind: FindingKind;
+  readonly title: string;
+  /** fast-check seed and path that regenerate the failing scenario. */
+  readonly seed: number;
+  readonly path: string;
+  readonly expected: string;
+  readonly observed: string;
+  /** The oracle's explanation of the expectation, in plain words. */
+  readonly explanation?: readonly string[];
+  /** The minimal counterexample as Kubernetes YAML (multi-document). */
+  readonly scenarioYaml: string;
+  /** The minimal scenario as a value, for `podnet replay`. */
+  readonly scenario?: unknown;
+  readonly probe?: ProbeDescription;
+  readonly truthTable?: readonly TruthCell[];
+  readonly flannel?: readonly FlannelDetail[];
+  readonly lb?: LbDetail;
+  /** Shrink statistics. */
+  readonly shrink?: {
+    readonly steps: number;
+    readonly pods: number;
+    readonly policies: number;
+    readonly changes: number;
+  };
+  /** How long the target took to converge before the finding was judged, when polled. */
+  readonly convergenceMs?: number;
+  readonly replayCommand?: string;
+  /** Namespaces involved, for filtering. */
+  readonly namespaces?: readonly string[];
+}
+
+export interface RunSummary {
+  readonly scenarios: number;
+  readonly probes: number;
+  readonly findings: number;
+  readonly conforms: boolean;
+  readonly byArea: Readonly<
+    Partial<
+      Record<
+        Area,
+        {
+          readonly scenarios: number;
+          readonly findings: number;
+          readonly status: 'pass' | 'fail' | 'not-run' | 'unsupported';
+        }
+      >
+    >
+  >;
+  readonly durationMs: number;
+  /** true when the run was interrupted (Ctrl-C, budget) before it finished. */
+  readonly interrupted: boolean;
+}
+
+/** Area sections that do not fit the findings list (LB histograms, flannel node tables). */
+export interface AreaSections {
+  readonly lb?: readonly LbDetail[];
+  readonly flannel?: readonly {
+    readonly node: string;
+    readonly rows: readonly (FlannelDetail & { readonly differs: boolean })[];
+  }[];
+}
+
+export interface ResultsDocument {
+  readonly schemaVersion: typeof RESULTS_SCHEMA_VERSION;
+  readonly tool: { readonly name: 'podnet'; readonly version: string };
+  readonly target: string;
+  readonly seed: number;
+  readonly startedAt: string;
+  readonly areas: readonly Area[];
+  readonly profile: SemanticProfile;
+  /** Every option the run used, with its value (timeouts, sample sizes, alpha…). */
+  readonly options: Readonly<Record<string, string | number | boolean | readonly string[]>>;
+  readonly summary: RunSummary;
+  readonly findings: readonly Finding[];
+  readonly sections?: AreaSections;
+}

@@ -1,0 +1,122 @@
+/**
+ * A scenario is one generated value: a cluster whose ipBlocks may be symbolic, a flannel network
+ * config, the traffic to probe and the steps to apply mid-run. Parts that only the target decides
+ * (pod IPs, Service IPs, node leases) are filled in after realization; symbolic CIDRs are resolved
+ * then, so a shrunk scenario still means what it meant.
+ */
+import type {
+  ClusterOf,
+  IPBlock,
+  NetworkPolicy,
+  NetworkPolicyOf,
+  ObjectKey,
+  Pod,
+  Protocol,
+} from './model.ts';
+
+/** A CIDR described by what it should cover, resolved once the target assigned addresses. */
+export type CidrRef =
+  | { readonly ref: 'literal'; readonly cidr: string }
+  /** The pod's first IP, widened to `prefixLength` (32 = exactly the pod). */
+  | { readonly ref: 'pod'; readonly pod: ObjectKey; readonly prefixLength: number }
+  /** The pod subnet (lease) of a node. */
+  | { readonly ref: 'nodeSubnet'; readonly node: string }
+  /** The node's own address (its public IP), widened to `prefixLength`. */
+  | { readonly ref: 'nodeIP'; readonly node: string; readonly prefixLength: number }
+  /** The whole cluster network (flannel's Network). */
+  | { readonly ref: 'clusterNetwork' }
+  /** A range that holds no cluster address at all. */
+  | { readonly ref: 'outside' };
+
+export interface SymbolicIPBlock {
+  readonly cidr: CidrRef;
+  readonly except?: readonly CidrRef[];
+}
+
+export type ScenarioIPBlock = IPBlock | SymbolicIPBlock;
+export type ScenarioPolicy = NetworkPolicyOf<ScenarioIPBlock>;
+export type ScenarioCluster = ClusterOf<ScenarioIPBlock>;
+
+export function isSymbolicIPBlock(b: ScenarioIPBlock): b is SymbolicIPBlock {
+  return typeof b.cidr !== 'string';
+}
+
+export type FlannelBackendType = 'vxlan' | 'host-gw' | 'udp';
+
+/** net-conf.json as flannel reads it (keys as flannel spells them). */
+export interface FlannelNetConf {
+  readonly Network: string;
+  readonly SubnetLen?: number;
+  readonly SubnetMin?: string;
+  readonly SubnetMax?: string;
+  readonly EnableIPv4?: boolean;
+  readonly EnableIPv6?: boolean;
+  readonly Backend?: {
+    readonly Type: FlannelBackendType | string;
+    readonly VNI?: number;
+    readonly Port?: number;
+    readonly DirectRouting?: boolean;
+    readonly MTU?: number;
+    readonly [option: string]: unknown;
+  };
+  readonly [key: string]: unknown;
+}
+
+/** Where a probe goes: a pod (by its IP), a Service (by its ClusterIP), or a raw address. */
+export type ProbeTarget =
+  | { readonly kind: 'pod'; readonly pod: ObjectKey }
+  | { readonly kind: 'service'; readonly service: ObjectKey; readonly port: number }
+  | { readonly kind: 'node'; readonly node: string }
+  | { readonly kind: 'outside' };
+
+export interface TrafficSpec {
+  /** `matrix`: every (src, dst pod, declared dst port). `sample`: at most `maxProbes` of it, chosen by seed. */
+  readonly mode: 'matrix' | 'sample';
+  readonly maxProbes?: number;
+  readonly viaServices: boolean;
+}
+
+/** A change applied mid-run. Policies here are symbolic too. */
+export type Step =
+  | { readonly kind: 'createPolicy'; readonly policy: ScenarioPolicy }
+  | { readonly kind: 'updatePolicy'; readonly policy: ScenarioPolicy }
+  | { readonly kind: 'deletePolicy'; readonly namespace: string; readonly name: string }
+  | {
+      readonly kind: 'relabelPod';
+      readonly pod: ObjectKey;
+      readonly labels: Readonly<Record<string, string>>;
+    }
+  | {
+      readonly kind: 'relabelNamespace';
+      readonly namespace: string;
+      readonly labels: Readonly<Record<string, string>>;
+    }
+  | { readonly kind: 'addPod'; readonly pod: Pod }
+  | { readonly kind: 'deletePod'; readonly pod: ObjectKey };
+
+export interface Scenario {
+  readonly cluster: ScenarioCluster;
+  readonly netConf: FlannelNetConf;
+  readonly traffic: TrafficSpec;
+  readonly steps: readonly Step[];
+}
+
+/** What the target decided when it realized a cluster. */
+export interface Realized {
+  /** `ns/pod` → IPs (first is the primary). hostNetwork pods carry their node's IP. */
+  readonly podIPs: Readonly<Record<ObjectKey, readonly string[]>>;
+  /** `ns/svc` → ClusterIP. */
+  readonly serviceIPs: Readonly<Record<ObjectKey, string>>;
+  /** node → public IP (flannel's public-ip; the node's InternalIP). */
+  readonly nodeIPs: Readonly<Record<string, string>>;
+  /** node → pod subnet lease (CIDR). */
+  readonly nodeSubnets: Readonly<Record<string, string>>;
+  /** The cluster network (flannel's Network). */
+  readonly clusterNetwork: string;
+  /** A CIDR that no cluster address falls in, and that probes may target as "outside". */
+  readonly outsideNetwork: string;
+}
+
+export type ConcretePolicy = NetworkPolicy;
+
+export type ProbeProtocol = Protocol;

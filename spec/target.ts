@@ -1,0 +1,73 @@
+/**
+ * The adapter interface: what the runner asks of a target (the embedded lab or a live cluster).
+ * Adapters implement it and import only `spec/`; the runner is the only caller.
+ */
+import type { Cluster, ObjectKey, Protocol } from './model.ts';
+import type { NodeNetworkState } from './nodeState.ts';
+import type { FlannelNetConf, Realized } from './scenario.ts';
+import type { ProbeOutcome } from './verdict.ts';
+
+export type ProxyMode = 'random' | 'round-robin';
+
+/** What a target can do; found by asking the target, never assumed. */
+export interface Capabilities {
+  readonly protocols: readonly Protocol[];
+  readonly ipv6: boolean;
+  /** Whether NetworkPolicy is enforced at all (plain flannel enforces none). */
+  readonly policyEnforced: boolean | 'unknown';
+  readonly proxyModes: readonly ProxyMode[];
+  readonly flannelBackend?: string;
+  /** Whether node network state can be read back. */
+  readonly nodeState: boolean;
+}
+
+/** One probe: a new connection from a source pod to an address. */
+export interface ProbeRequest {
+  readonly id: string;
+  readonly from: ObjectKey;
+  /** The address to connect to (pod IP, ClusterIP, node IP, outside address). */
+  readonly host: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+  readonly timeoutMs: number;
+}
+
+export interface ProbeResult {
+  readonly id: string;
+  readonly outcome: ProbeOutcome;
+  /** The server's reply when connected: the lab's agents answer `<ns>/<pod> <source address seen>`. */
+  readonly reply?: string;
+  /** Parsed from the reply: which pod answered. */
+  readonly servedBy?: ObjectKey;
+  /** Parsed from the reply: the source address the server saw. */
+  readonly sourceSeen?: string;
+  /** Machine-level detail for `error` / `unsupported`. */
+  readonly detail?: string;
+  readonly durationMs: number;
+}
+
+export interface SyncOptions {
+  /** Flannel network config; a change of it (or of nodes) re-realizes from scratch. */
+  readonly netConf?: FlannelNetConf;
+  readonly signal?: AbortSignal;
+}
+
+export interface ProbeOptions {
+  readonly concurrency: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface Target {
+  readonly name: string;
+  capabilities(): Promise<Capabilities>;
+  /**
+   * Make the target hold exactly `cluster` (nodes, namespaces, pods, services, policies with
+   * concrete ipBlocks). Incremental: only what changed is redone. Returns the real addresses.
+   */
+  sync(cluster: Cluster, options?: SyncOptions): Promise<Realized>;
+  probe(probes: readonly ProbeRequest[], options: ProbeOptions): Promise<ProbeResult[]>;
+  /** Node network state, for the flannel area. */
+  nodeStates(): Promise<NodeNetworkState[]>;
+  /** Remove everything this target created. Safe to call twice. */
+  teardown(): Promise<void>;
+}
