@@ -1,0 +1,82 @@
+/**
+ * The lab's fault catalogue: realistic bugs the lab can be started with, to prove the kit finds them.
+ * Each names the area whose checks should catch it. `podnet lab faults` prints this list.
+ */
+import type { Area } from '../../spec/results.ts';
+
+export interface FaultInfo {
+  readonly name: string;
+  readonly area: Area;
+  readonly description: string;
+}
+
+export const FAULTS = [
+  {
+    name: 'ignore-except',
+    area: 'policy',
+    description: 'ipBlock except lists are ignored: the whole cidr is allowed',
+  },
+  {
+    name: 'peers-ored',
+    area: 'policy',
+    description: 'a peer with both namespaceSelector and podSelector matches either, not both',
+  },
+  {
+    name: 'egress-ignored',
+    area: 'policy',
+    description: 'egress rules and egress isolation are not enforced',
+  },
+  {
+    name: 'named-port-first-pod',
+    area: 'policy',
+    description: 'a named port is resolved on the first matching pod and that number is used for all pods',
+  },
+  {
+    name: 'protocol-ignored',
+    area: 'policy',
+    description: 'port rules match any protocol, so port 80/TCP also allows 80/UDP',
+  },
+  {
+    name: 'endport-ignored',
+    area: 'policy',
+    description: 'endPort is ignored: a port range allows only its first port',
+  },
+  { name: 'stale-on-delete', area: 'policy', description: "a deleted policy's rules stay programmed" },
+  {
+    name: 'no-ns-name-label',
+    area: 'policy',
+    description: 'namespaces lack the kubernetes.io/metadata.name label when selectors are evaluated',
+  },
+  {
+    name: 'vxlan-fdb-missing',
+    area: 'flannel',
+    description: "one peer's VXLAN FDB entry is not programmed on one node",
+  },
+  {
+    name: 'hostgw-route-missing',
+    area: 'flannel',
+    description: 'one host-gw route to a peer subnet is not programmed on one node',
+  },
+  {
+    name: 'mtu-no-overhead',
+    area: 'flannel',
+    description: 'the VXLAN device and subnet.env MTU forget the 50-byte encapsulation overhead',
+  },
+  { name: 'duplicate-lease', area: 'flannel', description: 'two nodes are handed the same subnet lease' },
+  {
+    name: 'lb-skew',
+    area: 'lb',
+    description: 'the first endpoint of every Service gets twice its share of new connections',
+  },
+  { name: 'affinity-ignored', area: 'lb', description: 'sessionAffinity: ClientIP is not honoured' },
+] as const satisfies readonly FaultInfo[];
+
+export type FaultName = (typeof FAULTS)[number]['name'];
+
+export function isFaultName(name: string): name is FaultName {
+  return FAULTS.some((f) => f.name === name);
+}
+
+export function faultsOfArea(area: Area): readonly FaultInfo[] {
+  return FAULTS.filter((f) => f.area === area);
+}

@@ -1,0 +1,61 @@
+/**
+ * The contract between the lab's node builder and its netfilter agents (policy agent and service proxy).
+ * The builder describes one node as it stands; `applyNodeNetfilter` (netfilter/apply.ts) programs that
+ * node's iptables/ipset to match, replacing what it programmed before. Nothing here knows the oracle.
+ */
+import type {
+  ContainerPort,
+  Labels,
+  Namespace,
+  NetworkPolicy,
+  ObjectKey,
+  Service,
+} from '../../../spec/model.ts';
+import type { ProxyMode } from '../../../spec/target.ts';
+import type { FaultName } from '../faults.ts';
+
+export interface NetfilterPod {
+  readonly key: ObjectKey;
+  readonly namespace: string;
+  readonly name: string;
+  readonly labels: Labels;
+  /** The pod's IP (its node's IP when hostNetwork). */
+  readonly ip: string;
+  readonly node: string;
+  readonly hostNetwork: boolean;
+  readonly ready: boolean;
+  readonly ports: readonly ContainerPort[];
+  /** Host-side veth name in the node namespace (absent for hostNetwork pods). */
+  readonly hostVeth?: string;
+}
+
+export interface NodeNetfilterView {
+  /** This node. */
+  readonly node: string;
+  /** The node namespace to program (e.g. `pn1a2b-n1`). */
+  readonly netns: string;
+  readonly nodeIP: string;
+  /** This node's pod subnet lease. */
+  readonly podCIDR: string;
+  /** flannel's Network. */
+  readonly clusterCIDR: string;
+  /** The bridge pods hang off (`cni0`). */
+  readonly bridge: string;
+  /** Every node's public IP (traffic from a pod's own node is always allowed). */
+  readonly nodeIPs: Readonly<Record<string, string>>;
+  /** The whole cluster, so selectors and Service endpoints can be evaluated. */
+  readonly namespaces: readonly Namespace[];
+  readonly pods: readonly NetfilterPod[];
+  readonly policies: readonly NetworkPolicy[];
+  /** Services with their assigned ClusterIP. */
+  readonly services: readonly (Service & { readonly clusterIP: string })[];
+  readonly proxyMode: ProxyMode;
+  /** `none` turns the policy agent off (a CNI without NetworkPolicy support). */
+  readonly policyMode: 'enforce' | 'none';
+  readonly faults: readonly FaultName[];
+  /** Whether this node is the one a node-scoped fault lands on (faults hit one node, as real bugs do). */
+  readonly faultNode: boolean;
+}
+
+/** Runs a command (argument array) inside the lab; `input` goes to stdin. Rejects on non-zero exit. */
+export type LabExec = (argv: readonly string[], input?: string) => Promise<string>;
