@@ -4,7 +4,17 @@ import type { CliIO, CommandModule } from './io.ts';
 import { processIO } from './io.ts';
 
 /** Each command lives in `cli/commands/<name>.ts`; loaded on demand so `podnet predict` starts fast. */
-const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {};
+const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
+  predict: () => import('./commands/predict.ts'),
+  explain: () => import('./commands/explain.ts'),
+  run: () => import('./commands/run.ts'),
+  replay: () => import('./commands/replay.ts'),
+  selftest: () => import('./commands/selftest.ts'),
+  flannel: () => import('./commands/flannel.ts'),
+  report: () => import('./commands/report.ts'),
+  generate: () => import('./commands/generate.ts'),
+  lab: () => import('./commands/lab.ts'),
+};
 
 export const VERSION = '0.1.0';
 

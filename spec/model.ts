@@ -100,6 +100,11 @@ export interface NetworkPolicyOf<B> {
   readonly podSelector: LabelSelector;
   /** After defaulting: never empty. */
   readonly policyTypes: readonly PolicyType[];
+  /**
+   * True when the source omitted `policyTypes` and the value above is the API's defaulting of it
+   * (Ingress always, Egress iff `egress` is non-empty). Writers may then omit the field again.
+   */
+  readonly policyTypesDefaulted?: boolean;
   /** Absent and `[]` both mean "no ingress rule" (deny when Ingress is in policyTypes). */
   readonly ingress?: readonly NetworkPolicyRuleOf<B>[];
   readonly egress?: readonly NetworkPolicyRuleOf<B>[];

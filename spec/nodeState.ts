@@ -33,6 +33,8 @@ export interface RouteState {
   readonly dev?: string;
   readonly onlink: boolean;
   readonly table?: string;
+  /** Route type when not unicast (`blackhole`, `unreachable`…), as `ip -j route` prints it. */
+  readonly type?: string;
 }
 
 export interface NeighbourState {

@@ -59,6 +59,8 @@ export interface Finding {
   readonly area: Area;
   /** Rule id from the catalogue (spec/rules.ts), e.g. `NP-PEER-AND`. */
   readonly rule: string;
+  /** The rule's one-line description from the catalogue (stable across runs; used for JUnit test names). */
+  readonly ruleTitle?: string;
   readonly kind: FindingKind;
   readonly title: string;
   /** fast-check seed and path that regenerate the failing scenario. */
@@ -121,6 +123,19 @@ export interface AreaSections {
   }[];
 }
 
+/** One property or check the run exercised, so passing checks show up in JUnit too. */
+export interface CheckSummary {
+  readonly area: Area;
+  /** Rule id, e.g. `NP-PEER-AND`. */
+  readonly rule: string;
+  /** The rule's stable one-line description from the catalogue. */
+  readonly title: string;
+  /** Scenarios (or samples) that exercised it. */
+  readonly scenarios: number;
+  readonly findings: number;
+  readonly durationMs?: number;
+}
+
 export interface ResultsDocument {
   readonly schemaVersion: typeof RESULTS_SCHEMA_VERSION;
   readonly tool: { readonly name: 'podnet'; readonly version: string };
@@ -134,4 +149,6 @@ export interface ResultsDocument {
   readonly summary: RunSummary;
   readonly findings: readonly Finding[];
   readonly sections?: AreaSections;
+  /** The properties and checks the run exercised, passing or not (optional; JUnit lists them as testcases). */
+  readonly checks?: readonly CheckSummary[];
 }

@@ -115,6 +115,8 @@ export interface Realized {
   readonly clusterNetwork: string;
   /** A CIDR that no cluster address falls in, and that probes may target as "outside". */
   readonly outsideNetwork: string;
+  /** A server outside the cluster that answers like a pod agent (`outside <source seen>`), when the target has one. */
+  readonly outsideServer?: { readonly ip: string; readonly port: number; readonly protocol: Protocol };
 }
 
 export type ConcretePolicy = NetworkPolicy;

@@ -24,6 +24,7 @@ export interface Capabilities {
 /** One probe: a new connection from a source pod to an address. */
 export interface ProbeRequest {
   readonly id: string;
+  /** The source: a pod (`ns/pod`), or a node's own network namespace (`node:<name>`). */
   readonly from: ObjectKey;
   /** The address to connect to (pod IP, ClusterIP, node IP, outside address). */
   readonly host: string;

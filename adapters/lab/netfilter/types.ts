@@ -14,6 +14,9 @@ import type {
 import type { ProxyMode } from '../../../spec/target.ts';
 import type { FaultName } from '../faults.ts';
 
+/** What a denied packet meets: `reject` (ICMP port-unreachable) or `drop`. */
+export type PolicyAction = 'drop' | 'reject';
+
 export interface NetfilterPod {
   readonly key: ObjectKey;
   readonly namespace: string;
@@ -53,6 +56,12 @@ export interface NodeNetfilterView {
   /** `none` turns the policy agent off (a CNI without NetworkPolicy support). */
   readonly policyMode: 'enforce' | 'none';
   readonly faults: readonly FaultName[];
+  /**
+   * What the policy agent does with a denied packet (added by the netfilter agent; optional).
+   * `reject` (the default) answers ICMP port-unreachable, so a blocked probe fails fast as `refused`;
+   * `drop` discards it silently, so a blocked probe ends in `timeout`. Kubernetes leaves this open.
+   */
+  readonly policyAction?: PolicyAction;
   /** Whether this node is the one a node-scoped fault lands on (faults hit one node, as real bugs do). */
   readonly faultNode: boolean;
 }

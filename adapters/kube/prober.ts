@@ -1,0 +1,130 @@
+/**
+ * Runs probes through `kubectl exec`. Batched (default): one exec per source pod runs all of its probes
+ * concurrently inside the pod (probeScript.ts). Fallback: one exec per probe, the way Cyclonus and the
+ * upstream e2e tests do it. Either way a failed exec is `error` (inconclusive, retried by the runner),
+ * never a verdict, and outcomes come from agnhost's own messages, not from exit codes alone.
+ */
+import type { ObjectKey } from '../../spec/model.ts';
+import type { ProbeRequest, ProbeResult } from '../../spec/target.ts';
+import { classifyConnect } from './classifyConnect.ts';
+import type { ExecRunner, ExecTarget, KubectlConnection } from './kubectlExec.ts';
+import { kubectlExecArgv } from './kubectlExec.ts';
+import type { ProbeMode, ScriptProbe } from './probeScript.ts';
+import { parseScriptOutput, probeScriptArgv, timeoutArgs } from './probeScript.ts';
+
+export type ExecMode = 'batched' | 'per-probe';
+
+export interface ProberOptions {
+  readonly mode: ExecMode;
+  /** Probes in flight inside one pod (batched) or execs in flight (per-probe). */
+  readonly concurrency: number;
+  /** `kubectl exec` processes in flight at once in batched mode (default 8). */
+  readonly execConcurrency: number;
+  /** Time allowed on top of the probes' own timeouts before an exec is killed (default 20 s). */
+  readonly execSlackMs: number;
+  readonly agnhost: string;
+  readonly nc: string;
+  readonly signal?: AbortSignal;
+}
+
+export const DEFAULT_PROBER_OPTIONS: Omit<ProberOptions, 'signal'> = {
+  mode: 'batched',
+  concurrency: 64,
+  execConcurrency: 8,
+  execSlackMs: 20_000,
+  agnhost: '/agnhost',
+  nc: 'nc',
+};
+
+export interface ProberEnv {
+  readonly run: ExecRunner;
+  readonly connection: KubectlConnection;
+  /** Where a probe's source runs: a pod's first container, or a node's reader pod for `node:<name>`. */
+  readonly sourceOf: (from: ObjectKey) => ExecTarget | undefined;
+  /** `r` where the answering backend matters (Service addresses), `c` otherwise. */
+  readonly modeOf: (request: ProbeRequest) => ProbeMode;
+  /** The pod a reply names (serve-hostname answers with the pod's hostname). */
+  readonly servedByOf: (reply: string) => ObjectKey | undefined;
+}
+
+/** Runs `requests`; one result per request, in request order. */
+export async function runKubeProbes(
+  requests: readonly ProbeRequest[],
+  env: ProberEnv,
+  options: ProberOptions,
+): Promise<ProbeResult[]> {
+  const byId = new Map<string, ProbeResult>();
+  const groups = new Map<ObjectKey, ProbeRequest[]>();
+  for (const r of requests) {
+    if (!env.sourceOf(r.from)) {
+      byId.set(r.id, { id: r.id, outcome: 'error', detail: `no running pod for source ${r.from}`, durationMs: 0 });
+      continue;
+    }
+    const g = groups.get(r.from) ?? [];
+    g.push(r);
+    groups.set(r.from, g);
+  }
+  const batches: ProbeRequest[][] =
+    options.mode === 'batched' ? [...groups.values()] : [...groups.values()].flat().map((r) => [r]);
+  const execsInFlight = options.mode === 'batched' ? options.execConcurrency : options.concurrency;
+  await pool(batches, Math.max(1, execsInFlight), async (batch) => {
+    for (const r of await runBatch(batch, env, options)) byId.set(r.id, r);
+  });
+  return requests.map(
+    (r) => byId.get(r.id) ?? { id: r.id, outcome: 'error', detail: 'no result', durationMs: 0 },
+  );
+}
+
+/** One exec for `batch` (all from the same source). */
+export async function runBatch(batch: readonly ProbeRequest[], env: ProberEnv, options: ProberOptions): Promise<ProbeResult[]> {
+  const first = batch[0];
+  if (!first) return [];
+  const target = env.sourceOf(first.from) as ExecTarget;
+  if (options.signal?.aborted) return batch.map((r) => ({ id: r.id, outcome: 'error', detail: 'aborted', durationMs: 0 }));
+  const timeoutMs = Math.max(...batch.map((r) => r.timeoutMs));
+  const parallel = Math.max(1, Math.min(options.concurrency, batch.length));
+  const scriptProbes: ScriptProbe[] = batch.map((r) => ({ id: r.id, host: r.host, port: r.port, protocol: r.protocol, mode: env.modeOf(r) }));
+  let argv: string[];
+  try {
+    argv = kubectlExecArgv(env.connection, target, probeScriptArgv(scriptProbes, { agnhost: options.agnhost, nc: options.nc, timeoutMs, parallel }));
+  } catch (error) {
+    return batch.map((r) => ({ id: r.id, outcome: 'error', detail: (error as Error).message, durationMs: 0 }));
+  }
+  const waves = Math.ceil(batch.length / parallel);
+  const perProbeMs = timeoutMs + Number(timeoutArgs(timeoutMs).ncWait) * 1000;
+  const outcome = await env.run(argv, {
+    timeoutMs: waves * perProbeMs + options.execSlackMs,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
+  const parsed = parseScriptOutput(outcome.stdout);
+  const execProblem =
+    outcome.failure ??
+    (outcome.exitCode !== 0 ? `kubectl exec exited ${outcome.exitCode}` : parsed.endCount === undefined ? 'output ended before the end marker' : undefined);
+  const stderrLine = outcome.stderr.trim().split('\n')[0] ?? '';
+  return batch.map((r): ProbeResult => {
+    const line = parsed.lines.get(r.id);
+    const durationMs = Math.round(outcome.durationMs);
+    if (!line) {
+      const why = execProblem ?? 'the batch printed no line for this probe';
+      return { id: r.id, outcome: 'error', detail: `exec in ${target.namespace}/${target.pod}: ${why}${stderrLine ? `: ${stderrLine}` : ''}`, durationMs };
+    }
+    if (line.kind === 'r') {
+      const servedBy = env.servedByOf(line.text);
+      return { id: r.id, outcome: 'connected', reply: line.text, ...(servedBy !== undefined ? { servedBy } : {}), durationMs };
+    }
+    const c = classifyConnect(line.exitCode, line.text);
+    return { id: r.id, outcome: c.outcome, ...(c.detail !== undefined ? { detail: c.detail } : {}), durationMs };
+  });
+}
+
+/** Runs `work` over `items`, at most `limit` at once. */
+export async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await work(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, () => worker()));
+}

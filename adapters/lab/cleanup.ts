@@ -1,0 +1,118 @@
+/**
+ * Teardown by prefix: kill every process in (or started for) a lab's namespaces, delete the namespaces
+ * (which takes their links with them) and remove the state folder. Works from names alone, so it also
+ * clears what a crashed run left.
+ */
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { ipBatch, run, tryRun } from './exec.ts';
+import { ANY_LAB_PREFIX, DEFAULT_STATE_ROOT, isLabId } from './names.ts';
+import { labPaths, removeLabDir } from './state.ts';
+
+/** Namespace names currently present. */
+export async function listNetns(): Promise<string[]> {
+  const out = await run(['ip', '-j', 'netns', 'list']).catch(() => '');
+  if (!out.trim()) return [];
+  return (JSON.parse(out) as { name: string }[]).map((n) => n.name);
+}
+
+/** Pids whose command line carries `--podnet-lab=<prefix>` for a matching prefix. */
+export async function labProcesses(matches: (prefix: string) => boolean): Promise<number[]> {
+  const pids: number[] = [];
+  const entries = await readdir('/proc').catch(() => [] as string[]);
+  await Promise.all(
+    entries
+      .filter((e) => /^\d+$/.test(e))
+      .map(async (e) => {
+        const cmd = await readFile(join('/proc', e, 'cmdline'), 'utf8').catch(() => '');
+        const m = /\0--podnet-lab=(pn[0-9a-f]{4}-)(\0|$)/.exec(cmd);
+        if (m?.[1] && matches(m[1]) && Number(e) !== process.pid) pids.push(Number(e));
+      }),
+  );
+  return pids;
+}
+
+function kill(pid: number): void {
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * Kills the lab's tagged processes (and, with `everyProcess`, any process inside the namespaces),
+ * then deletes the namespaces.
+ */
+export async function removeNamespaces(
+  namespaces: readonly string[],
+  matches: (prefix: string) => boolean,
+  everyProcess = false,
+): Promise<void> {
+  const inNs = everyProcess
+    ? await Promise.all(
+        namespaces.map(async (ns) => {
+          const out = await run(['ip', 'netns', 'pids', ns]).catch(() => '');
+          return out.split(/\s+/).filter(Boolean).map(Number);
+        }),
+      )
+    : [];
+  const tagged = await labProcesses(matches);
+  for (const pid of new Set([...inNs.flat(), ...tagged])) kill(pid);
+  if (namespaces.length === 0) return;
+  try {
+    await ipBatch(
+      undefined,
+      namespaces.map((ns) => `netns del ${ns}`),
+    );
+  } catch {
+    // One missing namespace fails the batch; retry one by one.
+    await Promise.all(namespaces.map((ns) => tryRun(['ip', 'netns', 'del', ns])));
+  }
+}
+
+/**
+ * Removes everything of lab `labId`. Safe to call twice. Every process the lab starts carries its
+ * prefix on the command line; `everyProcess` also kills whatever else runs in its namespaces.
+ */
+export async function cleanupLab(
+  labId: string,
+  stateRoot = DEFAULT_STATE_ROOT,
+  everyProcess = false,
+): Promise<void> {
+  const prefix = `pn${labId}-`;
+  const namespaces = (await listNetns()).filter((n) => n.startsWith(prefix));
+  await removeNamespaces(namespaces, (p) => p === prefix, everyProcess);
+  await removeLabDir(labPaths(stateRoot, labId));
+}
+
+export interface CleanupReport {
+  readonly labs: readonly string[];
+  readonly namespaces: number;
+}
+
+/** Removes the leftovers of every lab on this machine (`podnet lab down --all`). */
+export async function cleanupAll(stateRoot = DEFAULT_STATE_ROOT): Promise<CleanupReport> {
+  const namespaces = (await listNetns()).filter((n) => ANY_LAB_PREFIX.test(n));
+  const labs = new Set(namespaces.map((n) => n.slice(2, 6)));
+  const dirs = (await readdir(stateRoot).catch(() => [] as string[])).filter(isLabId);
+  for (const d of dirs) labs.add(d);
+  await removeNamespaces(namespaces, () => true, true);
+  await Promise.all(dirs.map((d) => removeLabDir(labPaths(stateRoot, d))));
+  return { labs: [...labs].sort(), namespaces: namespaces.length };
+}
+
+/** What is left of lab `labId` (namespaces, processes, state folder entries): empty when clean. */
+export async function leftovers(labId: string, stateRoot = DEFAULT_STATE_ROOT): Promise<string[]> {
+  const prefix = `pn${labId}-`;
+  const out: string[] = [];
+  for (const ns of await listNetns()) if (ns.startsWith(prefix)) out.push(`netns ${ns}`);
+  const links = await run(['ip', '-j', 'link', 'show']).catch(() => '[]');
+  for (const l of JSON.parse(links.trim() || '[]') as { ifname: string }[]) {
+    if (l.ifname.startsWith(prefix)) out.push(`link ${l.ifname} (root namespace)`);
+  }
+  for (const pid of await labProcesses((p) => p === prefix)) out.push(`process ${pid}`);
+  const dirs = await readdir(stateRoot).catch(() => [] as string[]);
+  if (dirs.includes(labId)) out.push(`state ${join(stateRoot, labId)}`);
+  return out;
+}

@@ -1,0 +1,68 @@
+import { describe, expect, test } from 'vitest';
+import { parseCidr } from '../ipv4.ts';
+import { allocateLeases } from '../leases.ts';
+import { labNames } from '../names.ts';
+import { readNetConf } from '../netConf.ts';
+import { planNodes } from '../topology.ts';
+import { planFlannel, subnetEnvText } from './plan.ts';
+
+function nodes(segments: number[]) {
+  const specs = segments.map((segment, i) => ({ name: `n${i}`, segment }));
+  return planNodes(labNames('abcd'), specs, allocateLeases(specs, parseCidr('10.244.0.0/16'), 24));
+}
+
+describe('flannel agent plan', () => {
+  test('vxlan: flannel.1, <lease>.0/32, MTU 1450, per peer onlink route + neighbour + FDB (vxlan_network.go; flannel.md §5.1)', () => {
+    const [p0] = planFlannel(nodes([0, 0]), readNetConf(undefined));
+    expect(p0?.device).toMatchObject({
+      name: 'flannel.1',
+      kind: 'vxlan',
+      mtu: 1450,
+      address: '10.244.0.0/32',
+      port: 8472,
+      vni: 1,
+    });
+    expect(p0?.routes).toEqual([
+      { dst: '10.244.1.0/24', gateway: '10.244.1.0', dev: 'flannel.1', onlink: true },
+    ]);
+    expect(p0?.neighbours).toEqual([{ dst: '10.244.1.0', lladdr: '0e:ab:cd:f1:01:01', dev: 'flannel.1' }]);
+    expect(p0?.fdb).toEqual([{ mac: '0e:ab:cd:f1:01:01', dev: 'flannel.1', dst: '192.168.100.11' }]);
+    expect(p0?.annotations['flannel.alpha.coreos.com/backend-data']).toBe(
+      '{"VNI":1,"VtepMAC":"0e:ab:cd:f1:00:01"}',
+    );
+  });
+  test('vxlan DirectRouting: a same-segment peer gets a plain route via its public IP, no neighbour/FDB', () => {
+    const conf = readNetConf({ Network: '10.244.0.0/16', Backend: { Type: 'vxlan', DirectRouting: true } });
+    const [p0] = planFlannel(nodes([0, 1, 0]), conf);
+    expect(p0?.routes).toContainEqual({
+      dst: '10.244.2.0/24',
+      gateway: '192.168.100.12',
+      dev: 'eth0',
+      onlink: false,
+    });
+    expect(p0?.fdb.map((f) => f.dst)).toEqual(['192.168.101.11']);
+  });
+  test('host-gw: a route via the peer public IP, none for a peer on another segment (hostgw.go; flannel.md §5.2)', () => {
+    const [p0] = planFlannel(nodes([0, 1, 0]), readNetConf(undefined, 'host-gw'));
+    expect(p0?.routes).toEqual([
+      { dst: '10.244.2.0/24', gateway: '192.168.100.12', dev: 'eth0', onlink: false },
+    ]);
+    expect(p0?.subnetEnv.FLANNEL_MTU).toBe('1500');
+  });
+  test('udp: flannel0, MTU ext−28, one route for the Network, empty backend-type (udp_network_amd64.go; flannel.md §3.1, §5.3)', () => {
+    const [p0] = planFlannel(nodes([0, 0]), readNetConf(undefined, 'udp'));
+    expect(p0?.device).toMatchObject({ name: 'flannel0', kind: 'tun', mtu: 1472 });
+    expect(p0?.routes).toEqual([{ dst: '10.244.0.0/16', dev: 'flannel0', onlink: false }]);
+    expect(p0?.annotations['flannel.alpha.coreos.com/backend-type']).toBe('');
+    expect(p0?.udpPeers).toEqual([{ subnet: '10.244.1.0/24', ip: '192.168.100.11', port: 8285 }]);
+  });
+  test('subnet.env has flannel key order and FLANNEL_SUBNET = lease.1 (subnet.go WriteSubnetFile)', () => {
+    const [p0] = planFlannel(nodes([0]), readNetConf(undefined));
+    expect(subnetEnvText(p0?.subnetEnv ?? {})).toBe(
+      'FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=10.244.0.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n',
+    );
+  });
+  test('a net-conf without Backend means udp (flannel.md §10.1)', () => {
+    expect(readNetConf({ Network: '10.1.0.0/16' }).backend).toBe('udp');
+  });
+});

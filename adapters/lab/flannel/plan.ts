@@ -1,0 +1,163 @@
+/**
+ * What the lab's flannel agent means to program on each node (flannel.md §3, §5, §10), as data.
+ * The programming code turns this into `ip` commands; the read-back tests compare the kernel with it.
+ */
+import type { FaultName } from '../faults.ts';
+import { formatCidr, hostOf } from '../ipv4.ts';
+import type { LabNetConf } from '../netConf.ts';
+import { UNDERLAY_MTU } from '../netConf.ts';
+import type { LabNode } from '../topology.ts';
+
+export const ANNOTATION_PREFIX = 'flannel.alpha.coreos.com';
+/** Where pods plug in (the CNI bridge plugin's default). */
+export const BRIDGE = 'cni0';
+
+export interface PlannedDevice {
+  readonly name: string;
+  readonly kind: 'vxlan' | 'tun';
+  readonly mtu: number;
+  /** `<lease>.0/32`. */
+  readonly address: string;
+  readonly mac?: string;
+  readonly vni?: number;
+  readonly port?: number;
+  readonly local?: string;
+  /** The underlay device the VTEP is bound to (flannel: the external interface). */
+  readonly dev?: string;
+}
+
+export interface PlannedRoute {
+  readonly dst: string;
+  readonly gateway?: string;
+  readonly dev: string;
+  readonly onlink: boolean;
+}
+
+export interface PlannedNeighbour {
+  readonly dst: string;
+  readonly lladdr: string;
+  readonly dev: string;
+}
+
+export interface PlannedFdb {
+  readonly mac: string;
+  readonly dev: string;
+  readonly dst: string;
+}
+
+export interface NodeFlannelPlan {
+  readonly node: string;
+  readonly backend: LabNetConf['backend'];
+  /** FLANNEL_MTU: cni0, veths and pod eth0 get it too. */
+  readonly mtu: number;
+  readonly device?: PlannedDevice;
+  readonly routes: readonly PlannedRoute[];
+  readonly neighbours: readonly PlannedNeighbour[];
+  readonly fdb: readonly PlannedFdb[];
+  readonly subnetEnv: Readonly<Record<string, string>>;
+  readonly annotations: Readonly<Record<string, string>>;
+  /** For udp: remote subnet → peer address the forwarder sends to. */
+  readonly udpPeers: readonly { readonly subnet: string; readonly ip: string; readonly port: number }[];
+}
+
+function backendMtu(conf: LabNetConf, faults: readonly FaultName[]): number {
+  if (conf.backend === 'vxlan') return faults.includes('mtu-no-overhead') ? conf.mtuBase : conf.mtuBase - 50;
+  if (conf.backend === 'udp') return UNDERLAY_MTU - 28;
+  return UNDERLAY_MTU;
+}
+
+/**
+ * The plan of every node. `faults` bends it the way the named bug would (the fault node is node 0);
+ * pass no faults to get what a correct flannel programs.
+ */
+export function planFlannel(
+  nodes: readonly LabNode[],
+  conf: LabNetConf,
+  faults: readonly FaultName[] = [],
+): NodeFlannelPlan[] {
+  const mtu = backendMtu(conf, faults);
+  const vxlanDev = `flannel.${conf.vni}`;
+  return nodes.map((self) => {
+    // flannel drops events for its own lease (LeaseWatcher sameSubnet), so a duplicate lease is ignored.
+    const peers = nodes.filter((p) => p !== self && formatCidr(p.lease) !== formatCidr(self.lease));
+    const routes: PlannedRoute[] = [];
+    const neighbours: PlannedNeighbour[] = [];
+    const fdb: PlannedFdb[] = [];
+    const faultNode = self.index === 0;
+    let device: PlannedDevice | undefined;
+    let backendData = 'null';
+    let backendType: string = conf.backend;
+    if (conf.backend === 'vxlan') {
+      device = {
+        name: vxlanDev,
+        kind: 'vxlan',
+        mtu,
+        address: `${hostOf(self.lease, 0)}/32`,
+        mac: self.vtepMac,
+        vni: conf.vni,
+        port: conf.port,
+        local: self.ip,
+        // The kernel caps a bound VTEP at lower MTU − 50; the faulty agent leaves it unbound, so 1500 sticks.
+        ...(faults.includes('mtu-no-overhead') ? {} : { dev: 'eth0' }),
+      };
+      backendData = JSON.stringify({ VNI: conf.vni, VtepMAC: self.vtepMac });
+      peers.forEach((peer, i) => {
+        if (conf.directRouting && peer.segment === self.segment) {
+          routes.push({ dst: formatCidr(peer.lease), gateway: peer.ip, dev: 'eth0', onlink: false });
+          return;
+        }
+        const gw = hostOf(peer.lease, 0);
+        routes.push({ dst: formatCidr(peer.lease), gateway: gw, dev: vxlanDev, onlink: true });
+        neighbours.push({ dst: gw, lladdr: peer.vtepMac, dev: vxlanDev });
+        if (!(faultNode && i === 0 && faults.includes('vxlan-fdb-missing'))) {
+          fdb.push({ mac: peer.vtepMac, dev: vxlanDev, dst: peer.ip });
+        }
+      });
+    } else if (conf.backend === 'host-gw') {
+      // The kernel rejects a gateway that is not on a connected subnet: no route for such peers.
+      const adjacent = peers.filter((p) => p.segment === self.segment);
+      adjacent.forEach((peer, i) => {
+        if (faultNode && i === 0 && faults.includes('hostgw-route-missing')) return;
+        routes.push({ dst: formatCidr(peer.lease), gateway: peer.ip, dev: 'eth0', onlink: false });
+      });
+    } else {
+      backendType = '';
+      device = { name: 'flannel0', kind: 'tun', mtu, address: `${hostOf(self.lease, 0)}/32` };
+      routes.push({ dst: conf.networkText, dev: 'flannel0', onlink: false });
+    }
+    const udpPeers =
+      conf.backend === 'udp'
+        ? peers.map((p) => ({ subnet: formatCidr(p.lease), ip: p.ip, port: conf.port }))
+        : [];
+    return {
+      node: self.name,
+      backend: conf.backend,
+      mtu,
+      ...(device ? { device } : {}),
+      routes,
+      neighbours,
+      fdb,
+      subnetEnv: {
+        FLANNEL_NETWORK: conf.networkText,
+        FLANNEL_SUBNET: `${hostOf(self.lease, 1)}/${self.lease.prefixLength}`,
+        FLANNEL_MTU: String(mtu),
+        FLANNEL_IPMASQ: 'true',
+      },
+      annotations: {
+        [`${ANNOTATION_PREFIX}/backend-data`]: backendData,
+        [`${ANNOTATION_PREFIX}/backend-type`]: backendType,
+        [`${ANNOTATION_PREFIX}/kube-subnet-manager`]: 'true',
+        [`${ANNOTATION_PREFIX}/public-ip`]: self.ip,
+      },
+      udpPeers,
+    };
+  });
+}
+
+/** subnet.env text, in flannel's key order. */
+export function subnetEnvText(env: Readonly<Record<string, string>>): string {
+  return `${['FLANNEL_NETWORK', 'FLANNEL_SUBNET', 'FLANNEL_MTU', 'FLANNEL_IPMASQ']
+    .filter((k) => env[k] !== undefined)
+    .map((k) => `${k}=${env[k]}`)
+    .join('\n')}\n`;
+}

@@ -1,0 +1,115 @@
+/**
+ * The udp backend (flannel.md §5.3): TUN `flannel0` (MTU ext−28) with `<lease>.0/32`, one route for the
+ * whole Network, and a userspace forwarder carrying packets in UDP datagrams to peers' port 8285.
+ * Node cannot do the TUNSETIFF ioctl, so a 30-line C helper (compiled once with the machine's gcc)
+ * attaches to the TUN and execs the Node forwarder with the TUN on fd 3.
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { mkdir, rename } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PodnetTargetError } from '../../../spec/errors.ts';
+import { inNetns, run } from '../exec.ts';
+import type { NodeFlannelPlan } from './plan.ts';
+
+const TUNEXEC_SOURCE = fileURLToPath(new URL('./udp/tunexec.c', import.meta.url));
+const FORWARDER = fileURLToPath(new URL('./udp/forwarder.mjs', import.meta.url));
+
+/** `ip` lines creating the persistent TUN, before the forwarder attaches. */
+export function udpDeviceLines(plan: NodeFlannelPlan): string[] {
+  const d = plan.device;
+  if (d?.kind !== 'tun') return [];
+  return [
+    `tuntap add dev ${d.name} mode tun`,
+    `link set ${d.name} mtu ${d.mtu}`,
+    `addr add ${d.address} dev ${d.name}`,
+    `link set ${d.name} up`,
+  ];
+}
+
+/** The whole-Network route, once the forwarder holds the TUN (it has no carrier before). */
+export function udpRouteLines(plan: NodeFlannelPlan): string[] {
+  return plan.routes.map((r) => `route replace ${r.dst} dev ${r.dev}`);
+}
+
+/** Compiles tunexec.c into `<stateRoot>/.bin/` once per source version; returns its path. */
+export async function ensureTunexec(stateRoot: string): Promise<string> {
+  const source = readFileSync(TUNEXEC_SOURCE);
+  const hash = createHash('sha256').update(source).digest('hex').slice(0, 12);
+  const dir = join(stateRoot, '.bin');
+  const binary = join(dir, `tunexec-${hash}`);
+  if (existsSync(binary)) return binary;
+  await mkdir(dir, { recursive: true });
+  const tmp = `${binary}.${process.pid}.${Math.random().toString(16).slice(2)}.tmp`;
+  try {
+    await run(['gcc', '-O2', '-o', tmp, TUNEXEC_SOURCE]);
+  } catch (e) {
+    throw new PodnetTargetError(
+      'PODNET_LAB_PREREQ',
+      'the udp backend needs a C compiler to build its TUN helper, and gcc failed or is missing',
+      'install gcc (apt-get install gcc), or use --backend vxlan or host-gw',
+      { cause: e },
+    );
+  }
+  await rename(tmp, binary);
+  return binary;
+}
+
+export interface ForwarderSpec {
+  readonly tunexec: string;
+  readonly netns: string;
+  readonly device: string;
+  readonly listen: string;
+  readonly port: number;
+  readonly peers: NodeFlannelPlan['udpPeers'];
+  readonly prefix: string;
+  readonly logFile: string;
+}
+
+/** Starts the forwarder in the node namespace; resolves with its pid once it listens. */
+export function startForwarder(spec: ForwarderSpec): Promise<number> {
+  const config = JSON.stringify({ listen: spec.listen, port: spec.port, peers: spec.peers });
+  const log = openSync(spec.logFile, 'a');
+  const [file, ...args] = inNetns(spec.netns, [
+    spec.tunexec,
+    spec.device,
+    process.execPath,
+    FORWARDER,
+    `--podnet-lab=${spec.prefix}`,
+    config,
+  ]);
+  const child = spawn(file as string, args, { detached: true, stdio: ['ignore', 'pipe', log] });
+  closeSync(log);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => fail('timed out'), 10_000);
+    function fail(why: string): void {
+      clearTimeout(timer);
+      try {
+        if (child.pid) process.kill(child.pid, 'SIGKILL');
+      } catch {}
+      reject(
+        new PodnetTargetError(
+          'PODNET_LAB_UDP',
+          `udp forwarder in ${spec.netns} did not start: ${why}`,
+          `see ${spec.logFile}`,
+        ),
+      );
+    }
+    child.on('error', (e) => fail(e.message));
+    child.on('exit', (code) => fail(`exited with code ${code}`));
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (d: string) => {
+      out += d;
+      if (out.includes('ready\n')) {
+        clearTimeout(timer);
+        child.removeAllListeners('exit');
+        child.stdout?.destroy();
+        child.unref();
+        resolve(child.pid ?? 0);
+      }
+    });
+  });
+}

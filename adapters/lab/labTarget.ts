@@ -1,0 +1,524 @@
+/**
+ * The embedded lab as a `Target`: realizes a cluster in network namespaces (underlay, nodes, pods),
+ * runs the lab's flannel agent, pod agents, and the netfilter agents, probes through the pod agents,
+ * reads node state back, and tears everything down (also on SIGINT/SIGTERM).
+ */
+import { PodnetInputError, PodnetTargetError } from '../../spec/errors.ts';
+import type { Cluster, ObjectKey, Pod } from '../../spec/model.ts';
+import { keyOf } from '../../spec/model.ts';
+import type { NodeNetworkState } from '../../spec/nodeState.ts';
+import type { FlannelBackendType, FlannelNetConf, Realized } from '../../spec/scenario.ts';
+import type {
+  Capabilities,
+  ProbeOptions,
+  ProbeRequest,
+  ProbeResult,
+  ProxyMode,
+  SyncOptions,
+  Target,
+} from '../../spec/target.ts';
+import { cleanupLab } from './cleanup.ts';
+import { ipBatch } from './exec.ts';
+import type { FaultName } from './faults.ts';
+import { type NodeFlannelPlan, planFlannel } from './flannel/plan.ts';
+import { formatCidr, formatIPv4, parseIPv4 } from './ipv4.ts';
+import { allocateLeases } from './leases.ts';
+import { DEFAULT_STATE_ROOT, isLabId, type LabNames, labNames, newLabId } from './names.ts';
+import { type LabNetConf, readNetConf } from './netConf.ts';
+import type { NetfilterPod, NodeNetfilterView } from './netfilter/types.ts';
+import { applyNetfilter } from './netfilterHook.ts';
+import { readNodeState } from './nodeStateRead.ts';
+import { buildNodes } from './nodes.ts';
+import { AgentClient } from './podAgent/client.ts';
+import { startAgent } from './podAgent/start.ts';
+import { HostLocalRange, type LabPod, startPodAgents, wirePodLinks } from './pods.ts';
+import { checkPrerequisites } from './prereq.ts';
+import { runProbes } from './prober.ts';
+import { ensureLabDirs, type LabPaths, labPaths, writeLabRecord } from './state.ts';
+import { type LabNode, OUTSIDE_KEY, OUTSIDE_NETWORK, OUTSIDE_SERVER_PORT, planNodes } from './topology.ts';
+import { addNamespaces, buildUnderlay } from './underlay.ts';
+
+export interface LabTargetOptions {
+  /** Nodes to build when the cluster names none (default 2). */
+  readonly nodes?: number;
+  /** Underlay L2 segments (default 1); generated nodes are spread over them round-robin. */
+  readonly segments?: number;
+  /** Overrides the net-conf's Backend.Type. */
+  readonly backend?: FlannelBackendType;
+  /** Default net-conf (10.244.0.0/16, vxlan) when `sync` is given none. */
+  readonly netConf?: FlannelNetConf;
+  readonly faults?: readonly FaultName[];
+  /** Service proxy mode (default random). */
+  readonly proxyMode?: ProxyMode;
+  /** `none`: NetworkPolicies are not enforced (plain flannel). Default enforce. */
+  readonly policyMode?: 'enforce' | 'none';
+  /** 4 hex digits; random by default. */
+  readonly labId?: string;
+  /** Root of the state folders (default /run/podnet). */
+  readonly stateDir?: string;
+  /** Tear down on SIGINT/SIGTERM while the lab is up (default true). */
+  readonly signalHandlers?: boolean;
+}
+
+/** The virtual Service range: ClusterIPs are reachable only through the service proxy's DNAT. */
+export const SERVICE_CIDR = '10.96.0.0/16';
+const SERVICE_BASE = parseIPv4('10.96.0.0');
+const FIRST_SERVICE_OFFSET = 10;
+
+interface Topology {
+  readonly key: string;
+  readonly conf: LabNetConf;
+  readonly nodes: readonly LabNode[];
+  readonly plans: readonly NodeFlannelPlan[];
+  readonly intended: readonly NodeFlannelPlan[];
+  readonly ranges: Map<string, HostLocalRange>;
+  /** Processes of the infrastructure (udp forwarders, the outside server). */
+  readonly pids: number[];
+  readonly segments: number;
+}
+
+export class LabTarget implements Target {
+  readonly name = 'lab';
+  readonly labId: string;
+  readonly names: LabNames;
+  readonly paths: LabPaths;
+  readonly faults: readonly FaultName[];
+  private topology: Topology | undefined;
+  private readonly pods = new Map<ObjectKey, LabPod>();
+  private readonly clients = new Map<ObjectKey, AgentClient>();
+  private readonly serviceIPs = new Map<ObjectKey, string>();
+  private nextServiceOffset = FIRST_SERVICE_OFFSET;
+  private podSeq = 0;
+  private rrNext = 0;
+  private lastCluster: Cluster | undefined;
+  private started = false;
+  private signalHandler: ((signal: NodeJS.Signals) => void) | undefined;
+
+  constructor(readonly options: LabTargetOptions = {}) {
+    const id = options.labId ?? newLabId();
+    if (!isLabId(id)) {
+      throw new PodnetInputError(
+        'PODNET_LAB_ID',
+        `lab id "${id}" must be 4 hex digits`,
+        {},
+        'for example 1a2b',
+      );
+    }
+    this.labId = id;
+    this.names = labNames(id);
+    this.paths = labPaths(options.stateDir ?? DEFAULT_STATE_ROOT, id);
+    this.faults = options.faults ?? [];
+  }
+
+  async capabilities(): Promise<Capabilities> {
+    const backend =
+      this.topology?.conf.backend ?? readNetConf(this.options.netConf, this.options.backend).backend;
+    return {
+      protocols: ['TCP', 'UDP'],
+      ipv6: false,
+      policyEnforced: (this.options.policyMode ?? 'enforce') === 'enforce',
+      proxyModes: ['random', 'round-robin'],
+      flannelBackend: backend,
+      nodeState: true,
+    };
+  }
+
+  /** The flannel plan as programmed (faults applied). */
+  flannelPlans(): readonly NodeFlannelPlan[] {
+    return this.topology?.plans ?? [];
+  }
+
+  /** The flannel plan a correct flannel would program (no faults). */
+  intendedFlannelPlans(): readonly NodeFlannelPlan[] {
+    return this.topology?.intended ?? [];
+  }
+
+  /** The lab's nodes as built. */
+  labNodes(): readonly LabNode[] {
+    return this.topology?.nodes ?? [];
+  }
+
+  /** The pid of a pod's agent. */
+  podPid(key: ObjectKey): number | undefined {
+    return this.pods.get(key)?.pid;
+  }
+
+  /** The namespace a pod runs in (its node's for hostNetwork pods). */
+  podNetns(key: ObjectKey): string | undefined {
+    return this.pods.get(key)?.netns;
+  }
+
+  private async start(): Promise<void> {
+    if (this.started) return;
+    await checkPrerequisites(`${this.names.prefix}x`);
+    await ensureLabDirs(this.paths);
+    this.started = true;
+    if (this.options.signalHandlers !== false) this.installSignalHandlers();
+  }
+
+  private installSignalHandlers(): void {
+    const handler = (signal: NodeJS.Signals): void => {
+      this.removeSignalHandlers();
+      void this.teardown().finally(() => process.kill(process.pid, signal));
+    };
+    this.signalHandler = handler;
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+  }
+
+  private removeSignalHandlers(): void {
+    if (!this.signalHandler) return;
+    process.off('SIGINT', this.signalHandler);
+    process.off('SIGTERM', this.signalHandler);
+    this.signalHandler = undefined;
+  }
+
+  /** Leaves the lab running (for `podnet lab up`): drops signal handlers and control connections. */
+  detach(): void {
+    this.removeSignalHandlers();
+    for (const c of this.clients.values()) c.close();
+    this.clients.clear();
+  }
+
+  async sync(cluster: Cluster, options: SyncOptions = {}): Promise<Realized> {
+    await this.start();
+    try {
+      return await this.syncInner(cluster, options);
+    } catch (error) {
+      // Half-built state is never reused: the next sync rebuilds from scratch.
+      this.topology = undefined;
+      if (error instanceof PodnetInputError || error instanceof PodnetTargetError) throw error;
+      throw new PodnetTargetError(
+        'PODNET_LAB_SYNC',
+        `the lab could not realize the cluster: ${(error as Error).message}`,
+        undefined,
+        { cause: error },
+      );
+    }
+  }
+
+  private async syncInner(cluster: Cluster, options: SyncOptions): Promise<Realized> {
+    const conf = readNetConf(options.netConf ?? this.options.netConf, this.options.backend);
+    const nodeSpecs =
+      cluster.nodes.length > 0
+        ? cluster.nodes.map((n) => ({
+            name: n.name,
+            segment: n.segment,
+            ...(n.podCIDR ? { podCIDR: n.podCIDR } : {}),
+          }))
+        : Array.from({ length: this.options.nodes ?? 2 }, (_, i) => ({
+            name: `node-${i + 1}`,
+            segment: i % (this.options.segments ?? 1),
+          }));
+    const key = JSON.stringify({ nodeSpecs, conf, faults: this.faults });
+    const rebuild = this.topology?.key !== key;
+    if (rebuild) {
+      await this.destroyKernelState();
+      this.topology = this.planTopology(key, nodeSpecs, conf);
+    }
+    const topo = this.topology as Topology;
+    const { removed, added } = this.diffPods(cluster.pods, topo);
+    await this.removePods(removed);
+    const infra = rebuild
+      ? [this.names.underlay, this.names.router, this.names.outside, ...topo.nodes.map((n) => n.netns)]
+      : [];
+    await addNamespaces([...infra, ...added.filter((p) => !p.hostNetwork).map((p) => p.netns)]);
+    const podCtx = { names: this.names, paths: this.paths, mtu: (topo.plans[0] as NodeFlannelPlan).mtu };
+    // Agents only need their namespace: start them while the network is being wired.
+    await Promise.all([
+      (async () => {
+        if (rebuild) await this.buildInfrastructure(topo);
+        await wirePodLinks(podCtx, added);
+      })(),
+      startPodAgents(
+        podCtx,
+        added.filter((p) => !p.hostNetwork),
+      ),
+    ]);
+    // hostNetwork agents run in node namespaces, which exist only now.
+    await startPodAgents(
+      podCtx,
+      added.filter((p) => p.hostNetwork),
+    );
+    this.assignServiceIPs(cluster);
+    this.lastCluster = cluster;
+    await this.applyAllNetfilter(cluster, topo);
+    const realized = this.realized(topo);
+    await writeLabRecord(this.paths, {
+      labId: this.labId,
+      createdAt: new Date().toISOString(),
+      backend: topo.conf.backend,
+      faults: this.faults,
+      nodes: topo.nodes.map((n) => ({ name: n.name, netns: n.netns, ip: n.ip, lease: formatCidr(n.lease) })),
+      pods: [...this.pods.values()].map((p) => ({
+        key: p.key,
+        node: p.node.name,
+        netns: p.netns,
+        ip: p.ip,
+        ...(p.pid ? { agentPid: p.pid } : {}),
+      })),
+      services: realized.serviceIPs,
+      outsideNetwork: realized.outsideNetwork,
+    });
+    return realized;
+  }
+
+  private planTopology(
+    key: string,
+    nodeSpecs: readonly { name: string; segment: number; podCIDR?: string }[],
+    conf: LabNetConf,
+  ): Topology {
+    const leases = allocateLeases(
+      nodeSpecs,
+      conf.network,
+      conf.subnetLen,
+      this.faults.includes('duplicate-lease'),
+    );
+    const nodes = planNodes(this.names, nodeSpecs, leases);
+    return {
+      key,
+      conf,
+      nodes,
+      plans: planFlannel(nodes, conf, this.faults),
+      // What a correct flannel would program: no fault, not even in lease allocation.
+      intended: planFlannel(
+        planNodes(this.names, nodeSpecs, allocateLeases(nodeSpecs, conf.network, conf.subnetLen)),
+        conf,
+      ),
+      ranges: new Map(nodes.map((n) => [n.name, new HostLocalRange(n)])),
+      pids: [],
+      segments: Math.max(this.options.segments ?? 1, ...nodes.map((n) => n.segment + 1)),
+    };
+  }
+
+  /** Underlay, router, outside server and nodes (their namespaces exist). */
+  private async buildInfrastructure(topo: Topology): Promise<void> {
+    await buildUnderlay(this.names, topo.segments);
+    const [pids, outsidePid] = await Promise.all([
+      buildNodes({ names: this.names, paths: this.paths, conf: topo.conf }, topo.nodes, topo.plans),
+      startAgent({
+        key: OUTSIDE_KEY,
+        netns: this.names.outside,
+        socket: this.paths.agentSocket('outside'),
+        tcp: [OUTSIDE_SERVER_PORT],
+        udp: [OUTSIDE_SERVER_PORT],
+        logFile: this.paths.log('outside'),
+        prefix: this.names.prefix,
+      }),
+    ]);
+    topo.pids.push(...pids, outsidePid);
+  }
+
+  private shapeOf(pod: Pod, node: string): string {
+    const ports = pod.containers
+      .flatMap((c) => c.ports.map((p) => `${p.protocol}:${p.containerPort}`))
+      .sort();
+    return JSON.stringify({ node, hostNetwork: pod.hostNetwork, ports });
+  }
+
+  private diffPods(pods: readonly Pod[], topo: Topology): { removed: LabPod[]; added: LabPod[] } {
+    const nodeByName = new Map(topo.nodes.map((n) => [n.name, n]));
+    const wanted = new Map<ObjectKey, { pod: Pod; node: LabNode }>();
+    for (const pod of pods) {
+      const key = keyOf(pod);
+      let node: LabNode | undefined;
+      if (pod.nodeName !== undefined) {
+        node = nodeByName.get(pod.nodeName);
+        if (!node) {
+          throw new PodnetInputError(
+            'PODNET_LAB_UNKNOWN_NODE',
+            `pod ${key} is bound to node "${pod.nodeName}", which the cluster does not have`,
+            {
+              object: `Pod ${key}`,
+              field: 'spec.nodeName',
+            },
+          );
+        }
+      } else {
+        node = this.pods.get(key)?.node ?? (topo.nodes[this.rrNext++ % topo.nodes.length] as LabNode);
+      }
+      wanted.set(key, { pod, node });
+    }
+    const removed: LabPod[] = [];
+    for (const [key, existing] of this.pods) {
+      const w = wanted.get(key);
+      if (!w || this.shapeOf(w.pod, w.node.name) !== existing.shape) removed.push(existing);
+    }
+    for (const p of removed) {
+      this.pods.delete(p.key);
+      if (!p.hostNetwork) topo.ranges.get(p.node.name)?.release(p.ip);
+    }
+    const added: LabPod[] = [];
+    for (const [key, { pod, node }] of wanted) {
+      if (this.pods.has(key)) continue;
+      const index = this.podSeq++;
+      const ports = pod.containers.flatMap((c) => c.ports);
+      const lp: LabPod = {
+        key,
+        node,
+        hostNetwork: pod.hostNetwork,
+        netns: pod.hostNetwork ? node.netns : this.names.pod(index),
+        ip: pod.hostNetwork ? node.ip : (topo.ranges.get(node.name) as HostLocalRange).allocate(),
+        ...(pod.hostNetwork ? {} : { veth: this.names.podVeth(index) }),
+        tcp: [...new Set(ports.filter((p) => p.protocol === 'TCP').map((p) => p.containerPort))],
+        udp: [...new Set(ports.filter((p) => p.protocol === 'UDP').map((p) => p.containerPort))],
+        socket: this.paths.agentSocket(`p${index}`),
+        shape: this.shapeOf(pod, node.name),
+      };
+      added.push(lp);
+      this.pods.set(key, lp);
+    }
+    return { removed, added };
+  }
+
+  private async removePods(removed: readonly LabPod[]): Promise<void> {
+    if (removed.length === 0) return;
+    for (const p of removed) {
+      this.clients.get(p.key)?.close();
+      this.clients.delete(p.key);
+      if (p.pid) {
+        try {
+          process.kill(p.pid, 'SIGKILL');
+        } catch {
+          // already gone
+        }
+      }
+    }
+    const namespaces = removed.filter((p) => !p.hostNetwork).map((p) => p.netns);
+    if (namespaces.length > 0)
+      await ipBatch(
+        undefined,
+        namespaces.map((n) => `netns del ${n}`),
+      );
+  }
+
+  private assignServiceIPs(cluster: Cluster): void {
+    const keys = new Set(cluster.services.map(keyOf));
+    for (const k of [...this.serviceIPs.keys()]) if (!keys.has(k)) this.serviceIPs.delete(k);
+    for (const svc of cluster.services) {
+      const k = keyOf(svc);
+      if (this.serviceIPs.has(k)) continue;
+      if (svc.clusterIP) {
+        this.serviceIPs.set(k, svc.clusterIP);
+        continue;
+      }
+      const taken = new Set(this.serviceIPs.values());
+      let ip = formatIPv4(SERVICE_BASE + this.nextServiceOffset++);
+      while (taken.has(ip)) ip = formatIPv4(SERVICE_BASE + this.nextServiceOffset++);
+      this.serviceIPs.set(k, ip);
+    }
+  }
+
+  private netfilterViews(cluster: Cluster, topo: Topology): NodeNetfilterView[] {
+    const nodeIPs = Object.fromEntries(topo.nodes.map((n) => [n.name, n.ip]));
+    const pods: NetfilterPod[] = cluster.pods.flatMap((pod) => {
+      const lp = this.pods.get(keyOf(pod));
+      if (!lp) return [];
+      return [
+        {
+          key: lp.key,
+          namespace: pod.namespace,
+          name: pod.name,
+          labels: pod.labels,
+          ip: lp.ip,
+          node: lp.node.name,
+          hostNetwork: pod.hostNetwork,
+          ready: pod.ready,
+          ports: pod.containers.flatMap((c) => c.ports),
+          ...(lp.veth ? { hostVeth: lp.veth } : {}),
+        },
+      ];
+    });
+    const services = cluster.services.map((s) => ({
+      ...s,
+      clusterIP: this.serviceIPs.get(keyOf(s)) as string,
+    }));
+    return topo.nodes.map((n) => ({
+      node: n.name,
+      netns: n.netns,
+      nodeIP: n.ip,
+      podCIDR: formatCidr(n.lease),
+      clusterCIDR: topo.conf.networkText,
+      bridge: 'cni0',
+      nodeIPs,
+      namespaces: cluster.namespaces,
+      pods,
+      policies: cluster.policies,
+      services,
+      proxyMode: this.options.proxyMode ?? 'random',
+      policyMode: this.options.policyMode ?? 'enforce',
+      faults: this.faults,
+      faultNode: n.index === 0,
+    }));
+  }
+
+  private async applyAllNetfilter(cluster: Cluster, topo: Topology): Promise<void> {
+    await Promise.all(this.netfilterViews(cluster, topo).map((v) => applyNetfilter(v)));
+  }
+
+  private realized(topo: Topology): Realized {
+    return {
+      podIPs: Object.fromEntries([...this.pods.values()].map((p) => [p.key, [p.ip]])),
+      serviceIPs: Object.fromEntries(this.serviceIPs),
+      nodeIPs: Object.fromEntries(topo.nodes.map((n) => [n.name, n.ip])),
+      nodeSubnets: Object.fromEntries(topo.nodes.map((n) => [n.name, formatCidr(n.lease)])),
+      clusterNetwork: topo.conf.networkText,
+      outsideNetwork: OUTSIDE_NETWORK,
+    };
+  }
+
+  private clientOf = (pod: ObjectKey): AgentClient | undefined => {
+    let c = this.clients.get(pod);
+    if (c) return c;
+    const socket = pod === OUTSIDE_KEY ? this.paths.agentSocket('outside') : this.pods.get(pod)?.socket;
+    if (!socket) return undefined;
+    c = new AgentClient(socket);
+    this.clients.set(pod, c);
+    return c;
+  };
+
+  async probe(probes: readonly ProbeRequest[], options: ProbeOptions): Promise<ProbeResult[]> {
+    return runProbes(probes, this.clientOf, options.concurrency, options.signal);
+  }
+
+  async nodeStates(): Promise<NodeNetworkState[]> {
+    const topo = this.topology;
+    if (!topo) return [];
+    return Promise.all(topo.nodes.map((n) => readNodeState(n.name, n.netns, this.paths.nodeDir(n.name))));
+  }
+
+  /** Kills processes, deletes namespaces; keeps the state folder and the lab id. */
+  private async destroyKernelState(): Promise<void> {
+    for (const c of this.clients.values()) c.close();
+    this.clients.clear();
+    this.pods.clear();
+    this.topology = undefined;
+    this.rrNext = 0;
+    await cleanupLab(this.labId, this.paths.root);
+    await ensureLabDirs(this.paths);
+  }
+
+  async teardown(): Promise<void> {
+    for (const c of this.clients.values()) c.close();
+    this.clients.clear();
+    this.pods.clear();
+    this.topology = undefined;
+    this.lastCluster = undefined;
+    try {
+      await cleanupLab(this.labId, this.paths.root);
+    } finally {
+      this.removeSignalHandlers();
+      this.started = false;
+    }
+  }
+
+  /** The cluster last synced (for re-applying netfilter after a change of options). */
+  get cluster(): Cluster | undefined {
+    return this.lastCluster;
+  }
+}
+
+/** Creates the embedded lab target. Nothing is built until the first `sync`. */
+export function createLabTarget(options: LabTargetOptions = {}): LabTarget {
+  return new LabTarget(options);
+}

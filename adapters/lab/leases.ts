@@ -1,0 +1,57 @@
+/**
+ * Node pod-subnet leases, allocated like kube-controller-manager's range allocator (flannel.md §2.2):
+ * nodes that already carry a podCIDR keep it; the others get the lowest free index, in node order,
+ * starting at index 0 (the Network's base subnet).
+ */
+import { PodnetTargetError } from '../../spec/errors.ts';
+import { type Cidr, cidrContains, formatCidr, nthSubnet, parseCidr } from './ipv4.ts';
+
+export interface LeaseRequest {
+  readonly name: string;
+  readonly podCIDR?: string;
+}
+
+/** node → lease. With `duplicate` (the duplicate-lease fault) the second node is handed the first node's lease. */
+export function allocateLeases(
+  nodes: readonly LeaseRequest[],
+  network: Cidr,
+  subnetLen: number,
+  duplicate = false,
+): Map<string, Cidr> {
+  const capacity = 2 ** (subnetLen - network.prefixLength);
+  const used = new Set<number>();
+  const leases = new Map<string, Cidr>();
+  const indexOf = (c: Cidr): number => (c.base - network.base) / 2 ** (32 - subnetLen);
+  for (const n of nodes) {
+    if (n.podCIDR === undefined) continue;
+    const c = parseCidr(n.podCIDR);
+    if (c.prefixLength !== subnetLen || !cidrContains(network, c.base)) {
+      throw new PodnetTargetError(
+        'PODNET_LAB_LEASE',
+        `node ${n.name}: podCIDR ${n.podCIDR} is not a /${subnetLen} inside ${formatCidr(network)}`,
+      );
+    }
+    used.add(indexOf(c));
+    leases.set(n.name, c);
+  }
+  let next = 0;
+  for (const n of nodes) {
+    if (leases.has(n.name)) continue;
+    while (next < capacity && used.has(next)) next++;
+    if (next >= capacity) {
+      throw new PodnetTargetError(
+        'PODNET_LAB_LEASE',
+        `CIDR allocation failed; there are no remaining CIDRs left to allocate in ${formatCidr(network)}`,
+      );
+    }
+    used.add(next);
+    leases.set(n.name, nthSubnet(network, subnetLen, next));
+    next++;
+  }
+  if (duplicate && nodes.length >= 2) {
+    const [first, second] = nodes;
+    const lease = first && leases.get(first.name);
+    if (second && lease) leases.set(second.name, lease);
+  }
+  return leases;
+}

@@ -1,0 +1,119 @@
+/**
+ * The thin shell of the lab's policy agent and service proxy: read a node's iptables/ipset state, plan
+ * (pure, `compileNode` + `planRestore`), and run the scripts in the node namespace through `exec`.
+ * Idempotent: a second call with the same view changes nothing. Only PODNET-* chains and sets are touched.
+ */
+import type { NetworkPolicy } from '../../../spec/model.ts';
+import { compileNode } from './compileNode.ts';
+import { FORWARD_CHAIN } from './names.ts';
+import type { NodeTables, RestorePlan } from './restoreScript.ts';
+import { parseIpsetNames, parseIptablesSave, planRemoval, planRestore } from './restoreScript.ts';
+import type { LabExec, NodeNetfilterView } from './types.ts';
+
+interface NodeMemory {
+  /** What the last successful apply wrote into each of our chains. */
+  applied: ReadonlyMap<string, string>;
+  /** Every policy ever seen on this node, latest version (fault `stale-on-delete` keeps deleted ones). */
+  readonly seen: Map<string, NetworkPolicy>;
+  /** Serialises applies to one node. */
+  queue: Promise<void>;
+}
+
+/**
+ * Per-namespace sysctls the agents rely on, set whenever a node has none of our chains yet (first apply,
+ * or a namespace rebuilt under the same name). REJECT answers with ICMP errors, which the kernel
+ * rate-limits per peer (`icmp_ratelimit`: 1 s, burst 6) and globally (`icmp_msgs_per_sec`: 1000): a
+ * client blocked a few times in a row would otherwise see timeouts instead of refusals.
+ */
+export const NODE_SYSCTLS: readonly string[] = [
+  // Bridged pod-to-pod traffic must traverse iptables for the policy agent to see it (br_netfilter).
+  'net.bridge.bridge-nf-call-iptables=1',
+  'net.ipv4.icmp_ratelimit=0',
+  'net.ipv4.icmp_msgs_per_sec=100000',
+  'net.ipv4.icmp_msgs_burst=10000',
+];
+
+const memory = new Map<string, NodeMemory>();
+
+/** How often an apply re-reads the node and retries when a restore fails (a concurrent change). */
+export const APPLY_ATTEMPTS = 2;
+
+function nodeMemory(netns: string): NodeMemory {
+  let m = memory.get(netns);
+  if (m === undefined) {
+    m = { applied: new Map(), seen: new Map(), queue: Promise.resolve() };
+    memory.set(netns, m);
+  }
+  return m;
+}
+
+function inNetns(netns: string, argv: readonly string[]): string[] {
+  return ['ip', 'netns', 'exec', netns, ...argv];
+}
+
+/** Reads the node's filter/nat tables and ipset names. */
+export async function readNodeTables(netns: string, exec: LabExec): Promise<NodeTables> {
+  const [save, sets] = await Promise.all([
+    exec(inNetns(netns, ['iptables-save'])),
+    exec(inNetns(netns, ['ipset', 'list', '-n'])),
+  ]);
+  return { ...parseIptablesSave(save), sets: parseIpsetNames(sets) };
+}
+
+async function runPlan(netns: string, plan: RestorePlan, exec: LabExec): Promise<void> {
+  if (plan.ipsetCreate !== '') await exec(inNetns(netns, ['ipset', 'restore', '-exist']), plan.ipsetCreate);
+  if (plan.iptables !== '') await exec(inNetns(netns, ['iptables-restore', '--noflush']), plan.iptables);
+  if (plan.ipsetDestroy === '') return;
+  try {
+    await exec(inNetns(netns, ['ipset', 'restore']), plan.ipsetDestroy);
+  } catch {
+    // One set still in use must not keep the others: retry one by one, leaving what cannot go yet.
+    for (const line of plan.ipsetDestroy.split('\n').filter((l) => l !== '')) {
+      await exec(inNetns(netns, ['ipset', ...line.split(' ')])).catch(() => '');
+    }
+  }
+}
+
+/**
+ * Programs `view.netns` to match `view`: NetworkPolicies (policy agent) and ClusterIP Services (service
+ * proxy), replacing what it programmed before. Each iptables table changes in one atomic transaction.
+ */
+export function applyNodeNetfilter(view: NodeNetfilterView, exec: LabExec): Promise<void> {
+  const m = nodeMemory(view.netns);
+  const run = async (): Promise<void> => {
+    for (const p of view.policies) m.seen.set(`${p.namespace}/${p.name}`, p);
+    const desired = compileNode(view, [...m.seen.values()]);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const current = await readNodeTables(view.netns, exec);
+        if (!current.chains.get('filter')?.has(FORWARD_CHAIN))
+          await exec(inNetns(view.netns, ['sysctl', '-q', '-w', ...NODE_SYSCTLS]));
+        const plan = planRestore(desired, current, m.applied);
+        await runPlan(view.netns, plan, exec);
+        m.applied = plan.applied;
+        return;
+      } catch (e) {
+        // Another agent (flannel's) may have changed a built-in chain between read and restore: re-read once.
+        if (attempt >= APPLY_ATTEMPTS) throw e;
+      }
+    }
+  };
+  const next = m.queue.then(run, run);
+  m.queue = next.catch(() => undefined);
+  return next;
+}
+
+/** Removes every PODNET-* jump, chain and set from `netns` and forgets the node. */
+export async function removeNodeNetfilter(netns: string, exec: LabExec): Promise<void> {
+  const m = nodeMemory(netns);
+  const run = async (): Promise<void> => {
+    const current = await readNodeTables(netns, exec);
+    await runPlan(netns, planRemoval(current), exec);
+  };
+  const next = m.queue.then(run, run);
+  try {
+    await next;
+  } finally {
+    memory.delete(netns);
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * One node's whole netfilter program: the policy agent's and the service proxy's chains, their ipsets,
+ * and the jumps from the built-in chains. Pure: a view in, a `Ruleset` out.
+ */
+import type { NetworkPolicy } from '../../../spec/model.ts';
+import { compilePolicies } from './compilePolicies.ts';
+import { compileServices } from './compileServices.ts';
+import {
+  FORWARD_CHAIN,
+  MASQ_MARK,
+  OUTPUT_CHAIN,
+  POSTROUTING_CHAIN,
+  SERVICE_REJECT_CHAIN,
+  SERVICES_CHAIN,
+} from './names.ts';
+import type { Hook, Ruleset } from './ruleset.ts';
+import type { NodeNetfilterView } from './types.ts';
+
+/** The jumps the agents own, each kept as the first rule of its built-in chain. */
+export const HOOKS: readonly Hook[] = [
+  { table: 'nat', builtin: 'PREROUTING', target: SERVICES_CHAIN },
+  { table: 'nat', builtin: 'OUTPUT', target: SERVICES_CHAIN },
+  { table: 'nat', builtin: 'POSTROUTING', target: POSTROUTING_CHAIN },
+  { table: 'filter', builtin: 'FORWARD', target: FORWARD_CHAIN },
+  { table: 'filter', builtin: 'OUTPUT', target: OUTPUT_CHAIN },
+];
+
+/** Compiles `view` (plus, for fault `stale-on-delete`, the policies remembered from earlier views). */
+export function compileNode(view: NodeNetfilterView, remembered: readonly NetworkPolicy[] = []): Ruleset {
+  const policies = compilePolicies(view, remembered);
+  const services = compileServices(view);
+  const newOnly = ['-m', 'conntrack', '--ctstate', 'NEW'];
+  return {
+    hooks: HOOKS,
+    sets: policies.sets,
+    chains: [
+      { table: 'nat', name: SERVICES_CHAIN, rules: services.services },
+      {
+        table: 'nat',
+        name: POSTROUTING_CHAIN,
+        rules: [
+          ['-m', 'mark', '!', '--mark', `${MASQ_MARK}/${MASQ_MARK}`, '-j', 'RETURN'],
+          // Clear the mark so a packet re-entering the stack (e.g. VXLAN encapsulation) is not masqueraded twice.
+          ['-j', 'MARK', '--xor-mark', MASQ_MARK],
+          ['-j', 'MASQUERADE'],
+        ],
+      },
+      ...services.chains,
+      { table: 'filter', name: SERVICE_REJECT_CHAIN, rules: services.rejects },
+      {
+        table: 'filter',
+        name: FORWARD_CHAIN,
+        rules: [[...newOnly, '-j', SERVICE_REJECT_CHAIN], ...policies.dispatch],
+      },
+      { table: 'filter', name: OUTPUT_CHAIN, rules: [[...newOnly, '-j', SERVICE_REJECT_CHAIN]] },
+      ...policies.chains,
+    ],
+  };
+}

@@ -1,0 +1,12 @@
+/**
+ * The one call into the netfilter agents (netfilter/apply.ts: policy agent and service proxy), given
+ * the exec that runs their commands (`ip netns exec` rewritten to the cheaper `nsenter --net`).
+ */
+import { labExec } from './exec.ts';
+import { applyNodeNetfilter } from './netfilter/apply.ts';
+import type { NodeNetfilterView } from './netfilter/types.ts';
+
+/** Programs one node's policy and Service rules to match `view`. */
+export function applyNetfilter(view: NodeNetfilterView): Promise<void> {
+  return applyNodeNetfilter(view, labExec);
+}

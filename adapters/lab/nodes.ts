@@ -1,0 +1,105 @@
+/**
+ * Node namespaces: eth0 on an underlay segment, forwarding on, br_netfilter's call-iptables on,
+ * `cni0` at `<lease>.1`, the flannel backend's devices/routes/FDB, flannel's iptables rules,
+ * subnet.env and the node's annotations in the state folder.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { inNetns, ipBatch, run } from './exec.ts';
+import { hostgwIpLines } from './flannel/hostgw.ts';
+import { flannelRules } from './flannel/masquerade.ts';
+import { BRIDGE, type NodeFlannelPlan, subnetEnvText } from './flannel/plan.ts';
+import { ensureTunexec, startForwarder, udpDeviceLines, udpRouteLines } from './flannel/udp.ts';
+import { vxlanFdbLines, vxlanIpLines } from './flannel/vxlan.ts';
+import { formatCidr, hostOf } from './ipv4.ts';
+import type { LabNames } from './names.ts';
+import type { LabNetConf } from './netConf.ts';
+import type { LabPaths } from './state.ts';
+import { type LabNode, ROUTER_HOST, segmentHost } from './topology.ts';
+
+export interface NodeBuildContext {
+  readonly names: LabNames;
+  readonly paths: LabPaths;
+  readonly conf: LabNetConf;
+}
+
+/** Builds every node (namespaces already exist); resolves with the pids of processes started (udp forwarders). */
+export async function buildNodes(
+  ctx: NodeBuildContext,
+  nodes: readonly LabNode[],
+  plans: readonly NodeFlannelPlan[],
+): Promise<number[]> {
+  await ipBatch(
+    ctx.names.underlay,
+    nodes.flatMap((n) => [
+      `link add ${n.netns} type veth peer name eth0 netns ${n.netns}`,
+      `link set ${n.netns} master ${ctx.names.segmentBridge(n.segment)} up`,
+    ]),
+  );
+  const tunexec = ctx.conf.backend === 'udp' ? await ensureTunexec(ctx.paths.root) : undefined;
+  const pids = await Promise.all(
+    nodes.map((n, i) => buildNode(ctx, n, plans[i] as NodeFlannelPlan, tunexec)),
+  );
+  return pids.flat();
+}
+
+async function buildNode(
+  ctx: NodeBuildContext,
+  node: LabNode,
+  plan: NodeFlannelPlan,
+  tunexec: string | undefined,
+): Promise<number[]> {
+  const lines = [
+    'link set lo up',
+    `addr add ${node.ip}/24 dev eth0`,
+    'link set eth0 up',
+    `route add default via ${segmentHost(node.segment, ROUTER_HOST)}`,
+    `link add ${BRIDGE} mtu ${plan.mtu} type bridge`,
+    `addr add ${hostOf(node.lease, 1)}/${node.lease.prefixLength} dev ${BRIDGE}`,
+    `link set ${BRIDGE} up`,
+  ];
+  if (ctx.conf.backend === 'vxlan') lines.push(...vxlanIpLines(plan));
+  else if (ctx.conf.backend === 'host-gw') lines.push(...hostgwIpLines(plan));
+  else lines.push(...udpDeviceLines(plan));
+  await ipBatch(node.netns, lines);
+  const fdb = vxlanFdbLines(plan);
+  const dir = ctx.paths.nodeDir(node.name);
+  await Promise.all([
+    fdb.length > 0 ? run(['bridge', '-n', node.netns, '-batch', '-'], `${fdb.join('\n')}\n`) : undefined,
+    run(
+      inNetns(node.netns, [
+        'sysctl',
+        '-q',
+        '-w',
+        'net.ipv4.ip_forward=1',
+        'net.bridge.bridge-nf-call-iptables=1',
+        'net.ipv4.conf.all.rp_filter=0',
+      ]),
+    ),
+    run(
+      inNetns(node.netns, ['iptables-restore', '--noflush']),
+      flannelRules(ctx.conf.networkText, formatCidr(node.lease)),
+    ),
+    mkdir(dir, { recursive: true }).then(() =>
+      Promise.all([
+        writeFile(join(dir, 'subnet.env'), subnetEnvText(plan.subnetEnv)),
+        writeFile(join(dir, 'annotations.json'), `${JSON.stringify(plan.annotations, null, 2)}\n`),
+      ]),
+    ),
+  ]);
+  if (tunexec && plan.device?.kind === 'tun') {
+    const pid = await startForwarder({
+      tunexec,
+      netns: node.netns,
+      device: plan.device.name,
+      listen: node.ip,
+      port: ctx.conf.port,
+      peers: plan.udpPeers,
+      prefix: ctx.names.prefix,
+      logFile: ctx.paths.log(`udp-${node.name}`),
+    });
+    await ipBatch(node.netns, udpRouteLines(plan));
+    return [pid];
+  }
+  return [];
+}

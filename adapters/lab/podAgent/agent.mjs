@@ -1,0 +1,132 @@
+// The lab's pod agent. Runs inside one pod's network namespace (or a node's, for hostNetwork pods).
+// Plain ESM for node, no imports of ours: it must start in tens of milliseconds.
+// argv: --podnet-lab=<prefix> <config JSON: {key, sock, tcp: number[], udp: number[]}>
+// Serves every TCP/UDP port, replying `<ns>/<pod> <source address>`; runs probes sent as JSON lines on
+// the unix socket `sock` (outside the pod network, so policies never block it) and answers one JSON line each.
+import dgram from 'node:dgram';
+import fs from 'node:fs';
+import net from 'node:net';
+
+const config = JSON.parse(process.argv[3] ?? '{}');
+const key = String(config.key);
+
+function plainAddress(address) {
+  return typeof address === 'string' && address.startsWith('::ffff:') ? address.slice(7) : String(address);
+}
+
+for (const port of config.tcp ?? []) {
+  const server = net.createServer((socket) => {
+    socket.on('error', () => {});
+    socket.end(`${key} ${plainAddress(socket.remoteAddress)}\n`);
+  });
+  server.on('error', (e) => process.stderr.write(`tcp ${port}: ${e.message}\n`));
+  server.listen({ port, host: '0.0.0.0', backlog: 4096 });
+}
+for (const port of config.udp ?? []) {
+  const socket = dgram.createSocket('udp4');
+  socket.on('error', (e) => process.stderr.write(`udp ${port}: ${e.message}\n`));
+  socket.on('message', (_msg, rinfo) => {
+    socket.send(`${key} ${rinfo.address}\n`, rinfo.port, rinfo.address);
+  });
+  socket.bind(port, '0.0.0.0');
+}
+
+const REFUSED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN']);
+
+function probeTcp(req, done) {
+  let reply = '';
+  let connected = false;
+  const socket = net.connect({ host: req.h, port: req.p });
+  const timer = setTimeout(() => {
+    socket.destroy();
+    done(connected ? { o: 'connected', r: reply.trim(), d: 'no reply before timeout' } : { o: 'timeout' });
+  }, req.ms);
+  socket.setEncoding('utf8');
+  socket.on('connect', () => {
+    connected = true;
+  });
+  socket.on('data', (d) => {
+    reply += d;
+  });
+  socket.on('end', () => {
+    clearTimeout(timer);
+    socket.destroy();
+    done({ o: 'connected', r: reply.trim() });
+  });
+  socket.on('error', (e) => {
+    clearTimeout(timer);
+    socket.destroy();
+    if (connected) done({ o: 'connected', r: reply.trim(), d: e.code });
+    else done(REFUSED.has(e.code) ? { o: 'refused', d: e.code } : { o: 'error', d: e.code ?? e.message });
+  });
+}
+
+function probeUdp(req, done) {
+  const socket = dgram.createSocket('udp4');
+  let finished = false;
+  const finish = (result) => {
+    if (finished) return;
+    finished = true;
+    clearTimeout(timer);
+    try {
+      socket.close();
+    } catch {}
+    done(result);
+  };
+  const timer = setTimeout(() => finish({ o: 'timeout' }), req.ms);
+  socket.on('message', (msg) => finish({ o: 'connected', r: msg.toString('utf8').trim() }));
+  socket.on('error', (e) =>
+    finish(REFUSED.has(e.code) ? { o: 'refused', d: e.code } : { o: 'error', d: e.code ?? e.message }),
+  );
+  socket.connect(req.p, req.h, (err) => {
+    if (err) return finish({ o: 'error', d: err.code ?? err.message });
+    socket.send('probe\n', (e) => {
+      if (e)
+        finish(REFUSED.has(e.code) ? { o: 'refused', d: e.code } : { o: 'error', d: e.code ?? e.message });
+    });
+  });
+}
+
+function runProbe(req, reply) {
+  const start = process.hrtime.bigint();
+  const done = (result) => reply({ i: req.i, ...result, ms: Number(process.hrtime.bigint() - start) / 1e6 });
+  try {
+    if (req.t === 'TCP') probeTcp(req, done);
+    else if (req.t === 'UDP') probeUdp(req, done);
+    else done({ o: 'unsupported', d: `protocol ${req.t} is not supported by this kernel` });
+  } catch (e) {
+    done({ o: 'error', d: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+try {
+  fs.unlinkSync(config.sock);
+} catch {}
+const control = net.createServer((conn) => {
+  let buffer = '';
+  conn.setEncoding('utf8');
+  conn.on('error', () => {});
+  conn.on('data', (chunk) => {
+    buffer += chunk;
+    let nl = buffer.indexOf('\n');
+    while (nl >= 0) {
+      const line = buffer.slice(0, nl);
+      buffer = buffer.slice(nl + 1);
+      if (line.length > 0) {
+        let req;
+        try {
+          req = JSON.parse(line);
+        } catch {
+          req = undefined;
+        }
+        if (req) runProbe(req, (res) => conn.writable && conn.write(`${JSON.stringify(res)}\n`));
+      }
+      nl = buffer.indexOf('\n');
+    }
+  });
+});
+control.listen(config.sock, () => {
+  // The parent waits for this line, then closes the pipe; nothing else is ever written to stdout.
+  process.stdout.write('ready\n');
+});
+process.on('SIGTERM', () => process.exit(0));

@@ -1,0 +1,117 @@
+/**
+ * Pods: a namespace each with a veth into its node's `cni0`, IPs handed out host-local style (`.2`, `.3`, …,
+ * not reused until the range wraps), a default route via `.1`, and a pod agent. hostNetwork pods live in
+ * their node's namespace and carry its IP.
+ */
+
+import { PodnetTargetError } from '../../spec/errors.ts';
+import type { ObjectKey } from '../../spec/model.ts';
+import { ipBatch } from './exec.ts';
+import { BRIDGE } from './flannel/plan.ts';
+import { hostOf } from './ipv4.ts';
+import type { LabNames } from './names.ts';
+import { startAgent } from './podAgent/start.ts';
+import type { LabPaths } from './state.ts';
+import type { LabNode } from './topology.ts';
+
+export interface LabPod {
+  readonly key: ObjectKey;
+  readonly node: LabNode;
+  readonly hostNetwork: boolean;
+  /** The pod's own namespace, or its node's for hostNetwork pods. */
+  readonly netns: string;
+  readonly ip: string;
+  readonly veth?: string;
+  readonly tcp: readonly number[];
+  readonly udp: readonly number[];
+  readonly socket: string;
+  /** A fingerprint of what requires re-creating the pod when it changes (node, hostNetwork, ports). */
+  readonly shape: string;
+  pid?: number;
+}
+
+/** host-local's round-robin allocator for one node's lease. */
+export class HostLocalRange {
+  private next = 2;
+  private readonly size: number;
+  private readonly used = new Set<number>();
+  constructor(private readonly node: LabNode) {
+    this.size = 2 ** (32 - node.lease.prefixLength);
+  }
+  allocate(): string {
+    for (let tries = 0; tries < this.size; tries++) {
+      const offset = this.next;
+      this.next = this.next + 1 >= this.size - 1 ? 2 : this.next + 1;
+      if (!this.used.has(offset)) {
+        this.used.add(offset);
+        return hostOf(this.node.lease, offset);
+      }
+    }
+    throw new PodnetTargetError(
+      'PODNET_LAB_IPAM',
+      `node ${this.node.name}: no free pod address in its lease`,
+    );
+  }
+  release(ip: string): void {
+    const last = Number(ip.split('.')[3]);
+    const base = Number(hostOf(this.node.lease, 0).split('.')[3]);
+    this.used.delete(last - base);
+  }
+}
+
+export interface PodBuildContext {
+  readonly names: LabNames;
+  readonly paths: LabPaths;
+  readonly mtu: number;
+}
+
+/** Wires the given pods' links and addresses (their namespaces and nodes already exist). */
+export async function wirePodLinks(ctx: PodBuildContext, pods: readonly LabPod[]): Promise<void> {
+  const byNode = new Map<string, LabPod[]>();
+  for (const p of pods) {
+    if (p.hostNetwork) continue;
+    const list = byNode.get(p.node.netns) ?? [];
+    list.push(p);
+    byNode.set(p.node.netns, list);
+  }
+  await Promise.all(
+    [...byNode].map(([nodeNs, list]) =>
+      ipBatch(
+        nodeNs,
+        list.flatMap((p) => [
+          `link add ${p.veth} mtu ${ctx.mtu} type veth peer name eth0 mtu ${ctx.mtu} netns ${p.netns}`,
+          `link set ${p.veth} master ${BRIDGE} up`,
+        ]),
+      ),
+    ),
+  );
+  await Promise.all(
+    pods
+      .filter((p) => !p.hostNetwork)
+      .map((p) =>
+        ipBatch(p.netns, [
+          'link set lo up',
+          `addr add ${p.ip}/${p.node.lease.prefixLength} dev eth0`,
+          'link set eth0 up',
+          `route add default via ${hostOf(p.node.lease, 1)}`,
+        ]),
+      ),
+  );
+}
+
+/** Starts the pods' agents; only their namespaces need to exist (servers bind 0.0.0.0). */
+export async function startPodAgents(ctx: PodBuildContext, pods: readonly LabPod[]): Promise<void> {
+  await Promise.all(
+    pods.map(async (p) => {
+      p.pid = await startAgent({
+        key: p.key,
+        netns: p.netns,
+        socket: p.socket,
+        tcp: p.tcp,
+        udp: p.udp,
+        logFile: ctx.paths.log(p.key.replace('/', '_')),
+        prefix: ctx.names.prefix,
+      });
+    }),
+  );
+}

@@ -1,0 +1,69 @@
+/**
+ * The lab's underlay plan: which node sits on which segment with which address. Pure.
+ * Segment s is 192.168.(100+s).0/24 with the router at .254; the outside network 192.168.200.0/24
+ * hangs off the router. These addresses exist only inside the lab's namespaces.
+ */
+import type { Cidr } from './ipv4.ts';
+import type { LabNames } from './names.ts';
+
+export const ROUTER_HOST = 254;
+export const OUTSIDE_NETWORK = '192.168.200.0/24';
+/** The router–outside link (a /24 apart from the outside network, which is all local in the outside namespace). */
+export const OUTSIDE_ROUTER_IP = '192.168.254.1';
+export const OUTSIDE_LINK_IP = '192.168.254.2';
+/** An address of the outside network (every address of it answers). */
+export const OUTSIDE_SERVER_IP = '192.168.200.10';
+/** The port the outside server listens on; every port of the outside network is redirected to it. */
+export const OUTSIDE_SERVER_PORT = 8080;
+export const OUTSIDE_KEY = 'outside/server';
+
+export function segmentNetwork(segment: number): string {
+  return `192.168.${100 + segment}.0/24`;
+}
+
+export function segmentHost(segment: number, host: number): string {
+  return `192.168.${100 + segment}.${host}`;
+}
+
+export interface LabNode {
+  readonly name: string;
+  readonly index: number;
+  readonly segment: number;
+  readonly netns: string;
+  /** eth0's address: flannel's public-ip. */
+  readonly ip: string;
+  readonly lease: Cidr;
+  /** flannel.<VNI>'s MAC (vxlan), stable for the lab's life. */
+  readonly vtepMac: string;
+}
+
+/** Node i on segment s gets 192.168.(100+s).(10+i). */
+export function nodeAddress(index: number, segment: number): string {
+  return segmentHost(segment, 10 + index);
+}
+
+/** A locally administered unicast MAC derived from the lab id and node index. */
+export function vtepMacOf(labId: string, index: number): string {
+  const hex = `0e${labId}f1${(index & 0xff).toString(16).padStart(2, '0')}01`;
+  return (hex.match(/../g) ?? []).join(':');
+}
+
+export function planNodes(
+  names: LabNames,
+  nodes: readonly { readonly name: string; readonly segment: number }[],
+  leases: ReadonlyMap<string, Cidr>,
+): LabNode[] {
+  return nodes.map((n, index) => {
+    const lease = leases.get(n.name);
+    if (!lease) throw new Error(`no lease for node ${n.name}`);
+    return {
+      name: n.name,
+      index,
+      segment: n.segment,
+      netns: names.node(index),
+      ip: nodeAddress(index, n.segment),
+      lease,
+      vtepMac: vtepMacOf(names.id, index),
+    };
+  });
+}

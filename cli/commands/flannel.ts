@@ -1,0 +1,118 @@
+/** `podnet flannel <subcommand>`: flannel checks. `validate` reads net-conf.json as flannel does. */
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { netConfSummary, netConfSummaryLines } from '../../oracle/flannel/netConfSummary.ts';
+import { parseNetConf } from '../../oracle/flannel/parseNetConf.ts';
+import { EXIT, PodnetInputError } from '../../spec/errors.ts';
+import type { FlannelSubnetManager } from '../../spec/flannelExpectation.ts';
+import { parseCommandArgs, stringOption } from '../args.ts';
+import type { CliIO, CommandRun } from '../io.ts';
+
+export const summary = 'flannel checks: `validate` a net-conf.json';
+
+const VALIDATE_HELP = `Usage: podnet flannel validate <net-conf.json> [--subnet-manager kube|etcd] [--format text|json]
+
+Reads net-conf.json exactly as flanneld does and prints the effective config with defaults filled in,
+or flannel's error (exit code 2).
+
+  --subnet-manager  kube (default, as kube-flannel.yml runs flanneld) or etcd; only etcd runs
+                    CheckNetworkConfig and uses SubnetLen/SubnetMin/SubnetMax
+  --format          text (default) or json
+`;
+
+const SUBCOMMANDS: Readonly<Record<string, { readonly summary: string; readonly run: CommandRun }>> = {
+  validate: { summary: "print the effective net-conf.json, or flannel's error", run: validate },
+};
+
+function help(): string {
+  const lines = Object.entries(SUBCOMMANDS).map(
+    ([name, s]) => `  podnet flannel ${name.padEnd(10)} ${s.summary}`,
+  );
+  return ['Usage: podnet flannel <subcommand> [options]', '', 'Subcommands:', ...lines, ''].join('\n');
+}
+
+export async function run(argv: readonly string[], io: CliIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h') {
+    io.stdout(help());
+    return name === undefined ? EXIT.usage : EXIT.conforms;
+  }
+  const sub = SUBCOMMANDS[name];
+  if (!sub) {
+    throw new PodnetInputError(
+      'PODNET_BAD_ARGUMENT',
+      `unknown flannel subcommand "${name}"`,
+      {},
+      'run `podnet flannel --help` to list them',
+    );
+  }
+  return sub.run(rest, io);
+}
+
+async function validate(argv: readonly string[], io: CliIO): Promise<number> {
+  const args = parseCommandArgs('flannel validate', argv, {
+    'subnet-manager': { type: 'string' },
+    format: { type: 'string' },
+  });
+  if (args.values.help) {
+    io.stdout(VALIDATE_HELP);
+    return EXIT.conforms;
+  }
+  const manager = stringOption(args, 'subnet-manager') ?? 'kube';
+  if (manager !== 'kube' && manager !== 'etcd') {
+    throw new PodnetInputError(
+      'PODNET_BAD_ARGUMENT',
+      `--subnet-manager must be kube or etcd, got "${manager}"`,
+    );
+  }
+  const format = stringOption(args, 'format') ?? 'text';
+  if (format !== 'text' && format !== 'json') {
+    throw new PodnetInputError('PODNET_BAD_ARGUMENT', `--format must be text or json, got "${format}"`);
+  }
+  const [file, ...extra] = args.positionals;
+  if (file === undefined || extra.length > 0) {
+    throw new PodnetInputError(
+      'PODNET_BAD_ARGUMENT',
+      file === undefined ? 'no net-conf.json given' : `one file expected, got ${args.positionals.length}`,
+      {},
+      'podnet flannel validate net-conf.json',
+    );
+  }
+  let text: string;
+  try {
+    text = await readFile(resolve(io.cwd, file), 'utf8');
+  } catch (error) {
+    throw new PodnetInputError(
+      'PODNET_FILE_UNREADABLE',
+      `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+      { file },
+    );
+  }
+
+  const result = parseNetConf(text, { subnetManager: manager as FlannelSubnetManager });
+  if (!result.ok) {
+    if (format === 'json') {
+      io.stdout(
+        `${JSON.stringify({ valid: false, subnetManager: manager, file, error: result.error }, null, 2)}\n`,
+      );
+    } else {
+      io.stderr(
+        `podnet: ${file}: flannel rejects this config (${manager} subnet manager): ${result.error}\n`,
+      );
+    }
+    return EXIT.usage;
+  }
+  const view = netConfSummary(result.config);
+  if (format === 'json') {
+    io.stdout(`${JSON.stringify({ file, ...view }, null, 2)}\n`);
+  } else {
+    io.stdout(
+      [
+        `${file}: valid for the ${manager} subnet manager; effective config:`,
+        ...netConfSummaryLines(view),
+        '',
+      ].join('\n'),
+    );
+  }
+  return EXIT.conforms;
+}

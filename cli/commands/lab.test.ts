@@ -1,0 +1,23 @@
+import { expect, test } from 'vitest';
+import { FAULTS } from '../../adapters/lab/faults.ts';
+import type { CliIO } from '../io.ts';
+import { run } from './lab.ts';
+
+function captureIO(): CliIO & { out: string[] } {
+  const out: string[] = [];
+  return { out, stdout: (t) => out.push(t), stderr: (t) => out.push(t), cwd: '/', env: {}, isTTY: false };
+}
+
+test('podnet lab faults lists every fault of the catalogue with its description', async () => {
+  const io = captureIO();
+  expect(await run(['faults'], io)).toBe(0);
+  const text = io.out.join('');
+  for (const f of FAULTS) {
+    expect(text).toContain(f.name);
+    expect(text).toContain(f.description);
+  }
+});
+
+test('podnet lab up rejects an unknown fault before touching the machine (exit 2)', async () => {
+  await expect(run(['up', '--fault', 'no-such-fault'], captureIO())).rejects.toMatchObject({ exitCode: 2 });
+});

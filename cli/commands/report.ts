@@ -1,0 +1,65 @@
+/** `podnet report`: re-render report.html, junit.xml (and summary.md with --github) from a results.json. */
+import { dirname, resolve } from 'node:path';
+import {
+  appendStepSummary,
+  readResults,
+  renderAll,
+  renderGithubSummary,
+  renderTerminal,
+} from '../../reports/index.ts';
+import { PodnetInputError } from '../../spec/errors.ts';
+import { booleanOption, parseCommandArgs, stringOption } from '../args.ts';
+import type { CliIO } from '../io.ts';
+
+export const summary = 'render report.html, junit.xml and a GitHub summary from a results.json';
+
+const HELP = `Usage: podnet report RESULTS.json [-o report.html] [--junit FILE] [--github]
+
+Re-renders the reports of a run from its results.json (written by \`podnet run\` into --out) and prints
+the terminal summary. Exit code 0 when the files were written (the gate is \`podnet run\`'s exit code).
+
+Options:
+  -o, --output FILE   the HTML report (default: report.html beside RESULTS.json)
+  --junit FILE        the JUnit XML (default: junit.xml beside RESULTS.json)
+  --github            also write summary.md beside RESULTS.json, print up to 10 ::error annotations,
+                      and append the summary to $GITHUB_STEP_SUMMARY when it is set
+`;
+
+export async function run(argv: readonly string[], io: CliIO): Promise<number> {
+  const args = parseCommandArgs('report', argv, {
+    output: { type: 'string', short: 'o' },
+    junit: { type: 'string' },
+    github: { type: 'boolean' },
+  });
+  if (args.values.help === true) {
+    io.stdout(HELP);
+    return 0;
+  }
+  const [input, ...extra] = args.positionals;
+  if (input === undefined || extra.length > 0) {
+    throw new PodnetInputError(
+      'PODNET_BAD_ARGUMENT',
+      input === undefined ? 'missing the results file' : `unexpected argument "${extra[0]}"`,
+      {},
+      'for example `podnet report podnet-results/results.json`',
+    );
+  }
+  const resultsPath = resolve(io.cwd, input);
+  const doc = await readResults(resultsPath);
+  const output = stringOption(args, 'output');
+  const junit = stringOption(args, 'junit');
+  const github = booleanOption(args, 'github');
+  const written = await renderAll(doc, dirname(resultsPath), {
+    github,
+    ...(output ? { htmlPath: resolve(io.cwd, output) } : {}),
+    ...(junit ? { junitPath: resolve(io.cwd, junit) } : {}),
+  });
+  io.stdout(renderTerminal(doc, { color: io.isTTY && !io.env.NO_COLOR }));
+  for (const line of written.annotations) io.stdout(`${line}\n`);
+  const stepSummary = io.env.GITHUB_STEP_SUMMARY;
+  if (github && stepSummary) await appendStepSummary(stepSummary, renderGithubSummary(doc));
+  io.stdout(
+    `\nwrote ${written.html}\nwrote ${written.junit}\n${written.summary ? `wrote ${written.summary}\n` : ''}`,
+  );
+  return 0;
+}

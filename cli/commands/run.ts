@@ -1,0 +1,223 @@
+/** `podnet run`: the conformance loop against a target (the embedded lab by default). */
+import { resolve } from 'node:path';
+import { isFaultName } from '../../adapters/lab/faults.ts';
+import type { RunOptions } from '../../runner/options.ts';
+import { DEFAULT_RUN_OPTIONS } from '../../runner/options.ts';
+import { progressPrinter } from '../../runner/progress.ts';
+import { renderRun } from '../../runner/render.ts';
+import { runSession } from '../../runner/session.ts';
+import { AREA_RUNNERS, labSessionDeps } from '../../runner/wiring.ts';
+import { PodnetInputError } from '../../spec/errors.ts';
+import { loadProfile } from '../../spec/manifests/profileFile.ts';
+import type { Area } from '../../spec/results.ts';
+import { AREAS } from '../../spec/results.ts';
+import type { OptionSpec, ParsedArgs } from '../args.ts';
+import {
+  booleanOption,
+  durationOption,
+  integerOption,
+  parseCommandArgs,
+  stringListOption,
+  stringOption,
+} from '../args.ts';
+import type { CliIO } from '../io.ts';
+
+export const summary =
+  'generate scenarios, run them on a target, compare with the oracle, shrink what differs';
+
+const OPTIONS: OptionSpec = {
+  target: { type: 'string' },
+  seed: { type: 'string' },
+  runs: { type: 'string' },
+  budget: { type: 'string' },
+  'shrink-budget': { type: 'string' },
+  areas: { type: 'string' },
+  profile: { type: 'string' },
+  out: { type: 'string', short: 'o' },
+  'lab-fault': { type: 'string', multiple: true },
+  concurrency: { type: 'string' },
+  'probe-timeout': { type: 'string' },
+  'converge-timeout': { type: 'string' },
+  size: { type: 'string' },
+  quiet: { type: 'boolean', short: 'q' },
+};
+
+const HELP = `Usage: podnet run [options]
+
+Generates scenarios, realizes each on the target, predicts with the oracle, probes, compares, and
+shrinks any difference to a minimal, replayable counterexample. Writes results.json, report.html and
+junit.xml into --out.
+
+Options:
+  --target lab|kube        target (default lab: the embedded lab of network namespaces; needs root)
+  --seed N                 fast-check seed (default ${DEFAULT_RUN_OPTIONS.seed}); same seed, same scenarios
+  --runs N                 stop after N scenarios
+  --budget DURATION        stop searching after this long, e.g. 90s or 5m (default ${DEFAULT_RUN_OPTIONS.budgetMs / 1000}s)
+  --shrink-budget DURATION time allowed to shrink a failure (default ${DEFAULT_RUN_OPTIONS.shrinkBudgetMs / 1000}s)
+  --areas LIST             comma-separated: policy,model,flannel,lb (default policy,model)
+  --profile FILE           semantic profile overrides (YAML or JSON)
+  --out DIR, -o DIR        results folder (default ./podnet-results)
+  --lab-fault NAME         start the lab with a fault from \`podnet lab faults\` (repeatable)
+  --concurrency N          probes in flight (default ${DEFAULT_RUN_OPTIONS.concurrency})
+  --probe-timeout DURATION per-probe connect timeout (default ${DEFAULT_RUN_OPTIONS.probeTimeoutMs}ms)
+  --converge-timeout DURATION  how long differing probes are polled after a change (default ${DEFAULT_RUN_OPTIONS.convergeTimeoutMs}ms)
+  --size small|medium|large    scenario size (default ${DEFAULT_RUN_OPTIONS.size})
+  --quiet, -q              no progress line
+
+Exit codes: 0 conforms, 1 findings, 2 bad usage or input, 3 target failure, 130 interrupted.
+`;
+
+export function parseAreas(raw: string | undefined): Area[] {
+  if (raw === undefined) return [...DEFAULT_RUN_OPTIONS.areas];
+  const areas = raw
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
+  for (const a of areas) {
+    if (!(AREAS as readonly string[]).includes(a)) {
+      throw new PodnetInputError(
+        'PODNET_BAD_ARGUMENT',
+        `unknown area "${a}"`,
+        { field: '--areas' },
+        `areas are ${AREAS.join(', ')}`,
+      );
+    }
+  }
+  if (areas.length === 0)
+    throw new PodnetInputError(
+      'PODNET_BAD_ARGUMENT',
+      '--areas is empty',
+      { field: '--areas' },
+      `areas are ${AREAS.join(', ')}`,
+    );
+  return areas as Area[];
+}
+
+export function runOptionsFrom(
+  args: ParsedArgs,
+  command: string,
+  profile: RunOptions['profile'],
+): RunOptions {
+  const size = stringOption(args, 'size') ?? DEFAULT_RUN_OPTIONS.size;
+  if (size !== 'small' && size !== 'medium' && size !== 'large') {
+    throw new PodnetInputError('PODNET_BAD_ARGUMENT', `--size must be small, medium or large, got "${size}"`);
+  }
+  const runsGiven = stringOption(args, 'runs') !== undefined;
+  const budgetGiven = stringOption(args, 'budget') !== undefined;
+  return {
+    ...DEFAULT_RUN_OPTIONS,
+    seed: integerOption(args, command, 'seed', DEFAULT_RUN_OPTIONS.seed),
+    runs: integerOption(args, command, 'runs', DEFAULT_RUN_OPTIONS.runs),
+    // --runs alone means "exactly that many scenarios": the time budget then does not cut it short.
+    budgetMs:
+      runsGiven && !budgetGiven
+        ? 24 * 3_600_000
+        : durationOption(args, command, 'budget', DEFAULT_RUN_OPTIONS.budgetMs),
+    shrinkBudgetMs: durationOption(args, command, 'shrink-budget', DEFAULT_RUN_OPTIONS.shrinkBudgetMs),
+    areas: parseAreas(stringOption(args, 'areas')),
+    profile,
+    concurrency: Math.max(1, integerOption(args, command, 'concurrency', DEFAULT_RUN_OPTIONS.concurrency)),
+    probeTimeoutMs: durationOption(args, command, 'probe-timeout', DEFAULT_RUN_OPTIONS.probeTimeoutMs),
+    convergeTimeoutMs: durationOption(
+      args,
+      command,
+      'converge-timeout',
+      DEFAULT_RUN_OPTIONS.convergeTimeoutMs,
+    ),
+    size,
+  };
+}
+
+export function labFaultsFrom(args: ParsedArgs): string[] {
+  const faults = stringListOption(args, 'lab-fault');
+  for (const f of faults) {
+    if (!isFaultName(f)) {
+      throw new PodnetInputError(
+        'PODNET_BAD_ARGUMENT',
+        `unknown lab fault "${f}"`,
+        { field: '--lab-fault' },
+        'run `podnet lab faults` to list them',
+      );
+    }
+  }
+  return [...faults];
+}
+
+export async function run(argv: readonly string[], io: CliIO): Promise<number> {
+  const args = parseCommandArgs('run', argv, OPTIONS);
+  if (booleanOption(args, 'help')) {
+    io.stdout(HELP);
+    return 0;
+  }
+  const targetName = stringOption(args, 'target') ?? 'lab';
+  if (targetName !== 'lab' && targetName !== 'kube') {
+    throw new PodnetInputError(
+      'PODNET_BAD_ARGUMENT',
+      `unknown target "${targetName}"`,
+      { field: '--target' },
+      'use --target lab (the default) or --target kube',
+    );
+  }
+  if (targetName === 'kube') {
+    throw new PodnetInputError(
+      'PODNET_TARGET_UNAVAILABLE',
+      'the kube target is not available in this build yet',
+      { field: '--target' },
+      'run against the embedded lab (--target lab), or use `podnet predict` on `kubectl get ... -o yaml` output',
+    );
+  }
+  const profilePath = stringOption(args, 'profile');
+  const profile = loadProfile(profilePath !== undefined ? resolve(io.cwd, profilePath) : undefined);
+  const options = runOptionsFrom(args, 'run', profile);
+  const faults = labFaultsFrom(args);
+  const outDir = resolve(io.cwd, stringOption(args, 'out') ?? 'podnet-results');
+  const runnable = AREA_RUNNERS.flatMap((r) => r.areas);
+  const notYet = options.areas.filter((a) => !runnable.includes(a));
+  for (const a of notYet)
+    io.stderr(`podnet: area "${a}" is not yet available in podnet run; it is reported as unsupported\n`);
+  const quiet = booleanOption(args, 'quiet');
+  const printer = progressPrinter(io.stderr, io.isTTY);
+  io.stderr(
+    `podnet run: target lab, seed ${options.seed}, areas ${options.areas.join(',')}, budget ${Math.round(options.budgetMs / 1000)}s${faults.length > 0 ? `, lab faults ${faults.join(',')}` : ''}\n`,
+  );
+  const result = await runSession(labSessionDeps({ faults: faults as never, ...labIdFrom(io) }, renderRun), {
+    options: { ...options },
+    outDir,
+    cwd: io.cwd,
+    faults,
+    handleSignals: true,
+    recordOptions: { labFaults: faults },
+    ...(quiet ? {} : { listener: printer }),
+  }).finally(() => printer.done());
+  io.stdout(renderRunSummary(result.document, result.resultsPath, outDir));
+  return result.exitCode;
+}
+
+function renderRunSummary(
+  doc: import('../../spec/results.ts').ResultsDocument,
+  resultsPath: string,
+  outDir: string,
+): string {
+  const s = doc.summary;
+  const lines = [
+    `podnet run: ${s.scenarios} scenarios, ${s.probes} probes, ${s.findings} findings in ${(s.durationMs / 1000).toFixed(1)}s${s.interrupted ? ' (interrupted)' : ''}`,
+    s.conforms ? 'result: CONFORMS' : 'result: FINDINGS',
+  ];
+  for (const f of doc.findings) {
+    lines.push(`  [${f.kind}] ${f.rule} ${f.title}`);
+    lines.push(`      expected ${f.expected}, observed ${f.observed}`);
+    if (f.replayCommand) lines.push(`      replay: ${f.replayCommand}`);
+  }
+  lines.push(`results: ${resultsPath}`, `report:  ${outDir}/report.html`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** PODNET_LAB_ID pins the lab id (4 hex digits), so tests and scripts can find exactly this lab. */
+export function labIdFrom(io: CliIO): { labId?: string } {
+  const id = io.env.PODNET_LAB_ID;
+  if (id === undefined || id === '') return {};
+  if (!/^[0-9a-f]{4}$/.test(id)) {
+    throw new PodnetInputError('PODNET_BAD_ARGUMENT', `PODNET_LAB_ID must be 4 hex digits, got "${id}"`);
+  }
+  return { labId: id };
+}

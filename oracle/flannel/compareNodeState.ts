@@ -1,0 +1,280 @@
+/**
+ * Compares a node's observed state with what flannel should have programmed (expectedNodeState). Only
+ * flannel's objects are judged: routes, neighbours and FDB entries inside the cluster Network or on
+ * flannel's devices, flannel's links and their addresses, subnet.env and flannel's annotations. Pod veths,
+ * the underlay and kernel routes outside Network are not flannel's and are ignored. Entries flannel would
+ * not have programmed (stale routes of deleted nodes, issue #2554) are reported as unexpected.
+ */
+import type {
+  ExpectedNodeState,
+  ExpectedRoute,
+  NodeStateDifference,
+  NodeStateObject,
+} from '../../spec/flannelExpectation.ts';
+import type { NodeNetworkState, RouteState } from '../../spec/nodeState.ts';
+import { cidrContains, formatCidr, type GoCidr, maskOff, parseGoCidr, parseGoIP } from './goNet.ts';
+
+export interface CompareOptions {
+  /** Objects not to judge (e.g. `annotation` for a target that does not keep them). */
+  readonly ignore?: readonly NodeStateObject[];
+}
+
+const ABSENT = 'absent';
+const PRESENT = 'present';
+
+/** Every difference between expected and observed for one node. */
+export function compareNodeState(
+  expected: ExpectedNodeState,
+  observed: NodeNetworkState,
+  options: CompareOptions = {},
+): NodeStateDifference[] {
+  const diffs: NodeStateDifference[] = [];
+  const ignore = new Set(options.ignore ?? []);
+  const add = (object: NodeStateObject, key: string, exp: string | undefined, obs: string | undefined) => {
+    if (!ignore.has(object)) diffs.push({ node: expected.node, object, key, expected: exp, observed: obs });
+  };
+  const network = cidrOf(expected.network);
+  const inNetwork = (dst: string) => {
+    const c = cidrOf(dst);
+    return c !== undefined && network !== undefined && cidrContains(network, c);
+  };
+
+  // lease and subnet.env
+  const env = observed.subnetEnv;
+  let leaseMismatch = false;
+  if (env === undefined) {
+    add('subnet.env', '/run/flannel/subnet.env', PRESENT, ABSENT);
+  } else {
+    const observedSubnet = env.FLANNEL_SUBNET;
+    const observedLease = observedSubnet ? leaseOfGateway(observedSubnet) : undefined;
+    if (observedLease !== undefined && observedLease !== expected.lease) {
+      leaseMismatch = true;
+      add('lease', 'FLANNEL_SUBNET', expected.lease, observedLease);
+    }
+    for (const [key, value] of Object.entries(expected.subnetEnv)) {
+      if (key === 'FLANNEL_SUBNET' && leaseMismatch) continue;
+      if (env[key] !== value) add('subnet.env', key, value, env[key] ?? ABSENT);
+    }
+  }
+
+  // links, MTUs and addresses
+  const linkByName = new Map(observed.links.map((l) => [l.name, l]));
+  const flannelDevices = new Set<string>();
+  for (const link of expected.links) {
+    const seen = linkByName.get(link.name);
+    if (link.kind !== 'bridge') flannelDevices.add(link.name);
+    if (!seen) {
+      if (link.required) add('link', link.name, PRESENT, ABSENT);
+      continue;
+    }
+    if (seen.kind !== link.kind) add('link', `${link.name} kind`, link.kind, seen.kind);
+    if (link.mtu !== undefined && seen.mtu !== link.mtu)
+      add('mtu', link.name, String(link.mtu), String(seen.mtu));
+    if (!seen.up) add('link', `${link.name} state`, 'UP', 'DOWN');
+    if (link.mac !== undefined && seen.mac?.toLowerCase() !== link.mac.toLowerCase()) {
+      add('link', `${link.name} mac`, link.mac, seen.mac ?? ABSENT);
+    }
+    if (link.vxlan) {
+      const v = seen.vxlan;
+      const field = (name: string, exp: string | undefined, obs: string | undefined) => {
+        if (exp !== undefined && exp !== obs) add('link', `${link.name} vxlan ${name}`, exp, obs ?? ABSENT);
+      };
+      field('id', String(link.vxlan.id), v ? String(v.id) : undefined);
+      field('dstport', String(link.vxlan.port), v ? String(v.port) : undefined);
+      field('local', link.vxlan.local, v?.local);
+      field(
+        'learning',
+        link.vxlan.learning ? 'learning' : 'nolearning',
+        v ? (v.learning ? 'learning' : 'nolearning') : undefined,
+      );
+      field('dev', link.vxlan.dev, v?.dev);
+    }
+  }
+  for (const address of expected.addresses) {
+    if (!address.required && !linkByName.has(address.dev)) continue;
+    const onDev = observed.addresses.filter((a) => a.dev === address.dev && a.family === 'inet');
+    const want = `${address.local}/${address.prefixLength}`;
+    if (!onDev.some((a) => a.local === address.local && a.prefixLength === address.prefixLength)) {
+      const shown = onDev.map((a) => `${a.local}/${a.prefixLength}`).join(', ');
+      add('link', `${address.dev} address`, want, shown || ABSENT);
+    }
+    // flannel keeps its address the only one inside Network on its devices (ip.EnsureV4AddressOnLink).
+    if (flannelDevices.has(address.dev)) {
+      for (const a of onDev) {
+        const here = `${a.local}/${a.prefixLength}`;
+        if (here !== want && inNetwork(`${a.local}/32`))
+          add('link', `${address.dev} address ${here}`, ABSENT, here);
+      }
+    }
+  }
+
+  // routes
+  const mainRoutes = observed.routes.filter((r) => r.table === undefined || r.table === 'main');
+  const routesByDst = new Map<string, RouteState[]>();
+  for (const r of mainRoutes) {
+    const key = normalisedDst(r.dst);
+    routesByDst.set(key, [...(routesByDst.get(key) ?? []), r]);
+  }
+  const expectedDsts = new Set<string>();
+  for (const route of expected.routes) {
+    const key = normalisedDst(route.dst);
+    expectedDsts.add(key);
+    const candidates = (routesByDst.get(key) ?? []).filter((r) => r.type === undefined);
+    if (candidates.length === 0) {
+      add('route', key, describeExpectedRoute(route), ABSENT);
+    } else if (!candidates.some((r) => routeMatches(route, r))) {
+      add('route', key, describeExpectedRoute(route), candidates.map(describeRoute).join(' | '));
+    }
+  }
+  const absentDsts = new Set(expected.absentRoutes.map((a) => normalisedDst(a.dst)));
+  for (const dst of absentDsts) {
+    const present = routesByDst.get(dst);
+    if (present && present.length > 0) add('route', dst, ABSENT, present.map(describeRoute).join(' | '));
+  }
+  const ownLease = normalisedDst(expected.lease);
+  for (const [dst, routes] of routesByDst) {
+    if (expectedDsts.has(dst) || absentDsts.has(dst) || dst === ownLease) continue;
+    if (!inNetwork(dst)) continue;
+    add('route', dst, ABSENT, routes.map(describeRoute).join(' | '));
+  }
+
+  // neighbours (on flannel's devices)
+  const expectedNeigh = new Set(expected.neighbours.map((n) => `${n.dst} ${n.dev}`));
+  for (const n of expected.neighbours) {
+    const seen = observed.neighbours.find((o) => o.dst === n.dst && o.dev === n.dev);
+    const key = `${n.dst} dev ${n.dev}`;
+    const want = `${n.lladdr ?? '(peer VtepMAC)'} PERMANENT`;
+    if (!seen) {
+      add('neigh', key, want, ABSENT);
+      continue;
+    }
+    const macWrong = n.lladdr !== undefined && seen.lladdr?.toLowerCase() !== n.lladdr.toLowerCase();
+    if (macWrong || !seen.permanent) {
+      add('neigh', key, want, `${seen.lladdr ?? 'no lladdr'}${seen.permanent ? ' PERMANENT' : ''}`);
+    }
+  }
+  for (const o of observed.neighbours) {
+    if (!flannelDevices.has(o.dev) || !o.permanent || expectedNeigh.has(`${o.dst} ${o.dev}`)) continue;
+    add('neigh', `${o.dst} dev ${o.dev}`, ABSENT, `${o.lladdr ?? 'no lladdr'} PERMANENT`);
+  }
+
+  // FDB (on flannel's devices)
+  const matchedFdb = new Set<number>();
+  for (const f of expected.fdb) {
+    const key = `${f.dev} dst ${f.dst}`;
+    const want = `${f.mac ?? '(peer VtepMAC)'} dst ${f.dst} permanent`;
+    const index = observed.fdb.findIndex(
+      (o) =>
+        o.dev === f.dev &&
+        o.dst === f.dst &&
+        (f.mac === undefined || o.mac.toLowerCase() === f.mac.toLowerCase()) &&
+        !matchedFdb.has(observed.fdb.indexOf(o)),
+    );
+    if (index >= 0) {
+      matchedFdb.add(index);
+      if (!observed.fdb[index]!.permanent) add('fdb', key, want, `${observed.fdb[index]!.mac} dst ${f.dst}`);
+      continue;
+    }
+    const sameDst = observed.fdb.filter((o) => o.dev === f.dev && o.dst === f.dst);
+    add(
+      'fdb',
+      key,
+      want,
+      sameDst.length > 0 ? sameDst.map((o) => `${o.mac} dst ${o.dst}`).join(' | ') : ABSENT,
+    );
+    for (const o of sameDst) matchedFdb.add(observed.fdb.indexOf(o));
+  }
+  observed.fdb.forEach((o, i) => {
+    // Learned (non-permanent) entries appear with Learning: true; only permanent ones are flannel's.
+    if (!flannelDevices.has(o.dev) || o.dst === undefined || !o.permanent || matchedFdb.has(i)) return;
+    add('fdb', `${o.dev} dst ${o.dst}`, ABSENT, `${o.mac} dst ${o.dst}`);
+  });
+
+  // annotations
+  const vxlanLink = expected.links.find((l) => l.kind === 'vxlan');
+  for (const [key, value] of Object.entries(expected.annotations)) {
+    const seen = observed.annotations[key];
+    if (seen === undefined) {
+      add('annotation', key, value ?? PRESENT, ABSENT);
+      continue;
+    }
+    if (key.endsWith('backend-data') && vxlanLink?.vxlan) {
+      // The announced VtepMAC must be the device's own MAC (issue #1155: a rewritten MAC breaks peers).
+      const deviceMac = vxlanLink.mac ?? linkByName.get(vxlanLink.name)?.mac;
+      const want = { VNI: vxlanLink.vxlan.id, VtepMAC: deviceMac };
+      const got = parseBackendData(seen);
+      const macOk = want.VtepMAC === undefined || got?.VtepMAC?.toLowerCase() === want.VtepMAC.toLowerCase();
+      if (!got || got.VNI !== want.VNI || !macOk) {
+        add('annotation', key, JSON.stringify(want), seen);
+      }
+      continue;
+    }
+    if (value !== undefined && seen !== value) add('annotation', key, value, seen);
+  }
+
+  return diffs;
+}
+
+function cidrOf(text: string): GoCidr | undefined {
+  if (text === 'default') return { family: 4, ip: 0n, prefixLength: 0 };
+  const p = parseGoCidr(text);
+  if (p.ok) return p.cidr;
+  const ip = parseGoIP(text);
+  return ip ? { family: ip.family, ip: ip.value, prefixLength: ip.family === 4 ? 32 : 128 } : undefined;
+}
+
+function normalisedDst(dst: string): string {
+  if (dst === 'default') return dst;
+  const c = cidrOf(dst);
+  return c ? formatCidr(c) : dst;
+}
+
+/** `10.244.1.1/24` (FLANNEL_SUBNET) → `10.244.1.0/24`. */
+function leaseOfGateway(subnet: string): string | undefined {
+  const slash = subnet.indexOf('/');
+  const ip = parseGoIP(subnet.slice(0, slash));
+  const len = Number(subnet.slice(slash + 1));
+  if (slash < 0 || !ip || !Number.isInteger(len)) return undefined;
+  return formatCidr({ family: ip.family, ip: maskOff(ip.value, len, ip.family), prefixLength: len });
+}
+
+function routeMatches(want: ExpectedRoute, seen: RouteState): boolean {
+  if (want.gateway !== seen.gateway) return false;
+  if (want.dev !== undefined && want.dev !== seen.dev) return false;
+  return want.onlink === seen.onlink;
+}
+
+function describeExpectedRoute(r: ExpectedRoute): string {
+  return [
+    r.gateway ? `via ${r.gateway}` : undefined,
+    r.dev ? `dev ${r.dev}` : undefined,
+    r.onlink ? 'onlink' : undefined,
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+function describeRoute(r: RouteState): string {
+  return [
+    r.type,
+    r.gateway ? `via ${r.gateway}` : undefined,
+    r.dev ? `dev ${r.dev}` : undefined,
+    r.onlink ? 'onlink' : undefined,
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+function parseBackendData(text: string): { VNI?: number; VtepMAC?: string } | undefined {
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (typeof v !== 'object' || v === null) return undefined;
+    const o = v as Record<string, unknown>;
+    return {
+      ...(typeof o.VNI === 'number' ? { VNI: o.VNI } : {}),
+      ...(typeof o.VtepMAC === 'string' ? { VtepMAC: o.VtepMAC } : {}),
+    };
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,271 @@
+// Expected node state per backend, flannel.md §5 and §10. Sources: pkg/backend/vxlan/{vxlan.go,
+// vxlan_network.go,device.go}, pkg/backend/hostgw/hostgw.go + pkg/backend/route_network.go,
+// pkg/backend/udp/udp_network_amd64.go, pkg/subnet/subnet.go (WriteSubnetFile), pkg/subnet/kube/annotations.go,
+// pkg/trafficmngr/{iptables,nftables} (golden rules in e2e/rules.go), flannel-io/cni-plugin (cni0 gateway).
+import { describe, expect, test } from 'vitest';
+import type { EffectiveNetConf, FlannelNodeInput } from '../../spec/flannelExpectation.ts';
+import { expectedNodeState, expectedNodeStates } from './expectedNodeState.ts';
+import { parseNetConf } from './parseNetConf.ts';
+
+function conf(backend: object | undefined, extra: object = {}): EffectiveNetConf {
+  const r = parseNetConf(
+    JSON.stringify({ Network: '10.244.0.0/16', ...(backend ? { Backend: backend } : {}), ...extra }),
+  );
+  if (!r.ok) throw new Error(r.error);
+  return r.config;
+}
+
+const NODES: FlannelNodeInput[] = [
+  {
+    name: 'a',
+    publicIP: '192.168.1.2',
+    extInterface: { name: 'eth0', mtu: 1500 },
+    segment: 0,
+    vtepMac: '0e:00:00:00:00:0a',
+  },
+  {
+    name: 'b',
+    publicIP: '192.168.1.3',
+    extInterface: { name: 'eth0', mtu: 1500 },
+    segment: 0,
+    vtepMac: '0e:00:00:00:00:0b',
+  },
+  {
+    name: 'c',
+    publicIP: '192.168.2.2',
+    extInterface: { name: 'ens5', mtu: 9001 },
+    segment: 1,
+    vtepMac: '0e:00:00:00:00:0c',
+  },
+];
+const LEASES = { a: '10.244.0.0/24', b: '10.244.1.0/24', c: '10.244.2.0/24' };
+const P = 'flannel.alpha.coreos.com/';
+
+describe('vxlan (vxlan_network.go)', () => {
+  const vxlan = conf({ Type: 'vxlan' });
+  const a = expectedNodeState(vxlan, 'a', NODES, LEASES);
+
+  test('device flannel.1: lease .0/32, MTU ext−50, port 8472, nolearning, local = node IP, lower dev = ext', () => {
+    expect(a.links.find((l) => l.name === 'flannel.1')).toEqual({
+      name: 'flannel.1',
+      kind: 'vxlan',
+      mtu: 1450,
+      mac: '0e:00:00:00:00:0a',
+      vxlan: { id: 1, port: 8472, local: '192.168.1.2', learning: false, dev: 'eth0' },
+      required: true,
+    });
+    expect(a.addresses).toContainEqual({
+      dev: 'flannel.1',
+      local: '10.244.0.0',
+      prefixLength: 32,
+      required: true,
+    });
+  });
+
+  test('per peer: onlink route via the peer lease .0, PERMANENT neighbour and FDB entry with the peer VtepMAC', () => {
+    expect(a.routes).toEqual([
+      { dst: '10.244.1.0/24', gateway: '10.244.1.0', dev: 'flannel.1', onlink: true, peer: 'b' },
+      { dst: '10.244.2.0/24', gateway: '10.244.2.0', dev: 'flannel.1', onlink: true, peer: 'c' },
+    ]);
+    expect(a.neighbours).toEqual([
+      { dst: '10.244.1.0', dev: 'flannel.1', lladdr: '0e:00:00:00:00:0b', peer: 'b' },
+      { dst: '10.244.2.0', dev: 'flannel.1', lladdr: '0e:00:00:00:00:0c', peer: 'c' },
+    ]);
+    expect(a.fdb).toEqual([
+      { mac: '0e:00:00:00:00:0b', dev: 'flannel.1', dst: '192.168.1.3', peer: 'b' },
+      { mac: '0e:00:00:00:00:0c', dev: 'flannel.1', dst: '192.168.2.2', peer: 'c' },
+    ]);
+    expect(a.peers.every((p) => p.reachable && p.path === 'vxlan')).toBe(true);
+  });
+
+  test('an unannounced VtepMAC is not guessed: the MAC is undefined (random per node, §10)', () => {
+    const nodes = NODES.map(({ vtepMac: _mac, ...n }) => n);
+    const s = expectedNodeState(vxlan, 'a', nodes, LEASES);
+    expect(s.neighbours.map((n) => n.lladdr)).toEqual([undefined, undefined]);
+    expect(s.fdb.map((f) => f.mac)).toEqual([undefined, undefined]);
+    expect(s.links[0]!.mac).toBeUndefined();
+    expect(s.annotations[`${P}backend-data`]).toBeUndefined();
+  });
+
+  test('subnet.env: Network, lease .1/len, MTU ext−50, IPMASQ (WriteSubnetFile)', () => {
+    expect(a.subnetEnv).toEqual({
+      FLANNEL_NETWORK: '10.244.0.0/16',
+      FLANNEL_SUBNET: '10.244.0.1/24',
+      FLANNEL_MTU: '1450',
+      FLANNEL_IPMASQ: 'true',
+    });
+  });
+
+  test("MTU follows each node's interface (issue #841: 9001 NIC → 8951), or Backend.MTU − 50 when set", () => {
+    expect(expectedNodeState(vxlan, 'c', NODES, LEASES).subnetEnv.FLANNEL_MTU).toBe('8951');
+    const fixed = expectedNodeState(conf({ Type: 'vxlan', MTU: 1400 }), 'c', NODES, LEASES);
+    expect(fixed.links[0]!.mtu).toBe(1350);
+    expect(fixed.cni0.mtu).toBe(1350);
+  });
+
+  test('VNI and Port name the device and set dstport', () => {
+    const s = expectedNodeState(conf({ Type: 'vxlan', VNI: 4, Port: 4789 }), 'a', NODES, LEASES);
+    expect(s.links[0]).toMatchObject({ name: 'flannel.4', vxlan: { id: 4, port: 4789 } });
+    expect(s.routes[0]!.dev).toBe('flannel.4');
+  });
+
+  test('annotations (kube manager): kube-subnet-manager, backend-type, backend-data {VNI, VtepMAC}, public-ip', () => {
+    expect(a.annotations).toEqual({
+      [`${P}kube-subnet-manager`]: 'true',
+      [`${P}backend-type`]: 'vxlan',
+      [`${P}backend-data`]: '{"VNI":1,"VtepMAC":"0e:00:00:00:00:0a"}',
+      [`${P}public-ip`]: '192.168.1.2',
+    });
+  });
+
+  test('cni0 is the lease gateway .1/len with FLANNEL_MTU, created lazily (not required)', () => {
+    expect(a.cni0).toEqual({ address: '10.244.0.1', prefixLength: 24, mtu: 1450 });
+    expect(a.links.find((l) => l.name === 'cni0')?.required).toBe(false);
+  });
+});
+
+describe('vxlan with DirectRouting (ip.DirectRouting in vxlan_network.go)', () => {
+  const direct = conf({ Type: 'vxlan', DirectRouting: true });
+  const a = expectedNodeState(direct, 'a', NODES, LEASES);
+
+  test('a peer on the same L2 segment gets only `lease via public IP`, no neighbour or FDB entry', () => {
+    expect(a.routes).toContainEqual({
+      dst: '10.244.1.0/24',
+      gateway: '192.168.1.3',
+      dev: 'eth0',
+      onlink: false,
+      peer: 'b',
+    });
+    expect(a.neighbours.map((n) => n.peer)).toEqual(['c']);
+    expect(a.fdb.map((f) => f.peer)).toEqual(['c']);
+    expect(a.peers.find((p) => p.node === 'b')?.path).toBe('vxlan-direct');
+  });
+
+  test('a peer behind a router still goes through flannel.1', () => {
+    expect(a.routes).toContainEqual({
+      dst: '10.244.2.0/24',
+      gateway: '10.244.2.0',
+      dev: 'flannel.1',
+      onlink: true,
+      peer: 'c',
+    });
+  });
+});
+
+describe('host-gw (hostgw.go, route_network.go)', () => {
+  const hostgw = conf({ Type: 'host-gw' });
+  const a = expectedNodeState(hostgw, 'a', NODES, LEASES);
+
+  test('an L2 neighbour: `lease via public IP dev ext`, no device, FLANNEL_MTU = ext MTU', () => {
+    expect(a.routes).toEqual([
+      { dst: '10.244.1.0/24', gateway: '192.168.1.3', dev: 'eth0', onlink: false, peer: 'b' },
+    ]);
+    expect(a.links.map((l) => l.name)).toEqual(['cni0']);
+    expect(a.subnetEnv.FLANNEL_MTU).toBe('1500');
+    expect(a.neighbours).toEqual([]);
+    expect(a.fdb).toEqual([]);
+  });
+
+  test('a peer on another segment: no route (kernel rejects the gateway) and predicted unreachable', () => {
+    expect(a.absentRoutes.map((r) => r.dst)).toEqual(['10.244.2.0/24']);
+    expect(a.peers.find((p) => p.node === 'c')).toMatchObject({ reachable: false, path: 'none' });
+    expect(a.annotations[`${P}backend-data`]).toBe('null');
+  });
+});
+
+describe('udp (udp_network_amd64.go)', () => {
+  const udp = conf(undefined);
+  const a = expectedNodeState(udp, 'a', NODES, LEASES);
+
+  test('flannel0 (tun) with lease .0/32, MTU ext−28, one route for the whole Network, nothing per peer', () => {
+    expect(a.backend).toBe('udp');
+    expect(a.links[0]).toEqual({ name: 'flannel0', kind: 'tun', mtu: 1472, mac: undefined, required: true });
+    expect(a.addresses).toContainEqual({
+      dev: 'flannel0',
+      local: '10.244.0.0',
+      prefixLength: 32,
+      required: true,
+    });
+    expect(a.routes).toEqual([{ dst: '10.244.0.0/16', gateway: undefined, dev: 'flannel0', onlink: false }]);
+    expect(a.neighbours).toEqual([]);
+    expect(a.fdb).toEqual([]);
+    expect(a.subnetEnv.FLANNEL_MTU).toBe('1472');
+    expect(a.peers.every((p) => p.reachable && p.path === 'udp')).toBe(true);
+  });
+
+  test('backend-type annotation is empty for udp (its LeaseAttrs carry no BackendType)', () => {
+    expect(a.annotations[`${P}backend-type`]).toBe('');
+  });
+});
+
+describe('NAT and forward rules (pkg/trafficmngr, e2e/rules.go)', () => {
+  test('iptables: the six FLANNEL-POSTRTG rules in order with the node lease', () => {
+    const s = expectedNodeState(conf({ Type: 'vxlan' }), 'b', NODES, LEASES);
+    expect(s.masquerade.engine).toBe('iptables');
+    expect(s.masquerade.rules).toEqual([
+      { action: 'RETURN', mark: '0x4000/0x4000' },
+      {
+        action: 'RETURN',
+        source: { cidr: '10.244.1.0/24', negated: false },
+        destination: { cidr: '10.244.0.0/16', negated: false },
+      },
+      {
+        action: 'RETURN',
+        source: { cidr: '10.244.0.0/16', negated: false },
+        destination: { cidr: '10.244.1.0/24', negated: false },
+      },
+      {
+        action: 'RETURN',
+        source: { cidr: '10.244.0.0/16', negated: true },
+        destination: { cidr: '10.244.1.0/24', negated: false },
+      },
+      {
+        action: 'MASQUERADE',
+        source: { cidr: '10.244.0.0/16', negated: false },
+        destination: { cidr: '224.0.0.0/4', negated: true },
+      },
+      {
+        action: 'MASQUERADE',
+        source: { cidr: '10.244.0.0/16', negated: true },
+        destination: { cidr: '10.244.0.0/16', negated: false },
+      },
+    ]);
+    expect(s.forward).toEqual([
+      { action: 'ACCEPT', source: '10.244.0.0/16' },
+      { action: 'ACCEPT', destination: '10.244.0.0/16' },
+    ]);
+  });
+
+  test('nftables: exact mark and the 4th rule is `saddr != podCIDR daddr Network return`', () => {
+    const s = expectedNodeState(conf({ Type: 'vxlan' }, { EnableNFTables: true }), 'b', NODES, LEASES);
+    expect(s.masquerade.engine).toBe('nftables');
+    expect(s.masquerade.rules[0]).toEqual({ action: 'RETURN', mark: '0x00004000' });
+    expect(s.masquerade.rules[3]).toEqual({
+      action: 'RETURN',
+      source: { cidr: '10.244.1.0/24', negated: true },
+      destination: { cidr: '10.244.0.0/16', negated: false },
+    });
+  });
+
+  test('without --ip-masq: no masquerade rules and FLANNEL_IPMASQ=false', () => {
+    const s = expectedNodeState(conf({ Type: 'vxlan' }), 'a', NODES, LEASES, { ipMasq: false });
+    expect(s.masquerade.rules).toEqual([]);
+    expect(s.subnetEnv.FLANNEL_IPMASQ).toBe('false');
+  });
+});
+
+describe('expectedNodeStates', () => {
+  test('a node without a lease gets no state and is nobody\'s peer ("pod cidr not assigned")', () => {
+    const states = expectedNodeStates(conf({ Type: 'vxlan' }), NODES, { a: LEASES.a, b: LEASES.b });
+    expect(states.map((s) => s.node)).toEqual(['a', 'b']);
+    expect(states[0]!.peers.map((p) => p.node)).toEqual(['b']);
+  });
+
+  test('the etcd manager writes no node annotations', () => {
+    const r = parseNetConf(JSON.stringify({ Network: '10.244.0.0/16', Backend: { Type: 'vxlan' } }), {
+      subnetManager: 'etcd',
+    });
+    if (!r.ok) throw new Error(r.error);
+    expect(expectedNodeState(r.config, 'a', NODES, { a: '10.244.1.0/24' }).annotations).toEqual({});
+  });
+});

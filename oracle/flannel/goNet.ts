@@ -1,0 +1,165 @@
+/**
+ * IP and CIDR parsing the way Go's `net.ParseIP` / `net.ParseCIDR` do it (flannel decodes net-conf with
+ * them, `pkg/ip/ipnet.go`): IPv4 octets without leading zeros (Go ≥ 1.17), prefixes in decimal, host bits
+ * masked off by ParseCIDR. Addresses are bigints so one code path serves IPv4 and IPv6.
+ */
+
+export type IPFamily = 4 | 6;
+
+export interface GoIP {
+  readonly family: IPFamily;
+  readonly value: bigint;
+}
+
+export interface GoCidr {
+  readonly family: IPFamily;
+  /** The network address (host bits cleared). */
+  readonly ip: bigint;
+  readonly prefixLength: number;
+}
+
+export function bitsOf(family: IPFamily): number {
+  return family === 4 ? 32 : 128;
+}
+
+function parseIPv4(text: string): bigint | undefined {
+  const parts = text.split('.');
+  if (parts.length !== 4) return undefined;
+  let value = 0n;
+  for (const part of parts) {
+    if (!/^(0|[1-9][0-9]{0,2})$/.test(part)) return undefined;
+    const n = Number(part);
+    if (n > 255) return undefined;
+    value = (value << 8n) | BigInt(n);
+  }
+  return value;
+}
+
+function parseIPv6(text: string): bigint | undefined {
+  const halves = text.split('::');
+  if (halves.length > 2) return undefined;
+  const groupsOf = (side: string, v4Tail: boolean): number[] | undefined => {
+    if (side === '') return [];
+    const parts = side.split(':');
+    const out: number[] = [];
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i] ?? '';
+      if (v4Tail && i === parts.length - 1 && part.includes('.')) {
+        const v4 = parseIPv4(part);
+        if (v4 === undefined) return undefined;
+        out.push(Number(v4 >> 16n), Number(v4 & 0xffffn));
+      } else if (/^[0-9a-fA-F]{1,4}$/.test(part)) out.push(Number.parseInt(part, 16));
+      else return undefined;
+    }
+    return out;
+  };
+  let groups: number[];
+  if (halves.length === 1) {
+    const all = groupsOf(text, true);
+    if (all?.length !== 8) return undefined;
+    groups = all;
+  } else {
+    const head = groupsOf(halves[0] ?? '', false);
+    const tail = groupsOf(halves[1] ?? '', true);
+    if (!head || !tail || head.length + tail.length > 7) return undefined;
+    groups = [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
+  }
+  return groups.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n);
+}
+
+/** Go's net.ParseIP: an IPv4 dotted quad or an IPv6 address; undefined when Go returns nil. */
+export function parseGoIP(text: string): GoIP | undefined {
+  if (text.includes('.') && !text.includes(':')) {
+    const v = parseIPv4(text);
+    return v === undefined ? undefined : { family: 4, value: v };
+  }
+  if (!text.includes(':')) return undefined;
+  const v = parseIPv6(text);
+  if (v === undefined) return undefined;
+  // An IPv4-mapped IPv6 address is an IPv4 address to Go (To4() != nil).
+  if (v >> 32n === 0xffffn) return { family: 4, value: v & 0xffffffffn };
+  return { family: 6, value: v };
+}
+
+/** Go's net.ParseCIDR (network part only); the error text is Go's. */
+export function parseGoCidr(text: string): { ok: true; cidr: GoCidr } | { ok: false; error: string } {
+  const bad = { ok: false as const, error: `invalid CIDR address: ${text}` };
+  const slash = text.indexOf('/');
+  if (slash < 0) return bad;
+  const addrText = text.slice(0, slash);
+  const lenText = text.slice(slash + 1);
+  const family: IPFamily | undefined = addrText.includes(':') ? 6 : 4;
+  const value = family === 4 ? parseIPv4(addrText) : parseIPv6(addrText);
+  if (value === undefined) return bad;
+  if (!/^[0-9]+$/.test(lenText) || (lenText.length > 1 && lenText.startsWith('0'))) return bad;
+  const prefixLength = Number(lenText);
+  if (prefixLength > bitsOf(family)) return bad;
+  return { ok: true, cidr: { family, ip: maskOff(value, prefixLength, family), prefixLength } };
+}
+
+/** Clears the host bits of `value` for a prefix of `prefixLength`. */
+export function maskOff(value: bigint, prefixLength: number, family: IPFamily): bigint {
+  const hostBits = BigInt(bitsOf(family) - prefixLength);
+  return (value >> hostBits) << hostBits;
+}
+
+/** The number of addresses in a prefix. */
+export function sizeOf(prefixLength: number, family: IPFamily): bigint {
+  return 1n << BigInt(bitsOf(family) - prefixLength);
+}
+
+export function formatIP(value: bigint, family: IPFamily): string {
+  if (family === 4) {
+    return [24n, 16n, 8n, 0n].map((s) => ((value >> s) & 0xffn).toString()).join('.');
+  }
+  const groups: number[] = [];
+  for (let i = 7; i >= 0; i--) groups.push(Number((value >> BigInt(i * 16)) & 0xffffn));
+  // RFC 5952 as Go prints it: the longest run (≥ 2) of zero groups, leftmost on ties, becomes `::`.
+  let bestStart = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (groups[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && groups[j] === 0) j++;
+    if (j - i > bestLen && j - i >= 2) {
+      bestStart = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hex = groups.map((g) => g.toString(16));
+  if (bestStart < 0) return hex.join(':');
+  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+}
+
+export function formatCidr(cidr: GoCidr): string {
+  return `${formatIP(cidr.ip, cidr.family)}/${cidr.prefixLength}`;
+}
+
+/** Whether `inner` lies inside `outer` (flannel's `containsCIDR`: outer mask ≤ inner mask, outer contains inner's IP). */
+export function cidrContains(outer: GoCidr, inner: GoCidr): boolean {
+  if (outer.family !== inner.family || outer.prefixLength > inner.prefixLength) return false;
+  return maskOff(inner.ip, outer.prefixLength, outer.family) === outer.ip;
+}
+
+/** Whether an address lies inside a CIDR. */
+export function cidrHas(cidr: GoCidr, ip: GoIP): boolean {
+  return cidr.family === ip.family && maskOff(ip.value, cidr.prefixLength, cidr.family) === cidr.ip;
+}
+
+/** Whether two CIDRs share an address (flannel's `Overlaps`: compare under the shorter mask). */
+export function cidrOverlaps(a: GoCidr, b: GoCidr): boolean {
+  if (a.family !== b.family) return false;
+  const shorter = Math.min(a.prefixLength, b.prefixLength);
+  return maskOff(a.ip, shorter, a.family) === maskOff(b.ip, shorter, b.family);
+}
+
+/** Parses a CIDR or throws: for inputs the caller already validated. */
+export function mustCidr(text: string): GoCidr {
+  const r = parseGoCidr(text);
+  if (!r.ok) throw new Error(r.error);
+  return r.cidr;
+}

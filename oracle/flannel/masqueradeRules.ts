@@ -1,0 +1,39 @@
+/**
+ * flannel's NAT and forward rules as a rule-level description (flannel.md §6): iptables
+ * (pkg/trafficmngr/iptables/iptables.go, golden output in e2e/rules.go) or nftables
+ * (pkg/trafficmngr/nftables/nftables.go). `--random-fully` / `fully-random` is used only when the binary
+ * supports it, so it is left out of the description.
+ */
+import type { ForwardRule, MasqueradeRule } from '../../spec/flannelExpectation.ts';
+
+const MULTICAST_V4 = '224.0.0.0/4';
+
+/** The masquerade rules in order, for `network` (net-conf Network) and `podCidr` (the node's lease). */
+export function masqueradeRules(
+  network: string,
+  podCidr: string,
+  engine: 'iptables' | 'nftables',
+): MasqueradeRule[] {
+  const is = (cidr: string) => ({ cidr, negated: false });
+  const not = (cidr: string) => ({ cidr, negated: true });
+  return [
+    // Packets kube-proxy marked for masquerade are left to kube-proxy (issue #1679, PR #1681).
+    { action: 'RETURN', mark: engine === 'iptables' ? '0x4000/0x4000' : '0x00004000' },
+    { action: 'RETURN', source: is(podCidr), destination: is(network) },
+    { action: 'RETURN', source: is(network), destination: is(podCidr) },
+    // The one place the engines differ: iptables `! -s Network -d podCIDR`, nftables `saddr != podCIDR daddr Network`.
+    engine === 'iptables'
+      ? { action: 'RETURN', source: not(network), destination: is(podCidr) }
+      : { action: 'RETURN', source: not(podCidr), destination: is(network) },
+    { action: 'MASQUERADE', source: is(network), destination: not(MULTICAST_V4) },
+    { action: 'MASQUERADE', source: not(network), destination: is(network) },
+  ];
+}
+
+/** FLANNEL-FWD (filter table): accept everything from or to the cluster network. */
+export function forwardRules(network: string): ForwardRule[] {
+  return [
+    { action: 'ACCEPT', source: network },
+    { action: 'ACCEPT', destination: network },
+  ];
+}

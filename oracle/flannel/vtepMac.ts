@@ -1,0 +1,45 @@
+/**
+ * The VtepMAC a node announces in its `backend-data` annotation (pkg/subnet/kube/annotations.go,
+ * flannel.md §3.1): random per node, so peers' neighbour and FDB entries must carry the announced value.
+ */
+import type { FlannelNodeInput } from '../../spec/flannelExpectation.ts';
+import type { NodeNetworkState } from '../../spec/nodeState.ts';
+
+/** flanneld `--kube-annotation-prefix` default. */
+export const DEFAULT_ANNOTATION_PREFIX = 'flannel.alpha.coreos.com';
+
+/** The annotation key prefix as flannel builds it: `x` → `x/`, `x/y` → `x/y-`. */
+export function annotationKeyPrefix(prefix: string = DEFAULT_ANNOTATION_PREFIX): string {
+  if (!prefix.includes('/')) return `${prefix}/`;
+  return prefix.endsWith('/') ? prefix : `${prefix}-`;
+}
+
+/** The VtepMAC in a node's backend-data annotation, lower-cased; undefined when absent or unparsable. */
+export function announcedVtepMac(
+  annotations: Readonly<Record<string, string>>,
+  prefix: string = DEFAULT_ANNOTATION_PREFIX,
+): string | undefined {
+  const raw = annotations[`${annotationKeyPrefix(prefix)}backend-data`];
+  if (raw === undefined) return undefined;
+  try {
+    const data = JSON.parse(raw) as unknown;
+    if (typeof data !== 'object' || data === null) return undefined;
+    const mac = (data as Record<string, unknown>).VtepMAC;
+    return typeof mac === 'string' ? mac.toLowerCase() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The nodes with `vtepMac` filled from each node's observed annotations (where it announced one). */
+export function withAnnouncedVtepMacs(
+  nodes: readonly FlannelNodeInput[],
+  observed: Readonly<Record<string, NodeNetworkState>>,
+  prefix: string = DEFAULT_ANNOTATION_PREFIX,
+): FlannelNodeInput[] {
+  return nodes.map((n) => {
+    const state = observed[n.name];
+    const mac = state ? announcedVtepMac(state.annotations, prefix) : undefined;
+    return mac ? { ...n, vtepMac: mac } : n;
+  });
+}

@@ -1,0 +1,51 @@
+import { describe, expect, test } from 'vitest';
+import { roundRobinSamplesNeeded, roundRobinSequenceTest } from './roundRobinSequence.ts';
+
+const E = ['a', 'b', 'c'];
+
+describe('round-robin sequence test (lb.md §7.5, ipvs rr: ip_vs_rr.c)', () => {
+  test('an exact cycle passes in any order and phase', () => {
+    for (const seq of ['abcabcabc', 'cabcabcab', 'bacbacbacb', 'acbacbacba']) {
+      const r = roundRobinSequenceTest([...seq], E, 0);
+      expect(r.reject).toBe(false);
+      expect(r.statistic).toBe(0);
+    }
+  });
+
+  test('lb-skew under rr (one endpoint weighted twice) breaks the cycle', () => {
+    expect(roundRobinSequenceTest([...'aabcaabcaabc'], E, 0).reject).toBe(true);
+    expect(roundRobinSequenceTest([...'abacabacabac'], E, 0).reject).toBe(true);
+  });
+
+  test('a skip (another client moved the pointer) is one violation, tolerated when allowed', () => {
+    const r = roundRobinSequenceTest([...'abcacabcabc'], E, 0);
+    expect(r.statistic).toBe(1);
+    expect(r.reject).toBe(true);
+    expect(roundRobinSequenceTest([...'abcacabcabc'], E, 1).reject).toBe(false);
+  });
+
+  test('a backend outside the eligible set, or a failed connection, is a violation', () => {
+    expect(roundRobinSequenceTest([...'abcabxabc'], E, 0).reject).toBe(true);
+    expect(roundRobinSequenceTest([...'ab'], E, 0).reject).toBe(false);
+  });
+
+  test('stated error rates: no false alarm under the model; a random balancer passes with N!/N^K', () => {
+    const r = roundRobinSequenceTest([...'abcabcab'], E, 0);
+    expect(r.errorRate.falseAlarm).toBe(0);
+    expect(r.errorRate.miss).toBeCloseTo(6 / 3 ** 8, 15);
+  });
+
+  test('samples needed reproduce the lb.md §7.5 table: K >= log(N!/α) / log N', () => {
+    const table: Record<number, number[]> = {
+      2: [11, 21, 31],
+      3: [8, 15, 21],
+      5: [8, 12, 16],
+      10: [10, 13, 16],
+    };
+    for (const [n, row] of Object.entries(table)) {
+      [1e-3, 1e-6, 1e-9].forEach((alpha, i) => {
+        expect(roundRobinSamplesNeeded(Number(n), alpha)).toBe(row[i]);
+      });
+    }
+  });
+});

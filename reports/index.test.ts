@@ -1,0 +1,55 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { PodnetInputError } from '../spec/errors.ts';
+import { loadFixture } from './fixtures/load.ts';
+import { readResults, renderAll, writeResults } from './index.ts';
+
+let dir = '';
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'podnet-reports-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('renderAll', () => {
+  test('writes report.html and junit.xml; summary.md and annotations only with github', async () => {
+    const doc = loadFixture('full');
+    const plain = await renderAll(doc, dir);
+    expect(plain).toEqual({ html: join(dir, 'report.html'), junit: join(dir, 'junit.xml'), annotations: [] });
+    expect(await readFile(plain.html, 'utf8')).toMatch(/^<!doctype html>/);
+    expect(await readFile(plain.junit, 'utf8')).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>/);
+    await expect(readFile(join(dir, 'summary.md'))).rejects.toThrow();
+
+    const github = await renderAll(doc, join(dir, 'gh'), { github: true });
+    expect(await readFile(github.summary ?? '', 'utf8')).toMatch(/^## podnet: ❌ 5 findings/);
+    expect(github.annotations).toHaveLength(5);
+  });
+
+  test('honours explicit output paths', async () => {
+    const out = await renderAll(loadFixture('clean'), dir, {
+      htmlPath: join(dir, 'x', 'a.html'),
+      junitPath: join(dir, 'y', 'b.xml'),
+    });
+    expect(await readFile(join(dir, 'x', 'a.html'), 'utf8')).toContain('PASS');
+    expect(out.junit).toBe(join(dir, 'y', 'b.xml'));
+  });
+});
+
+describe('writeResults and readResults', () => {
+  test('round-trip a document', async () => {
+    const doc = loadFixture('hostile');
+    const path = await writeResults(doc, dir);
+    expect(path).toBe(join(dir, 'results.json'));
+    expect(await readResults(path)).toEqual(doc);
+  });
+
+  test('a missing file and a foreign file are input errors (exit 2)', async () => {
+    await expect(readResults(join(dir, 'nope.json'))).rejects.toThrow(PodnetInputError);
+    const foreign = join(dir, 'other.json');
+    await writeFile(foreign, JSON.stringify({ tool: { name: 'cyclonus' }, schemaVersion: 1 }));
+    await expect(readResults(foreign)).rejects.toThrow(/not a podnet results document/);
+  });
+});

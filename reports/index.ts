@@ -1,0 +1,91 @@
+/**
+ * The reports shell: writes every artifact of a run into one folder (`report.html`, `junit.xml`,
+ * `summary.md` with --github, `results.json` via `writeResults`) and reads a results file back.
+ * The renderers it calls are pure; only this file touches the file system.
+ */
+import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { PodnetInputError } from '../spec/errors.ts';
+import type { ResultsDocument } from '../spec/results.ts';
+import { renderAnnotations, renderGithubSummary } from './github.ts';
+import { renderHtml } from './html.ts';
+import { renderJunit } from './junit.ts';
+import { parseResults } from './parseResults.ts';
+
+export {
+  escapeCommandData,
+  escapeCommandProperty,
+  renderAnnotations,
+  renderGithubSummary,
+} from './github.ts';
+export { AREA_SECTIONS, renderHtml } from './html.ts';
+export { junitClassname, junitTestName, renderJunit } from './junit.ts';
+export { checkResults, parseResults } from './parseResults.ts';
+export { renderTerminal } from './terminal.ts';
+
+export interface RenderAllOptions {
+  /** Also write `summary.md` and return the `::error` annotation lines. */
+  readonly github?: boolean;
+  /** Where to write the HTML (default `<outDir>/report.html`). */
+  readonly htmlPath?: string;
+  /** Where to write the JUnit XML (default `<outDir>/junit.xml`). */
+  readonly junitPath?: string;
+}
+
+export interface RenderedFiles {
+  readonly html: string;
+  readonly junit: string;
+  readonly summary?: string;
+  /** `::error` lines for GitHub Actions (empty unless `github`); the caller prints them to stdout. */
+  readonly annotations: readonly string[];
+}
+
+/** Render every artifact of `doc` into `outDir`; returns the paths written. */
+export async function renderAll(
+  doc: ResultsDocument,
+  outDir: string,
+  options: RenderAllOptions = {},
+): Promise<RenderedFiles> {
+  const html = options.htmlPath ?? join(outDir, 'report.html');
+  const junit = options.junitPath ?? join(outDir, 'junit.xml');
+  await writeText(html, renderHtml(doc));
+  await writeText(junit, renderJunit(doc));
+  if (!options.github) return { html, junit, annotations: [] };
+  const summary = join(outDir, 'summary.md');
+  await writeText(summary, renderGithubSummary(doc));
+  return { html, junit, summary, annotations: renderAnnotations(doc) };
+}
+
+/** Write `results.json` (pretty-printed, newline-terminated) into `outDir`; returns its path. */
+export async function writeResults(doc: ResultsDocument, outDir: string): Promise<string> {
+  const path = join(outDir, 'results.json');
+  await writeText(path, `${JSON.stringify(doc, null, 2)}\n`);
+  return path;
+}
+
+/** Read and check a results file; a missing or foreign file is a `PodnetInputError` (exit 2). */
+export async function readResults(path: string): Promise<ResultsDocument> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new PodnetInputError(
+      'PODNET_RESULTS_NOT_FOUND',
+      code === 'ENOENT' ? 'no such file' : `cannot read: ${code ?? String(error)}`,
+      { file: path },
+      'pass the results.json that `podnet run` wrote into its --out folder',
+    );
+  }
+  return parseResults(text, path);
+}
+
+/** Append the job summary to `$GITHUB_STEP_SUMMARY` when GitHub Actions provides one. */
+export async function appendStepSummary(stepSummaryPath: string, markdown: string): Promise<void> {
+  await appendFile(stepSummaryPath, markdown.endsWith('\n') ? markdown : `${markdown}\n`, 'utf8');
+}
+
+async function writeText(path: string, text: string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, text, 'utf8');
+}

@@ -1,0 +1,162 @@
+/**
+ * One flannel scenario: a net-conf.json and a topology (2–5 nodes on 1–2 L2 segments, one or two pods
+ * per node so that cross-node traffic can be probed). Shrinks toward two nodes on one segment, one pod
+ * each, and the simplest config.
+ */
+import fc from 'fast-check';
+import { flannelNetConfArb } from '../../../generators/flannelNetConf.ts';
+import { stringify } from 'yaml';
+import { clusterToManifests } from '../../../spec/manifests/write.ts';
+import type { Cluster, Node, Pod } from '../../../spec/model.ts';
+import { NAMESPACE_NAME_LABEL } from '../../../spec/model.ts';
+import type { FlannelBackendType, FlannelNetConf } from '../../../spec/scenario.ts';
+
+export interface FlannelTopologyNode {
+  /** Underlay L2 segment (0 or 1). */
+  readonly segment: number;
+  /** Pods on the node (1 or 2). */
+  readonly pods: number;
+}
+
+export interface FlannelScenario {
+  readonly netConf: FlannelNetConf;
+  readonly nodes: readonly FlannelTopologyNode[];
+}
+
+export interface FlannelScenarioOptions {
+  /** Only this backend (the CLI's --backend, a test's pin). */
+  readonly backend?: FlannelBackendType;
+  /** Segments the topology may use (default 2: segments 0 and 1). */
+  readonly segments?: number;
+  readonly minNodes?: number;
+  readonly maxNodes?: number;
+  /**
+   * MTU of the nodes' external interface. Configs whose Backend.MTU exceeds it are brought down to it: the
+   * kernel clamps a VTEP bound to a lower device to lower−50, which the oracle does not model yet.
+   */
+  readonly extMtu?: number;
+}
+
+/** The namespace the flannel area's pods live in. */
+export const FLANNEL_NAMESPACE = 'flannel-probe';
+/** Ports every probe pod serves. */
+export const PROBE_TCP_PORT = 80;
+export const PROBE_UDP_PORT = 81;
+const DEFAULT_EXT_MTU = 1500;
+
+export function nodeName(index: number): string {
+  return `node-${index + 1}`;
+}
+
+/** Pod j on node i: `flannel-probe/n<i+1>-p<j+1>`. */
+export function podName(nodeIndex: number, podIndex: number): string {
+  return `n${nodeIndex + 1}-p${podIndex + 1}`;
+}
+
+/** How many leases a net-conf offers (the lab's range allocator: SubnetLen, or /24). */
+export function leaseCapacity(netConf: FlannelNetConf): number {
+  const prefix = Number(netConf.Network.split('/')[1]);
+  const subnetLen = netConf.SubnetLen ?? (prefix <= 24 ? 24 : prefix + 1);
+  return 2 ** (subnetLen - prefix);
+}
+
+export function flannelScenarioArb(options: FlannelScenarioOptions = {}): fc.Arbitrary<FlannelScenario> {
+  const segments = Math.max(1, options.segments ?? 2);
+  const extMtu = options.extMtu ?? DEFAULT_EXT_MTU;
+  const node = fc.record({
+    segment: fc.integer({ min: 0, max: segments - 1 }),
+    pods: fc.integer({ min: 1, max: 2 }),
+  });
+  const nodes = fc.array(node, { minLength: options.minNodes ?? 2, maxLength: options.maxNodes ?? 5 });
+  return fc
+    .record({ netConf: flannelNetConfArb(), nodes })
+    .map(({ netConf, nodes }) => ({ netConf: fitNetConf(netConf, options.backend, extMtu), nodes }))
+    .filter((s) => leaseCapacity(s.netConf) >= s.nodes.length);
+}
+
+function fitNetConf(
+  conf: FlannelNetConf,
+  backend: FlannelBackendType | undefined,
+  extMtu: number,
+): FlannelNetConf {
+  let b = conf.Backend;
+  if (backend !== undefined && b?.Type !== backend) b = { Type: backend };
+  if (b && typeof b.MTU === 'number' && b.MTU > extMtu) b = { ...b, MTU: extMtu };
+  return b ? { ...conf, Backend: b } : conf;
+}
+
+/** The scenario as a cluster: nodes with their segments, pods pinned to nodes, no policies or Services. */
+export function flannelCluster(scenario: FlannelScenario): Cluster {
+  const nodes: Node[] = scenario.nodes.map((n, i) => ({ name: nodeName(i), labels: {}, segment: n.segment }));
+  const pods: Pod[] = scenario.nodes.flatMap((n, i) =>
+    Array.from({ length: n.pods }, (_, j) => ({
+      namespace: FLANNEL_NAMESPACE,
+      name: podName(i, j),
+      labels: { app: 'flannel-probe' },
+      nodeName: nodeName(i),
+      hostNetwork: false,
+      ready: true,
+      ips: [],
+      containers: [
+        {
+          name: 'agent',
+          ports: [
+            { containerPort: PROBE_TCP_PORT, protocol: 'TCP' as const },
+            { containerPort: PROBE_UDP_PORT, protocol: 'UDP' as const },
+          ],
+        },
+      ],
+    })),
+  );
+  return {
+    nodes,
+    namespaces: [{ name: FLANNEL_NAMESPACE, labels: { [NAMESPACE_NAME_LABEL]: FLANNEL_NAMESPACE } }],
+    pods,
+    services: [],
+    policies: [],
+  };
+}
+
+/** `vxlan VNI 42 Port 4789 DirectRouting, 3 nodes on segments 0,0,1`. */
+export function describeFlannelScenario(scenario: FlannelScenario): string {
+  const b = scenario.netConf.Backend;
+  const backend = b
+    ? [
+        b.Type,
+        b.VNI !== undefined ? `VNI ${b.VNI}` : undefined,
+        b.Port !== undefined ? `Port ${b.Port}` : undefined,
+        b.DirectRouting ? 'DirectRouting' : undefined,
+        b.MTU !== undefined ? `MTU ${b.MTU}` : undefined,
+      ]
+        .filter(Boolean)
+        .join(' ')
+    : 'no Backend (udp)';
+  const segs = scenario.nodes.map((n) => n.segment).join(',');
+  return `${backend}, Network ${scenario.netConf.Network}${
+    scenario.netConf.SubnetLen !== undefined ? ` SubnetLen ${scenario.netConf.SubnetLen}` : ''
+  }, ${scenario.nodes.length} nodes on segments ${segs}`;
+}
+
+/** The scenario as YAML: flannel's ConfigMap with net-conf.json, then the nodes (with segments) and pods. */
+export function flannelScenarioYaml(scenario: FlannelScenario, header: readonly string[] = []): string {
+  const configMap = stringify(
+    {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 'kube-flannel-cfg', namespace: 'kube-flannel' },
+      data: { 'net-conf.json': `${JSON.stringify(scenario.netConf, null, 2)}\n` },
+    },
+    { lineWidth: 0 },
+  );
+  const topology = scenario.nodes.map(
+    (n, i) => `#   ${nodeName(i)}: L2 segment ${n.segment}, ${n.pods} pod${n.pods > 1 ? 's' : ''}`,
+  );
+  return [
+    ...header.map((h) => `# ${h}`),
+    '# topology:',
+    ...topology,
+    configMap.trimEnd(),
+    `---\n${clusterToManifests(flannelCluster(scenario), { includeNodes: true }).trimEnd()}`,
+    '',
+  ].join('\n');
+}

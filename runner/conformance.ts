@@ -1,0 +1,197 @@
+/**
+ * The conformance loop, driven by fast-check: generate a scenario, run it on the target, compare with
+ * the oracle; on failure, shrink (each shrink step re-realizes, incrementally) to a minimal counterexample.
+ * The search stops at the run count or the budget; shrinking then gets its own budget.
+ */
+import fc from 'fast-check';
+import type { Cluster, Protocol } from '../spec/model.ts';
+import type { CheckSummary, Finding } from '../spec/results.ts';
+import { RULES } from '../spec/rules.ts';
+import type { Scenario } from '../spec/scenario.ts';
+import type { ScenarioDeps, ScenarioOutcome } from './checkScenario.ts';
+import { checkScenario } from './checkScenario.ts';
+import { isFailing } from './checkState.ts';
+import { buildFindings } from './findings.ts';
+import type { RunOptions } from './options.ts';
+import type { RunListener } from './progress.ts';
+
+export interface ConformanceDeps extends ScenarioDeps {
+  readonly scenarios: fc.Arbitrary<Scenario>;
+  readonly toYaml: (cluster: Cluster) => string;
+  /** Adjusts a generated scenario to the target before it runs (e.g. pins the topology). */
+  readonly prepare?: (scenario: Scenario) => Scenario;
+}
+
+export interface ConformanceSettings {
+  readonly options: RunOptions;
+  readonly protocols: readonly Protocol[];
+  readonly targetName: string;
+  /** Where results.json will be written (for replay commands). */
+  readonly resultsPath: string;
+  readonly signal?: AbortSignal;
+  readonly listener?: RunListener;
+  /** Fresh finding ids; `F1`, `F2`, … by default. */
+  readonly nextFindingId?: () => string;
+}
+
+export interface ConformanceResult {
+  readonly scenarios: number;
+  readonly probes: number;
+  readonly findings: readonly Finding[];
+  readonly checks: readonly CheckSummary[];
+  readonly counterexample?: Scenario;
+  readonly timeToFirstFailureMs?: number;
+  readonly numShrinks: number;
+  readonly durationMs: number;
+  readonly interrupted: boolean;
+  /** Probes the target could not send (protocol unsupported), reported, never faked. */
+  readonly unsupportedProbes: number;
+  readonly inconclusive: number;
+}
+
+class TargetBroke {
+  constructor(readonly error: unknown) {}
+}
+
+export async function runConformance(
+  deps: ConformanceDeps,
+  settings: ConformanceSettings,
+): Promise<ConformanceResult> {
+  const { options, signal, listener } = settings;
+  const started = Date.now();
+  const searchDeadline = started + options.budgetMs;
+  let shrinkDeadline = Number.POSITIVE_INFINITY;
+  let scenarios = 0;
+  let probes = 0;
+  let unsupportedProbes = 0;
+  let inconclusive = 0;
+  let numShrinks = -1;
+  let firstFailureAt: number | undefined;
+  let lastFailure: { scenario: Scenario; outcome: ScenarioOutcome } | undefined;
+  let broke: TargetBroke | undefined;
+
+  const checkOptions = {
+    concurrency: options.concurrency,
+    retries: options.retries,
+    convergeTimeoutMs: options.convergeTimeoutMs,
+    pollIntervalMs: options.pollIntervalMs,
+    profile: options.profile,
+    protocols: settings.protocols,
+    probeTimeoutMs: options.probeTimeoutMs,
+    maxProbesPerState: options.maxProbesPerState,
+    checkModel: options.areas.includes('model'),
+    seed: options.seed,
+    ...(signal ? { signal } : {}),
+  };
+
+  const property = fc.asyncProperty(deps.scenarios, async (generated) => {
+    if (broke || signal?.aborted) fc.pre(false);
+    if (firstFailureAt === undefined && Date.now() >= searchDeadline) fc.pre(false);
+    if (firstFailureAt !== undefined && Date.now() > shrinkDeadline) fc.pre(false);
+    const scenario = deps.prepare ? deps.prepare(generated) : generated;
+    let outcome: ScenarioOutcome;
+    try {
+      const opts =
+        firstFailureAt === undefined
+          ? checkOptions
+          : {
+              ...checkOptions,
+              convergeTimeoutMs: Math.min(options.convergeTimeoutMs, options.shrinkConvergeTimeoutMs),
+            };
+      outcome = await checkScenario(scenario, deps, opts);
+    } catch (error) {
+      // A broken target is not a finding: stop the search and report it (exit 3).
+      broke = new TargetBroke(error);
+      return fc.pre(false);
+    }
+    probes += outcome.probesSent;
+    for (const s of outcome.states) {
+      unsupportedProbes += s.unsupportedProbes;
+      inconclusive += s.check.judgements.filter((j) => j.kind === 'inconclusive').length;
+    }
+    if (firstFailureAt === undefined) {
+      scenarios += 1;
+      listener?.({ kind: 'scenario', scenarios, probes, findings: 0, elapsedMs: Date.now() - started });
+    }
+    if (!outcome.failed) return true;
+    if (firstFailureAt === undefined) {
+      firstFailureAt = Date.now();
+      shrinkDeadline = firstFailureAt + options.shrinkBudgetMs;
+      listener?.({
+        kind: 'failure',
+        scenarios,
+        elapsedMs: firstFailureAt - started,
+        summary: summarize(outcome),
+      });
+    }
+    numShrinks += 1;
+    if (numShrinks > 0)
+      listener?.({ kind: 'shrink', shrinks: numShrinks, elapsedMs: Date.now() - firstFailureAt });
+    lastFailure = { scenario, outcome };
+    return false;
+  });
+
+  const details = await fc.check(property, {
+    seed: options.seed,
+    numRuns: options.runs,
+    // One skip ends the search: skips only happen once the budget is spent or the run is interrupted.
+    maxSkipsPerRun: 1 / (options.runs * 10),
+    endOnFailure: false,
+  });
+  if (broke) throw broke.error;
+
+  let findings: Finding[] = [];
+  if (lastFailure) {
+    let n = 0;
+    const nextId = settings.nextFindingId ?? (() => `F${++n}`);
+    findings = buildFindings({
+      seed: details.seed,
+      path: details.counterexamplePath ?? '',
+      scenario: lastFailure.scenario,
+      states: lastFailure.outcome.states,
+      numShrinks: Math.max(0, numShrinks),
+      toYaml: deps.toYaml,
+      resultsPath: settings.resultsPath,
+      targetName: settings.targetName,
+      nextId,
+    });
+  }
+  return {
+    scenarios,
+    probes,
+    findings,
+    checks: checkSummaries(options.areas, scenarios, findings),
+    ...(lastFailure ? { counterexample: lastFailure.scenario } : {}),
+    ...(firstFailureAt !== undefined ? { timeToFirstFailureMs: firstFailureAt - started } : {}),
+    numShrinks: Math.max(0, numShrinks),
+    durationMs: Date.now() - started,
+    interrupted: Boolean(signal?.aborted),
+    unsupportedProbes,
+    inconclusive,
+  };
+}
+
+function summarize(outcome: ScenarioOutcome): string {
+  const last = outcome.states[outcome.states.length - 1];
+  if (!last) return 'scenario failed';
+  const bad = last.check.judgements.filter(isFailing);
+  const kinds = new Map<string, number>();
+  for (const j of bad) kinds.set(j.kind, (kinds.get(j.kind) ?? 0) + 1);
+  for (const v of last.check.staticViolations) kinds.set(v.rule, (kinds.get(v.rule) ?? 0) + 1);
+  return [...kinds].map(([k, n]) => `${n} ${k}`).join(', ');
+}
+
+/** One check per catalogue rule of the areas that ran, for JUnit (passing checks are test cases too). */
+export function checkSummaries(
+  areas: readonly string[],
+  scenarios: number,
+  findings: readonly Finding[],
+): CheckSummary[] {
+  return RULES.filter((r) => areas.includes(r.area)).map((r) => ({
+    area: r.area,
+    rule: r.id,
+    title: r.statement,
+    scenarios,
+    findings: findings.filter((f) => f.rule === r.id).length,
+  }));
+}

@@ -1,0 +1,70 @@
+/** Every number that matters in a run, with its default, in one place; all of them are printed in results. */
+import type { SemanticProfile } from '../spec/profile.ts';
+import { DEFAULT_PROFILE } from '../spec/profile.ts';
+import type { Area } from '../spec/results.ts';
+
+export interface RunOptions {
+  /** fast-check seed: the same seed on the same target generates the same scenarios. */
+  readonly seed: number;
+  /** Stop after this many scenarios (unless the budget runs out first). */
+  readonly runs: number;
+  /** Wall-clock budget for the search, in ms. Shrinking a failure gets `shrinkBudgetMs` on top. */
+  readonly budgetMs: number;
+  readonly shrinkBudgetMs: number;
+  readonly areas: readonly Area[];
+  readonly profile: SemanticProfile;
+  /** Per-probe connect timeout. A dropped (not rejected) probe costs this much. */
+  readonly probeTimeoutMs: number;
+  /** After a change, probes that differ are polled until they match or this bound runs out. */
+  readonly convergeTimeoutMs: number;
+  /** The same bound while shrinking, once the failure was seen to persist past `convergeTimeoutMs`. */
+  readonly shrinkConvergeTimeoutMs: number;
+  readonly pollIntervalMs: number;
+  /** Probes in flight at once. */
+  readonly concurrency: number;
+  /** Times a probe whose machinery failed (`error`) is retried before it is reported inconclusive. */
+  readonly retries: number;
+  /** Above this many probes per state, a seeded sample of this size is probed instead of the full matrix. */
+  readonly maxProbesPerState: number;
+  /** Scenario size for the generators. */
+  readonly size: 'small' | 'medium' | 'large';
+}
+
+export const DEFAULT_RUN_OPTIONS: RunOptions = {
+  seed: 1,
+  runs: 1_000_000,
+  budgetMs: 90_000,
+  shrinkBudgetMs: 120_000,
+  areas: ['policy', 'model'],
+  profile: DEFAULT_PROFILE,
+  probeTimeoutMs: 1000,
+  // The lab programs rules synchronously; a live cluster needs more (the kube target raises these).
+  convergeTimeoutMs: 2000,
+  shrinkConvergeTimeoutMs: 500,
+  pollIntervalMs: 200,
+  concurrency: 64,
+  retries: 2,
+  maxProbesPerState: 1500,
+  size: 'small',
+};
+
+/** The options as a flat record, for results.json and the report. */
+export function describeOptions(
+  o: RunOptions,
+): Record<string, string | number | boolean | readonly string[]> {
+  return {
+    seed: o.seed,
+    runs: o.runs,
+    budgetMs: o.budgetMs,
+    shrinkBudgetMs: o.shrinkBudgetMs,
+    areas: o.areas,
+    probeTimeoutMs: o.probeTimeoutMs,
+    convergeTimeoutMs: o.convergeTimeoutMs,
+    shrinkConvergeTimeoutMs: o.shrinkConvergeTimeoutMs,
+    pollIntervalMs: o.pollIntervalMs,
+    concurrency: o.concurrency,
+    retries: o.retries,
+    maxProbesPerState: o.maxProbesPerState,
+    size: o.size,
+  };
+}

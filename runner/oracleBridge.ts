@@ -1,0 +1,31 @@
+/** Wires the runner's PolicyOracle interface to oracle/policy (fast engine, reference explanations). */
+import { compileFast } from '../oracle/policy/index.ts';
+import type { PolicyOracleFactory } from './policyOracle.ts';
+
+export const policyOracleFactory: PolicyOracleFactory = (cluster, profile) => {
+  const engine = compileFast(cluster, profile);
+  return {
+    judge(from, to, port, protocol) {
+      const decision = engine.explain({ from, to, port, protocol });
+      const e = decision.explanation;
+      const fast = engine.verdict({ from, to, port, protocol });
+      if (fast !== decision.verdict) {
+        // The engines are property-tested to agree; if they ever do not, say so instead of guessing.
+        return {
+          verdict: 'undefined',
+          explanation: [`oracle engines disagree (fast ${fast}, reference ${decision.verdict})`, ...e.lines],
+        };
+      }
+      return {
+        verdict: decision.verdict,
+        ...(e.egress
+          ? { egressAllowed: e.egress.outcome === 'allow' || e.egress.outcome === 'not-isolated' }
+          : {}),
+        ...(e.ingress
+          ? { ingressAllowed: e.ingress.outcome === 'allow' || e.ingress.outcome === 'not-isolated' }
+          : {}),
+        explanation: e.lines,
+      };
+    },
+  };
+};

@@ -1,0 +1,24 @@
+/** What the runner needs from the policy oracle, as one small interface (wired to oracle/policy in oracleBridge.ts). */
+import type { Cluster, ObjectKey, Protocol } from '../spec/model.ts';
+import type { SemanticProfile } from '../spec/profile.ts';
+import type { Verdict } from '../spec/verdict.ts';
+
+export interface PolicyJudgement {
+  readonly verdict: Verdict;
+  /** Whether each side allowed it; absent when that side does not apply (e.g. ingress for an outside address). */
+  readonly egressAllowed?: boolean;
+  readonly ingressAllowed?: boolean;
+  /** The oracle's reasons in plain words. */
+  readonly explanation: readonly string[];
+}
+
+export interface PolicyOracle {
+  judge(
+    from: ObjectKey,
+    to: ObjectKey | { readonly ip: string },
+    port: number,
+    protocol: Protocol,
+  ): PolicyJudgement;
+}
+
+export type PolicyOracleFactory = (cluster: Cluster, profile: SemanticProfile) => PolicyOracle;

@@ -1,0 +1,111 @@
+/** Which probes to send for one cluster state: the full matrix for small states, a seeded sample above a bound. */
+import type { Cluster, ObjectKey, Pod, Protocol } from '../spec/model.ts';
+import { keyOf } from '../spec/model.ts';
+import type { Realized } from '../spec/scenario.ts';
+import type { ProbeRequest } from '../spec/target.ts';
+
+export type ProbeDestination =
+  | { readonly kind: 'pod'; readonly pod: ObjectKey }
+  | { readonly kind: 'service'; readonly service: ObjectKey; readonly port: number }
+  | { readonly kind: 'outside' };
+
+export interface PlannedProbe {
+  readonly request: ProbeRequest;
+  readonly dest: ProbeDestination;
+}
+
+export interface ProbePlanOptions {
+  readonly protocols: readonly Protocol[];
+  readonly timeoutMs: number;
+  readonly maxProbes: number;
+  readonly viaServices: boolean;
+  /** Probe each pod's way out of the cluster (the model area's masquerade check). */
+  readonly outside: boolean;
+  readonly seed: number;
+}
+
+export interface ProbePlan {
+  readonly probes: readonly PlannedProbe[];
+  /** Probes left out because the target lacks the protocol (reported as unsupported, never faked). */
+  readonly unsupported: number;
+  /** Full matrix size before sampling. */
+  readonly matrixSize: number;
+}
+
+/** Declared (port, protocol) pairs of a pod, without duplicates. */
+export function declaredPorts(pod: Pod): { port: number; protocol: Protocol }[] {
+  const seen = new Set<string>();
+  const out: { port: number; protocol: Protocol }[] = [];
+  for (const c of pod.containers) {
+    for (const p of c.ports) {
+      const k = `${p.containerPort}/${p.protocol}`;
+      if (seen.has(k)) continue;
+      seen.add(k);
+      out.push({ port: p.containerPort, protocol: p.protocol });
+    }
+  }
+  return out;
+}
+
+export function planProbes(cluster: Cluster, realized: Realized, options: ProbePlanOptions): ProbePlan {
+  const all: PlannedProbe[] = [];
+  let unsupported = 0;
+  const sources = cluster.pods.filter((p) => !p.hostNetwork && realized.podIPs[keyOf(p)]?.[0] !== undefined);
+  let n = 0;
+  const add = (from: ObjectKey, host: string, port: number, protocol: Protocol, dest: ProbeDestination) => {
+    if (!options.protocols.includes(protocol)) {
+      unsupported += 1;
+      return;
+    }
+    n += 1;
+    all.push({ request: { id: `p${n}`, from, host, port, protocol, timeoutMs: options.timeoutMs }, dest });
+  };
+  for (const src of sources) {
+    for (const dst of cluster.pods) {
+      const ip = realized.podIPs[keyOf(dst)]?.[0];
+      if (ip === undefined) continue;
+      for (const { port, protocol } of declaredPorts(dst)) {
+        add(keyOf(src), ip, port, protocol, { kind: 'pod', pod: keyOf(dst) });
+      }
+    }
+    if (options.viaServices) {
+      for (const svc of cluster.services) {
+        const ip = realized.serviceIPs[keyOf(svc)];
+        if (ip === undefined) continue;
+        for (const sp of svc.ports)
+          add(keyOf(src), ip, sp.port, sp.protocol, { kind: 'service', service: keyOf(svc), port: sp.port });
+      }
+    }
+  }
+  if (options.outside && realized.outsideServer) {
+    const { ip, port, protocol } = realized.outsideServer;
+    for (const src of sources) add(keyOf(src), ip, port, protocol, { kind: 'outside' });
+  }
+  const matrixSize = all.length;
+  const probes = matrixSize > options.maxProbes ? seededSample(all, options.maxProbes, options.seed) : all;
+  return { probes, unsupported, matrixSize };
+}
+
+/** A deterministic sample of `k` items (partial Fisher-Yates with a small seeded PRNG), kept in input order. */
+export function seededSample<T>(items: readonly T[], k: number, seed: number): T[] {
+  const idx = items.map((_, i) => i);
+  let state = (seed >>> 0) ^ 0x9e3779b9;
+  const next = () => {
+    state ^= state << 13;
+    state >>>= 0;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    state >>>= 0;
+    return state;
+  };
+  for (let i = 0; i < k && i < idx.length; i++) {
+    const j = i + (next() % (idx.length - i));
+    const t = idx[i]!;
+    idx[i] = idx[j]!;
+    idx[j] = t;
+  }
+  return idx
+    .slice(0, Math.min(k, idx.length))
+    .sort((a, b) => a - b)
+    .map((i) => items[i]!);
+}

@@ -1,0 +1,157 @@
+/**
+ * One `podnet run`: open the target, run each enabled area, always tear down (success, failure,
+ * SIGINT/SIGTERM), and write the results gathered so far. Returns the exit code.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { EXIT } from '../spec/errors.ts';
+import type { Area, AreaSections, CheckSummary, Finding, ResultsDocument } from '../spec/results.ts';
+import type { Target } from '../spec/target.ts';
+import type { AreaOutcome, AreaRunner } from './area.ts';
+import type { RunOptions } from './options.ts';
+import { describeOptions } from './options.ts';
+import type { RunListener } from './progress.ts';
+import type { AreaRun } from './resultsDocument.ts';
+import { buildResultsDocument, isJudged } from './resultsDocument.ts';
+
+/** Exit code of a run stopped by Ctrl-C before it found anything (128 + SIGINT). */
+export const EXIT_INTERRUPTED = 130;
+
+export interface SessionDeps {
+  readonly openTarget: () => Promise<Target>;
+  readonly targetName: string;
+  readonly areaRunners: readonly AreaRunner[];
+  /** Writes report.html / junit.xml (and more) beside results.json. */
+  readonly render?: (doc: ResultsDocument, outDir: string) => Promise<void>;
+}
+
+export interface SessionSettings {
+  readonly options: RunOptions;
+  readonly outDir: string;
+  readonly cwd: string;
+  readonly faults?: readonly string[];
+  readonly listener?: RunListener;
+  /** Install SIGINT/SIGTERM handlers (the CLI does; tests pass their own signal). */
+  readonly handleSignals?: boolean;
+  readonly signal?: AbortSignal;
+  /** More options to record in results.json (e.g. the lab faults, which replay needs). */
+  readonly recordOptions?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
+}
+
+export interface SessionResult {
+  readonly exitCode: number;
+  readonly document: ResultsDocument;
+  readonly resultsPath: string;
+  readonly outcomes: readonly AreaOutcome[];
+}
+
+export async function runSession(deps: SessionDeps, settings: SessionSettings): Promise<SessionResult> {
+  const { options } = settings;
+  const startedAt = new Date();
+  const controller = new AbortController();
+  const onOuterAbort = () => controller.abort();
+  settings.signal?.addEventListener('abort', onOuterAbort);
+  let signals = 0;
+  const onSignal = () => {
+    signals += 1;
+    settings.listener?.({
+      kind: 'message',
+      text:
+        signals === 1
+          ? 'interrupted: finishing the current scenario, then cleaning up (Ctrl-C again to hurry)'
+          : 'interrupted again: cleaning up now',
+    });
+    controller.abort();
+  };
+  if (settings.handleSignals) {
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  }
+  const resultsPath = join(settings.outDir, 'results.json');
+  const shownResultsPath = relative(settings.cwd, resultsPath) || resultsPath;
+  const outcomes: AreaOutcome[] = [];
+  let findingCount = 0;
+  let target: Target | undefined;
+  let failure: unknown;
+  try {
+    target = await deps.openTarget();
+    for (const runner of deps.areaRunners) {
+      if (controller.signal.aborted) break;
+      if (!runner.areas.some((a) => options.areas.includes(a))) continue;
+      outcomes.push(
+        await runner.run({
+          target,
+          targetName: deps.targetName,
+          options,
+          faults: settings.faults ?? [],
+          resultsPath: shownResultsPath,
+          signal: controller.signal,
+          nextFindingId: () => `F${++findingCount}`,
+          ...(settings.listener ? { listener: settings.listener } : {}),
+        }),
+      );
+    }
+  } catch (error) {
+    failure = error;
+  } finally {
+    if (settings.handleSignals) {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+    settings.signal?.removeEventListener('abort', onOuterAbort);
+    if (target) {
+      try {
+        await target.teardown();
+      } catch (error) {
+        failure ??= error;
+      }
+    }
+  }
+  const findings: Finding[] = outcomes.flatMap((o) => o.findings);
+  const checks: CheckSummary[] = outcomes.flatMap((o) => o.checks);
+  const areaRuns: AreaRun[] = options.areas.map((area) => {
+    const outcome = outcomes.find((o) => o.areas.includes(area));
+    const runnable = deps.areaRunners.some((r) => r.areas.includes(area));
+    if (!outcome) return { area, status: runnable ? 'not-run' : 'unsupported', scenarios: 0, findings: 0 };
+    const n = findings.filter((f) => f.area === area && isJudged(f)).length;
+    return { area, status: n > 0 ? 'fail' : 'pass', scenarios: outcome.scenarios, findings: n };
+  });
+  const sections = mergeSections(outcomes);
+  const notes = Object.assign({}, ...outcomes.map((o) => o.notes ?? {})) as Record<string, number | string>;
+  const document = buildResultsDocument({
+    target: deps.targetName,
+    seed: options.seed,
+    startedAt,
+    areas: options.areas,
+    profile: options.profile,
+    options: { ...describeOptions(options), ...settings.recordOptions, ...notes },
+    scenarios: outcomes.reduce((n, o) => n + o.scenarios, 0),
+    probes: outcomes.reduce((n, o) => n + o.probes, 0),
+    findings,
+    checks,
+    areaRuns,
+    durationMs: Date.now() - startedAt.getTime(),
+    interrupted: controller.signal.aborted,
+    ...(sections ? { sections } : {}),
+  });
+  await mkdir(settings.outDir, { recursive: true });
+  await writeFile(resultsPath, `${JSON.stringify(document, null, 2)}\n`);
+  if (deps.render) await deps.render(document, settings.outDir);
+  if (failure !== undefined) throw failure;
+  // An interrupted run that found nothing has not shown conformance: 130, as shells report Ctrl-C.
+  const exitCode = !document.summary.conforms
+    ? EXIT.findings
+    : controller.signal.aborted
+      ? EXIT_INTERRUPTED
+      : EXIT.conforms;
+  return { exitCode, document, resultsPath, outcomes };
+}
+
+function mergeSections(outcomes: readonly AreaOutcome[]): AreaSections | undefined {
+  const lb = outcomes.flatMap((o) => o.sections?.lb ?? []);
+  const flannel = outcomes.flatMap((o) => o.sections?.flannel ?? []);
+  if (lb.length === 0 && flannel.length === 0) return undefined;
+  return { ...(lb.length > 0 ? { lb } : {}), ...(flannel.length > 0 ? { flannel } : {}) };
+}
+
+export type { Area };

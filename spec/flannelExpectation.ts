@@ -1,0 +1,219 @@
+/**
+ * What podnet expects of a flannel network: the effective net-conf.json, the per-node state flannel should
+ * program, and the differences and lease violations a check reports. Filled by `oracle/flannel`, compared
+ * with `NodeNetworkState` (spec/nodeState.ts). A field that is `undefined` in an expectation is one where a
+ * live cluster may legitimately differ (flannel.md §10): it is not judged.
+ */
+
+export type FlannelSubnetManager = 'kube' | 'etcd';
+
+/** Backends flannel registers (`backend.Register` calls); podnet models the data plane of the first three. */
+export const FLANNEL_BACKEND_TYPES = [
+  'vxlan',
+  'host-gw',
+  'udp',
+  'ipip',
+  'wireguard',
+  'ipsec',
+  'alloc',
+  'extension',
+  'tencent-vpc',
+] as const;
+
+export type FlannelBackendName = (typeof FLANNEL_BACKEND_TYPES)[number];
+
+export type FlannelBackendConfig =
+  | {
+      readonly type: 'vxlan';
+      readonly vni: number;
+      /** As configured; 0 means "let the kernel choose" (8472). */
+      readonly port: number;
+      /** The UDP port the device uses: `port`, or the kernel default 8472 when 0. */
+      readonly effectivePort: number;
+      /** `Backend.MTU`; 0 means "the external interface's MTU". */
+      readonly mtu: number;
+      readonly gbp: boolean;
+      readonly learning: boolean;
+      readonly directRouting: boolean;
+    }
+  | { readonly type: 'host-gw' }
+  | { readonly type: 'udp'; readonly port: number }
+  /** A registered backend whose data plane podnet does not model. */
+  | { readonly type: Exclude<FlannelBackendName, 'vxlan' | 'host-gw' | 'udp'> };
+
+/** net-conf.json after flannel's decoding, defaults and (etcd mode) CheckNetworkConfig. */
+export interface EffectiveNetConf {
+  readonly subnetManager: FlannelSubnetManager;
+  readonly enableIPv4: boolean;
+  readonly enableIPv6: boolean;
+  readonly enableNFTables: boolean;
+  /** Normalised (host bits masked off); absent when not set. */
+  readonly network?: string;
+  readonly ipv6Network?: string;
+  /** Etcd manager only: the kube manager takes each node's podCIDR and never reads these. */
+  readonly subnetLen?: number;
+  readonly subnetMin?: string;
+  readonly subnetMax?: string;
+  /** Etcd manager only: how many leases SubnetMin..SubnetMax holds. */
+  readonly subnetCount?: number;
+  readonly ipv6SubnetLen?: number;
+  readonly ipv6SubnetMin?: string;
+  readonly ipv6SubnetMax?: string;
+  readonly backend: FlannelBackendConfig;
+  /** True when `Backend` was absent: flannel's code then uses udp, while its docs say vxlan. */
+  readonly backendDefaulted: boolean;
+  /** Things the user should know (ignored fields, doc/code disagreements). */
+  readonly notes: readonly string[];
+}
+
+/** One node as the oracle needs it. */
+export interface FlannelNodeInput {
+  readonly name: string;
+  /** The address other nodes reach it at (flannel's public-ip). */
+  readonly publicIP: string;
+  /** The address flannel binds locally (ExtAddr); defaults to `publicIP` (differs only with public-ip-overwrite). */
+  readonly localIP?: string;
+  readonly extInterface: { readonly name: string; readonly mtu: number };
+  /** The underlay L2 segment; nodes on one segment reach each other without a router. */
+  readonly segment: number;
+  /** The VtepMAC the node announced in its backend-data annotation (random per node); unknown → not judged. */
+  readonly vtepMac?: string;
+}
+
+/** flanneld flags that change node state (defaults of the shipped kube-flannel.yml). */
+export interface FlannelAgentOptions {
+  /** `--ip-masq` (the shipped manifest sets it; flanneld's own default is false). */
+  readonly ipMasq: boolean;
+  /** `--iptables-forward-rules` (default true). */
+  readonly forwardRules: boolean;
+  /** `--kube-annotation-prefix` (default flannel.alpha.coreos.com). */
+  readonly annotationPrefix: string;
+}
+
+export interface ExpectedLink {
+  readonly name: string;
+  readonly kind: string;
+  readonly mtu: number | undefined;
+  readonly mac: string | undefined;
+  readonly vxlan?: {
+    readonly id: number;
+    readonly port: number;
+    readonly local: string | undefined;
+    readonly learning: boolean;
+    readonly dev: string | undefined;
+  };
+  /** False for devices created lazily (cni0 appears with the first pod): judged only when present. */
+  readonly required: boolean;
+}
+
+export interface ExpectedAddress {
+  readonly dev: string;
+  readonly local: string;
+  readonly prefixLength: number;
+  readonly required: boolean;
+}
+
+export interface ExpectedRoute {
+  readonly dst: string;
+  readonly gateway: string | undefined;
+  readonly dev: string | undefined;
+  readonly onlink: boolean;
+  /** The peer the route leads to, when it is a per-peer route. */
+  readonly peer?: string;
+}
+
+export interface ExpectedNeighbour {
+  readonly dst: string;
+  readonly dev: string;
+  /** The peer's announced VtepMAC; undefined when the peer did not announce one. */
+  readonly lladdr: string | undefined;
+  readonly peer: string;
+}
+
+export interface ExpectedFdb {
+  readonly mac: string | undefined;
+  readonly dev: string;
+  readonly dst: string;
+  readonly peer: string;
+}
+
+/** One NAT rule, in flannel's order (pkg/trafficmngr). `!` negations are explicit. */
+export interface MasqueradeRule {
+  readonly action: 'RETURN' | 'MASQUERADE';
+  readonly mark?: string;
+  readonly source?: { readonly cidr: string; readonly negated: boolean };
+  readonly destination?: { readonly cidr: string; readonly negated: boolean };
+  readonly fullyRandom?: boolean;
+}
+
+export interface ForwardRule {
+  readonly action: 'ACCEPT';
+  readonly source?: string;
+  readonly destination?: string;
+}
+
+/** How a node reaches a peer's pods. */
+export interface ExpectedPeer {
+  readonly node: string;
+  readonly lease: string;
+  readonly reachable: boolean;
+  readonly path: 'vxlan' | 'vxlan-direct' | 'host-gw' | 'udp' | 'none';
+  readonly reason?: string;
+}
+
+export interface ExpectedNodeState {
+  readonly node: string;
+  readonly lease: string;
+  readonly backend: FlannelBackendConfig['type'];
+  readonly subnetEnv: Readonly<Record<string, string>>;
+  readonly links: readonly ExpectedLink[];
+  readonly addresses: readonly ExpectedAddress[];
+  readonly routes: readonly ExpectedRoute[];
+  /** Destinations that must have no route (host-gw peers that are not L2 neighbours). */
+  readonly absentRoutes: readonly { readonly dst: string; readonly reason: string }[];
+  readonly neighbours: readonly ExpectedNeighbour[];
+  readonly fdb: readonly ExpectedFdb[];
+  /** Annotation → value; undefined = must exist, value not judged. Empty for the etcd manager. */
+  readonly annotations: Readonly<Record<string, string | undefined>>;
+  readonly masquerade: {
+    readonly engine: 'iptables' | 'nftables';
+    readonly rules: readonly MasqueradeRule[];
+  };
+  readonly forward: readonly ForwardRule[];
+  readonly cni0: { readonly address: string; readonly prefixLength: number; readonly mtu: number };
+  /** The CIDR whose routes, neighbours and FDB entries are flannel's (anything else is not judged). */
+  readonly network: string;
+  readonly peers: readonly ExpectedPeer[];
+}
+
+export type NodeStateObject =
+  | 'route'
+  | 'neigh'
+  | 'fdb'
+  | 'link'
+  | 'mtu'
+  | 'lease'
+  | 'subnet.env'
+  | 'annotation';
+
+export interface NodeStateDifference {
+  readonly node: string;
+  readonly object: NodeStateObject;
+  readonly key: string;
+  readonly expected: string | undefined;
+  readonly observed: string | undefined;
+}
+
+export type LeaseRule =
+  | 'lease-valid-cidr'
+  | 'lease-aligned'
+  | 'lease-inside-network'
+  | 'lease-length'
+  | 'lease-disjoint'
+  | 'lease-within-min-max';
+
+export interface LeaseViolation {
+  readonly rule: LeaseRule;
+  readonly nodes: readonly string[];
+  readonly message: string;
+}

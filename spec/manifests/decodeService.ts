@@ -1,0 +1,109 @@
+/**
+ * A v1 Service: selector, ports, session affinity and ClusterIP, checked as
+ * pkg/apis/core/validation/validation.go ValidateService does and defaulted as pkg/apis/core/v1/defaults.go.
+ */
+import type { Service, ServicePort, SessionAffinity } from '../model.ts';
+import { decodeLabels, decodeMetadata } from './decodeMetadata.ts';
+import { decodeProtocol } from './decodeNetworkPolicy.ts';
+import type { Decoder } from './decoder.ts';
+import {
+  defaultAffinityTimeout,
+  defaultProtocol,
+  defaultSessionAffinity,
+  defaultTargetPort,
+} from './defaults.ts';
+import { dns1035LabelProblems, dns1123LabelProblems, portNameProblems, portNumberProblems } from './names.ts';
+
+/** Largest sessionAffinityConfig.clientIP.timeoutSeconds the API accepts (1 day). */
+const MAX_AFFINITY_TIMEOUT_SECONDS = 86400;
+
+export function decodeService(d: Decoder): Service | undefined {
+  const meta = decodeMetadata(d, dns1035LabelProblems, true);
+  const type = d.string(['spec', 'type']) ?? 'ClusterIP';
+  const clusterIP = d.string(['spec', 'clusterIP']);
+  const selector = decodeLabels(d, ['spec', 'selector']);
+  const portsRaw = d.list(['spec', 'ports']) ?? [];
+  if (portsRaw.length === 0 && type !== 'ExternalName' && clusterIP !== 'None') {
+    d.fail(
+      ['spec', 'ports'],
+      'PODNET_FIELD_REQUIRED',
+      'a Service needs at least one port',
+      'add `ports: [{port: 80}]`',
+    );
+  }
+  const seen = new Set<string>();
+  const ports: ServicePort[] = portsRaw.map((_, i) => {
+    const pp = ['spec', 'ports', i];
+    const name = d.string([...pp, 'name']);
+    if (name !== undefined && name !== '') {
+      for (const p of dns1123LabelProblems(name))
+        d.fail([...pp, 'name'], 'PODNET_INVALID_NAME', `invalid port name "${name}": ${p}`);
+      if (seen.has(name))
+        d.fail(
+          [...pp, 'name'],
+          'PODNET_DUPLICATE_NAME',
+          `duplicate port name "${name}"`,
+          'give each Service port its own name',
+        );
+      seen.add(name);
+    } else if (portsRaw.length > 1) {
+      d.fail(
+        [...pp, 'name'],
+        'PODNET_FIELD_REQUIRED',
+        'a port name is required when a Service has several ports',
+        'add `name:` to each port',
+      );
+    }
+    const port = d.integer([...pp, 'port'], true) ?? 0;
+    if (d.has([...pp, 'port']))
+      for (const p of portNumberProblems(port))
+        d.fail([...pp, 'port'], 'PODNET_INVALID_PORT', `${port} ${p}`);
+    const protocol = defaultProtocol(decodeProtocol(d, [...pp, 'protocol']));
+    const target = d.intOrString([...pp, 'targetPort']);
+    if (typeof target === 'number' && target !== 0) {
+      for (const p of portNumberProblems(target))
+        d.fail([...pp, 'targetPort'], 'PODNET_INVALID_PORT', `${target} ${p}`);
+    } else if (typeof target === 'string' && target !== '') {
+      for (const p of portNameProblems(target)) {
+        d.fail(
+          [...pp, 'targetPort'],
+          'PODNET_INVALID_PORT',
+          `"${target}" is not a valid named port (IANA_SVC_NAME): ${p}`,
+          'use a number without quotes, or the name of a container port',
+        );
+      }
+    }
+    return { ...(name ? { name } : {}), protocol, port, targetPort: defaultTargetPort(port, target) };
+  });
+  const affinityRaw = d.string(['spec', 'sessionAffinity']);
+  let affinity: SessionAffinity | undefined;
+  if (affinityRaw !== undefined && affinityRaw !== '') {
+    if (affinityRaw === 'None' || affinityRaw === 'ClientIP') affinity = affinityRaw;
+    else
+      d.fail(
+        ['spec', 'sessionAffinity'],
+        'PODNET_INVALID_AFFINITY',
+        `unsupported value "${affinityRaw}"`,
+        'use None or ClientIP',
+      );
+  }
+  const timeoutPath = ['spec', 'sessionAffinityConfig', 'clientIP', 'timeoutSeconds'];
+  const timeout = d.integer(timeoutPath);
+  if (timeout !== undefined && (timeout < 1 || timeout > MAX_AFFINITY_TIMEOUT_SECONDS)) {
+    d.fail(
+      timeoutPath,
+      'PODNET_INVALID_AFFINITY',
+      `${timeout} must be between 1 and ${MAX_AFFINITY_TIMEOUT_SECONDS}`,
+    );
+  }
+  if (meta === undefined) return undefined;
+  return {
+    namespace: meta.namespace,
+    name: meta.name,
+    ...(selector !== undefined ? { selector } : {}),
+    ports,
+    sessionAffinity: defaultSessionAffinity(affinity),
+    affinityTimeoutSeconds: defaultAffinityTimeout(timeout),
+    ...(clusterIP !== undefined && clusterIP !== '' && clusterIP !== 'None' ? { clusterIP } : {}),
+  };
+}

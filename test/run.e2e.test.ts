@@ -1,0 +1,119 @@
+// `podnet run`, `podnet replay` and Ctrl-C, through the real binary in a temp dir, against the lab.
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { labLeftovers } from './labLeftovers.ts';
+
+const BIN = resolve(import.meta.dirname, '..', 'bin', 'podnet.js');
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'podnet-run-'));
+});
+afterAll(async () => {
+  await execa('node', [BIN, 'lab', 'down', '--all'], { reject: false });
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function results(
+  out: string,
+): Promise<
+  Record<string, unknown> & { findings: Record<string, unknown>[]; summary: Record<string, unknown> }
+> {
+  return JSON.parse(await readFile(join(dir, out, 'results.json'), 'utf8'));
+}
+
+describe('podnet run on the lab', { tags: ['lab', 'e2e'] }, () => {
+  test('a clean lab conforms: exit 0, and results.json holds the versioned fields', async () => {
+    const r = await execa(
+      'node',
+      [BIN, 'run', '--seed', '1', '--budget', '20s', '--out', 'clean', '--quiet'],
+      { cwd: dir, reject: false },
+    );
+    expect(r.stderr).not.toContain('internal error');
+    expect(r.exitCode).toBe(0);
+    const doc = await results('clean');
+    expect(doc.schemaVersion).toBe(1);
+    expect(doc.target).toBe('lab');
+    expect(doc.seed).toBe(1);
+    expect(doc.profile).toMatchObject({ ipBlockMatchesPodIPs: true, loopback: 'undefined' });
+    expect(doc.summary).toMatchObject({ findings: 0, conforms: true });
+    expect(doc.summary.scenarios as number).toBeGreaterThan(0);
+    expect(doc.summary.probes as number).toBeGreaterThan(0);
+    expect(doc.findings).toEqual([]);
+  });
+
+  test('a faulty lab: exit 1, a shrunk finding with every field, and replay reproduces it', async () => {
+    const r = await execa(
+      'node',
+      [
+        BIN,
+        'run',
+        '--seed',
+        '3',
+        '--budget',
+        '60s',
+        '--shrink-budget',
+        '60s',
+        '--lab-fault',
+        'egress-ignored',
+        '--out',
+        'faulty',
+        '--quiet',
+      ],
+      { cwd: dir, reject: false },
+    );
+    expect(r.stderr).not.toContain('internal error');
+    expect(r.exitCode).toBe(1);
+    const doc = await results('faulty');
+    expect(doc.summary.conforms).toBe(false);
+    const f = doc.findings[0]!;
+    for (const field of [
+      'id',
+      'area',
+      'rule',
+      'kind',
+      'seed',
+      'path',
+      'expected',
+      'observed',
+      'scenarioYaml',
+      'probe',
+    ]) {
+      expect(f, field).toHaveProperty(field);
+    }
+    expect(f.kind).toBe('leak');
+    expect(String(f.scenarioYaml)).toContain('kind: NetworkPolicy');
+    const replay = await execa(
+      'node',
+      [BIN, 'replay', join('faulty', 'results.json'), '--finding', String(f.id)],
+      { cwd: dir, reject: false },
+    );
+    expect(replay.stdout).toContain('REPRODUCED');
+    expect(replay.stdout).not.toContain('NOT REPRODUCED');
+    expect(replay.exitCode).toBe(1);
+  });
+
+  test('Ctrl-C mid-run leaves no namespace, link or process behind, and still writes results', async () => {
+    const labId = 'e2e5';
+    const child = execa(
+      'node',
+      [BIN, 'run', '--seed', '5', '--budget', '120s', '--out', 'interrupted', '--quiet'],
+      {
+        cwd: dir,
+        reject: false,
+        env: { PODNET_LAB_ID: labId },
+      },
+    );
+    // Wait until the lab is up and probing, then interrupt.
+    await new Promise((r) => setTimeout(r, 6000));
+    child.kill('SIGINT');
+    const r = await child;
+    expect([0, 1, 130]).toContain(r.exitCode);
+    const doc = await results('interrupted');
+    expect(doc.summary.interrupted).toBe(true);
+    expect(await labLeftovers(labId)).toEqual({ netns: [], links: [], processes: [] });
+  });
+});
