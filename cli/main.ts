@@ -18,10 +18,18 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
 
 export const VERSION = '0.1.0';
 
-function usage(): string {
-  const lines = Object.keys(COMMANDS)
-    .sort()
-    .map((name) => `  podnet ${name}`);
+async function usage(): Promise<string> {
+  const names = Object.keys(COMMANDS).sort();
+  const width = Math.max(...names.map((n) => n.length));
+  const lines = await Promise.all(
+    names.map(async (name) => {
+      const summary = await COMMANDS[name]!().then(
+        (m) => m.summary,
+        () => '',
+      );
+      return `  ${name.padEnd(width)}  ${summary}`;
+    }),
+  );
   return [
     'podnet: a property-based conformance kit for the Kubernetes pod network',
     '',
@@ -30,13 +38,15 @@ function usage(): string {
     'Commands:',
     ...lines,
     '',
+    'Exit codes: 0 conforms, 1 findings, 2 bad usage or input, 3 target or infrastructure failure.',
+    '',
   ].join('\n');
 }
 
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout(usage());
+    io.stdout(await usage());
     return name === undefined ? EXIT.usage : EXIT.conforms;
   }
   if (name === '--version') {

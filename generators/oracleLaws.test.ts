@@ -10,6 +10,7 @@ import type {
   LabelSelector,
   Labels,
   NetworkPolicy,
+  NetworkPolicyPeer,
   NetworkPolicyRule,
   Pod,
   PolicyType,
@@ -29,6 +30,8 @@ import { withSyntheticAddresses } from './syntheticAddresses.ts';
 
 /** Runs per law: CI's bar is ≥ 1,000 with a fixed seed. */
 const NUM_RUNS = 1000;
+/** Generous: on a shared 2-core machine a 1,000-run property can wait long for a core (not an assertion on time). */
+const PROPERTY_TIMEOUT_MS = 180_000;
 const SEED = 424242;
 const params = (seedOffset: number) => ({ numRuns: NUM_RUNS, seed: SEED + seedOffset });
 
@@ -139,7 +142,7 @@ const profileArb: fc.Arbitrary<SemanticProfile> = fc.record({
   }),
 });
 
-describe('oracle laws on generated scenarios', () => {
+describe('oracle laws on generated scenarios', { timeout: PROPERTY_TIMEOUT_MS }, () => {
   test('the fast engine and the reference evaluator agree on every probe, under any profile', () => {
     assertProperty(
       fc.property(scenarioArb({ size: 'medium', maxSteps: 0 }), profileArb, (s, profile) => {
@@ -392,6 +395,23 @@ describe('oracle laws on generated scenarios', () => {
       }),
       params(10),
       'ipBlocks ignore pods',
+    );
+  });
+
+  test('when ipBlocks match pod IPs, a peer `namespaceSelector: {}` and an ipBlock of the cluster network agree on pods', () => {
+    // Every pod IP lies in the cluster network, and `namespaceSelector: {}` selects every pod (types.go).
+    assertProperty(
+      fc.property(scenarios, (s) => {
+        const c = concrete(s);
+        const probes = probeMatrix(c.cluster, c.realized);
+        const everyPod = { namespaceSelector: {} };
+        const byCidr = { ipBlock: { cidr: c.realized.clusterNetwork } };
+        const swap = (into: NetworkPolicyPeer) =>
+          mapRules(c.cluster, (rules) => [...rules, ...rules.map((r) => ({ ...r, peers: [into] }))]);
+        expect(verdicts(swap(byCidr), probes)).toEqual(verdicts(swap(everyPod), probes));
+      }),
+      params(13),
+      'cluster-network ipBlock = every pod',
     );
   });
 

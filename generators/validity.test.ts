@@ -1,6 +1,7 @@
 // Every generated object is valid: the manifests podnet writes for a generated scenario pass podnet's
 // own validator (spec/manifests, which follows the API server's validation) 100% of the time, read back
 // to the same cluster, and the flannel net-conf parses under flannel's own rules (oracle/flannel).
+import { isDeepStrictEqual } from 'node:util';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { parseNetConf } from '../oracle/flannel/index.ts';
@@ -15,6 +16,13 @@ import { realizedClusterYaml } from './scenarioManifests.ts';
 import { withSyntheticAddresses } from './syntheticAddresses.ts';
 
 const NUM_RUNS = 1000;
+/** Generous: on a shared 2-core machine a 1,000-run property can wait long for a core (not an assertion on time). */
+const PROPERTY_TIMEOUT_MS = 180_000;
+
+/** Deep equality, cheap when it holds (vitest's toEqual is slow over 1,000 runs); toEqual's diff when it does not. */
+function expectSame<T>(actual: T, expected: T): void {
+  if (!isDeepStrictEqual(actual, expected)) expect(actual).toEqual(expected);
+}
 
 /**
  * One cluster holding every object a scenario ever creates, so one YAML round trip checks them all:
@@ -39,7 +47,7 @@ function everyObjectOf(scenario: Scenario): ScenarioCluster {
   return { ...cluster, pods: [...cluster.pods, ...deleted], policies };
 }
 
-describe('generated scenarios are valid Kubernetes objects', () => {
+describe('generated scenarios are valid Kubernetes objects', { timeout: PROPERTY_TIMEOUT_MS }, () => {
   test('the validator accepts 100% of generated manifests (initial cluster and every step) and reads them back unchanged', () => {
     assertProperty(
       // Medium clusters: the large preset's YAML round trip would take most of the suite's time budget.
@@ -49,10 +57,16 @@ describe('generated scenarios are valid Kubernetes objects', () => {
         const yaml = realizedClusterYaml(addressed, realized);
         const loaded = loadManifestsFromText(yaml, 'generated.yaml').cluster; // throws on any invalid object
         const expected = realizeCluster(addressed, realized);
-        expect(loaded.policies).toEqual(expected.policies);
-        expect(loaded.pods).toEqual(expected.pods.map((p) => ({ ...p, ips: [], ready: true })));
-        expect(loaded.namespaces).toEqual(expected.namespaces);
-        expect(loaded.services).toEqual(expected.services.map(({ clusterIP: _, ...s }) => s));
+        expectSame(loaded.policies, expected.policies);
+        expectSame(
+          loaded.pods,
+          expected.pods.map((p) => ({ ...p, ips: [], ready: true })),
+        );
+        expectSame(loaded.namespaces, expected.namespaces);
+        expectSame(
+          loaded.services,
+          expected.services.map(({ clusterIP: _, ...s }) => s),
+        );
       }),
       { numRuns: NUM_RUNS, seed: 20261126 },
       'generated manifests are valid',

@@ -12,6 +12,7 @@ import type { Target } from '../spec/target.ts';
 import type { AreaRunner } from './area.ts';
 import type { ConformanceAreaDeps } from './areas/conformanceArea.ts';
 import { conformanceArea } from './areas/conformanceArea.ts';
+import { flannelArea } from './areas/flannelArea.ts';
 import type { RunOptions } from './options.ts';
 import { policyOracleFactory } from './oracleBridge.ts';
 import { pinTopology } from './pinTopology.ts';
@@ -60,7 +61,7 @@ export const LAB_CONFORMANCE: ConformanceAreaDeps = {
 };
 
 /** Area runners available in this build, in the order a run executes them. */
-export const AREA_RUNNERS: readonly AreaRunner[] = [conformanceArea(LAB_CONFORMANCE)];
+export const AREA_RUNNERS: readonly AreaRunner[] = [conformanceArea(LAB_CONFORMANCE), flannelArea()];
 
 export function labSessionDeps(options: LabWiringOptions, render?: SessionDeps['render']): SessionDeps {
   return {

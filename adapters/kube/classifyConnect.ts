@@ -13,7 +13,13 @@ import type { ProbeOutcome } from '../../spec/verdict.ts';
 export type AgnhostClass = 'connected' | 'REFUSED' | 'TIMEOUT' | 'DNS' | 'OTHER' | 'UNKNOWN' | 'unparsed';
 
 /** Errno texts (Go's syscall strings) of an active network-level rejection. */
-const REJECT_TEXTS = ['no route to host', 'network is unreachable', 'host is down', 'network is down', 'connection refused'];
+const REJECT_TEXTS = [
+  'no route to host',
+  'network is unreachable',
+  'host is down',
+  'network is down',
+  'connection refused',
+];
 
 export interface ConnectClassification {
   readonly agnhost: AgnhostClass;
@@ -27,7 +33,11 @@ export function classifyConnect(exitCode: number, output: string): ConnectClassi
   if (exitCode === 0) return { agnhost: 'connected', outcome: 'connected' };
   const m = /^(TIMEOUT|REFUSED|DNS|OTHER|UNKNOWN)\b:?\s*(.*)$/s.exec(text);
   if (!m) {
-    return { agnhost: 'unparsed', outcome: 'error', detail: `agnhost connect exited ${exitCode}${text ? `: ${text}` : ' without output'}` };
+    return {
+      agnhost: 'unparsed',
+      outcome: 'error',
+      detail: `agnhost connect exited ${exitCode}${text ? `: ${text}` : ' without output'}`,
+    };
   }
   const prefix = m[1] as 'TIMEOUT' | 'REFUSED' | 'DNS' | 'OTHER' | 'UNKNOWN';
   const rest = (m[2] ?? '').trim();
@@ -38,7 +48,8 @@ export function classifyConnect(exitCode: number, output: string): ConnectClassi
       return { agnhost: prefix, outcome: 'refused', ...(rest ? { detail: rest } : {}) };
     case 'OTHER': {
       const lower = rest.toLowerCase();
-      if (REJECT_TEXTS.some((t) => lower.includes(t))) return { agnhost: prefix, outcome: 'refused', detail: rest };
+      if (REJECT_TEXTS.some((t) => lower.includes(t)))
+        return { agnhost: prefix, outcome: 'refused', detail: rest };
       return { agnhost: prefix, outcome: 'error', detail: `OTHER: ${rest}` };
     }
     default:

@@ -21,12 +21,18 @@ export interface ExecTarget {
 }
 
 /** The exact argv of `kubectl exec` running `command` in one container. */
-export function kubectlExecArgv(conn: KubectlConnection, target: ExecTarget, command: readonly string[]): string[] {
+export function kubectlExecArgv(
+  conn: KubectlConnection,
+  target: ExecTarget,
+  command: readonly string[],
+): string[] {
   return [
     conn.kubectl ?? 'kubectl',
     ...(conn.kubeconfig !== undefined ? ['--kubeconfig', conn.kubeconfig] : []),
     ...(conn.context !== undefined ? ['--context', conn.context] : []),
-    ...(conn.requestTimeoutMs !== undefined ? [`--request-timeout=${Math.ceil(conn.requestTimeoutMs / 1000)}s`] : []),
+    ...(conn.requestTimeoutMs !== undefined
+      ? [`--request-timeout=${Math.ceil(conn.requestTimeoutMs / 1000)}s`]
+      : []),
     'exec',
     '--namespace',
     target.namespace,
@@ -48,13 +54,17 @@ export interface ExecOutcome {
 }
 
 /** Runs an argv and reports what happened; never throws for a failing command. */
-export type ExecRunner = (argv: readonly string[], options: { readonly timeoutMs: number; readonly signal?: AbortSignal }) => Promise<ExecOutcome>;
+export type ExecRunner = (
+  argv: readonly string[],
+  options: { readonly timeoutMs: number; readonly signal?: AbortSignal },
+) => Promise<ExecOutcome>;
 
 /** The real runner: execa, no shell, no stdin, killed after `timeoutMs`. */
 export const execaRunner: ExecRunner = async (argv, options) => {
   const [file, ...args] = argv;
   const started = performance.now();
-  if (file === undefined) return { exitCode: -1, stdout: '', stderr: '', failure: 'empty argv', durationMs: 0 };
+  if (file === undefined)
+    return { exitCode: -1, stdout: '', stderr: '', failure: 'empty argv', durationMs: 0 };
   const r = await execa(file, args, {
     reject: false,
     stdin: 'ignore',

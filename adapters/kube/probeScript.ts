@@ -68,9 +68,11 @@ const IPV6 = /^[0-9A-Fa-f:.]{2,45}$/;
 
 /** Throws unless the probe is safe and meaningful as script arguments (ids, IP literals, ports). */
 export function checkScriptProbe(p: ScriptProbe): void {
-  const bad = (what: string) => new PodnetTargetError('PODNET_KUBE_BAD_PROBE', `probe ${JSON.stringify(p.id)}: ${what}`);
+  const bad = (what: string) =>
+    new PodnetTargetError('PODNET_KUBE_BAD_PROBE', `probe ${JSON.stringify(p.id)}: ${what}`);
   if (!ID.test(p.id)) throw bad('the id must be 1-64 characters of [A-Za-z0-9_.:-]');
-  if (!IPV4.test(p.host) && !(p.host.includes(':') && IPV6.test(p.host))) throw bad(`host "${p.host}" is not an IP address`);
+  if (!IPV4.test(p.host) && !(p.host.includes(':') && IPV6.test(p.host)))
+    throw bad(`host "${p.host}" is not an IP address`);
   if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) throw bad(`port ${p.port} is out of range`);
 }
 
@@ -83,7 +85,17 @@ export function timeoutArgs(timeoutMs: number): { agnhost: string; ncWait: strin
 /** The argv that runs the batch inside a pod: `/bin/sh -c SCRIPT podnet-probe settings… probes…`. */
 export function probeScriptArgv(probes: readonly ScriptProbe[], settings: ScriptSettings): string[] {
   const t = timeoutArgs(settings.timeoutMs);
-  const argv = ['/bin/sh', '-c', PROBE_SCRIPT, 'podnet-probe', settings.agnhost, settings.nc, t.agnhost, t.ncWait, String(Math.max(1, settings.parallel))];
+  const argv = [
+    '/bin/sh',
+    '-c',
+    PROBE_SCRIPT,
+    'podnet-probe',
+    settings.agnhost,
+    settings.nc,
+    t.agnhost,
+    t.ncWait,
+    String(Math.max(1, settings.parallel)),
+  ];
   for (const p of probes) {
     checkScriptProbe(p);
     argv.push(p.id, p.host, String(p.port), p.protocol.toLowerCase(), p.mode);

@@ -57,7 +57,12 @@ export async function runKubeProbes(
   const groups = new Map<ObjectKey, ProbeRequest[]>();
   for (const r of requests) {
     if (!env.sourceOf(r.from)) {
-      byId.set(r.id, { id: r.id, outcome: 'error', detail: `no running pod for source ${r.from}`, durationMs: 0 });
+      byId.set(r.id, {
+        id: r.id,
+        outcome: 'error',
+        detail: `no running pod for source ${r.from}`,
+        durationMs: 0,
+      });
       continue;
     }
     const g = groups.get(r.from) ?? [];
@@ -76,19 +81,39 @@ export async function runKubeProbes(
 }
 
 /** One exec for `batch` (all from the same source). */
-export async function runBatch(batch: readonly ProbeRequest[], env: ProberEnv, options: ProberOptions): Promise<ProbeResult[]> {
+export async function runBatch(
+  batch: readonly ProbeRequest[],
+  env: ProberEnv,
+  options: ProberOptions,
+): Promise<ProbeResult[]> {
   const first = batch[0];
   if (!first) return [];
   const target = env.sourceOf(first.from) as ExecTarget;
-  if (options.signal?.aborted) return batch.map((r) => ({ id: r.id, outcome: 'error', detail: 'aborted', durationMs: 0 }));
+  if (options.signal?.aborted)
+    return batch.map((r) => ({ id: r.id, outcome: 'error', detail: 'aborted', durationMs: 0 }));
   const timeoutMs = Math.max(...batch.map((r) => r.timeoutMs));
   const parallel = Math.max(1, Math.min(options.concurrency, batch.length));
-  const scriptProbes: ScriptProbe[] = batch.map((r) => ({ id: r.id, host: r.host, port: r.port, protocol: r.protocol, mode: env.modeOf(r) }));
+  const scriptProbes: ScriptProbe[] = batch.map((r) => ({
+    id: r.id,
+    host: r.host,
+    port: r.port,
+    protocol: r.protocol,
+    mode: env.modeOf(r),
+  }));
   let argv: string[];
   try {
-    argv = kubectlExecArgv(env.connection, target, probeScriptArgv(scriptProbes, { agnhost: options.agnhost, nc: options.nc, timeoutMs, parallel }));
+    argv = kubectlExecArgv(
+      env.connection,
+      target,
+      probeScriptArgv(scriptProbes, { agnhost: options.agnhost, nc: options.nc, timeoutMs, parallel }),
+    );
   } catch (error) {
-    return batch.map((r) => ({ id: r.id, outcome: 'error', detail: (error as Error).message, durationMs: 0 }));
+    return batch.map((r) => ({
+      id: r.id,
+      outcome: 'error',
+      detail: (error as Error).message,
+      durationMs: 0,
+    }));
   }
   const waves = Math.ceil(batch.length / parallel);
   const perProbeMs = timeoutMs + Number(timeoutArgs(timeoutMs).ncWait) * 1000;
@@ -99,26 +124,50 @@ export async function runBatch(batch: readonly ProbeRequest[], env: ProberEnv, o
   const parsed = parseScriptOutput(outcome.stdout);
   const execProblem =
     outcome.failure ??
-    (outcome.exitCode !== 0 ? `kubectl exec exited ${outcome.exitCode}` : parsed.endCount === undefined ? 'output ended before the end marker' : undefined);
+    (outcome.exitCode !== 0
+      ? `kubectl exec exited ${outcome.exitCode}`
+      : parsed.endCount === undefined
+        ? 'output ended before the end marker'
+        : undefined);
   const stderrLine = outcome.stderr.trim().split('\n')[0] ?? '';
   return batch.map((r): ProbeResult => {
     const line = parsed.lines.get(r.id);
     const durationMs = Math.round(outcome.durationMs);
     if (!line) {
       const why = execProblem ?? 'the batch printed no line for this probe';
-      return { id: r.id, outcome: 'error', detail: `exec in ${target.namespace}/${target.pod}: ${why}${stderrLine ? `: ${stderrLine}` : ''}`, durationMs };
+      return {
+        id: r.id,
+        outcome: 'error',
+        detail: `exec in ${target.namespace}/${target.pod}: ${why}${stderrLine ? `: ${stderrLine}` : ''}`,
+        durationMs,
+      };
     }
     if (line.kind === 'r') {
       const servedBy = env.servedByOf(line.text);
-      return { id: r.id, outcome: 'connected', reply: line.text, ...(servedBy !== undefined ? { servedBy } : {}), durationMs };
+      return {
+        id: r.id,
+        outcome: 'connected',
+        reply: line.text,
+        ...(servedBy !== undefined ? { servedBy } : {}),
+        durationMs,
+      };
     }
     const c = classifyConnect(line.exitCode, line.text);
-    return { id: r.id, outcome: c.outcome, ...(c.detail !== undefined ? { detail: c.detail } : {}), durationMs };
+    return {
+      id: r.id,
+      outcome: c.outcome,
+      ...(c.detail !== undefined ? { detail: c.detail } : {}),
+      durationMs,
+    };
   });
 }
 
 /** Runs `work` over `items`, at most `limit` at once. */
-export async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function pool<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < items.length) {

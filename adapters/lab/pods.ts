@@ -81,6 +81,8 @@ export async function wirePodLinks(ctx: PodBuildContext, pods: readonly LabPod[]
         list.flatMap((p) => [
           `link add ${p.veth} mtu ${ctx.mtu} type veth peer name eth0 mtu ${ctx.mtu} netns ${p.netns}`,
           `link set ${p.veth} master ${BRIDGE} up`,
+          // flannel's CNI config sets hairpinMode: a pod can reach itself through its Service.
+          `link set ${p.veth} type bridge_slave hairpin on`,
         ]),
       ),
     ),

@@ -1,15 +1,16 @@
 /** `podnet run`: the conformance loop against a target (the embedded lab by default). */
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { isFaultName } from '../../adapters/lab/faults.ts';
+import { appendStepSummary, renderAll, renderGithubSummary, renderTerminal } from '../../reports/index.ts';
 import type { RunOptions } from '../../runner/options.ts';
 import { DEFAULT_RUN_OPTIONS } from '../../runner/options.ts';
 import { progressPrinter } from '../../runner/progress.ts';
-import { renderRun } from '../../runner/render.ts';
 import { runSession } from '../../runner/session.ts';
 import { AREA_RUNNERS, labSessionDeps } from '../../runner/wiring.ts';
+import { kubeSessionDeps } from '../../runner/wiringKube.ts';
 import { PodnetInputError } from '../../spec/errors.ts';
 import { loadProfile } from '../../spec/manifests/profileFile.ts';
-import type { Area } from '../../spec/results.ts';
+import type { Area, ResultsDocument } from '../../spec/results.ts';
 import { AREAS } from '../../spec/results.ts';
 import type { OptionSpec, ParsedArgs } from '../args.ts';
 import {
@@ -40,6 +41,12 @@ const OPTIONS: OptionSpec = {
   'converge-timeout': { type: 'string' },
   size: { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
+  github: { type: 'boolean' },
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
+  image: { type: 'string' },
+  'node-selector': { type: 'string', multiple: true },
+  keep: { type: 'boolean' },
 };
 
 const HELP = `Usage: podnet run [options]
@@ -58,11 +65,18 @@ Options:
   --profile FILE           semantic profile overrides (YAML or JSON)
   --out DIR, -o DIR        results folder (default ./podnet-results)
   --lab-fault NAME         start the lab with a fault from \`podnet lab faults\` (repeatable)
+  --kubeconfig FILE        (kube) kubeconfig to use (default: KUBECONFIG, ~/.kube/config, in-cluster)
+  --context NAME           (kube) kubeconfig context
+  --image REF              (kube) agnhost image for probe pods (a mirror for air-gapped clusters)
+  --node-selector K=V      (kube) use only nodes with this label (repeatable)
+  --keep                   (kube) leave the run's namespaces in place for debugging
   --concurrency N          probes in flight (default ${DEFAULT_RUN_OPTIONS.concurrency})
   --probe-timeout DURATION per-probe connect timeout (default ${DEFAULT_RUN_OPTIONS.probeTimeoutMs}ms)
   --converge-timeout DURATION  how long differing probes are polled after a change (default ${DEFAULT_RUN_OPTIONS.convergeTimeoutMs}ms)
   --size small|medium|large    scenario size (default ${DEFAULT_RUN_OPTIONS.size})
   --quiet, -q              no progress line
+  --github                 also write summary.md, print up to 10 ::error annotations, and append to
+                           $GITHUB_STEP_SUMMARY when set (GitHub Actions)
 
 Exit codes: 0 conforms, 1 findings, 2 bad usage or input, 3 target failure, 130 interrupted.
 `;
@@ -159,12 +173,43 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     );
   }
   if (targetName === 'kube') {
-    throw new PodnetInputError(
-      'PODNET_TARGET_UNAVAILABLE',
-      'the kube target is not available in this build yet',
-      { field: '--target' },
-      'run against the embedded lab (--target lab), or use `podnet predict` on `kubectl get ... -o yaml` output',
+    const kubeProfilePath = stringOption(args, 'profile');
+    const kubeOptions = runOptionsFrom(
+      args,
+      'run',
+      loadProfile(kubeProfilePath !== undefined ? resolve(io.cwd, kubeProfilePath) : undefined),
     );
+    const kubeOut = resolve(io.cwd, stringOption(args, 'out') ?? 'podnet-results');
+    const kubeconfig = stringOption(args, 'kubeconfig');
+    const context = stringOption(args, 'context');
+    const image = stringOption(args, 'image');
+    const kubePrinter = progressPrinter(io.stderr, io.stderrIsTTY ?? false);
+    io.stderr(
+      `podnet run: target kube, seed ${kubeOptions.seed}, areas ${kubeOptions.areas.join(',')}, budget ${Math.round(kubeOptions.budgetMs / 1000)}s\n`,
+    );
+    const deps = kubeSessionDeps(
+      {
+        ...(kubeconfig !== undefined ? { kubeconfig: resolve(io.cwd, kubeconfig) } : {}),
+        ...(context !== undefined ? { context } : {}),
+        ...(image !== undefined ? { image } : {}),
+        nodeSelector: stringListOption(args, 'node-selector'),
+        keep: booleanOption(args, 'keep'),
+        env: io.env,
+      },
+      (doc, dir) => renderAll(doc, dir, { github: booleanOption(args, 'github') }).then(() => {}),
+    );
+    const kubeResult = await runSession(deps, {
+      options: kubeOptions,
+      outDir: kubeOut,
+      cwd: io.cwd,
+      handleSignals: true,
+      ...(booleanOption(args, 'quiet') ? {} : { listener: kubePrinter }),
+    }).finally(() => kubePrinter.done());
+    io.stdout(renderTerminal(kubeResult.document, { color: io.isTTY && !io.env.NO_COLOR }));
+    io.stdout(
+      `results: ${kubeResult.resultsPath}\nreport:  ${join(kubeOut, 'report.html')}\njunit:   ${join(kubeOut, 'junit.xml')}\n`,
+    );
+    return kubeResult.exitCode;
   }
   const profilePath = stringOption(args, 'profile');
   const profile = loadProfile(profilePath !== undefined ? resolve(io.cwd, profilePath) : undefined);
@@ -176,11 +221,19 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   for (const a of notYet)
     io.stderr(`podnet: area "${a}" is not yet available in podnet run; it is reported as unsupported\n`);
   const quiet = booleanOption(args, 'quiet');
-  const printer = progressPrinter(io.stderr, io.isTTY);
+  const printer = progressPrinter(io.stderr, io.stderrIsTTY ?? false);
   io.stderr(
     `podnet run: target lab, seed ${options.seed}, areas ${options.areas.join(',')}, budget ${Math.round(options.budgetMs / 1000)}s${faults.length > 0 ? `, lab faults ${faults.join(',')}` : ''}\n`,
   );
-  const result = await runSession(labSessionDeps({ faults: faults as never, ...labIdFrom(io) }, renderRun), {
+  const github = booleanOption(args, 'github');
+  let annotations: readonly string[] = [];
+  const render = async (doc: ResultsDocument, dir: string) => {
+    const written = await renderAll(doc, dir, { github });
+    annotations = written.annotations;
+    const stepSummary = io.env.GITHUB_STEP_SUMMARY;
+    if (github && stepSummary) await appendStepSummary(stepSummary, renderGithubSummary(doc));
+  };
+  const result = await runSession(labSessionDeps({ faults: faults as never, ...labIdFrom(io) }, render), {
     options: { ...options },
     outDir,
     cwd: io.cwd,
@@ -189,27 +242,12 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     recordOptions: { labFaults: faults },
     ...(quiet ? {} : { listener: printer }),
   }).finally(() => printer.done());
-  io.stdout(renderRunSummary(result.document, result.resultsPath, outDir));
+  io.stdout(renderTerminal(result.document, { color: io.isTTY && !io.env.NO_COLOR }));
+  for (const line of annotations) io.stdout(`${line}\n`);
+  io.stdout(
+    `results: ${result.resultsPath}\nreport:  ${join(outDir, 'report.html')}\njunit:   ${join(outDir, 'junit.xml')}\n`,
+  );
   return result.exitCode;
-}
-
-function renderRunSummary(
-  doc: import('../../spec/results.ts').ResultsDocument,
-  resultsPath: string,
-  outDir: string,
-): string {
-  const s = doc.summary;
-  const lines = [
-    `podnet run: ${s.scenarios} scenarios, ${s.probes} probes, ${s.findings} findings in ${(s.durationMs / 1000).toFixed(1)}s${s.interrupted ? ' (interrupted)' : ''}`,
-    s.conforms ? 'result: CONFORMS' : 'result: FINDINGS',
-  ];
-  for (const f of doc.findings) {
-    lines.push(`  [${f.kind}] ${f.rule} ${f.title}`);
-    lines.push(`      expected ${f.expected}, observed ${f.observed}`);
-    if (f.replayCommand) lines.push(`      replay: ${f.replayCommand}`);
-  }
-  lines.push(`results: ${resultsPath}`, `report:  ${outDir}/report.html`);
-  return `${lines.join('\n')}\n`;
 }
 
 /** PODNET_LAB_ID pins the lab id (4 hex digits), so tests and scripts can find exactly this lab. */

@@ -77,7 +77,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const faults = FAULTS.filter((f) => options.areas.includes(f.area) && runnable.includes(f.area)).filter(
     (f) => only.length === 0 || only.includes(f.name),
   );
-  const printer = progressPrinter(io.stderr, io.isTTY);
+  const printer = progressPrinter(io.stderr, io.stderrIsTTY ?? false);
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.on('SIGINT', onSignal);

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { webPod, webService } from './fixtures.test-helpers.ts';
 import { findServicePort, predictServicePort } from './predict.ts';
@@ -65,6 +66,51 @@ describe('predictServicePort (lb.md §5.2)', () => {
     expect(http.eligible.endpoints).toHaveLength(3);
     expect(alt.eligible.endpoints).toHaveLength(4);
     expect(http.explanation[0]).toMatch(/shop\/d \(no container port named http\/TCP\)/);
+  });
+
+  test('a client that is itself an endpoint is named (hairpin, lb.md §2.7); its share stays 1/N', () => {
+    const p = predictServicePort({
+      service: webService(),
+      port: 80,
+      pods,
+      mode: 'random',
+      client: { pod: 'shop/a' },
+    });
+    expect(p.explanation.join(' ')).toMatch(/hairpin/);
+    expect(p.newConnections.kind === 'uniform' && p.newConnections.shares['shop/a']).toBe(1 / 3);
+  });
+
+  test('property: uniform shares sum to 1 over exactly the ready, selected pods (seeded)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ ready: fc.boolean(), app: fc.constantFrom('web', 'db'), named: fc.boolean() }), {
+          maxLength: 6,
+        }),
+        fc.constantFrom(80, 81),
+        (specs, port) => {
+          const ps = specs.map((x, i) =>
+            webPod(`p${i}`, {
+              ready: x.ready,
+              labels: { app: x.app },
+              ...(x.named ? {} : { containers: [{ name: 'm', ports: [] }] }),
+            }),
+          );
+          const p = predictServicePort({ service: webService(), port, pods: ps, mode: 'random' });
+          const expected = specs
+            .map((x, i) => ({ ...x, key: `shop/p${i}` }))
+            .filter((x) => x.ready && x.app === 'web' && (port === 81 || x.named))
+            .map((x) => x.key)
+            .sort();
+          expect(p.eligible.endpoints.map((e) => e.pod)).toEqual(expected);
+          if (expected.length === 0) expect(p.newConnections.kind).toBe('reject');
+          else if (p.newConnections.kind === 'uniform') {
+            const sum = Object.values(p.newConnections.shares).reduce((a, b) => a + b, 0);
+            expect(sum).toBeCloseTo(1, 12);
+          } else throw new Error('random mode must predict uniform');
+        },
+      ),
+      { numRuns: 200, seed: 8 },
+    );
   });
 
   test('an unknown Service port is an error', () => {

@@ -58,7 +58,9 @@ function serverContainer(served: ServedPort, hostname: string, image: string, re
     name: containerName(served.port, served.protocol),
     image,
     args: serverArgs(served.port, served.protocol),
-    ...(served.protocol === 'SCTP' ? { env: [{ name: `SERVE_SCTP_PORT_${served.port}`, value: hostname }] } : {}),
+    ...(served.protocol === 'SCTP'
+      ? { env: [{ name: `SERVE_SCTP_PORT_${served.port}`, value: hostname }] }
+      : {}),
     ports,
     ...(readinessProbe ? { readinessProbe } : {}),
   };
@@ -71,7 +73,14 @@ export function renderPod(pod: Pod, ctx: RenderContext): V1Pod {
   const containers: V1Container[] =
     served.length > 0
       ? served.map((s) => serverContainer(s, hostname, ctx.image, pod.ready))
-      : [{ name: 'main', image: ctx.image, args: ['pause'], ...(pod.ready ? {} : { readinessProbe: NEVER_READY }) }];
+      : [
+          {
+            name: 'main',
+            image: ctx.image,
+            args: ['pause'],
+            ...(pod.ready ? {} : { readinessProbe: NEVER_READY }),
+          },
+        ];
   const node = ctx.nodeFor(pod.nodeName);
   return {
     apiVersion: 'v1',

@@ -9,9 +9,9 @@
 import type {
   V1LabelSelector,
   V1NetworkPolicy,
-  V1NetworkPolicyPeer,
   V1NetworkPolicyEgressRule,
   V1NetworkPolicyIngressRule,
+  V1NetworkPolicyPeer,
   V1NetworkPolicyPort,
 } from '@kubernetes/client-node';
 import type {
@@ -40,7 +40,10 @@ function selector(s: LabelSelector): V1LabelSelector {
 }
 
 /** A namespaceSelector with every `kubernetes.io/metadata.name` value mapped to the real namespace name. */
-export function rewriteNamespaceSelector(s: LabelSelector, realName: (scenarioName: string) => string): V1LabelSelector {
+export function rewriteNamespaceSelector(
+  s: LabelSelector,
+  realName: (scenarioName: string) => string,
+): V1LabelSelector {
   const out = selector(s);
   const matchLabels = out.matchLabels;
   if (matchLabels !== undefined && matchLabels[NAMESPACE_NAME_LABEL] !== undefined) {
@@ -64,9 +67,16 @@ export function renderPolicy(policy: NetworkPolicy, ctx: RenderContext): V1Netwo
   const realName = (n: string) => realNamespace(ctx, n);
   const peer = (p: NetworkPolicyPeer): V1NetworkPolicyPeer => ({
     ...(p.podSelector !== undefined ? { podSelector: selector(p.podSelector) } : {}),
-    ...(p.namespaceSelector !== undefined ? { namespaceSelector: rewriteNamespaceSelector(p.namespaceSelector, realName) } : {}),
+    ...(p.namespaceSelector !== undefined
+      ? { namespaceSelector: rewriteNamespaceSelector(p.namespaceSelector, realName) }
+      : {}),
     ...(p.ipBlock !== undefined
-      ? { ipBlock: { cidr: p.ipBlock.cidr, ...(p.ipBlock.except !== undefined ? { except: [...p.ipBlock.except] } : {}) } }
+      ? {
+          ipBlock: {
+            cidr: p.ipBlock.cidr,
+            ...(p.ipBlock.except !== undefined ? { except: [...p.ipBlock.except] } : {}),
+          },
+        }
       : {}),
   });
   // client-node's model calls the ingress peers `_from` (serialized as `from`).

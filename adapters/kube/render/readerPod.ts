@@ -7,7 +7,7 @@
  * /run/flannel (no flannel) leaves the reader pending, and node state is then reported unavailable.
  */
 import type { V1Pod } from '@kubernetes/client-node';
-import { readerPodName, ROLE_LABEL, systemNamespaceName } from '../names.ts';
+import { ROLE_LABEL, readerPodName, systemNamespaceName } from '../names.ts';
 import { type RenderContext, withRunLabels } from './context.ts';
 
 /** Where the reader sees the node's /run/flannel. */

@@ -26,7 +26,9 @@ const [cmd, dest, ...flags] = process.argv.slice(2);
 if (cmd !== 'connect' || !dest) fail('UNKNOWN: usage: connect host:port --timeout=D --protocol=P');
 const flag = (name, dflt) => flags.find((f) => f.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;
 const timeoutText = flag('timeout', '0s');
-const ms = timeoutText.endsWith('ms') ? Number(timeoutText.slice(0, -2)) : Number(timeoutText.replace(/s$/, '')) * 1000;
+const ms = timeoutText.endsWith('ms')
+  ? Number(timeoutText.slice(0, -2))
+  : Number(timeoutText.replace(/s$/, '')) * 1000;
 const protocol = flag('protocol', 'tcp');
 const m = /^\[?([^\]]+)\]?:(\d+)$/.exec(dest);
 if (!m) fail(`UNKNOWN: address ${dest}: missing port in address`);
@@ -62,7 +64,8 @@ if (protocol === 'tcp') {
   const timer = setTimeout(() => fail(`TIMEOUT: read udp ${local()}->${dest}: i/o timeout`), ms || 1000);
   socket.on('message', (msg) => {
     clearTimeout(timer);
-    if (msg.length === 0) fail('OTHER: No data received from the server. Cannot guarantee the server received the request.');
+    if (msg.length === 0)
+      fail('OTHER: No data received from the server. Cannot guarantee the server received the request.');
     process.exit(0);
   });
   socket.on('error', (e) => {

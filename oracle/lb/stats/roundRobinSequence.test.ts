@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { roundRobinSamplesNeeded, roundRobinSequenceTest } from './roundRobinSequence.ts';
 
@@ -27,6 +28,33 @@ describe('round-robin sequence test (lb.md §7.5, ipvs rr: ip_vs_rr.c)', () => {
   test('a backend outside the eligible set, or a failed connection, is a violation', () => {
     expect(roundRobinSequenceTest([...'abcabxabc'], E, 0).reject).toBe(true);
     expect(roundRobinSequenceTest([...'ab'], E, 0).reject).toBe(false);
+  });
+
+  test('property: any order, phase and length of an exact cycle passes; one wrong backend after the first window fails', () => {
+    fc.assert(
+      fc.property(
+        fc
+          .integer({ min: 2, max: 6 })
+          .chain((n) =>
+            fc.tuple(
+              fc.shuffledSubarray(['a', 'b', 'c', 'd', 'e', 'f'].slice(0, n), { minLength: n, maxLength: n }),
+              fc.nat(n - 1),
+              fc.integer({ min: n + 1, max: 40 }),
+              fc.nat(),
+            ),
+          ),
+        ([order, phase, k, where]) => {
+          const n = order.length;
+          const seq = Array.from({ length: k }, (_, i) => order[(i + phase) % n] as string);
+          expect(roundRobinSequenceTest(seq, order, 0).reject).toBe(false);
+          const i = n + (where % (k - n));
+          const wrong = order.find((x) => x !== seq[i]) as string;
+          const broken = seq.map((x, j) => (j === i ? wrong : x));
+          expect(roundRobinSequenceTest(broken, order, 0).reject).toBe(true);
+        },
+      ),
+      { numRuns: 300, seed: 5 },
+    );
   });
 
   test('stated error rates: no false alarm under the model; a random balancer passes with N!/N^K', () => {

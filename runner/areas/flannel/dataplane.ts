@@ -92,7 +92,10 @@ export interface DataplaneJudgement {
   readonly observedText: string;
 }
 
-export function judgeDataplaneProbe(probe: PlannedProbe, result: ProbeResult | undefined): DataplaneJudgement {
+export function judgeDataplaneProbe(
+  probe: PlannedProbe,
+  result: ProbeResult | undefined,
+): DataplaneJudgement {
   const expectedText =
     probe.expected === 'reachable'
       ? `connected, answered by ${probe.toPod}`

@@ -4,8 +4,8 @@
  * each, and the simplest config.
  */
 import fc from 'fast-check';
-import { flannelNetConfArb } from '../../../generators/flannelNetConf.ts';
 import { stringify } from 'yaml';
+import { flannelNetConfArb } from '../../../generators/flannelNetConf.ts';
 import { clusterToManifests } from '../../../spec/manifests/write.ts';
 import type { Cluster, Node, Pod } from '../../../spec/model.ts';
 import { NAMESPACE_NAME_LABEL } from '../../../spec/model.ts';
@@ -53,11 +53,18 @@ export function podName(nodeIndex: number, podIndex: number): string {
   return `n${nodeIndex + 1}-p${podIndex + 1}`;
 }
 
-/** How many leases a net-conf offers (the lab's range allocator: SubnetLen, or /24). */
-export function leaseCapacity(netConf: FlannelNetConf): number {
+/**
+ * The node mask the lab's range allocator uses for a net-conf: SubnetLen, or /24 (kube-controller-manager's
+ * default --node-cidr-mask-size) when the Network leaves room for it.
+ */
+export function nodeMaskOf(netConf: FlannelNetConf): number {
   const prefix = Number(netConf.Network.split('/')[1]);
-  const subnetLen = netConf.SubnetLen ?? (prefix <= 24 ? 24 : prefix + 1);
-  return 2 ** (subnetLen - prefix);
+  return netConf.SubnetLen ?? (prefix <= 24 ? 24 : prefix + 1);
+}
+
+/** How many leases a net-conf offers under that mask. */
+export function leaseCapacity(netConf: FlannelNetConf): number {
+  return 2 ** (nodeMaskOf(netConf) - Number(netConf.Network.split('/')[1]));
 }
 
 export function flannelScenarioArb(options: FlannelScenarioOptions = {}): fc.Arbitrary<FlannelScenario> {
@@ -70,8 +77,20 @@ export function flannelScenarioArb(options: FlannelScenarioOptions = {}): fc.Arb
   const nodes = fc.array(node, { minLength: options.minNodes ?? 2, maxLength: options.maxNodes ?? 5 });
   return fc
     .record({ netConf: flannelNetConfArb(), nodes })
-    .map(({ netConf, nodes }) => ({ netConf: fitNetConf(netConf, options.backend, extMtu), nodes }))
+    .map(({ netConf, nodes }) => ({
+      netConf: fitNetConf(netConf, options.backend, extMtu),
+      nodes: canonicalSegments(nodes),
+    }))
     .filter((s) => leaseCapacity(s.netConf) >= s.nodes.length);
+}
+
+/** Segments renumbered in order of first use: `[1,1]` and `[0,0]` are one topology, and shrink to `[0,0]`. */
+function canonicalSegments(nodes: readonly FlannelTopologyNode[]): FlannelTopologyNode[] {
+  const order = new Map<number, number>();
+  return nodes.map((n) => {
+    if (!order.has(n.segment)) order.set(n.segment, order.size);
+    return { ...n, segment: order.get(n.segment) as number };
+  });
 }
 
 function fitNetConf(

@@ -84,7 +84,8 @@ export function nodeTable(
         : ABSENT,
       covers: (d) =>
         d.object === 'link' &&
-        (d.key === link.name || (d.key.startsWith(`${link.name} `) && !d.key.startsWith(`${link.name} address`))),
+        (d.key === link.name ||
+          (d.key.startsWith(`${link.name} `) && !d.key.startsWith(`${link.name} address`))),
     });
     if (link.mtu !== undefined) {
       candidates.push({
@@ -107,7 +108,11 @@ export function nodeTable(
     });
   }
   const routes = (observed?.routes ?? []).filter((r) => r.table === undefined || r.table === 'main');
-  const routesTo = (dst: string) => routes.filter((r) => r.dst === dst).map(describeRoute).join(' | ') || ABSENT;
+  const routesTo = (dst: string) =>
+    routes
+      .filter((r) => r.dst === dst)
+      .map(describeRoute)
+      .join(' | ') || ABSENT;
   for (const route of expected.routes) {
     candidates.push({
       object: 'route',
@@ -182,7 +187,11 @@ export function nodeTable(
 }
 
 export function describeExpectedRoute(r: ExpectedRoute): string {
-  return [r.gateway ? `via ${r.gateway}` : undefined, r.dev ? `dev ${r.dev}` : undefined, r.onlink ? 'onlink' : undefined]
+  return [
+    r.gateway ? `via ${r.gateway}` : undefined,
+    r.dev ? `dev ${r.dev}` : undefined,
+    r.onlink ? 'onlink' : undefined,
+  ]
     .filter(Boolean)
     .join(' ');
 }

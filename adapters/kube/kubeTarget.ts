@@ -1,0 +1,600 @@
+/**
+ * A live cluster as a `Target`. Objects go through client-node (RunObjects: run-labelled, and only
+ * labelled objects are ever changed or deleted); probes and node reads go through `kubectl exec`
+ * (prober.ts, nodeStateRead.ts); capabilities are found by asking the cluster. `sync` is incremental:
+ * namespaces and pods are relabelled in place, changed pods/Services are recreated, policies replaced.
+ */
+import type { V1Node, V1Pod } from '@kubernetes/client-node';
+import { PodnetTargetError } from '../../spec/errors.ts';
+import type { Cluster, ObjectKey } from '../../spec/model.ts';
+import { keyOf } from '../../spec/model.ts';
+import type { NodeNetworkState } from '../../spec/nodeState.ts';
+import type { Realized } from '../../spec/scenario.ts';
+import type {
+  Capabilities,
+  ProbeOptions,
+  ProbeRequest,
+  ProbeResult,
+  SyncOptions,
+  Target,
+} from '../../spec/target.ts';
+import type { KubeClients } from './clients.ts';
+import { apiError, DEFAULT_REQUEST_TIMEOUT_MS, makeClients } from './clients.ts';
+import { loadKubeConfig } from './kubeconfig.ts';
+import type { ExecRunner, ExecTarget, KubectlConnection } from './kubectlExec.ts';
+import { execaRunner, kubectlExecArgv } from './kubectlExec.ts';
+import {
+  namespaceName,
+  newRunId,
+  podHostname,
+  readerPodName,
+  runLabels,
+  systemNamespaceName,
+} from './names.ts';
+import type { RealNode } from './nodeMapping.ts';
+import { mapNodes, nodeSelectorText, realNodeOf, usableNode } from './nodeMapping.ts';
+import { flannelAnnotations, readKubeNodeState } from './nodeStateRead.ts';
+import { checkPolicyEnforcement, type EnforcementCheck } from './policyEnforcement.ts';
+import type { ExecMode } from './prober.ts';
+import { DEFAULT_PROBER_OPTIONS, runKubeProbes } from './prober.ts';
+import type { ProxyFacts } from './proxyMode.ts';
+import { parseKubeProxyConfig, parseProxyModeReply, proxyModesOf } from './proxyMode.ts';
+import { waitForPods } from './readiness.ts';
+import {
+  DEFAULT_AGNHOST_IMAGE,
+  READER_CONTAINER,
+  type RenderContext,
+  renderCluster,
+  renderReaderPod,
+} from './render/index.ts';
+import { RunObjects } from './runObjects.ts';
+
+export interface KubeTargetOptions {
+  readonly kubeconfig?: string;
+  readonly context?: string;
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** agnhost image (default {@link DEFAULT_AGNHOST_IMAGE}); a mirror for air-gapped clusters. */
+  readonly image?: string;
+  /** `K=V` pairs: only nodes with these labels are used. */
+  readonly nodeSelector?: readonly string[];
+  /** Leave the run's namespaces in place on teardown (for debugging a failure). Default false. */
+  readonly keep?: boolean;
+  /** `batched` (default): one exec per source pod; `per-probe`: one exec per probe. */
+  readonly execMode?: ExecMode;
+  /** `kubectl exec` processes in flight (default 8). */
+  readonly execConcurrency?: number;
+  /** Bound on one API request (default 5 s). */
+  readonly requestTimeoutMs?: number;
+  /** Bound on waiting for pods to run (default 180 s; an image pull can be slow). */
+  readonly readyTimeoutMs?: number;
+  readonly runId?: string;
+  readonly kubectl?: string;
+  /** Tear down on SIGINT/SIGTERM while up (default true; the runner's session does it itself). */
+  readonly signalHandlers?: boolean;
+  /** For tests: ready-made clients and exec runner instead of kubeconfig, client-node and execa. */
+  readonly clients?: KubeClients;
+  readonly run?: ExecRunner;
+}
+
+interface AppliedPod {
+  readonly realNamespace: string;
+  readonly name: string;
+  readonly shape: string;
+  readonly labels: string;
+  readonly container: string;
+  readonly wantReady: boolean;
+}
+
+const POLL_MS = 500;
+
+export class KubeTarget implements Target {
+  readonly name = 'kube';
+  readonly runId: string;
+  readonly objects: RunObjects;
+  private readonly run: ExecRunner;
+  private readonly connection: KubectlConnection;
+  private readonly image: string;
+  private nodeMap = new Map<string, RealNode>();
+  private nodeMapKey = '';
+  private realNodes: RealNode[] | undefined;
+  private readonly namespaces = new Map<string, string>(); // scenario ns → labels JSON
+  private readonly pods = new Map<ObjectKey, AppliedPod>();
+  private readonly services = new Map<ObjectKey, string>();
+  private readonly policies = new Map<ObjectKey, string>();
+  private readonly hostnames = new Map<string, ObjectKey>();
+  private serviceIPs = new Set<string>();
+  private readers: Map<string, ExecTarget> | undefined;
+  private readerProblem: string | undefined;
+  private caps: Capabilities | undefined;
+  private proxyFacts: ProxyFacts | undefined;
+  private policyEnforced: boolean | 'unknown' = 'unknown';
+  private enforcementEvidence: string | undefined;
+  private signalHandler: ((s: NodeJS.Signals) => void) | undefined;
+  private tornDown = false;
+
+  constructor(
+    readonly clients: KubeClients,
+    readonly options: KubeTargetOptions = {},
+  ) {
+    this.runId = options.runId ?? newRunId();
+    this.objects = new RunObjects(clients, this.runId);
+    this.run = options.run ?? execaRunner;
+    this.image = options.image ?? DEFAULT_AGNHOST_IMAGE;
+    this.connection = {
+      ...(options.kubectl !== undefined ? { kubectl: options.kubectl } : {}),
+      ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}),
+      ...(options.context !== undefined ? { context: options.context } : {}),
+      requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    };
+    if (options.signalHandlers !== false) this.installSignalHandlers();
+  }
+
+  /** What this target found and did, for results.json. */
+  describe(): Record<string, string | number | boolean | readonly string[]> {
+    return {
+      kubeRunId: this.runId,
+      kubeServer: this.clients.server,
+      kubeImage: this.image,
+      kubeExecMode: this.options.execMode ?? DEFAULT_PROBER_OPTIONS.mode,
+      kubeNodes: [...this.nodeMap].map(([s, r]) => `${s}=${r.name}`),
+      ...(this.proxyFacts
+        ? { kubeProxyMode: this.proxyFacts.mode, kubeProxyModeSource: this.proxyFacts.source }
+        : {}),
+      kubePolicyEnforced: String(this.policyEnforced),
+      ...(this.enforcementEvidence ? { kubePolicyEnforcementEvidence: this.enforcementEvidence } : {}),
+    };
+  }
+
+  private installSignalHandlers(): void {
+    const handler = (signal: NodeJS.Signals): void => {
+      this.removeSignalHandlers();
+      void this.teardown().finally(() => process.kill(process.pid, signal));
+    };
+    this.signalHandler = handler;
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+  }
+
+  private removeSignalHandlers(): void {
+    if (!this.signalHandler) return;
+    process.off('SIGINT', this.signalHandler);
+    process.off('SIGTERM', this.signalHandler);
+    this.signalHandler = undefined;
+  }
+
+  private async listNodes(): Promise<V1Node[]> {
+    const labelSelector = nodeSelectorText(this.options.nodeSelector ?? []);
+    try {
+      return (await this.clients.core.listNode(labelSelector !== undefined ? { labelSelector } : {})).items;
+    } catch (error) {
+      throw apiError('list nodes', this.clients.server, error);
+    }
+  }
+
+  private async usableNodes(): Promise<RealNode[]> {
+    if (!this.realNodes) {
+      this.realNodes = (await this.listNodes())
+        .filter(usableNode)
+        .map(realNodeOf)
+        .sort((a, b) => (a.name < b.name ? -1 : 1));
+      if (this.realNodes.length === 0) {
+        throw new PodnetTargetError(
+          'PODNET_KUBE_NO_NODES',
+          'no Ready, schedulable node matches',
+          'check `kubectl get nodes` and --node-selector',
+        );
+      }
+    }
+    return this.realNodes;
+  }
+
+  private context(): RenderContext {
+    return {
+      runId: this.runId,
+      image: this.image,
+      nodeFor: (n) => (n === undefined ? undefined : this.nodeMap.get(n)?.name),
+    };
+  }
+
+  async capabilities(): Promise<Capabilities> {
+    if (this.caps && this.caps.policyEnforced === this.policyEnforced) return this.caps;
+    const nodes = await this.usableNodes();
+    await this.ensureReaders().catch((e: unknown) => {
+      this.readerProblem = (e as Error).message;
+    });
+    const reader = this.readers?.values().next().value;
+    const sctp = reader ? await this.sctpWorks(reader) : false;
+    this.proxyFacts ??= await this.findProxyMode(reader);
+    const backend = nodes
+      .map((n) => n.annotations['flannel.alpha.coreos.com/backend-type'])
+      .find((b) => b !== undefined);
+    this.caps = {
+      protocols: sctp ? ['TCP', 'UDP', 'SCTP'] : ['TCP', 'UDP'],
+      ipv6: nodes.some(
+        (n) => n.podCIDRs.some((c) => c.includes(':')) || n.addresses.some((a) => a.includes(':')),
+      ),
+      policyEnforced: this.policyEnforced,
+      proxyModes: proxyModesOf(this.proxyFacts),
+      ...(backend !== undefined ? { flannelBackend: backend } : {}),
+      nodeState: this.readers !== undefined && this.readers.size > 0,
+    };
+    return this.caps;
+  }
+
+  /** SCTP found by trying: a connect to a closed local port is refused with SCTP, "protocol not supported" without. */
+  private async sctpWorks(reader: ExecTarget): Promise<boolean> {
+    const r = await this.run(
+      kubectlExecArgv(this.connection, reader, [
+        '/agnhost',
+        'connect',
+        '127.0.0.1:9',
+        '--protocol=sctp',
+        '--timeout=2s',
+      ]),
+      { timeoutMs: 20_000 },
+    );
+    return /connection refused/i.test(r.stderr + r.stdout);
+  }
+
+  private async findProxyMode(reader: ExecTarget | undefined): Promise<ProxyFacts | undefined> {
+    if (reader) {
+      const r = await this.run(
+        kubectlExecArgv(this.connection, reader, [
+          'curl',
+          '-s',
+          '--max-time',
+          '2',
+          'http://127.0.0.1:10249/proxyMode',
+        ]),
+        { timeoutMs: 20_000 },
+      );
+      const mode = r.exitCode === 0 ? parseProxyModeReply(r.stdout) : undefined;
+      if (mode) return { mode, source: 'proxyMode endpoint' };
+    }
+    try {
+      const cm = await this.clients.core.readNamespacedConfigMap({
+        namespace: 'kube-system',
+        name: 'kube-proxy',
+      });
+      const parsed = parseKubeProxyConfig(cm.data?.['config.conf'] ?? '');
+      if (parsed) return { ...parsed, source: 'kube-proxy ConfigMap' };
+    } catch {
+      // No kube-proxy (a kube-proxy replacement): no proxy mode to model.
+    }
+    return undefined;
+  }
+
+  /** Runs the deny-all check (policyEnforcement.ts) on this target and remembers the answer for `capabilities()`. */
+  async checkPolicyEnforcement(signal?: AbortSignal): Promise<EnforcementCheck> {
+    const real = await this.usableNodes();
+    const nodes: [string, string] = ['node-1', real.length > 1 ? 'node-2' : 'node-1'];
+    const result = await checkPolicyEnforcement(this, { nodes, ...(signal ? { signal } : {}) });
+    this.policyEnforced = result.policyEnforced;
+    this.enforcementEvidence = result.evidence;
+    return result;
+  }
+
+  private async ensureReaders(): Promise<void> {
+    if (this.readers) return;
+    const nodes =
+      this.nodeMap.size > 0
+        ? [...new Map([...this.nodeMap.values()].map((n) => [n.name, n])).values()]
+        : await this.usableNodes();
+    const ns = systemNamespaceName(this.runId);
+    await this.objects.ensureNamespace({ metadata: { name: ns, labels: runLabels(this.runId) } });
+    const existing = new Set((await this.objects.pods(ns)).map((p) => p.metadata?.name));
+    for (const n of nodes) {
+      const body = renderReaderPod(n.name, this.context());
+      if (!existing.has(body.metadata?.name)) await this.objects.createPod(body);
+    }
+    const wanted = new Map(nodes.map((n) => [`${ns}/${readerPodName(n.name)}`, true]));
+    await waitForPods(wanted, () => this.objects.pods(ns), {
+      timeoutMs: 60_000,
+      intervalMs: POLL_MS,
+      image: this.image,
+    });
+    this.readers = new Map(
+      nodes.map((n) => [n.name, { namespace: ns, pod: readerPodName(n.name), container: READER_CONTAINER }]),
+    );
+  }
+
+  async sync(cluster: Cluster, options: SyncOptions = {}): Promise<Realized> {
+    this.tornDown = false;
+    const scenarioNodes = cluster.nodes.map((n) => n.name);
+    if (JSON.stringify(scenarioNodes) !== this.nodeMapKey) {
+      this.nodeMap = scenarioNodes.length > 0 ? mapNodes(scenarioNodes, await this.listNodes()) : new Map();
+      this.nodeMapKey = JSON.stringify(scenarioNodes);
+      this.readers = undefined;
+    }
+    const rendered = renderCluster(cluster, this.context());
+    const realNs = (n: string) => namespaceName(this.runId, n);
+
+    // Namespaces: create, relabel, delete.
+    const wantedNs = new Map(cluster.namespaces.map((n, i) => [n.name, rendered.namespaces[i]!]));
+    for (const [name, body] of wantedNs) {
+      const labels = JSON.stringify(body.metadata?.labels ?? {});
+      const had = this.namespaces.get(name);
+      if (had === undefined) await this.objects.ensureNamespace(body);
+      else if (had !== labels)
+        await this.objects.patchNamespaceLabels(realNs(name), body.metadata?.labels ?? {});
+      this.namespaces.set(name, labels);
+    }
+    const goneNs = [...this.namespaces.keys()].filter((n) => !wantedNs.has(n));
+    if (goneNs.length > 0) {
+      await this.objects.deleteNamespaces(new Set(goneNs.map(realNs)));
+      for (const n of goneNs) this.namespaces.delete(n);
+      for (const m of [this.pods, this.services, this.policies])
+        for (const k of [...m.keys()]) if (goneNs.includes(k.split('/')[0] as string)) m.delete(k);
+    }
+
+    // Pods: relabel in place; recreate when anything else changed.
+    const wantedPods = new Map<ObjectKey, V1Pod>(cluster.pods.map((p, i) => [keyOf(p), rendered.pods[i]!]));
+    const toCreate: V1Pod[] = [];
+    const toDelete = new Map<string, Set<string>>();
+    const markDelete = (ns: string, name: string) =>
+      toDelete.set(ns, (toDelete.get(ns) ?? new Set()).add(name));
+    for (const [key, body] of wantedPods) {
+      const { labels, ...metaRest } = body.metadata ?? {};
+      const shape = JSON.stringify({ metaRest, spec: body.spec });
+      const labelText = JSON.stringify(labels ?? {});
+      const had = this.pods.get(key);
+      if (had && had.shape !== shape) markDelete(had.realNamespace, had.name);
+      if (!had || had.shape !== shape) toCreate.push(body);
+      else if (had.labels !== labelText)
+        await this.objects.patchPodLabels(had.realNamespace, had.name, labels ?? {});
+      const pod = cluster.pods.find((p) => keyOf(p) === key)!;
+      this.pods.set(key, {
+        realNamespace: body.metadata?.namespace as string,
+        name: body.metadata?.name as string,
+        shape,
+        labels: labelText,
+        container: body.spec?.containers[0]?.name as string,
+        wantReady: pod.ready,
+      });
+    }
+    for (const [key, had] of [...this.pods]) {
+      if (!wantedPods.has(key)) {
+        markDelete(had.realNamespace, had.name);
+        this.pods.delete(key);
+      }
+    }
+    for (const [ns, names] of toDelete) {
+      await this.objects.deletePods(ns, names);
+      await this.waitGone(names, () => this.objects.pods(ns), `pods in ${ns}`);
+    }
+    for (const body of toCreate) await this.objects.createPod(body);
+
+    // Services: recreate when changed (the ClusterIP is read back below).
+    const wantedSvcs = new Map(cluster.services.map((s, i) => [keyOf(s), rendered.services[i]!]));
+    for (const [key, body] of wantedSvcs) {
+      const text = JSON.stringify(body);
+      const had = this.services.get(key);
+      if (had === text) continue;
+      const ns = body.metadata?.namespace as string;
+      if (had !== undefined) {
+        const names = new Set([body.metadata?.name as string]);
+        await this.objects.deleteServices(ns, names);
+        await this.waitGone(names, () => this.objects.services(ns), `services in ${ns}`);
+      }
+      await this.objects.createService(body);
+      this.services.set(key, text);
+    }
+    for (const key of [...this.services.keys()]) {
+      if (wantedSvcs.has(key)) continue;
+      const [ns, name] = key.split('/') as [string, string];
+      await this.objects.deleteServices(realNs(ns), new Set([name]));
+      this.services.delete(key);
+    }
+
+    // Policies: create, replace in place, delete.
+    const wantedPolicies = new Map(cluster.policies.map((p, i) => [keyOf(p), rendered.policies[i]!]));
+    for (const [key, body] of wantedPolicies) {
+      const text = JSON.stringify(body);
+      const had = this.policies.get(key);
+      if (had === text) continue;
+      if (had === undefined) await this.objects.createPolicy(body);
+      else await this.objects.replacePolicy(body);
+      this.policies.set(key, text);
+    }
+    for (const key of [...this.policies.keys()]) {
+      if (wantedPolicies.has(key)) continue;
+      const [ns, name] = key.split('/') as [string, string];
+      await this.objects.deletePolicies(realNs(ns), new Set([name]));
+      this.policies.delete(key);
+    }
+
+    // Wait for the pods, then read back what the cluster decided.
+    const wanted = new Map([...this.pods.values()].map((p) => [`${p.realNamespace}/${p.name}`, p.wantReady]));
+    const namespaces = [...new Set([...this.pods.values()].map((p) => p.realNamespace))];
+    const listAll = async () => (await Promise.all(namespaces.map((ns) => this.objects.pods(ns)))).flat();
+    const seen = await waitForPods(wanted, listAll, {
+      timeoutMs: this.options.readyTimeoutMs ?? 180_000,
+      intervalMs: POLL_MS,
+      image: this.image,
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    return this.readBack(cluster, seen);
+  }
+
+  private async waitGone(
+    names: ReadonlySet<string>,
+    list: () => Promise<{ metadata?: { name?: string } }[]>,
+    what: string,
+  ): Promise<void> {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const left = (await list()).filter((o) => names.has(o.metadata?.name ?? ''));
+      if (left.length === 0) return;
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+    throw new PodnetTargetError(
+      'PODNET_KUBE_DELETE_STUCK',
+      `${what} still exist 60s after deletion: ${[...names].join(', ')}`,
+    );
+  }
+
+  private async readBack(cluster: Cluster, seen: ReadonlyMap<string, V1Pod>): Promise<Realized> {
+    const podIPs: Record<ObjectKey, string[]> = {};
+    this.hostnames.clear();
+    for (const p of cluster.pods) {
+      const applied = this.pods.get(keyOf(p));
+      const live = applied ? seen.get(`${applied.realNamespace}/${applied.name}`) : undefined;
+      const ips = (live?.status?.podIPs ?? [])
+        .map((x) => x.ip)
+        .filter((ip): ip is string => ip !== undefined);
+      podIPs[keyOf(p)] = ips.length > 0 ? ips : live?.status?.podIP ? [live.status.podIP] : [];
+      if (!p.hostNetwork) this.hostnames.set(podHostname(p.namespace, p.name), keyOf(p));
+    }
+    const serviceIPs: Record<ObjectKey, string> = {};
+    const svcNamespaces = [...new Set(cluster.services.map((s) => s.namespace))];
+    for (const ns of svcNamespaces) {
+      for (const s of await this.objects.services(namespaceName(this.runId, ns))) {
+        const ip = s.spec?.clusterIP;
+        if (ip && ip !== 'None') serviceIPs[`${ns}/${s.metadata?.name}`] = ip;
+      }
+    }
+    this.serviceIPs = new Set(Object.values(serviceIPs));
+    const nodeIPs: Record<string, string> = {};
+    const nodeSubnets: Record<string, string> = {};
+    for (const [scenario, real] of this.nodeMap) {
+      if (real.internalIP !== undefined) nodeIPs[scenario] = real.internalIP;
+      // flannel's kube subnet manager leases each node its spec.podCIDR.
+      if (real.podCIDR !== undefined) nodeSubnets[scenario] = real.podCIDR;
+    }
+    return {
+      podIPs,
+      serviceIPs,
+      nodeIPs,
+      nodeSubnets,
+      clusterNetwork: clusterNetworkOf(
+        [...this.nodeMap.values()].flatMap((n) => (n.podCIDR ? [n.podCIDR] : [])),
+      ),
+      // TEST-NET-3 (RFC 5737): never routed, so no cluster address falls in it.
+      outsideNetwork: '203.0.113.0/24',
+    };
+  }
+
+  private sourceOf = (from: ObjectKey): ExecTarget | undefined => {
+    if (from.startsWith('node:')) {
+      const real = this.nodeMap.get(from.slice('node:'.length));
+      return real ? this.readers?.get(real.name) : undefined;
+    }
+    const p = this.pods.get(from);
+    return p ? { namespace: p.realNamespace, pod: p.name, container: p.container } : undefined;
+  };
+
+  async probe(probes: readonly ProbeRequest[], options: ProbeOptions): Promise<ProbeResult[]> {
+    if (probes.some((p) => p.from.startsWith('node:'))) await this.ensureReaders();
+    return runKubeProbes(
+      probes,
+      {
+        run: this.run,
+        connection: this.connection,
+        sourceOf: this.sourceOf,
+        modeOf: (r) => (this.serviceIPs.has(r.host) ? 'r' : 'c'),
+        servedByOf: (reply) => this.hostnames.get(reply.trim()),
+      },
+      {
+        ...DEFAULT_PROBER_OPTIONS,
+        mode: this.options.execMode ?? DEFAULT_PROBER_OPTIONS.mode,
+        concurrency: Math.max(1, options.concurrency),
+        execConcurrency: this.options.execConcurrency ?? DEFAULT_PROBER_OPTIONS.execConcurrency,
+        ...(options.signal ? { signal: options.signal } : {}),
+      },
+    );
+  }
+
+  async nodeStates(): Promise<NodeNetworkState[]> {
+    await this.ensureReaders();
+    const live = new Map((await this.listNodes()).map((n) => [n.metadata?.name ?? '', realNodeOf(n)]));
+    const entries =
+      this.nodeMap.size > 0
+        ? [...this.nodeMap]
+        : [...(this.readers ?? new Map()).keys()].map((n): [string, RealNode] => [
+            n,
+            live.get(n) as RealNode,
+          ]);
+    return Promise.all(
+      entries.map(([scenario, real]) => {
+        const reader = this.readers?.get(real.name);
+        if (!reader)
+          throw new PodnetTargetError(
+            'PODNET_KUBE_NODE_STATE',
+            `no reader pod on node ${real.name}${this.readerProblem ? `: ${this.readerProblem}` : ''}`,
+          );
+        return readKubeNodeState(
+          scenario,
+          reader,
+          flannelAnnotations(live.get(real.name)?.annotations ?? {}),
+          { run: this.run, connection: this.connection, timeoutMs: 30_000 },
+        );
+      }),
+    );
+  }
+
+  async teardown(): Promise<void> {
+    this.removeSignalHandlers();
+    if (this.tornDown) return;
+    this.tornDown = true;
+    if (this.options.keep) return;
+    await this.objects.deleteNamespaces();
+    this.namespaces.clear();
+    this.pods.clear();
+    this.services.clear();
+    this.policies.clear();
+    this.readers = undefined;
+  }
+}
+
+/** The smallest IPv4 CIDR that holds every pod CIDR (the cluster network, as far as the nodes show it). */
+export function clusterNetworkOf(podCIDRs: readonly string[]): string {
+  const v4 = podCIDRs.filter((c) => !c.includes(':'));
+  if (v4.length === 0) return '0.0.0.0/32';
+  const toInt = (ip: string) => ip.split('.').reduce((a, o) => a * 256 + Number(o), 0);
+  const ranges = v4.map((c) => {
+    const [ip, len] = c.split('/') as [string, string];
+    const size = 2 ** (32 - Number(len));
+    const start = Math.floor(toInt(ip) / size) * size;
+    return [start, start + size - 1] as const;
+  });
+  const lo = Math.min(...ranges.map((r) => r[0]));
+  const hi = Math.max(...ranges.map((r) => r[1]));
+  let prefix = 32;
+  while (prefix > 0 && Math.floor(lo / 2 ** (32 - prefix)) !== Math.floor(hi / 2 ** (32 - prefix))) prefix--;
+  const base = Math.floor(lo / 2 ** (32 - prefix)) * 2 ** (32 - prefix);
+  const ip = [24, 16, 8, 0].map((s) => Math.floor(base / 2 ** s) % 256).join('.');
+  return `${ip}/${prefix}`;
+}
+
+/**
+ * Connects to the cluster the way kubectl would and checks that the API server answers and kubectl
+ * runs, within the request timeout: an unreachable cluster is a clear target error (exit 3) in seconds.
+ */
+export async function openKubeTarget(options: KubeTargetOptions = {}): Promise<KubeTarget> {
+  const timeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const clients =
+    options.clients ??
+    makeClients(
+      loadKubeConfig({
+        ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}),
+        ...(options.context !== undefined ? { context: options.context } : {}),
+        ...(options.env !== undefined ? { env: options.env } : {}),
+      }),
+      timeout,
+    );
+  try {
+    await clients.core.getAPIResources();
+  } catch (error) {
+    throw apiError('connect', clients.server, error);
+  }
+  const run = options.run ?? execaRunner;
+  const kubectl = await run([options.kubectl ?? 'kubectl', 'version', '--client'], { timeoutMs: 10_000 });
+  if (kubectl.failure !== undefined || kubectl.exitCode !== 0) {
+    throw new PodnetTargetError(
+      'PODNET_KUBE_NO_KUBECTL',
+      `kubectl is needed for probes and could not run: ${kubectl.failure ?? kubectl.stderr.trim()}`,
+      'install kubectl and put it on PATH',
+    );
+  }
+  return new KubeTarget(clients, options);
+}

@@ -1,0 +1,145 @@
+// The batched probe script, run by a real POSIX sh (dash here; busybox ash in agnhost's image) against
+// local servers, with stand-ins for `/agnhost connect` and netcat that print agnhost's messages.
+import dgram from 'node:dgram';
+import net from 'node:net';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { classifyConnect } from './classifyConnect.ts';
+import type { ScriptProbe } from './probeScript.ts';
+import { PROBE_SCRIPT, parseScriptOutput, probeScriptArgv, timeoutArgs } from './probeScript.ts';
+
+const TESTING = join(import.meta.dirname, 'testing');
+const SETTINGS = {
+  agnhost: join(TESTING, 'agnhostStandIn.mjs'),
+  nc: join(TESTING, 'ncStandIn.mjs'),
+  timeoutMs: 400,
+  parallel: 4,
+};
+
+let tcp: net.Server;
+let udp: dgram.Socket;
+let tcpPort = 0;
+let udpPort = 0;
+let closedPort = 0;
+
+beforeAll(async () => {
+  tcp = net
+    .createServer((s) => {
+      s.on('error', () => {}); // clients that only test the connection reset it
+      s.end('x-a');
+    })
+    .listen(0, '127.0.0.1');
+  await new Promise((r) => tcp.once('listening', r));
+  tcpPort = (tcp.address() as net.AddressInfo).port;
+  udp = dgram.createSocket('udp4');
+  udp.on('message', (_m, rinfo) => udp.send('x-b', rinfo.port, rinfo.address));
+  await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
+  udpPort = udp.address().port;
+  const probe = net.createServer().listen(0, '127.0.0.1');
+  await new Promise((r) => probe.once('listening', r));
+  closedPort = (probe.address() as net.AddressInfo).port;
+  await new Promise((r) => probe.close(r));
+});
+afterAll(() => {
+  tcp.close();
+  udp.close();
+});
+
+async function runScript(probes: ScriptProbe[]) {
+  const argv = probeScriptArgv(probes, SETTINGS);
+  const r = await execa(argv[0] as string, argv.slice(1), { reject: false });
+  return { exitCode: r.exitCode, parsed: parseScriptOutput(String(r.stdout)) };
+}
+
+describe('the batched probe script (POSIX sh)', () => {
+  test('one line per probe, classified as agnhost prints it: connected, REFUSED, reply, UDP', async () => {
+    const { exitCode, parsed } = await runScript([
+      { id: 'p1', host: '127.0.0.1', port: tcpPort, protocol: 'TCP', mode: 'c' },
+      { id: 'p2', host: '127.0.0.1', port: closedPort, protocol: 'TCP', mode: 'c' },
+      { id: 'p3', host: '127.0.0.1', port: tcpPort, protocol: 'TCP', mode: 'r' },
+      { id: 'p4', host: '127.0.0.1', port: udpPort, protocol: 'UDP', mode: 'c' },
+      { id: 'p5', host: '127.0.0.1', port: udpPort, protocol: 'UDP', mode: 'r' },
+      { id: 'p6', host: '127.0.0.1', port: closedPort, protocol: 'TCP', mode: 'r' },
+    ]);
+    expect(exitCode).toBe(0);
+    expect(parsed.endCount).toBe(6);
+    expect(parsed.noise).toEqual([]);
+    const outcome = (id: string) => {
+      const l = parsed.lines.get(id);
+      if (!l) return 'missing';
+      return l.kind === 'r' ? `reply:${l.text}` : classifyConnect(l.exitCode, l.text).outcome;
+    };
+    expect(outcome('p1')).toBe('connected');
+    expect(outcome('p2')).toBe('refused');
+    expect(outcome('p3')).toBe('reply:x-a');
+    expect(outcome('p4')).toBe('connected');
+    expect(outcome('p5')).toBe('reply:x-b');
+    // No reply: the script falls back to agnhost connect to tell refused from timeout.
+    expect(outcome('p6')).toBe('refused');
+    expect(parsed.lines.get('p2')?.text).toBe('REFUSED');
+  });
+
+  test('a UDP port with no server answers with an ICMP port-unreachable: REFUSED, not a timeout', async () => {
+    const { parsed } = await runScript([
+      { id: 'u', host: '127.0.0.1', port: closedPort, protocol: 'UDP', mode: 'c' },
+    ]);
+    const l = parsed.lines.get('u');
+    expect(l?.text).toMatch(/^REFUSED: read udp .*connection refused$/);
+    expect(classifyConnect(l?.exitCode ?? 0, l?.text ?? '').outcome).toBe('refused');
+  });
+
+  test('hostile-looking ids and hosts never reach the script: they are rejected before exec', () => {
+    const bad = (p: Partial<ScriptProbe>) =>
+      probeScriptArgv([{ id: 'ok', host: '10.0.0.1', port: 80, protocol: 'TCP', mode: 'c', ...p }], SETTINGS);
+    expect(() => bad({ id: 'a;rm -rf /' })).toThrow(/id/);
+    expect(() => bad({ host: '$(reboot)' })).toThrow(/not an IP/);
+    expect(() => bad({ host: 'example.com' })).toThrow(/not an IP/);
+    expect(() => bad({ port: 0 })).toThrow(/port/);
+    expect(() => bad({ host: 'fd00::1' })).not.toThrow();
+  });
+
+  test('the argv is exact: sh -c CONSTANT-SCRIPT, settings, then five arguments per probe', () => {
+    const argv = probeScriptArgv(
+      [
+        { id: 'p1', host: '10.244.1.5', port: 80, protocol: 'TCP', mode: 'c' },
+        { id: 'p2', host: '10.96.0.10', port: 53, protocol: 'UDP', mode: 'r' },
+      ],
+      { agnhost: '/agnhost', nc: 'nc', timeoutMs: 1000, parallel: 2 },
+    );
+    expect(argv).toEqual([
+      '/bin/sh',
+      '-c',
+      PROBE_SCRIPT,
+      'podnet-probe',
+      '/agnhost',
+      'nc',
+      '1000ms',
+      '1',
+      '2',
+      'p1',
+      '10.244.1.5',
+      '80',
+      'tcp',
+      'c',
+      'p2',
+      '10.96.0.10',
+      '53',
+      'udp',
+      'r',
+    ]);
+  });
+
+  test('timeouts: agnhost gets a Go duration, netcat whole seconds (at least 1)', () => {
+    expect(timeoutArgs(1000)).toEqual({ agnhost: '1000ms', ncWait: '1' });
+    expect(timeoutArgs(1500)).toEqual({ agnhost: '1500ms', ncWait: '2' });
+    expect(timeoutArgs(200)).toEqual({ agnhost: '200ms', ncWait: '1' });
+  });
+
+  test('parsing tolerates noise and reports a cut-off batch (no end marker)', () => {
+    const p = parseScriptOutput('sh: warning\nPODNET\tp1\t0\tc\t\nPODNET\tp2\t1\tc\tTIMEOUT\n');
+    expect(p.endCount).toBeUndefined();
+    expect(p.noise).toEqual(['sh: warning']);
+    expect([...p.lines.keys()]).toEqual(['p1', 'p2']);
+  });
+});

@@ -1,0 +1,241 @@
+/**
+ * The only door through which the adapter changes a cluster. It creates objects only with the run's
+ * labels, and it changes or deletes only objects that a label-selected list (`podnet.io/run=<id>,
+ * app.kubernetes.io/managed-by=podnet`) just returned, in namespaces that carry the same labels. So
+ * nothing that podnet did not create in this run is ever modified or deleted, even if names collide.
+ */
+import type { V1Namespace, V1NetworkPolicy, V1Pod, V1Service } from '@kubernetes/client-node';
+import { PodnetTargetError } from '../../spec/errors.ts';
+import type { KubeClients } from './clients.ts';
+import { apiError, isConflict, isNotFound } from './clients.ts';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, RUN_LABEL, runSelector } from './names.ts';
+
+interface Labelled {
+  readonly metadata?: {
+    readonly name?: string;
+    readonly namespace?: string;
+    readonly labels?: Readonly<Record<string, string>>;
+  };
+}
+
+export class RunObjects {
+  private readonly selector: string;
+
+  constructor(
+    readonly clients: KubeClients,
+    readonly runId: string,
+  ) {
+    this.selector = runSelector(runId);
+  }
+
+  /** Whether an object carries this run's labels. */
+  owns(o: Labelled): boolean {
+    const l = o.metadata?.labels ?? {};
+    return l[RUN_LABEL] === this.runId && l[MANAGED_BY_LABEL] === MANAGED_BY_VALUE;
+  }
+
+  private requireLabels(o: Labelled, what: string): void {
+    if (!this.owns(o)) {
+      throw new PodnetTargetError(
+        'PODNET_KUBE_OWNERSHIP',
+        `refusing to write ${what} ${o.metadata?.name ?? '?'}: it does not carry the run label ${RUN_LABEL}=${this.runId}`,
+      );
+    }
+  }
+
+  private async call<T>(operation: string, f: () => Promise<T>): Promise<T> {
+    try {
+      return await f();
+    } catch (error) {
+      throw apiError(operation, this.clients.server, error);
+    }
+  }
+
+  // Namespaces
+
+  async namespaces(): Promise<V1Namespace[]> {
+    const list = await this.call('list namespaces', () =>
+      this.clients.core.listNamespace({ labelSelector: this.selector }),
+    );
+    return list.items.filter((n) => this.owns(n));
+  }
+
+  private async ownedNamespaceNames(): Promise<Set<string>> {
+    return new Set((await this.namespaces()).map((n) => n.metadata?.name ?? ''));
+  }
+
+  /** Creates the namespace; one that already exists is used only if it carries this run's labels. */
+  async ensureNamespace(body: V1Namespace): Promise<void> {
+    this.requireLabels(body, 'Namespace');
+    const name = body.metadata?.name ?? '';
+    try {
+      await this.clients.core.createNamespace({ body });
+    } catch (error) {
+      if (!isConflict(error)) throw apiError(`create namespace ${name}`, this.clients.server, error);
+      if (!(await this.ownedNamespaceNames()).has(name)) {
+        throw new PodnetTargetError(
+          'PODNET_KUBE_OWNERSHIP',
+          `namespace ${name} already exists and was not created by podnet run ${this.runId}`,
+          'podnet never touches objects it did not create; remove it yourself or let the run pick another id',
+        );
+      }
+      await this.patchNamespaceLabels(name, body.metadata?.labels ?? {});
+    }
+  }
+
+  async patchNamespaceLabels(name: string, labels: Readonly<Record<string, string>>): Promise<void> {
+    this.requireLabels({ metadata: { name, labels } }, 'Namespace labels');
+    if (!(await this.ownedNamespaceNames()).has(name)) throw this.notOwned('namespace', name);
+    await this.call(`relabel namespace ${name}`, () =>
+      this.clients.core.patchNamespace({
+        name,
+        body: [{ op: 'replace', path: '/metadata/labels', value: { ...labels } }],
+      }),
+    );
+  }
+
+  /** Deletes the run's namespaces (all of them, or those named); everything inside goes with them. */
+  async deleteNamespaces(names?: ReadonlySet<string>): Promise<string[]> {
+    const owned = [...(await this.ownedNamespaceNames())].filter((n) => names === undefined || names.has(n));
+    for (const name of owned) {
+      try {
+        await this.clients.core.deleteNamespace({ name, propagationPolicy: 'Background' });
+      } catch (error) {
+        if (!isNotFound(error)) throw apiError(`delete namespace ${name}`, this.clients.server, error);
+      }
+    }
+    return owned;
+  }
+
+  private notOwned(kind: string, name: string): PodnetTargetError {
+    return new PodnetTargetError(
+      'PODNET_KUBE_OWNERSHIP',
+      `refusing to change ${kind} ${name}: it is not labelled ${RUN_LABEL}=${this.runId}`,
+    );
+  }
+
+  private async requireOwnedNamespace(namespace: string): Promise<void> {
+    if (!(await this.ownedNamespaceNames()).has(namespace)) throw this.notOwned('namespace', namespace);
+  }
+
+  // Pods
+
+  async pods(namespace: string): Promise<V1Pod[]> {
+    const list = await this.call(`list pods in ${namespace}`, () =>
+      this.clients.core.listNamespacedPod({ namespace, labelSelector: this.selector }),
+    );
+    return list.items.filter((p) => this.owns(p));
+  }
+
+  async createPod(body: V1Pod): Promise<void> {
+    this.requireLabels(body, 'Pod');
+    const namespace = body.metadata?.namespace ?? '';
+    await this.requireOwnedNamespace(namespace);
+    await this.call(`create pod ${namespace}/${body.metadata?.name}`, () =>
+      this.clients.core.createNamespacedPod({ namespace, body }),
+    );
+  }
+
+  async patchPodLabels(
+    namespace: string,
+    name: string,
+    labels: Readonly<Record<string, string>>,
+  ): Promise<void> {
+    this.requireLabels({ metadata: { name, labels } }, 'Pod labels');
+    if (!(await this.pods(namespace)).some((p) => p.metadata?.name === name))
+      throw this.notOwned('pod', `${namespace}/${name}`);
+    await this.call(`relabel pod ${namespace}/${name}`, () =>
+      this.clients.core.patchNamespacedPod({
+        namespace,
+        name,
+        body: [{ op: 'replace', path: '/metadata/labels', value: { ...labels } }],
+      }),
+    );
+  }
+
+  async deletePods(namespace: string, names: ReadonlySet<string>): Promise<void> {
+    for (const p of await this.pods(namespace)) {
+      const name = p.metadata?.name ?? '';
+      if (!names.has(name)) continue;
+      try {
+        await this.clients.core.deleteNamespacedPod({ namespace, name, gracePeriodSeconds: 0 });
+      } catch (error) {
+        if (!isNotFound(error)) throw apiError(`delete pod ${namespace}/${name}`, this.clients.server, error);
+      }
+    }
+  }
+
+  // Services
+
+  async services(namespace: string): Promise<V1Service[]> {
+    const list = await this.call(`list services in ${namespace}`, () =>
+      this.clients.core.listNamespacedService({ namespace, labelSelector: this.selector }),
+    );
+    return list.items.filter((s) => this.owns(s));
+  }
+
+  async createService(body: V1Service): Promise<V1Service> {
+    this.requireLabels(body, 'Service');
+    const namespace = body.metadata?.namespace ?? '';
+    await this.requireOwnedNamespace(namespace);
+    return this.call(`create service ${namespace}/${body.metadata?.name}`, () =>
+      this.clients.core.createNamespacedService({ namespace, body }),
+    );
+  }
+
+  async deleteServices(namespace: string, names: ReadonlySet<string>): Promise<void> {
+    for (const s of await this.services(namespace)) {
+      const name = s.metadata?.name ?? '';
+      if (!names.has(name)) continue;
+      try {
+        await this.clients.core.deleteNamespacedService({ namespace, name });
+      } catch (error) {
+        if (!isNotFound(error))
+          throw apiError(`delete service ${namespace}/${name}`, this.clients.server, error);
+      }
+    }
+  }
+
+  // NetworkPolicies
+
+  async policies(namespace: string): Promise<V1NetworkPolicy[]> {
+    const list = await this.call(`list networkpolicies in ${namespace}`, () =>
+      this.clients.networking.listNamespacedNetworkPolicy({ namespace, labelSelector: this.selector }),
+    );
+    return list.items.filter((p) => this.owns(p));
+  }
+
+  async createPolicy(body: V1NetworkPolicy): Promise<void> {
+    this.requireLabels(body, 'NetworkPolicy');
+    const namespace = body.metadata?.namespace ?? '';
+    await this.requireOwnedNamespace(namespace);
+    await this.call(`create networkpolicy ${namespace}/${body.metadata?.name}`, () =>
+      this.clients.networking.createNamespacedNetworkPolicy({ namespace, body }),
+    );
+  }
+
+  /** Replaces a policy in place (one atomic update, as a user's `kubectl apply` would do). */
+  async replacePolicy(body: V1NetworkPolicy): Promise<void> {
+    this.requireLabels(body, 'NetworkPolicy');
+    const namespace = body.metadata?.namespace ?? '';
+    const name = body.metadata?.name ?? '';
+    if (!(await this.policies(namespace)).some((p) => p.metadata?.name === name))
+      throw this.notOwned('networkpolicy', `${namespace}/${name}`);
+    await this.call(`replace networkpolicy ${namespace}/${name}`, () =>
+      this.clients.networking.replaceNamespacedNetworkPolicy({ namespace, name, body }),
+    );
+  }
+
+  async deletePolicies(namespace: string, names: ReadonlySet<string>): Promise<void> {
+    for (const p of await this.policies(namespace)) {
+      const name = p.metadata?.name ?? '';
+      if (!names.has(name)) continue;
+      try {
+        await this.clients.networking.deleteNamespacedNetworkPolicy({ namespace, name });
+      } catch (error) {
+        if (!isNotFound(error))
+          throw apiError(`delete networkpolicy ${namespace}/${name}`, this.clients.server, error);
+      }
+    }
+  }
+}

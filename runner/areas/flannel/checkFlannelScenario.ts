@@ -1,0 +1,121 @@
+/**
+ * Runs one flannel scenario on a target: realize it, read every node's state back, judge it against the
+ * oracle, probe pod to pod across nodes, and lay the result out as per-node tables.
+ */
+
+import { keyOf } from '../../../spec/model.ts';
+import type { NodeNetworkState } from '../../../spec/nodeState.ts';
+import type { Realized } from '../../../spec/scenario.ts';
+import type { ProbeResult, Target } from '../../../spec/target.ts';
+import type { DataplaneJudgement, PlannedProbe } from './dataplane.ts';
+import { dataplaneRows, judgeDataplaneProbe, planDataplaneProbes } from './dataplane.ts';
+import { flannelFailed } from './flannelFindings.ts';
+import type { FlannelScenario } from './flannelScenario.ts';
+import { flannelCluster, nodeMaskOf, PROBE_TCP_PORT, PROBE_UDP_PORT } from './flannelScenario.ts';
+import type { FlannelJudgement } from './judgeNodeStates.ts';
+import { judgeNodeStates } from './judgeNodeStates.ts';
+import type { FlannelRow, NodeTable } from './nodeTable.ts';
+import { nodeTable } from './nodeTable.ts';
+
+export interface FlannelCheckSettings {
+  readonly probeTimeoutMs: number;
+  readonly concurrency: number;
+  /** Times a probe whose machinery failed is re-sent before it counts as inconclusive. */
+  readonly retries: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface FlannelScenarioOutcome {
+  readonly scenario: FlannelScenario;
+  readonly realized: Realized;
+  readonly states: readonly NodeNetworkState[];
+  readonly judgement: FlannelJudgement;
+  readonly dataplane: readonly DataplaneJudgement[];
+  readonly tables: readonly NodeTable[];
+  readonly failed: boolean;
+  readonly probesSent: number;
+}
+
+export async function checkFlannelScenario(
+  target: Target,
+  scenario: FlannelScenario,
+  settings: FlannelCheckSettings,
+): Promise<FlannelScenarioOutcome> {
+  const cluster = flannelCluster(scenario);
+  const realized = await target.sync(cluster, {
+    netConf: scenario.netConf,
+    ...(settings.signal ? { signal: settings.signal } : {}),
+  });
+  const states = await target.nodeStates();
+  const judgement = judgeNodeStates({
+    netConf: scenario.netConf,
+    segments: Object.fromEntries(cluster.nodes.map((n) => [n.name, n.segment])),
+    nodeIPs: realized.nodeIPs,
+    leases: realized.nodeSubnets,
+    states,
+    nodeCidrMaskSize: nodeMaskOf(scenario.netConf),
+  });
+  const pods = cluster.pods.flatMap((p) => {
+    const ip = realized.podIPs[keyOf(p)]?.[0];
+    return ip && p.nodeName ? [{ key: keyOf(p), node: p.nodeName, ip }] : [];
+  });
+  const plan = planDataplaneProbes(
+    pods,
+    judgement.expected,
+    judgement.ambiguousNodes,
+    { tcp: PROBE_TCP_PORT, udp: PROBE_UDP_PORT },
+    settings.probeTimeoutMs,
+  );
+  const { results, sent } = await probeWithRetries(target, plan, settings);
+  const dataplane = plan.map((p) => judgeDataplaneProbe(p, results.get(p.request.id)));
+  const extra: FlannelRow[] = [...leaseRows(judgement, realized), ...dataplaneRows(dataplane)];
+  const byNode = new Map(states.map((s) => [s.node, s]));
+  const tables = judgement.expected.map((e) =>
+    nodeTable(e, byNode.get(e.node), judgement.differences, extra),
+  );
+  return {
+    scenario,
+    realized,
+    states,
+    judgement,
+    dataplane,
+    tables,
+    failed: flannelFailed(judgement.differences, judgement.leaseViolations, dataplane),
+    probesSent: sent,
+  };
+}
+
+async function probeWithRetries(
+  target: Target,
+  plan: readonly PlannedProbe[],
+  settings: FlannelCheckSettings,
+): Promise<{ results: Map<string, ProbeResult>; sent: number }> {
+  const results = new Map<string, ProbeResult>();
+  let pending = plan.map((p) => p.request);
+  let sent = 0;
+  for (let attempt = 0; attempt <= settings.retries && pending.length > 0; attempt++) {
+    const batch = await target.probe(pending, {
+      concurrency: settings.concurrency,
+      ...(settings.signal ? { signal: settings.signal } : {}),
+    });
+    sent += pending.length;
+    for (const r of batch) results.set(r.id, r);
+    pending = pending.filter((p) => results.get(p.id)?.outcome === 'error');
+  }
+  return { results, sent };
+}
+
+/** One row per node for its lease: the invariants it breaks, if any. */
+function leaseRows(judgement: FlannelJudgement, realized: Realized): FlannelRow[] {
+  return judgement.expected.map((e) => {
+    const broken = judgement.leaseViolations.filter((v) => v.nodes.includes(e.node));
+    return {
+      node: e.node,
+      object: 'lease',
+      key: realized.nodeSubnets[e.node] ?? e.lease,
+      expected: 'aligned, inside Network, disjoint from every other lease',
+      observed: broken.length > 0 ? broken.map((v) => v.message).join('; ') : 'holds',
+      differs: broken.length > 0,
+    };
+  });
+}

@@ -1,0 +1,92 @@
+/**
+ * The real pieces behind `podnet run --target kube`: the live-cluster target, with the same scenarios,
+ * oracle and renderers as the lab (runner/wiring.ts). Scenarios are pinned to two scenario nodes, which
+ * the kube target maps onto the cluster's usable nodes.
+ */
+import type { KubeTargetOptions } from '../adapters/kube/kubeTarget.ts';
+import { KubeTarget, openKubeTarget } from '../adapters/kube/kubeTarget.ts';
+import type { EnforcementCheck } from '../adapters/kube/policyEnforcement.ts';
+import { NOT_ENFORCED_TITLE } from '../adapters/kube/policyEnforcement.ts';
+import type { Finding } from '../spec/results.ts';
+import type { Target } from '../spec/target.ts';
+import type { AreaRunner } from './area.ts';
+import { conformanceArea } from './areas/conformanceArea.ts';
+import type { SessionDeps } from './session.ts';
+import { LAB_CONFORMANCE } from './wiring.ts';
+
+export type KubeWiringOptions = Pick<
+  KubeTargetOptions,
+  | 'kubeconfig'
+  | 'context'
+  | 'env'
+  | 'image'
+  | 'nodeSelector'
+  | 'keep'
+  | 'execMode'
+  | 'requestTimeoutMs'
+  | 'readyTimeoutMs'
+  | 'runId'
+> & {
+  /** Run the deny-all check (one finding instead of a thousand leaks on a cluster without a policy engine). Default true. */
+  readonly checkEnforcement?: boolean;
+};
+
+/** Opens the cluster (fails in seconds with exit 3 when unreachable) and, by default, checks enforcement. */
+export function openKube(options: KubeWiringOptions): () => Promise<Target> {
+  return async () => {
+    const target = await openKubeTarget({ ...options, signalHandlers: false });
+    if (options.checkEnforcement !== false) {
+      try {
+        await target.checkPolicyEnforcement();
+      } catch (error) {
+        await target.teardown().catch(() => {});
+        throw error;
+      }
+    }
+    return target;
+  };
+}
+
+/**
+ * Areas a live cluster runs: the policy/model conformance loop, with the same scenarios, oracle and
+ * renderers as the lab. The flannel area is left out: it re-realizes clusters under other net-confs
+ * and backends, which a live cluster cannot do on demand.
+ */
+export const KUBE_AREA_RUNNERS: readonly AreaRunner[] = [conformanceArea(LAB_CONFORMANCE)];
+
+export function kubeSessionDeps(options: KubeWiringOptions, render?: SessionDeps['render']): SessionDeps {
+  return {
+    openTarget: openKube(options),
+    targetName: 'kube',
+    areaRunners: KUBE_AREA_RUNNERS,
+    ...(render ? { render } : {}),
+  };
+}
+
+/**
+ * The ONE finding for a cluster that enforces no NetworkPolicy at all (plain flannel): the runner reports
+ * this instead of judging policy probes, which would all be "leaks" of the same cause.
+ */
+export function notEnforcedFinding(check: EnforcementCheck, seed: number): Finding {
+  return {
+    id: 'policy-not-enforced',
+    area: 'policy',
+    rule: 'NP-INGRESS-ISOLATION',
+    kind: 'leak',
+    title: NOT_ENFORCED_TITLE,
+    seed,
+    path: '',
+    expected: 'deny: a deny-all ingress NetworkPolicy selects the server pod',
+    observed: 'connected',
+    explanation: [
+      check.evidence,
+      'no policy engine enforces NetworkPolicy here (plain flannel enforces none); policy probes were not judged',
+    ],
+    scenarioYaml: '',
+  };
+}
+
+/** Whether a target is the kube target (to reach its kube-only methods). */
+export function isKubeTarget(target: Target): target is KubeTarget {
+  return target instanceof KubeTarget;
+}
