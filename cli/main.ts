@@ -14,6 +14,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   report: () => import('./commands/report.ts'),
   generate: () => import('./commands/generate.ts'),
   lab: () => import('./commands/lab.ts'),
+  cleanup: () => import('./commands/cleanup.ts'),
 };
 
 export const VERSION = '0.1.0';

@@ -73,6 +73,7 @@ export async function checkScenario(
   let probesSent = 0;
   let realized: Realized | undefined;
   let current = scenario.cluster;
+  await deps.target.beginScenario?.();
   const syncOpts = {
     ...(options.netConf ? { netConf: options.netConf } : {}),
     ...(options.signal ? { signal: options.signal } : {}),

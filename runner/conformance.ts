@@ -8,6 +8,7 @@ import type { Cluster, Protocol } from '../spec/model.ts';
 import type { CheckSummary, Finding } from '../spec/results.ts';
 import { RULES } from '../spec/rules.ts';
 import type { Scenario } from '../spec/scenario.ts';
+import { scenarioSize } from '../spec/steps.ts';
 import type { ScenarioDeps, ScenarioOutcome } from './checkScenario.ts';
 import { checkScenario } from './checkScenario.ts';
 import { isFailing } from './checkState.ts';
@@ -40,6 +41,8 @@ export interface ConformanceResult {
   readonly findings: readonly Finding[];
   readonly checks: readonly CheckSummary[];
   readonly counterexample?: Scenario;
+  /** Size of the counterexample: the most pods and policies any of its states held, and its steps. */
+  readonly shrunk?: { readonly pods: number; readonly policies: number; readonly steps: number };
   readonly timeToFirstFailureMs?: number;
   readonly numShrinks: number;
   readonly durationMs: number;
@@ -47,6 +50,8 @@ export interface ConformanceResult {
   /** Probes the target could not send (protocol unsupported), reported, never faked. */
   readonly unsupportedProbes: number;
   readonly inconclusive: number;
+  /** States where some probe differed at first and then matched within the bound, and the longest wait. */
+  readonly converged: { readonly states: number; readonly maxMs: number };
 }
 
 class TargetBroke {
@@ -65,6 +70,7 @@ export async function runConformance(
   let probes = 0;
   let unsupportedProbes = 0;
   let inconclusive = 0;
+  const converged = { states: 0, maxMs: 0 };
   let numShrinks = -1;
   let firstFailureAt: number | undefined;
   let lastFailure: { scenario: Scenario; outcome: ScenarioOutcome } | undefined;
@@ -108,6 +114,10 @@ export async function runConformance(
     for (const s of outcome.states) {
       unsupportedProbes += s.unsupportedProbes;
       inconclusive += s.check.judgements.filter((j) => j.kind === 'inconclusive').length;
+      if (s.check.converged && s.check.convergenceMs !== undefined) {
+        converged.states += 1;
+        converged.maxMs = Math.max(converged.maxMs, s.check.convergenceMs);
+      }
     }
     if (firstFailureAt === undefined) {
       scenarios += 1;
@@ -161,13 +171,16 @@ export async function runConformance(
     probes,
     findings,
     checks: checkSummaries(options.areas, scenarios, findings),
-    ...(lastFailure ? { counterexample: lastFailure.scenario } : {}),
+    ...(lastFailure
+      ? { counterexample: lastFailure.scenario, shrunk: scenarioSize(lastFailure.scenario) }
+      : {}),
     ...(firstFailureAt !== undefined ? { timeToFirstFailureMs: firstFailureAt - started } : {}),
     numShrinks: Math.max(0, numShrinks),
     durationMs: Date.now() - started,
     interrupted: Boolean(signal?.aborted),
     unsupportedProbes,
     inconclusive,
+    converged,
   };
 }
 

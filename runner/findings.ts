@@ -8,7 +8,7 @@ import { keyOf } from '../spec/model.ts';
 import type { Area, Finding, TruthCell } from '../spec/results.ts';
 import { ruleInfo } from '../spec/rules.ts';
 import type { Scenario, Step } from '../spec/scenario.ts';
-import { describeStep } from '../spec/steps.ts';
+import { describeStep, scenarioSize } from '../spec/steps.ts';
 import type { FindingKind } from '../spec/verdict.ts';
 import type { StateOutcome } from './checkScenario.ts';
 import { isFailing } from './checkState.ts';
@@ -40,12 +40,8 @@ export function buildFindings(ctx: FindingContext): Finding[] {
   if (!state) return [];
   const findings: Finding[] = [];
   const yaml = scenarioYaml(ctx);
-  const shrink = {
-    steps: ctx.numShrinks,
-    pods: ctx.scenario.cluster.pods.length,
-    policies: ctx.scenario.cluster.policies.length,
-    changes: ctx.scenario.steps.length,
-  };
+  const size = scenarioSize(ctx.scenario);
+  const shrink = { steps: ctx.numShrinks, pods: size.pods, policies: size.policies, changes: size.steps };
   const namespaces = ctx.scenario.cluster.namespaces.map((n) => n.name);
   const base = {
     seed: ctx.seed,

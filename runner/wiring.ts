@@ -13,6 +13,7 @@ import type { AreaRunner } from './area.ts';
 import type { ConformanceAreaDeps } from './areas/conformanceArea.ts';
 import { conformanceArea } from './areas/conformanceArea.ts';
 import { flannelArea } from './areas/flannelArea.ts';
+import { labLbArea } from './areas/lb/labLbArea.ts';
 import type { RunOptions } from './options.ts';
 import { policyOracleFactory } from './oracleBridge.ts';
 import { pinTopology } from './pinTopology.ts';
@@ -61,7 +62,11 @@ export const LAB_CONFORMANCE: ConformanceAreaDeps = {
 };
 
 /** Area runners available in this build, in the order a run executes them. */
-export const AREA_RUNNERS: readonly AreaRunner[] = [conformanceArea(LAB_CONFORMANCE), flannelArea()];
+export const AREA_RUNNERS: readonly AreaRunner[] = [
+  conformanceArea(LAB_CONFORMANCE),
+  flannelArea(),
+  labLbArea(),
+];
 
 export function labSessionDeps(options: LabWiringOptions, render?: SessionDeps['render']): SessionDeps {
   return {

@@ -153,6 +153,45 @@ export const RULES = [
     source:
       'Kubernetes network model (seed notes, 网络模型); flannel Documentation/backends.md; flannel.md §5, §10',
   },
+  {
+    id: 'LB-UNIFORM',
+    area: 'lb',
+    statement:
+      'in random mode (iptables statistic, nftables numgen) each new connection to a Service port picks one of its eligible endpoints (ready, targetPort resolved) uniformly, and only those',
+    source:
+      'kube-proxy pkg/proxy/iptables/proxier.go writeServiceToEndpointRules (probability 1/(n-i)); pkg/proxy/topology.go CategorizeEndpoints; lb.md §2.3, §5.2, §7.2',
+  },
+  {
+    id: 'LB-RR-CYCLE',
+    area: 'lb',
+    statement:
+      'in round-robin mode (ipvs rr) consecutive new connections through one node cycle through every eligible endpoint once per period',
+    source: 'Linux net/netfilter/ipvs/ip_vs_rr.c; kube-proxy pkg/proxy/ipvs (scheduler rr); lb.md §3.3, §7.5',
+  },
+  {
+    id: 'LB-AFFINITY',
+    area: 'lb',
+    statement:
+      'with sessionAffinity ClientIP, new connections from one client IP through one node to one Service port stay on one endpoint while less than timeoutSeconds pass between them',
+    source:
+      'core/v1 types.go ServiceSpec.sessionAffinity, ClientIPConfig.timeoutSeconds; kube-proxy iptables `recent` rules; upstream e2e execAffinityTestForNonLBService; lb.md §2.4, §7.6',
+  },
+  {
+    id: 'LB-NO-ENDPOINT-REJECT',
+    area: 'lb',
+    statement:
+      'a new connection to a Service port with no eligible endpoint is rejected (connection refused)',
+    source:
+      'kube-proxy pkg/proxy/iptables/proxier.go (KUBE-SVC no-endpoints REJECT); upstream e2e "should be rejected when no endpoints exist"; lb.md §2.6',
+  },
+  {
+    id: 'LB-ELIGIBLE',
+    area: 'lb',
+    statement:
+      'NetworkPolicy applies after DNAT: a client admitted on only some endpoints connects exactly when the balancer picks an admitted one (rate admitted/eligible), and only admitted backends answer',
+    source:
+      'networking/v1 NetworkPolicy (policy applies to pod traffic after Service translation); DESIGN.md serviceTraffic; lb.md §5.2',
+  },
 ] as const satisfies readonly RuleInfo[];
 
 export type RuleId = (typeof RULES)[number]['id'];

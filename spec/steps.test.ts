@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Pod } from './model.ts';
 import type { ScenarioCluster } from './scenario.ts';
-import { applyStep, describeStep } from './steps.ts';
+import { applyStep, describeStep, scenarioSize } from './steps.ts';
 
 const pod = (namespace: string, name: string, labels: Record<string, string> = {}): Pod => ({
   namespace,
@@ -54,5 +54,20 @@ describe('applyStep', () => {
     expect(describeStep({ kind: 'relabelPod', pod: 'x/a', labels: { pod: 'b' } })).toBe(
       'relabel pod x/a to {pod=b}',
     );
+  });
+});
+
+describe('scenarioSize', () => {
+  test('counts the most pods and policies any state holds, since steps may add them', () => {
+    const size = scenarioSize({
+      cluster: base,
+      netConf: { Network: '10.244.0.0/16' },
+      traffic: { mode: 'matrix', viaServices: false },
+      steps: [
+        { kind: 'addPod', pod: pod('x', 'b') },
+        { kind: 'deletePolicy', namespace: 'x', name: 'p' },
+      ],
+    });
+    expect(size).toEqual({ pods: 2, policies: 1, steps: 2 });
   });
 });

@@ -1,6 +1,6 @@
 /** Applying a step (a change mid-run) to a scenario cluster: one pure function shared by runner and generators. */
 import { keyOf, NAMESPACE_NAME_LABEL } from './model.ts';
-import type { ScenarioCluster, Step } from './scenario.ts';
+import type { Scenario, ScenarioCluster, Step } from './scenario.ts';
 
 /** The cluster after `step`. A step that names something missing leaves the cluster unchanged. */
 export function applyStep(cluster: ScenarioCluster, step: Step): ScenarioCluster {
@@ -64,4 +64,17 @@ export function describeStep(step: Step): string {
 function formatLabels(labels: Readonly<Record<string, string>>): string {
   const parts = Object.entries(labels).map(([k, v]) => `${k}=${v}`);
   return parts.length > 0 ? `{${parts.join(',')}}` : '{}';
+}
+
+/** The most pods and policies any state of the scenario holds (steps may add them), and its step count. */
+export function scenarioSize(scenario: Scenario): { pods: number; policies: number; steps: number } {
+  let cluster = scenario.cluster;
+  let pods = cluster.pods.length;
+  let policies = cluster.policies.length;
+  for (const step of scenario.steps) {
+    cluster = applyStep(cluster, step);
+    pods = Math.max(pods, cluster.pods.length);
+    policies = Math.max(policies, cluster.policies.length);
+  }
+  return { pods, policies, steps: scenario.steps.length };
 }

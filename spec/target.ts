@@ -67,6 +67,11 @@ export interface Target {
    */
   sync(cluster: Cluster, options?: SyncOptions): Promise<Realized>;
   probe(probes: readonly ProbeRequest[], options: ProbeOptions): Promise<ProbeResult[]>;
+  /**
+   * Called before each scenario: a target may drop data-plane state that earlier scenarios left and that
+   * a fresh target would not have, so each scenario's counterexample replays on its own. Optional.
+   */
+  beginScenario?(): Promise<void>;
   /** Node network state, for the flannel area. */
   nodeStates(): Promise<NodeNetworkState[]>;
   /** Remove everything this target created. Safe to call twice. */

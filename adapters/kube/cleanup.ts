@@ -6,7 +6,8 @@
 import type { V1Namespace } from '@kubernetes/client-node';
 import { PodnetInputError } from '../../spec/errors.ts';
 import type { KubeClients } from './clients.ts';
-import { apiError, isNotFound } from './clients.ts';
+import { apiError, DEFAULT_REQUEST_TIMEOUT_MS, isNotFound, makeClients } from './clients.ts';
+import { type KubeconfigOptions, loadKubeConfig } from './kubeconfig.ts';
 import {
   anyRunSelector,
   isRunId,
@@ -60,4 +61,14 @@ export async function cleanupRuns(clients: KubeClients, scope: CleanupScope): Pr
     deleted.push({ namespace: name, runId: ns.metadata?.labels?.[RUN_LABEL] as string });
   }
   return { deleted };
+}
+
+/** Connects as kubectl would and removes the leftovers of one run, or of every run. */
+export async function cleanupLiveCluster(
+  options: KubeconfigOptions & { readonly scope: CleanupScope; readonly requestTimeoutMs?: number },
+): Promise<CleanupResult> {
+  return cleanupRuns(
+    makeClients(loadKubeConfig(options), options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS),
+    options.scope,
+  );
 }

@@ -50,7 +50,9 @@ export interface KubeClients {
 }
 
 /** Default bound on one API request (connect + response). */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 5000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+/** Default bound on the first contact with the API server: an unreachable cluster fails fast. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 3000;
 
 /** Clients for the kubeconfig's current context; every request is aborted after `requestTimeoutMs`. */
 export function makeClients(kc: KubeConfig, requestTimeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): KubeClients {

@@ -4,7 +4,8 @@
  * (prober.ts, nodeStateRead.ts); capabilities are found by asking the cluster. `sync` is incremental:
  * namespaces and pods are relabelled in place, changed pods/Services are recreated, policies replaced.
  */
-import type { V1Node, V1Pod } from '@kubernetes/client-node';
+import type { KubeConfig, V1Node, V1Pod } from '@kubernetes/client-node';
+import { Watch } from '@kubernetes/client-node';
 import { PodnetTargetError } from '../../spec/errors.ts';
 import type { Cluster, ObjectKey } from '../../spec/model.ts';
 import { keyOf } from '../../spec/model.ts';
@@ -19,7 +20,7 @@ import type {
   Target,
 } from '../../spec/target.ts';
 import type { KubeClients } from './clients.ts';
-import { apiError, DEFAULT_REQUEST_TIMEOUT_MS, makeClients } from './clients.ts';
+import { apiError, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, makeClients } from './clients.ts';
 import { loadKubeConfig } from './kubeconfig.ts';
 import type { ExecRunner, ExecTarget, KubectlConnection } from './kubectlExec.ts';
 import { execaRunner, kubectlExecArgv } from './kubectlExec.ts';
@@ -29,6 +30,7 @@ import {
   podHostname,
   readerPodName,
   runLabels,
+  runSelector,
   systemNamespaceName,
 } from './names.ts';
 import type { RealNode } from './nodeMapping.ts';
@@ -63,8 +65,10 @@ export interface KubeTargetOptions {
   readonly execMode?: ExecMode;
   /** `kubectl exec` processes in flight (default 8). */
   readonly execConcurrency?: number;
-  /** Bound on one API request (default 5 s). */
+  /** Bound on one API request (default 10 s). */
   readonly requestTimeoutMs?: number;
+  /** Bound on the first contact with the API server (default 3 s). */
+  readonly connectTimeoutMs?: number;
   /** Bound on waiting for pods to run (default 180 s; an image pull can be slow). */
   readonly readyTimeoutMs?: number;
   readonly runId?: string;
@@ -86,6 +90,8 @@ interface AppliedPod {
 }
 
 const POLL_MS = 500;
+/** With a watch, listing is only the safety net. */
+const WATCHED_POLL_MS = 3000;
 
 export class KubeTarget implements Target {
   readonly name = 'kube';
@@ -115,6 +121,8 @@ export class KubeTarget implements Target {
   constructor(
     readonly clients: KubeClients,
     readonly options: KubeTargetOptions = {},
+    /** With a KubeConfig, readiness is watched (client-node Watch); without, it is polled. */
+    private readonly kubeConfig?: KubeConfig,
   ) {
     this.runId = options.runId ?? newRunId();
     this.objects = new RunObjects(clients, this.runId);
@@ -409,11 +417,30 @@ export class KubeTarget implements Target {
     const listAll = async () => (await Promise.all(namespaces.map((ns) => this.objects.pods(ns)))).flat();
     const seen = await waitForPods(wanted, listAll, {
       timeoutMs: this.options.readyTimeoutMs ?? 180_000,
-      intervalMs: POLL_MS,
+      intervalMs: this.kubeConfig ? WATCHED_POLL_MS : POLL_MS,
       image: this.image,
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(this.kubeConfig ? { watch: (onChange: () => void) => this.watchPods(namespaces, onChange) } : {}),
     });
     return this.readBack(cluster, seen);
+  }
+
+  /** Watches the run's pods in `namespaces`; every event calls `onChange`. Returns a stop function. */
+  private async watchPods(namespaces: readonly string[], onChange: () => void): Promise<() => void> {
+    const kc = this.kubeConfig as KubeConfig;
+    const controllers = await Promise.all(
+      namespaces.map((ns) =>
+        new Watch(kc).watch(
+          `/api/v1/namespaces/${ns}/pods`,
+          { labelSelector: runSelector(this.runId) },
+          () => onChange(),
+          () => {},
+        ),
+      ),
+    );
+    return () => {
+      for (const c of controllers) c.abort();
+    };
   }
 
   private async waitGone(
@@ -571,22 +598,24 @@ export function clusterNetworkOf(podCIDRs: readonly string[]): string {
  * runs, within the request timeout: an unreachable cluster is a clear target error (exit 3) in seconds.
  */
 export async function openKubeTarget(options: KubeTargetOptions = {}): Promise<KubeTarget> {
-  const timeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
-  const clients =
-    options.clients ??
-    makeClients(
-      loadKubeConfig({
-        ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}),
-        ...(options.context !== undefined ? { context: options.context } : {}),
-        ...(options.env !== undefined ? { env: options.env } : {}),
-      }),
-      timeout,
-    );
+  const kc =
+    options.clients === undefined
+      ? loadKubeConfig({
+          ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}),
+          ...(options.context !== undefined ? { context: options.context } : {}),
+          ...(options.env !== undefined ? { env: options.env } : {}),
+        })
+      : undefined;
+  // A short bound for the first contact, so an unreachable cluster fails in seconds.
+  const probeClients =
+    options.clients ?? makeClients(kc as KubeConfig, options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
   try {
-    await clients.core.getAPIResources();
+    await probeClients.core.getAPIResources();
   } catch (error) {
-    throw apiError('connect', clients.server, error);
+    throw apiError('connect', probeClients.server, error);
   }
+  const clients =
+    options.clients ?? makeClients(kc as KubeConfig, options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS);
   const run = options.run ?? execaRunner;
   const kubectl = await run([options.kubectl ?? 'kubectl', 'version', '--client'], { timeoutMs: 10_000 });
   if (kubectl.failure !== undefined || kubectl.exitCode !== 0) {
@@ -596,5 +625,5 @@ export async function openKubeTarget(options: KubeTargetOptions = {}): Promise<K
       'install kubectl and put it on PATH',
     );
   }
-  return new KubeTarget(clients, options);
+  return new KubeTarget(clients, options, kc);
 }

@@ -47,9 +47,15 @@ export function podState(pod: V1Pod, wantReady: boolean): PodState {
 
 export interface WaitOptions {
   readonly timeoutMs: number;
+  /** Re-list at least this often (the safety net when no watch is given, or a watch goes quiet). */
   readonly intervalMs: number;
   readonly signal?: AbortSignal;
   readonly image: string;
+  /**
+   * A watch on the pods: calls `onChange` on every event and returns a stop function. Each event wakes
+   * the wait at once, so readiness is seen as the API server reports it, not on the next poll.
+   */
+  readonly watch?: (onChange: () => void) => Promise<() => void>;
 }
 
 /**
@@ -64,36 +70,49 @@ export async function waitForPods(
   const deadline = Date.now() + options.timeoutMs;
   let pending: string[] = [...wanted.keys()];
   let last = new Map<string, V1Pod>();
-  while (true) {
-    last = new Map((await list()).map((p) => [`${p.metadata?.namespace}/${p.metadata?.name}`, p]));
-    const reasons: string[] = [];
-    pending = [];
-    for (const [key, wantReady] of wanted) {
-      const pod = last.get(key);
-      const state: PodState = pod
-        ? podState(pod, wantReady)
-        : { up: false, fatal: false, reason: 'not created yet' };
-      if (state.up) continue;
-      pending.push(key);
-      if (state.fatal) {
+  let wake: (() => void) | undefined;
+  const stop = options.watch ? await options.watch(() => wake?.()).catch(() => undefined) : undefined;
+  try {
+    while (true) {
+      last = new Map((await list()).map((p) => [`${p.metadata?.namespace}/${p.metadata?.name}`, p]));
+      const reasons: string[] = [];
+      pending = [];
+      for (const [key, wantReady] of wanted) {
+        const pod = last.get(key);
+        const state: PodState = pod
+          ? podState(pod, wantReady)
+          : { up: false, fatal: false, reason: 'not created yet' };
+        if (state.up) continue;
+        pending.push(key);
+        if (state.fatal) {
+          throw new PodnetTargetError(
+            'PODNET_KUBE_POD_FAILED',
+            `pod ${key} cannot start: ${state.reason}`,
+            /Image|image/.test(state.reason)
+              ? `the nodes must be able to pull ${options.image}; pass --image REF to use a mirror`
+              : undefined,
+          );
+        }
+        reasons.push(`${key}: ${state.reason}`);
+      }
+      if (pending.length === 0) return last;
+      if (Date.now() >= deadline || options.signal?.aborted) {
         throw new PodnetTargetError(
-          'PODNET_KUBE_POD_FAILED',
-          `pod ${key} cannot start: ${state.reason}`,
-          /Image|image/.test(state.reason)
-            ? `the nodes must be able to pull ${options.image}; pass --image REF to use a mirror`
-            : undefined,
+          'PODNET_KUBE_NOT_READY',
+          `${pending.length} pod(s) not up after ${Math.round(options.timeoutMs / 1000)}s: ${reasons.slice(0, 5).join('; ')}`,
+          'check `kubectl get pods -A -l app.kubernetes.io/managed-by=podnet` and the events of those pods',
         );
       }
-      reasons.push(`${key}: ${state.reason}`);
+      await new Promise<void>((r) => {
+        const timer = setTimeout(r, options.intervalMs);
+        wake = () => {
+          clearTimeout(timer);
+          r();
+        };
+      });
+      wake = undefined;
     }
-    if (pending.length === 0) return last;
-    if (Date.now() >= deadline || options.signal?.aborted) {
-      throw new PodnetTargetError(
-        'PODNET_KUBE_NOT_READY',
-        `${pending.length} pod(s) not up after ${Math.round(options.timeoutMs / 1000)}s: ${reasons.slice(0, 5).join('; ')}`,
-        'check `kubectl get pods -A -l app.kubernetes.io/managed-by=podnet` and the events of those pods',
-      );
-    }
-    await new Promise((r) => setTimeout(r, options.intervalMs));
+  } finally {
+    stop?.();
   }
 }

@@ -26,7 +26,7 @@ import { allocateLeases } from './leases.ts';
 import { DEFAULT_STATE_ROOT, isLabId, type LabNames, labNames, newLabId } from './names.ts';
 import { type LabNetConf, readNetConf } from './netConf.ts';
 import type { NetfilterPod, NodeNetfilterView } from './netfilter/types.ts';
-import { applyNetfilter } from './netfilterHook.ts';
+import { applyNetfilter, removeNetfilter } from './netfilterHook.ts';
 import { readNodeState } from './nodeStateRead.ts';
 import { buildNodes } from './nodes.ts';
 import { AgentClient } from './podAgent/client.ts';
@@ -178,6 +178,17 @@ export class LabTarget implements Target {
     this.removeSignalHandlers();
     for (const c of this.clients.values()) c.close();
     this.clients.clear();
+  }
+
+  /**
+   * A new scenario starts: restart the policy agent and service proxy (remove their rules and what they
+   * remember), so a scenario never inherits rules an earlier one left behind (e.g. under stale-on-delete)
+   * and its counterexample replays on a fresh lab. Pods and the underlay stay.
+   */
+  async beginScenario(): Promise<void> {
+    const topo = this.topology;
+    if (!topo) return;
+    await Promise.all(topo.nodes.map((n) => removeNetfilter(n.netns)));
   }
 
   async sync(cluster: Cluster, options: SyncOptions = {}): Promise<Realized> {

@@ -1,5 +1,6 @@
 /** `podnet predict`: the NetworkPolicy truth table of manifests, as tables or as the stable JSON contract. */
 
+import { snapshotLiveCluster } from '../../adapters/kube/snapshot.ts';
 import {
   predictMatrix,
   profileLine,
@@ -15,7 +16,7 @@ import type { CliIO } from '../io.ts';
 
 export const summary = 'predict who can reach whom under the NetworkPolicies of manifests';
 
-const HELP = `Usage: podnet predict -f PATH... [--profile FILE] [--format table|json]
+const HELP = `Usage: podnet predict -f PATH... | --from-cluster [--profile FILE] [--format table|json]
 
 Predicts the verdict (allow, deny, undefined) of every ordered pair of pods (a pod with itself included)
 on every (containerPort, protocol) the destination pod declares.
@@ -23,6 +24,9 @@ on every (containerPort, protocol) the destination pod declares.
 Options:
   -f, --filename PATH   manifest file or directory (YAML, JSON, kind: List, kubectl get -o yaml); repeatable
   --profile FILE        semantic profile (YAML/JSON) overriding the defaults; printed with the results
+  --from-cluster        read namespaces, pods, Services and policies from the live cluster (no probes sent)
+  --kubeconfig FILE     with --from-cluster: kubeconfig (default KUBECONFIG, ~/.kube/config, in-cluster)
+  --context NAME        with --from-cluster: kubeconfig context
   --format FORMAT       table (default): one truth table per (port, protocol), . allow, X deny, ? undefined
                         json: {"profile": {...}, "results": [{"from", "to", "port", "protocol", "verdict"}]}
 `;
@@ -32,6 +36,9 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     filename: { type: 'string', short: 'f', multiple: true },
     profile: { type: 'string' },
     format: { type: 'string' },
+    'from-cluster': { type: 'boolean' },
+    kubeconfig: { type: 'string' },
+    context: { type: 'string' },
   });
   if (args.values.help === true) {
     io.stdout(HELP);
@@ -55,7 +62,18 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     );
   }
   const profile = loadProfile(stringOption(args, 'profile'));
-  const cluster = await loadClusterFromPaths(stringListOption(args, 'filename'));
+  const kubeconfig = stringOption(args, 'kubeconfig');
+  const context = stringOption(args, 'context');
+  const cluster =
+    args.values['from-cluster'] === true
+      ? (
+          await snapshotLiveCluster({
+            ...(kubeconfig !== undefined ? { kubeconfig } : {}),
+            ...(context !== undefined ? { context } : {}),
+            env: io.env,
+          })
+        ).cluster
+      : await loadClusterFromPaths(stringListOption(args, 'filename'));
   const results = predictMatrix(cluster, { profile });
   if (format === 'json') {
     io.stdout(`${JSON.stringify({ profile, results }, null, 2)}\n`);

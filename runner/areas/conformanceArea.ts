@@ -48,16 +48,10 @@ export function conformanceArea(deps: ConformanceAreaDeps): AreaRunner {
         findings: r.findings,
         checks: r.checks,
         ...(r.timeToFirstFailureMs !== undefined ? { timeToFirstFailureMs: r.timeToFirstFailureMs } : {}),
-        ...(r.counterexample
-          ? {
-              shrunk: {
-                pods: r.counterexample.cluster.pods.length,
-                policies: r.counterexample.cluster.policies.length,
-                steps: r.counterexample.steps.length,
-              },
-            }
-          : {}),
+        ...(r.shrunk ? { shrunk: r.shrunk } : {}),
         notes: {
+          convergedAfterPollingStates: r.converged.states,
+          convergenceMaxMs: r.converged.maxMs,
           unsupportedProbes: r.unsupportedProbes,
           inconclusiveProbes: r.inconclusive,
           shrinkSteps: r.numShrinks,

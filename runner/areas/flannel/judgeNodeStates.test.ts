@@ -57,6 +57,7 @@ function withNode(
 
 const vxlan = recording('vxlan-2nodes');
 const hostgw = recording('hostgw-3nodes-2segments');
+const udp = recording('udp-2nodes');
 
 describe('judgeNodeStates on recorded lab nodes', () => {
   test('a clean vxlan recording: no difference, no lease violation (flannel.md §5.1, §10)', () => {
@@ -147,6 +148,19 @@ describe('judgeNodeStates on recorded lab nodes', () => {
     expect(j.differences).toEqual([
       expect.objectContaining({ node: 'node-1', object: 'route', key: lease2, expected: 'absent' }),
     ]);
+  });
+
+  test('a clean udp recording across 2 segments: no difference; without the Network route it is FL-ROUTE-UDP (udp_network_amd64.go)', () => {
+    expect(judge(udp).differences).toEqual([]);
+    const states = withNode(udp, 'node-2', (s) => ({
+      ...s,
+      routes: s.routes.filter((r) => r.dev !== 'flannel0'),
+    }));
+    const j = judge(udp, { states });
+    expect(j.differences).toEqual([
+      expect.objectContaining({ node: 'node-2', object: 'route', key: '10.42.0.0/16', observed: 'absent' }),
+    ]);
+    expect(ruleOfDifference(j.differences[0]!, 'udp')).toBe('FL-ROUTE-UDP');
   });
 
   test('a stale route of a deleted node is reported as unexpected (issue #2554)', () => {

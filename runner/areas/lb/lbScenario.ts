@@ -91,7 +91,9 @@ function rawLbScenarioArb(modes: readonly ProxyMode[]): fc.Arbitrary<RawLbScenar
 }
 
 /** Generated LB scenarios (see the file comment). */
-export function lbScenarioArb(modes: readonly ProxyMode[] = ['random', 'round-robin']): fc.Arbitrary<LbScenario> {
+export function lbScenarioArb(
+  modes: readonly ProxyMode[] = ['random', 'round-robin'],
+): fc.Arbitrary<LbScenario> {
   return rawLbScenarioArb(modes).map(buildLbScenario);
 }
 
@@ -100,11 +102,18 @@ function backendPorts(raw: RawBackend): ContainerPort[] {
     return [{ name: NAMED_TARGET_PORT, containerPort: NUMERIC_TARGET_PORT, protocol: 'TCP' }];
   }
   const ports: ContainerPort[] = [{ name: 'http', containerPort: NUMERIC_TARGET_PORT, protocol: 'TCP' }];
-  if (raw.namedPort !== null) ports.push({ name: NAMED_TARGET_PORT, containerPort: raw.namedPort, protocol: 'TCP' });
+  if (raw.namedPort !== null)
+    ports.push({ name: NAMED_TARGET_PORT, containerPort: raw.namedPort, protocol: 'TCP' });
   return ports;
 }
 
-function pod(name: string, labels: Record<string, string>, node: number, ready: boolean, ports: ContainerPort[]): Pod {
+function pod(
+  name: string,
+  labels: Record<string, string>,
+  node: number,
+  ready: boolean,
+  ports: ContainerPort[],
+): Pod {
   return {
     namespace: LB_NAMESPACE,
     name,

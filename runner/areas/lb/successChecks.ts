@@ -78,7 +78,10 @@ export function cycleSuccessTest(
  * ClientIP affinity: the sticky entry is recorded in nat before the filter drops the packet, so every
  * connection in one window shares one outcome: all from one admitted backend, or all refused. Exact.
  */
-export function stickySuccessTest(windows: readonly (readonly Outcome[])[], allowed: ReadonlySet<string>): LbCheckResult {
+export function stickySuccessTest(
+  windows: readonly (readonly Outcome[])[],
+  allowed: ReadonlySet<string>,
+): LbCheckResult {
   let broken = 0;
   let samples = 0;
   for (const w of windows) {

@@ -1,0 +1,107 @@
+/**
+ * The flannel area's loop without a lab: a fake target whose nodes cannot be read fails every scenario,
+ * so the search stops at the first and shrinking reaches the smallest topology (2 nodes, 1 pod each);
+ * a target that breaks is rethrown (exit 3), never turned into a finding.
+ */
+import fc from 'fast-check';
+import { describe, expect, test } from 'vitest';
+import { PodnetTargetError } from '../../spec/errors.ts';
+import type { Cluster } from '../../spec/model.ts';
+import type { Realized } from '../../spec/scenario.ts';
+import type { Target } from '../../spec/target.ts';
+import type { AreaContext } from '../area.ts';
+import { DEFAULT_RUN_OPTIONS } from '../options.ts';
+import { flannelScenarioArb } from './flannel/flannelScenario.ts';
+import { flannelArea } from './flannelArea.ts';
+
+function fakeTarget(broken = false): Target & { syncs: number } {
+  const t = {
+    name: 'fake',
+    syncs: 0,
+    async capabilities() {
+      return {
+        protocols: ['TCP', 'UDP'] as const,
+        ipv6: false,
+        policyEnforced: false,
+        proxyModes: [],
+        nodeState: true,
+      };
+    },
+    async sync(cluster: Cluster): Promise<Realized> {
+      t.syncs += 1;
+      if (broken) throw new PodnetTargetError('PODNET_FAKE', 'the fake target is broken');
+      return {
+        podIPs: Object.fromEntries(
+          cluster.pods.map((p, i) => [`${p.namespace}/${p.name}`, [`10.244.${i}.2`]]),
+        ),
+        serviceIPs: {},
+        nodeIPs: Object.fromEntries(cluster.nodes.map((n, i) => [n.name, `192.168.100.${10 + i}`])),
+        nodeSubnets: Object.fromEntries(cluster.nodes.map((n, i) => [n.name, `10.244.${i}.0/24`])),
+        clusterNetwork: '10.244.0.0/16',
+        outsideNetwork: '192.168.200.0/24',
+      };
+    },
+    async probe(probes: readonly { id: string }[]) {
+      return probes.map((p) => ({ id: p.id, outcome: 'timeout' as const, durationMs: 1 }));
+    },
+    async nodeStates() {
+      return [];
+    },
+    async teardown() {},
+  };
+  return t as unknown as Target & { syncs: number };
+}
+
+function context(target: Target): AreaContext {
+  let n = 0;
+  return {
+    target,
+    targetName: 'fake',
+    options: {
+      ...DEFAULT_RUN_OPTIONS,
+      seed: 3,
+      runs: 20,
+      budgetMs: 60_000,
+      shrinkBudgetMs: 60_000,
+      areas: ['flannel'],
+    },
+    faults: [],
+    resultsPath: 'results.json',
+    signal: new AbortController().signal,
+    nextFindingId: () => `F${++n}`,
+  };
+}
+
+describe('flannelArea loop', () => {
+  test('an unreadable target fails at once and shrinks to 2 nodes with 1 pod each', async () => {
+    const target = fakeTarget();
+    const outcome = await flannelArea({ scenarios: () => flannelScenarioArb() }).run(context(target));
+    expect(outcome.scenarios).toBe(1);
+    expect(outcome.shrunk).toEqual({ pods: 2, policies: 0, steps: 0 });
+    expect(outcome.notes?.flannelShrunkNodes).toBe(2);
+    expect(outcome.findings.map((f) => f.rule)).toContain('FL-LINK');
+    const link = outcome.findings.find((f) => f.rule === 'FL-LINK');
+    expect(link?.flannel?.map((d) => `${d.node} ${d.object} ${d.key}`)).toEqual([
+      'node-1 link eth0',
+      'node-2 link eth0',
+    ]);
+    expect(outcome.findings.every((f) => f.area === 'flannel' && f.seed === 3)).toBe(true);
+  });
+
+  test('a broken target is rethrown, not reported as a finding', async () => {
+    const target = fakeTarget(true);
+    await expect(
+      flannelArea({
+        scenarios: () =>
+          fc.constant({
+            netConf: { Network: '10.244.0.0/16' },
+            nodes: [
+              { segment: 0, pods: 1 },
+              { segment: 0, pods: 1 },
+            ],
+          }),
+      }).run(context(target)),
+    ).rejects.toThrow('the fake target is broken');
+    expect(target.syncs).toBe(1);
+  });
+});

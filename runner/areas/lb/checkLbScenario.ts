@@ -1,0 +1,625 @@
+/**
+ * Runs one LB scenario on a target and judges it: realize the cluster, then, Service port by Service
+ * port, predict with `oracle/lb`, open new connections from the client pods (one TCP connection per
+ * sample, the backend named by its reply), and run the tests that fit the prediction (lb.md §5.2: the
+ * type first, then the parameters). Returns every test as an `LbCheck`; gating and Holm come later.
+ */
+
+import { affinityWindows, type TimedSample } from '../../../oracle/lb/affinityWindows.ts';
+import type { LbObservation } from '../../../oracle/lb/evaluate.ts';
+import { evaluateServicePort } from '../../../oracle/lb/evaluate.ts';
+import { lbDetailOf } from '../../../oracle/lb/lbDetail.ts';
+import type { LbOptions } from '../../../oracle/lb/options.ts';
+import type { ServicePortPrediction } from '../../../oracle/lb/predict.ts';
+import { predictServicePort } from '../../../oracle/lb/predict.ts';
+import type { SamplePlan } from '../../../oracle/lb/samplePlan.ts';
+import type { LbTestResult } from '../../../oracle/lb/stats/testResult.ts';
+import { expectedSuccess } from '../../../oracle/lb/successRate.ts';
+import type { Cluster, ObjectKey, Pod, Service, ServicePort } from '../../../spec/model.ts';
+import { keyOf } from '../../../spec/model.ts';
+import type { SemanticProfile } from '../../../spec/profile.ts';
+import type { ProbeDescription } from '../../../spec/results.ts';
+import type { ProbeRequest, ProbeResult, Target } from '../../../spec/target.ts';
+import { probeCommand } from '../../findings.ts';
+import type { PolicyOracleFactory } from '../../policyOracle.ts';
+import type { LbCheck, LbCheckResult, LbRule } from './lbCheck.ts';
+import type { LbScenario } from './lbScenario.ts';
+import type { Outcome } from './successChecks.ts';
+import { binomialSuccessTest, cycleSuccessTest, stickySuccessTest } from './successChecks.ts';
+
+export interface LbCheckSettings {
+  readonly lb: LbOptions;
+  /** Sample plan for N eligible endpoints at the run's per-test level (cached by the caller). */
+  readonly planFor: (endpoints: number) => SamplePlan;
+  readonly oracleFactory: PolicyOracleFactory;
+  readonly profile: SemanticProfile;
+  readonly probeTimeoutMs: number;
+  readonly concurrency: number;
+  /** Times a probe whose machinery failed (`error`) is retried where order does not matter. */
+  readonly retries: number;
+  /** Connections per client to a Service port without endpoints (each must be refused). */
+  readonly rejectProbes: number;
+  readonly targetName: string;
+  readonly signal?: AbortSignal;
+}
+
+/** What the target enforces: without NetworkPolicy enforcement every eligible endpoint admits every client. */
+export interface LbTargetTraits {
+  readonly policyEnforced: boolean;
+}
+
+export interface LbScenarioOutcome {
+  readonly checks: readonly LbCheck[];
+  readonly probes: number;
+  /** Tests left unjudged because a probe's machinery failed, or a verdict the policy oracle leaves undefined. */
+  readonly inconclusive: number;
+}
+
+interface PortContext {
+  readonly scenario: LbScenario;
+  readonly service: Service;
+  readonly servicePort: ServicePort;
+  readonly host: string;
+  readonly pods: readonly Pod[];
+  readonly base: ServicePortPrediction;
+  readonly members: readonly ObjectKey[];
+  readonly plan: SamplePlan;
+}
+
+interface ClientView {
+  readonly pod: Pod;
+  readonly key: ObjectKey;
+  readonly prediction: ServicePortPrediction;
+  /** Eligible endpoints the policy oracle admits this client on. */
+  readonly allowed: ReadonlySet<ObjectKey>;
+}
+
+/** Realizes `scenario` on `target` and runs every LB test it calls for. */
+export async function checkLbScenario(
+  scenario: LbScenario,
+  target: Target,
+  settings: LbCheckSettings,
+  traits: LbTargetTraits = { policyEnforced: true },
+): Promise<LbScenarioOutcome> {
+  const realized = await target.sync(scenario.cluster, settings.signal ? { signal: settings.signal } : {});
+  const pods = scenario.cluster.pods.map((p) => ({ ...p, ips: realized.podIPs[keyOf(p)] ?? [] }));
+  const services = scenario.cluster.services.map((s) => {
+    const ip = realized.serviceIPs[keyOf(s)];
+    return ip !== undefined ? { ...s, clusterIP: ip } : s;
+  });
+  const cluster: Cluster = { ...scenario.cluster, pods, services };
+  const oracle = settings.oracleFactory(cluster, settings.profile);
+  const prober = new Prober(target, settings);
+  const checks: LbCheck[] = [];
+  let inconclusive = 0;
+  for (const service of services) {
+    for (const servicePort of service.ports) {
+      if (settings.signal?.aborted) break;
+      const host = service.clusterIP;
+      if (host === undefined) continue;
+      const base = predictServicePort({ service, port: servicePort.port, pods, mode: scenario.mode });
+      const members = base.eligible.endpoints.map((e) => e.pod);
+      const ctx: PortContext = {
+        scenario,
+        service,
+        servicePort,
+        host,
+        pods,
+        base,
+        members,
+        plan: settings.planFor(members.length),
+      };
+      const clients: ClientView[] = [];
+      for (const key of scenario.clients) {
+        const pod = pods.find((p) => keyOf(p) === key);
+        if (!pod) continue;
+        const prediction = predictServicePort({
+          service,
+          port: servicePort.port,
+          pods,
+          mode: scenario.mode,
+          client: { pod: key },
+        });
+        const verdicts = base.eligible.endpoints.map((e) => ({
+          pod: e.pod,
+          verdict: traits.policyEnforced
+            ? oracle.judge(key, e.pod, e.port, servicePort.protocol).verdict
+            : 'allow',
+        }));
+        // A cell the API leaves undefined cannot be judged: leave the client out of this port.
+        if (verdicts.some((v) => v.verdict === 'undefined')) {
+          inconclusive++;
+          continue;
+        }
+        const allowed = new Set(verdicts.filter((v) => v.verdict === 'allow').map((v) => v.pod));
+        clients.push({ pod, key, prediction, allowed });
+      }
+      if (clients.length === 0) continue;
+      const r = await checkPort(ctx, clients, prober, settings);
+      checks.push(...r.checks);
+      inconclusive += r.inconclusive;
+    }
+  }
+  return { checks, probes: prober.sent, inconclusive };
+}
+
+async function checkPort(
+  ctx: PortContext,
+  clients: readonly ClientView[],
+  prober: Prober,
+  settings: LbCheckSettings,
+): Promise<{ checks: LbCheck[]; inconclusive: number }> {
+  const { base, members, plan } = ctx;
+  const n = members.length;
+  const full = clients.filter((c) => members.every((m) => c.allowed.has(m)));
+  const partial = clients.filter((c) => !members.every((m) => c.allowed.has(m)));
+  const checks: LbCheck[] = [];
+  let inconclusive = 0;
+  const make = checkMaker(ctx, settings);
+
+  if (base.newConnections.kind === 'reject') {
+    const requests = clients.flatMap((c) =>
+      Array.from({ length: settings.rejectProbes }, () => prober.request(c.key, ctx)),
+    );
+    const results = await prober.concurrent(requests);
+    if (results.some((r) => r.outcome === 'error')) return { checks, inconclusive: 1 };
+    const counts: Record<string, number> = {};
+    for (const r of results) {
+      const k = r.outcome === 'connected' ? (r.servedBy ?? '(unknown)') : `(${r.outcome})`;
+      counts[k] = (counts[k] ?? 0) + 1;
+    }
+    const wrong = results.filter((r) => r.outcome !== 'refused').length;
+    if (wrong > 0 && process.env.PODNET_LB_DEBUG)
+      await (globalThis as any).__lbDebug?.(results, requests, ctx);
+    checks.push(
+      make({
+        rule: 'LB-NO-ENDPOINT-REJECT',
+        scope: 'all clients',
+        kind: results.some((r) => r.outcome === 'connected') ? 'mismatch' : 'block',
+        prediction: base,
+        result: {
+          test: 'reject-when-no-endpoint',
+          statistic: wrong,
+          pValue: wrong > 0 ? 0 : 1,
+          samples: results.length,
+          falseAlarm: 0,
+          method: `${wrong} of ${results.length} connection(s) not refused`,
+        },
+        counts,
+        expectedShares: { '(refused)': 1 },
+        expected:
+          'every new connection is refused (the Service has no eligible endpoint: REJECT, lb.md §2.6)',
+        observed: describeCounts(counts),
+      }),
+    );
+    return { checks, inconclusive };
+  }
+
+  if (base.affinity) {
+    const timed = new Map<ObjectKey, { samples: TimedSample[]; outcomes: Outcome[] }>();
+    const perWindow = Number.isFinite(plan.affinityPerWindow) ? plan.affinityPerWindow : 3;
+    const runs = await Promise.all(clients.map((c) => prober.sequential(c.key, ctx, perWindow)));
+    clients.forEach((c, i) => {
+      const run = runs[i] as SequentialRun;
+      if (run.error) {
+        inconclusive++;
+        return;
+      }
+      const key = c.prediction.affinity?.key ?? c.key;
+      timed.set(c.key, {
+        samples: run.results.map((r, j) => ({
+          key,
+          atSeconds: (run.startedAt[j] as number) / 1000,
+          backend: backendOf(r) ?? '(failed)',
+        })),
+        outcomes: run.results.map(backendOf),
+      });
+    });
+    const fullTimed = full.flatMap((c) => timed.get(c.key)?.samples ?? []);
+    if (fullTimed.length > 0) {
+      const observation: LbObservation = { backends: fullTimed.map((s) => s.backend), timed: fullTimed };
+      const [result] = evaluateServicePort(base, observation, plan.alphaPerTest, settings.lb);
+      if (result) {
+        const windows = affinityWindows(
+          fullTimed,
+          base.affinity.timeoutSeconds,
+          settings.lb.affinitySlackSeconds,
+        );
+        checks.push(
+          make({
+            rule: 'LB-AFFINITY',
+            scope: scopeOf(full),
+            kind: 'distribution',
+            prediction: base,
+            result: fromOracle(result, n),
+            observation,
+            expected: `under ClientIP affinity each client's new connections within ${base.affinity.timeoutSeconds}s stay on one endpoint`,
+            observed: `${result.statistic} of ${windows.length} client window(s) hit more than one endpoint: ${windows.map((w) => [...new Set(w)].join('+')).join(' | ')}`,
+          }),
+        );
+      }
+    }
+    for (const c of partial) {
+      const t = timed.get(c.key);
+      if (!t) continue;
+      const windows = [t.outcomes];
+      const result = stickySuccessTest(windows, c.allowed);
+      checks.push(
+        eligibleCheck(make, c, ctx, result, t.outcomes, 'sticky', [
+          'ClientIP affinity: the sticky entry is set in nat before the filter drops, so a client stuck on a backend the policy refuses keeps failing until it expires',
+        ]),
+      );
+    }
+    return { checks, inconclusive };
+  }
+
+  if (base.newConnections.kind === 'uniform') {
+    const samples = Math.max(plan.goodnessOfFit.samples, plan.coverage, 20);
+    if (full.length > 0) {
+      const results = await prober.pooled(
+        full.map((c) => c.key),
+        ctx,
+        samples,
+      );
+      const observation: LbObservation = { backends: results.map(backendOf) };
+      const tests = evaluateServicePort(base, observation, plan.alphaPerTest, settings.lb);
+      for (const t of tests) {
+        checks.push(
+          make({
+            rule: 'LB-UNIFORM',
+            scope: scopeOf(full),
+            kind: 'distribution',
+            prediction: base,
+            result: fromOracle(t, n),
+            observation,
+            histogram: t.test !== 'coverage',
+            expected:
+              t.test === 'coverage'
+                ? `every one of the ${n} eligible endpoints answers, and no other pod`
+                : `new connections spread uniformly over the ${n} eligible endpoints (1/${n} each)`,
+            observed: describeCounts(lbDetailOf(base, observation, t).counts),
+          }),
+        );
+      }
+    }
+    const groups = groupByAllowed(partial);
+    for (const group of groups) {
+      const results = await prober.pooled(
+        group.map((c) => c.key),
+        ctx,
+        samples,
+      );
+      const outcomes = results.map(backendOf);
+      const first = group[0] as ClientView;
+      const success = expectedSuccess(first.prediction, first.allowed);
+      const result = binomialSuccessTest(outcomes, first.allowed, success.rate, plan.alphaPerTest);
+      checks.push(eligibleCheck(make, first, ctx, result, outcomes, 'independent', [], group));
+    }
+    return { checks, inconclusive };
+  }
+
+  // Round-robin: one counter per node and Service port, so each node's connections are one sequence.
+  const length = Math.max(plan.roundRobin, 2 * n, 4);
+  const nodes = [...new Set(clients.map((c) => c.pod.nodeName ?? '?'))].sort();
+  const perNode = await Promise.all(
+    nodes.map(async (node) => {
+      const out: { checks: LbCheck[]; inconclusive: number } = { checks: [], inconclusive: 0 };
+      const here = full.filter((c) => (c.pod.nodeName ?? '?') === node);
+      if (here.length > 0) {
+        const run = await prober.interleaved(
+          here.map((c) => c.key),
+          ctx,
+          length,
+        );
+        if (run.error) out.inconclusive++;
+        else {
+          const observation: LbObservation = { backends: run.results.map(backendOf) };
+          const tests = evaluateServicePort({ ...base, node }, observation, plan.alphaPerTest, settings.lb);
+          for (const t of tests) {
+            out.checks.push(
+              make({
+                rule: 'LB-RR-CYCLE',
+                scope: `node ${node}`,
+                kind: 'distribution',
+                prediction: base,
+                result: fromOracle(t, n),
+                observation,
+                histogram: t.test !== 'coverage',
+                expected:
+                  t.test === 'coverage'
+                    ? `every one of the ${n} eligible endpoints answers within ${n} consecutive connections through ${node}`
+                    : `consecutive new connections through ${node} cycle through all ${n} eligible endpoints (lb.md §7.5)`,
+                observed: `sequence through ${node}: ${observation.backends.map((b) => b ?? '(failed)').join(' ')}`,
+              }),
+            );
+          }
+        }
+      }
+      // Clients that the policy admits on only some backends: each alone, so its block of the cycle is contiguous.
+      for (const c of partial.filter((p) => (p.pod.nodeName ?? '?') === node)) {
+        const run = await prober.sequential(c.key, ctx, length);
+        if (run.error) {
+          out.inconclusive++;
+          continue;
+        }
+        const outcomes = run.results.map(backendOf);
+        const admitted = members.filter((m) => c.allowed.has(m)).length;
+        out.checks.push(
+          eligibleCheck(
+            make,
+            c,
+            ctx,
+            cycleSuccessTest(outcomes, c.allowed, n, admitted),
+            outcomes,
+            'cycle',
+            [],
+          ),
+        );
+      }
+      return out;
+    }),
+  );
+  for (const r of perNode) {
+    checks.push(...r.checks);
+    inconclusive += r.inconclusive;
+  }
+  return { checks, inconclusive };
+}
+
+type Make = ReturnType<typeof checkMaker>;
+
+function eligibleCheck(
+  make: Make,
+  client: ClientView,
+  ctx: PortContext,
+  result: LbCheckResult,
+  outcomes: readonly Outcome[],
+  pattern: 'independent' | 'cycle' | 'sticky',
+  extra: readonly string[],
+  group: readonly ClientView[] = [client],
+): LbCheck {
+  const success = expectedSuccess(client.prediction, client.allowed);
+  const counts: Record<string, number> = {};
+  for (const m of ctx.members) counts[m] = 0;
+  for (const o of outcomes) {
+    const k = o ?? '(failed)';
+    counts[k] = (counts[k] ?? 0) + 1;
+  }
+  const expectedShares: Record<string, number> = {};
+  for (const m of ctx.members) expectedShares[m] = client.allowed.has(m) ? 1 / ctx.members.length : 0;
+  if (success.blocked.length > 0) expectedShares['(failed)'] = success.blocked.length / ctx.members.length;
+  const s = outcomes.filter((o) => o !== null).length;
+  return make({
+    rule: 'LB-ELIGIBLE',
+    scope: scopeOf(group),
+    kind: result.method.startsWith('backends the policy does not admit') ? 'leak' : 'distribution',
+    prediction: client.prediction,
+    result,
+    counts,
+    expectedShares,
+    extraExplanation: [
+      `the policy oracle admits ${scopeOf(group)} on ${success.allowed.join(', ') || 'no endpoint'} and refuses ${success.blocked.join(', ') || 'none'}; policy applies after DNAT`,
+      ...extra,
+    ],
+    expected: `${pattern === 'sticky' ? 'each affinity window all connects or all fails' : `a share ${fmtRate(success.rate)} of new connections connects`} (${success.allowed.length} of ${ctx.members.length} eligible endpoints admitted), and only admitted backends answer`,
+    observed: `${s} of ${outcomes.length} connected; ${describeCounts(counts)}`,
+  });
+}
+
+interface MakeInput {
+  readonly rule: LbRule;
+  readonly scope: string;
+  readonly kind: LbCheck['kind'];
+  readonly prediction: ServicePortPrediction;
+  readonly result: LbCheckResult;
+  readonly observation?: LbObservation;
+  readonly counts?: Readonly<Record<string, number>>;
+  readonly expectedShares?: Readonly<Record<string, number>>;
+  readonly histogram?: boolean;
+  readonly expected: string;
+  readonly observed: string;
+  readonly extraExplanation?: readonly string[];
+}
+
+function checkMaker(ctx: PortContext, settings: LbCheckSettings) {
+  const serviceKey = keyOf(ctx.service);
+  const firstClient = ctx.scenario.clients[0] ?? '?';
+  const probe: ProbeDescription = {
+    from: firstClient,
+    to: `svc:${serviceKey}`,
+    host: ctx.host,
+    port: ctx.servicePort.port,
+    protocol: ctx.servicePort.protocol,
+    command: probeCommand(
+      settings.targetName,
+      firstClient,
+      ctx.host,
+      ctx.servicePort.port,
+      ctx.servicePort.protocol,
+    ),
+  };
+  return (input: MakeInput): LbCheck => {
+    const fromObservation =
+      input.observation && !input.counts
+        ? lbDetailOf(input.prediction, input.observation, asOracleResult(input.result))
+        : undefined;
+    const counts = input.counts ?? fromObservation?.counts ?? {};
+    const expectedShares = input.expectedShares ?? fromObservation?.expectedShares ?? {};
+    const mode = input.prediction.affinity ? `${ctx.scenario.mode}+ClientIP` : ctx.scenario.mode;
+    const r = input.result;
+    const errorLine =
+      r.falseAlarm > 0
+        ? `false-alarm rate ${fmtRate(r.falseAlarm)} per test before Holm`
+        : 'exact prediction: no false alarm given the model (stable endpoints, no other traffic)';
+    return {
+      id: `${serviceKey}:${ctx.servicePort.port} ${input.rule} ${r.test} ${input.scope}`,
+      rule: input.rule,
+      service: serviceKey,
+      port: ctx.servicePort.port,
+      mode: ctx.scenario.mode,
+      scope: input.scope,
+      result: r,
+      statistical: r.falseAlarm > 0,
+      kind: input.kind,
+      detail: {
+        service: serviceKey,
+        port: ctx.servicePort.port,
+        mode: `${mode} · ${input.scope}`,
+        test: r.test,
+        counts,
+        expectedShares,
+        statistic: r.statistic,
+        pValue: r.pValue,
+      },
+      expected: input.expected,
+      observed: input.observed,
+      explanation: [
+        ...input.prediction.explanation,
+        ...(input.extraExplanation ?? []),
+        `${r.test}: ${r.method}; statistic ${fmtRate(r.statistic)}, p = ${fmtRate(r.pValue)} over ${r.samples} connection(s); ${errorLine}${r.miss !== undefined ? `; miss rate ${fmtRate(r.miss)} against ${r.alternative ?? 'the alternative'}` : ''}`,
+      ],
+      probe,
+      histogram: input.histogram ?? true,
+    };
+  };
+}
+
+/** The oracle's result in the area's shape; with one endpoint there is nothing random left (p in {0, 1}). */
+function fromOracle(t: LbTestResult, endpoints: number): LbCheckResult {
+  return {
+    test: t.test,
+    statistic: t.statistic,
+    pValue: t.pValue,
+    samples: t.samples,
+    falseAlarm: endpoints < 2 ? 0 : t.errorRate.falseAlarm,
+    ...(t.errorRate.miss !== undefined ? { miss: t.errorRate.miss } : {}),
+    ...(t.errorRate.alternative !== undefined ? { alternative: t.errorRate.alternative } : {}),
+    method: t.method,
+  };
+}
+
+function asOracleResult(r: LbCheckResult): LbTestResult {
+  return {
+    test: 'coverage',
+    statistic: r.statistic,
+    pValue: r.pValue,
+    alpha: r.falseAlarm,
+    reject: false,
+    samples: r.samples,
+    errorRate: { falseAlarm: r.falseAlarm },
+    method: r.method,
+  };
+}
+
+function backendOf(r: ProbeResult): Outcome {
+  if (r.outcome !== 'connected') return null;
+  return r.servedBy ?? '(unknown reply)';
+}
+
+function groupByAllowed(clients: readonly ClientView[]): ClientView[][] {
+  const groups = new Map<string, ClientView[]>();
+  for (const c of clients) {
+    const sig = [...c.allowed].sort().join(',');
+    groups.set(sig, [...(groups.get(sig) ?? []), c]);
+  }
+  return [...groups.values()];
+}
+
+function scopeOf(clients: readonly ClientView[]): string {
+  return clients.length === 1
+    ? `client ${clients[0]?.key}`
+    : `clients ${clients.map((c) => c.key).join(',')}`;
+}
+
+function describeCounts(counts: Readonly<Record<string, number>>): string {
+  return Object.entries(counts)
+    .map(([k, v]) => `${k}: ${v}`)
+    .join(', ');
+}
+
+function fmtRate(v: number): string {
+  return Number.isFinite(v) ? Number(v.toPrecision(3)).toString() : String(v);
+}
+
+interface SequentialRun {
+  readonly results: readonly ProbeResult[];
+  /** ms since the epoch at which each connection was started. */
+  readonly startedAt: readonly number[];
+  /** A probe's machinery failed: the sequence cannot be judged. */
+  readonly error: boolean;
+}
+
+/** Sends the area's probes: concurrent where samples are independent, one at a time where order matters. */
+class Prober {
+  sent = 0;
+  private seq = 0;
+  constructor(
+    private readonly target: Target,
+    private readonly settings: LbCheckSettings,
+  ) {}
+
+  request(from: ObjectKey, ctx: PortContext): ProbeRequest {
+    return {
+      id: `lb${++this.seq}`,
+      from,
+      host: ctx.host,
+      port: ctx.servicePort.port,
+      protocol: ctx.servicePort.protocol,
+      timeoutMs: this.settings.probeTimeoutMs,
+    };
+  }
+
+  /** Independent samples: machinery errors are retried (order does not matter for i.i.d. draws). */
+  async concurrent(requests: readonly ProbeRequest[]): Promise<ProbeResult[]> {
+    const opts = {
+      concurrency: this.settings.concurrency,
+      ...(this.settings.signal ? { signal: this.settings.signal } : {}),
+    };
+    this.sent += requests.length;
+    const results = await this.target.probe(requests, opts);
+    for (let attempt = 0; attempt < this.settings.retries; attempt++) {
+      const failed = results.map((r, i) => (r.outcome === 'error' ? i : -1)).filter((i) => i >= 0);
+      if (failed.length === 0) break;
+      this.sent += failed.length;
+      const again = await this.target.probe(
+        failed.map((i) => requests[i] as ProbeRequest),
+        opts,
+      );
+      failed.forEach((i, j) => {
+        results[i] = again[j] as ProbeResult;
+      });
+    }
+    return results;
+  }
+
+  /** `samples` connections spread over `clients`, concurrently; machinery failures are dropped. */
+  async pooled(clients: readonly ObjectKey[], ctx: PortContext, samples: number): Promise<ProbeResult[]> {
+    const requests = Array.from({ length: samples }, (_, i) =>
+      this.request(clients[i % clients.length] as ObjectKey, ctx),
+    );
+    return (await this.concurrent(requests)).filter((r) => r.outcome !== 'error');
+  }
+
+  /** `length` connections from one client, one after another. */
+  sequential(client: ObjectKey, ctx: PortContext, length: number): Promise<SequentialRun> {
+    return this.interleaved([client], ctx, length);
+  }
+
+  /** `length` connections taking turns among `clients`, strictly one after another. */
+  async interleaved(clients: readonly ObjectKey[], ctx: PortContext, length: number): Promise<SequentialRun> {
+    const results: ProbeResult[] = [];
+    const startedAt: number[] = [];
+    for (let i = 0; i < length; i++) {
+      if (this.settings.signal?.aborted) return { results, startedAt, error: true };
+      startedAt.push(Date.now());
+      this.sent += 1;
+      const [r] = await this.target.probe([this.request(clients[i % clients.length] as ObjectKey, ctx)], {
+        concurrency: 1,
+        ...(this.settings.signal ? { signal: this.settings.signal } : {}),
+      });
+      if (!r || r.outcome === 'error') return { results, startedAt, error: true };
+      results.push(r);
+    }
+    return { results, startedAt, error: false };
+  }
+}

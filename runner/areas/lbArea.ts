@@ -1,0 +1,339 @@
+/**
+ * The load-balancing area (issue 8): fast-check draws LB scenarios (`lb/lbScenario.ts`), each runs on a
+ * target in its proxy mode (`lb/checkLbScenario.ts`), and every test it makes is gated:
+ * - during the search, a statistical test rejects at `familyAlpha / plannedTests` (Bonferroni over the
+ *   tests the run may make; the search stops once that many were made), an exact one at any violation;
+ * - at the end, Holm's step-down at `familyAlpha` runs over every statistical test of the search, so the
+ *   family-wise false-alarm rate of the run is at most `familyAlpha` and every search rejection stands.
+ * A failing scenario is shrunk (each step re-realizes and re-tests at the same per-test level).
+ */
+import fc from 'fast-check';
+import type { LbOptions } from '../../oracle/lb/options.ts';
+import { lbOptions } from '../../oracle/lb/options.ts';
+import type { SamplePlan } from '../../oracle/lb/samplePlan.ts';
+import { planSamples } from '../../oracle/lb/samplePlan.ts';
+import { holm } from '../../oracle/lb/stats/holm.ts';
+import type { Cluster } from '../../spec/model.ts';
+import type { CheckSummary, Finding, LbDetail } from '../../spec/results.ts';
+import { RULES, ruleInfo } from '../../spec/rules.ts';
+import type { ProxyMode, Target } from '../../spec/target.ts';
+import type { AreaContext, AreaOutcome, AreaRunner } from '../area.ts';
+import type { PolicyOracleFactory } from '../policyOracle.ts';
+import { checkLbScenario, type LbScenarioOutcome } from './lb/checkLbScenario.ts';
+import type { LbCheck } from './lb/lbCheck.ts';
+import { rejectsAt } from './lb/lbCheck.ts';
+import type { LbScenario } from './lb/lbScenario.ts';
+import { lbScenarioArb } from './lb/lbScenario.ts';
+
+/** Targets per proxy mode for one area run: the run's own target where it already plays the mode. */
+export interface ModeTargets {
+  /** The modes this run can exercise. */
+  readonly modes: readonly ProxyMode[];
+  get(mode: ProxyMode): Promise<Target>;
+  /** Tears down whatever `get` opened (not the run's own target). */
+  close(): Promise<void>;
+}
+
+export interface LbAreaOptions {
+  /**
+   * Statistical tests the run may make; each is sized and gated at familyAlpha / plannedTests, and the
+   * search stops once this many were made (so Holm over the run never undoes a search rejection).
+   */
+  readonly plannedTests: number;
+  /** Connections per client to a Service port without endpoints. */
+  readonly rejectProbes: number;
+}
+
+export const DEFAULT_LB_AREA_OPTIONS: LbAreaOptions = { plannedTests: 1000, rejectProbes: 3 };
+
+export interface LbAreaDeps {
+  readonly modeTargets: (ctx: AreaContext) => ModeTargets;
+  readonly oracleFactory: PolicyOracleFactory;
+  readonly toYaml: (cluster: Cluster) => string;
+  /** Overrides of the LB statistics options (family α, power, effect size, …). */
+  readonly lb?: Partial<LbOptions>;
+  readonly area?: Partial<LbAreaOptions>;
+  /** Scenarios to draw (default: every mode the targets offer). */
+  readonly scenarios?: (modes: readonly ProxyMode[]) => fc.Arbitrary<LbScenario>;
+}
+
+const LB_RULES = RULES.filter((r) => r.area === 'lb');
+
+const planCache = new Map<string, SamplePlan>();
+
+/** `planSamples`, cached per endpoint count and options (calibration may simulate for seconds). */
+export function cachedPlan(endpoints: number, plannedTests: number, options: LbOptions): SamplePlan {
+  const key = `${endpoints}|${plannedTests}|${JSON.stringify(options)}`;
+  let plan = planCache.get(key);
+  if (!plan) {
+    plan = planSamples(endpoints, plannedTests, options);
+    planCache.set(key, plan);
+  }
+  return plan;
+}
+
+class TargetBroke {
+  constructor(readonly error: unknown) {}
+}
+
+interface Evaluated {
+  readonly index: number;
+  readonly scenario: LbScenario;
+  readonly outcome: LbScenarioOutcome;
+  readonly path: string;
+}
+
+export function lbArea(deps: LbAreaDeps): AreaRunner {
+  return {
+    areas: ['lb'],
+    async run(ctx: AreaContext): Promise<AreaOutcome> {
+      const options = ctx.options;
+      const lb = lbOptions(deps.lb);
+      const area = { ...DEFAULT_LB_AREA_OPTIONS, ...deps.area };
+      const alphaPerTest = lb.familyAlpha / area.plannedTests;
+      const targets = deps.modeTargets(ctx);
+      const started = Date.now();
+      const searchDeadline = started + options.budgetMs;
+      let shrinkDeadline = Number.POSITIVE_INFINITY;
+      let firstFailureAt: number | undefined;
+      let numShrinks = -1;
+      let probes = 0;
+      let inconclusive = 0;
+      let statisticalTests = 0;
+      let broke: TargetBroke | undefined;
+      const searched: Evaluated[] = [];
+      let lastFailure: Evaluated | undefined;
+      const modeCount = new Map<ProxyMode, number>();
+      ctx.listener?.({
+        kind: 'message',
+        text: `lb: family alpha ${lb.familyAlpha} (Holm over the run), ${area.plannedTests} planned tests, ${fmt(alphaPerTest)} per test; modes ${targets.modes.join(', ')}`,
+      });
+      const settings = {
+        lb,
+        planFor: (n: number) => cachedPlan(n, area.plannedTests, lb),
+        oracleFactory: deps.oracleFactory,
+        profile: options.profile,
+        probeTimeoutMs: options.probeTimeoutMs,
+        concurrency: options.concurrency,
+        retries: options.retries,
+        rejectProbes: area.rejectProbes,
+        targetName: ctx.targetName,
+        signal: ctx.signal,
+      };
+      // The most statistical tests one scenario can make: 3 Services x 2 ports x (2 + 2 policy groups).
+      const maxTestsPerScenario = 24;
+      const arb = (deps.scenarios ?? lbScenarioArb)(targets.modes);
+      const property = fc.asyncProperty(arb, async (scenario) => {
+        if (broke || ctx.signal.aborted) fc.pre(false);
+        if (firstFailureAt === undefined) {
+          if (Date.now() >= searchDeadline) fc.pre(false);
+          if (statisticalTests + maxTestsPerScenario > area.plannedTests) fc.pre(false);
+        } else if (Date.now() > shrinkDeadline) fc.pre(false);
+        let outcome: LbScenarioOutcome;
+        try {
+          const target = await targets.get(scenario.mode);
+          const caps = await target.capabilities();
+          outcome = await checkLbScenario(scenario, target, settings, {
+            policyEnforced: caps.policyEnforced !== false,
+          });
+        } catch (error) {
+          broke = new TargetBroke(error);
+          return fc.pre(false);
+        }
+        probes += outcome.probes;
+        inconclusive += outcome.inconclusive;
+        const failed = outcome.checks.some((c) => rejectsAt(c, alphaPerTest));
+        const evaluated: Evaluated = { index: searched.length + 1, scenario, outcome, path: '' };
+        if (firstFailureAt === undefined) {
+          searched.push(evaluated);
+          modeCount.set(scenario.mode, (modeCount.get(scenario.mode) ?? 0) + 1);
+          statisticalTests += outcome.checks.filter((c) => c.statistical).length;
+          ctx.listener?.({
+            kind: 'scenario',
+            scenarios: searched.length,
+            probes,
+            findings: 0,
+            elapsedMs: Date.now() - started,
+          });
+        }
+        if (!failed) return true;
+        if (firstFailureAt === undefined) {
+          firstFailureAt = Date.now();
+          shrinkDeadline = firstFailureAt + options.shrinkBudgetMs;
+          ctx.listener?.({
+            kind: 'failure',
+            scenarios: searched.length,
+            elapsedMs: firstFailureAt - started,
+            summary: outcome.checks
+              .filter((c) => rejectsAt(c, alphaPerTest))
+              .map((c) => `${c.rule} ${c.service}:${c.port}`)
+              .join(', '),
+          });
+        }
+        numShrinks += 1;
+        if (numShrinks > 0)
+          ctx.listener?.({ kind: 'shrink', shrinks: numShrinks, elapsedMs: Date.now() - firstFailureAt });
+        lastFailure = evaluated;
+        return false;
+      });
+      let details: fc.RunDetails<[LbScenario]>;
+      try {
+        details = await fc.check(property, {
+          seed: options.seed,
+          numRuns: options.runs,
+          // One skip ends the search: skips only happen once a budget is spent or the run is interrupted.
+          maxSkipsPerRun: 1 / (options.runs * 10),
+          endOnFailure: false,
+        });
+      } finally {
+        await targets.close();
+      }
+      if (broke) throw broke.error;
+
+      // Holm over every statistical test of the search; exact tests stand on their own (p in {0, 1}).
+      const family = searched.flatMap((e) =>
+        e.outcome.checks.filter((c) => c.statistical).map((c) => ({ id: `${e.index}|${c.id}`, check: c, e })),
+      );
+      const decisions = holm(
+        family.map((f) => ({ id: f.id, pValue: f.check.result.pValue })),
+        lb.familyAlpha,
+      );
+      const thresholdOf = new Map(decisions.map((d) => [d.id, d]));
+      const alphaFor = (e: Evaluated, c: LbCheck): number =>
+        c.statistical ? (thresholdOf.get(`${e.index}|${c.id}`)?.threshold ?? alphaPerTest) : lb.familyAlpha;
+
+      const sections: LbDetail[] = searched.flatMap((e) =>
+        e.outcome.checks
+          .filter((c) => c.histogram)
+          .map((c) => ({
+            ...c.detail,
+            service: `${c.service} (scenario ${e.index})`,
+            alpha: alphaFor(e, c),
+          })),
+      );
+
+      const findings: Finding[] = [];
+      const seed = details.seed;
+      const path = details.counterexamplePath ?? '';
+      if (lastFailure) {
+        const failing = lastFailure.outcome.checks.filter((c) => rejectsAt(c, alphaPerTest));
+        const seen = new Set<string>();
+        for (const c of failing) {
+          if (seen.has(c.rule)) continue;
+          seen.add(c.rule);
+          findings.push(
+            toFinding(
+              ctx,
+              deps,
+              lastFailure.scenario,
+              c,
+              c.statistical ? alphaPerTest : lb.familyAlpha,
+              lb.familyAlpha,
+              {
+                seed,
+                path,
+                numShrinks: Math.max(0, numShrinks),
+              },
+            ),
+          );
+        }
+      }
+      // Holm may reject tests the Bonferroni search level let pass: they are findings too (not shrunk).
+      const searchFailure = searched.find((e) => e.outcome.checks.some((c) => rejectsAt(c, alphaPerTest)));
+      for (const f of family) {
+        const d = thresholdOf.get(f.id);
+        if (!d?.reject || rejectsAt(f.check, alphaPerTest) || f.e === searchFailure) continue;
+        findings.push(
+          toFinding(ctx, deps, f.e.scenario, f.check, d.threshold, lb.familyAlpha, {
+            seed,
+            path: '',
+            numShrinks: 0,
+          }),
+        );
+      }
+
+      const checks: CheckSummary[] = LB_RULES.map((r) => ({
+        area: 'lb',
+        rule: r.id,
+        title: r.statement,
+        scenarios: searched.filter((e) => e.outcome.checks.some((c) => c.rule === r.id)).length,
+        findings: findings.filter((f) => f.rule === r.id).length,
+      }));
+      return {
+        areas: ['lb'],
+        scenarios: searched.length,
+        probes,
+        findings,
+        checks,
+        sections: { lb: sections },
+        ...(firstFailureAt !== undefined ? { timeToFirstFailureMs: firstFailureAt - started } : {}),
+        ...(lastFailure
+          ? {
+              shrunk: {
+                pods: lastFailure.scenario.cluster.pods.length,
+                policies: lastFailure.scenario.cluster.policies.length,
+                steps: 0,
+              },
+            }
+          : {}),
+        notes: {
+          lbFamilyAlpha: lb.familyAlpha,
+          lbPlannedTests: area.plannedTests,
+          lbAlphaPerTest: alphaPerTest,
+          lbStatisticalTests: family.length,
+          lbPower: lb.power,
+          lbEffectRatio: lb.effectRatio,
+          lbGoodnessOfFit: lb.goodnessOfFit,
+          lbScenariosRandom: modeCount.get('random') ?? 0,
+          lbScenariosRoundRobin: modeCount.get('round-robin') ?? 0,
+          lbInconclusive: inconclusive,
+          lbShrinkSteps: Math.max(0, numShrinks),
+        },
+      };
+    },
+  };
+}
+
+function toFinding(
+  ctx: AreaContext,
+  deps: LbAreaDeps,
+  scenario: LbScenario,
+  check: LbCheck,
+  alpha: number,
+  familyAlpha: number,
+  origin: { seed: number; path: string; numShrinks: number },
+): Finding {
+  const info = ruleInfo(check.rule);
+  const p = check.result.pValue;
+  return {
+    id: ctx.nextFindingId(),
+    area: 'lb',
+    rule: check.rule,
+    ...(info ? { ruleTitle: info.statement } : {}),
+    kind: check.kind,
+    title: `${check.rule}: ${check.service}:${check.port} (${check.mode}, ${check.scope}) ${check.result.test} ${check.statistical ? `p = ${fmt(p)} <= ${fmt(alpha)}` : 'violated'}`,
+    seed: origin.seed,
+    path: origin.path,
+    expected: check.expected,
+    observed: check.observed,
+    explanation: [
+      ...check.explanation,
+      `proxy mode ${scenario.mode}; ${check.statistical ? `rejected at ${fmt(alpha)} (family alpha ${fmt(familyAlpha)} over the run, Holm)` : 'an exact prediction was violated'}`,
+    ],
+    scenarioYaml: `# podnet LB counterexample (proxy mode ${scenario.mode}; clients ${scenario.clients.join(', ')})\n${deps.toYaml(scenario.cluster)}`,
+    scenario,
+    probe: check.probe,
+    lb: { ...check.detail, alpha },
+    shrink: {
+      steps: origin.numShrinks,
+      pods: scenario.cluster.pods.length,
+      policies: scenario.cluster.policies.length,
+      changes: 0,
+    },
+    namespaces: scenario.cluster.namespaces.map((n) => n.name),
+  };
+}
+
+function fmt(v: number): string {
+  return Number(v.toPrecision(3)).toString();
+}
