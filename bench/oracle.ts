@@ -4,6 +4,7 @@
  * one run; checks they agree cell by cell. Options: `--seed N` (default 1), `--reference-sample N` (time the
  * reference on a fixed sample of N cells and extrapolate; default 0 = the full table, no extrapolation).
  */
+
 import { performance } from 'node:perf_hooks';
 import { compileFast, evaluateReference } from '../oracle/policy/index.ts';
 import type {
@@ -19,6 +20,7 @@ import type {
 } from '../spec/model.ts';
 import { keyOf, NAMESPACE_NAME_LABEL, PROTOCOLS } from '../spec/model.ts';
 import { DEFAULT_PROFILE } from '../spec/profile.ts';
+import { mulberry32 } from '../spec/random.ts';
 import type { Verdict } from '../spec/verdict.ts';
 
 export const BENCH_DEFAULTS = {
@@ -50,21 +52,9 @@ const TIER: Readonly<Record<(typeof APPS)[number], string>> = {
 const ENVS = ['prod', 'staging', 'dev'] as const;
 const TEAMS = ['red', 'blue', 'green', 'ops', 'data'] as const;
 
-/** mulberry32: a small seeded PRNG, so the scenario is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The benchmark cluster: realistic mixed selectors, ipBlocks (with except and host bits), named ports, endPort. */
 export function benchCluster(seed: number = BENCH_DEFAULTS.seed): Cluster {
-  const rand = prng(seed);
+  const rand = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
   const nsName = (i: number) => `ns-${String(i).padStart(2, '0')}`;
   const namespaces: Namespace[] = Array.from({ length: BENCH_DEFAULTS.namespaces }, (_, i) => ({

@@ -21,8 +21,13 @@ const VALUES: Readonly<Record<SelectorSubject, Readonly<Record<string, readonly 
 
 const OPERATORS: readonly SelectorOperator[] = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
 
+/**
+ * Keys to draw from. `kubernetes.io/metadata.name` is drawn twice as often: it is the label every real
+ * namespace has, and implementations that forget it (no-ns-name-label) are only caught by selectors on it.
+ */
 function keysOf(subject: SelectorSubject): [string, ...string[]] {
   const keys = Object.keys(VALUES[subject]);
+  if (subject === 'namespace') keys.push(NAMESPACE_NAME_LABEL);
   return keys as [string, ...string[]];
 }
 

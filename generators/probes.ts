@@ -3,8 +3,10 @@
  * port) over pod IPs, optionally every (source pod, Service port) over ClusterIPs and a probe to the
  * outside network; or a seeded sample of that matrix. The runner turns these into `ProbeRequest`s.
  */
+
 import type { ClusterOf, ObjectKey, Protocol } from '../spec/model.ts';
 import { keyOf, PROTOCOLS } from '../spec/model.ts';
+import { mulberry32 } from '../spec/random.ts';
 import type { ProbeTarget, Realized, TrafficSpec } from '../spec/scenario.ts';
 import { formatIPv4, parseCidr } from './_internals/ipv4.ts';
 
@@ -44,18 +46,6 @@ export function probeOptionsOf(traffic: TrafficSpec, seed = 0): ProbeMatrixOptio
     ...(traffic.maxProbes === undefined ? {} : { maxProbes: traffic.maxProbes }),
     viaServices: traffic.viaServices,
     seed,
-  };
-}
-
-/** A small deterministic PRNG (mulberry32), so a sample depends on the seed only. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
 
@@ -115,7 +105,7 @@ export function probeMatrix<B>(
   if (options.mode !== 'sample') return probes;
   const size = options.maxProbes ?? DEFAULT_SAMPLE_SIZE;
   if (probes.length <= size) return probes;
-  const random = prng(options.seed ?? 0);
+  const random = mulberry32(options.seed ?? 0);
   const index = probes.map((_, i) => i);
   for (let i = index.length - 1; i > 0; i--) {
     const j = Math.floor(random() * (i + 1));

@@ -3,7 +3,7 @@
  * the oracle; on failure, shrink (each shrink step re-realizes, incrementally) to a minimal counterexample.
  * The search stops at the run count or the budget; shrinking then gets its own budget.
  */
-import fc from 'fast-check';
+import type fc from 'fast-check';
 import type { Cluster, Protocol } from '../spec/model.ts';
 import type { CheckSummary, Finding } from '../spec/results.ts';
 import { RULES } from '../spec/rules.ts';
@@ -15,6 +15,7 @@ import { isFailing } from './checkState.ts';
 import { buildFindings } from './findings.ts';
 import type { RunOptions } from './options.ts';
 import type { RunListener } from './progress.ts';
+import { searchAndShrink } from './searchAndShrink.ts';
 
 export interface ConformanceDeps extends ScenarioDeps {
   readonly scenarios: fc.Arbitrary<Scenario>;
@@ -54,27 +55,16 @@ export interface ConformanceResult {
   readonly converged: { readonly states: number; readonly maxMs: number };
 }
 
-class TargetBroke {
-  constructor(readonly error: unknown) {}
-}
-
 export async function runConformance(
   deps: ConformanceDeps,
   settings: ConformanceSettings,
 ): Promise<ConformanceResult> {
-  const { options, signal, listener } = settings;
+  const { options, signal } = settings;
   const started = Date.now();
-  const searchDeadline = started + options.budgetMs;
-  let shrinkDeadline = Number.POSITIVE_INFINITY;
-  let scenarios = 0;
   let probes = 0;
   let unsupportedProbes = 0;
   let inconclusive = 0;
   const converged = { states: 0, maxMs: 0 };
-  let numShrinks = -1;
-  let firstFailureAt: number | undefined;
-  let lastFailure: { scenario: Scenario; outcome: ScenarioOutcome } | undefined;
-  let broke: TargetBroke | undefined;
 
   const checkOptions = {
     concurrency: options.concurrency,
@@ -89,77 +79,53 @@ export async function runConformance(
     seed: options.seed,
     ...(signal ? { signal } : {}),
   };
+  // Once the failure was seen to persist past the full bound, shrink steps wait less for convergence.
+  const shrinkOptions = {
+    ...checkOptions,
+    convergeTimeoutMs: Math.min(options.convergeTimeoutMs, options.shrinkConvergeTimeoutMs),
+  };
 
-  const property = fc.asyncProperty(deps.scenarios, async (generated) => {
-    if (broke || signal?.aborted) fc.pre(false);
-    if (firstFailureAt === undefined && Date.now() >= searchDeadline) fc.pre(false);
-    if (firstFailureAt !== undefined && Date.now() > shrinkDeadline) fc.pre(false);
-    const scenario = deps.prepare ? deps.prepare(generated) : generated;
-    let outcome: ScenarioOutcome;
-    try {
-      const opts =
-        firstFailureAt === undefined
-          ? checkOptions
-          : {
-              ...checkOptions,
-              convergeTimeoutMs: Math.min(options.convergeTimeoutMs, options.shrinkConvergeTimeoutMs),
-            };
-      outcome = await checkScenario(scenario, deps, opts);
-    } catch (error) {
-      // A broken target is not a finding: stop the search and report it (exit 3).
-      broke = new TargetBroke(error);
-      return fc.pre(false);
-    }
-    probes += outcome.probesSent;
-    for (const s of outcome.states) {
-      unsupportedProbes += s.unsupportedProbes;
-      inconclusive += s.check.judgements.filter((j) => j.kind === 'inconclusive').length;
-      if (s.check.converged && s.check.convergenceMs !== undefined) {
-        converged.states += 1;
-        converged.maxMs = Math.max(converged.maxMs, s.check.convergenceMs);
-      }
-    }
-    if (firstFailureAt === undefined) {
-      scenarios += 1;
-      listener?.({ kind: 'scenario', scenarios, probes, findings: 0, elapsedMs: Date.now() - started });
-    }
-    if (!outcome.failed) return true;
-    if (firstFailureAt === undefined) {
-      firstFailureAt = Date.now();
-      shrinkDeadline = firstFailureAt + options.shrinkBudgetMs;
-      listener?.({
-        kind: 'failure',
-        scenarios,
-        elapsedMs: firstFailureAt - started,
-        summary: summarize(outcome),
-      });
-    }
-    numShrinks += 1;
-    if (numShrinks > 0)
-      listener?.({ kind: 'shrink', shrinks: numShrinks, elapsedMs: Date.now() - firstFailureAt });
-    lastFailure = { scenario, outcome };
-    return false;
-  });
+  const search = await searchAndShrink(
+    deps.scenarios,
+    async (generated, shrinking) => {
+      const scenario = deps.prepare ? deps.prepare(generated) : generated;
+      const outcome = await checkScenario(scenario, deps, shrinking ? shrinkOptions : checkOptions);
+      return { ...outcome, scenario };
+    },
+    {
+      seed: options.seed,
+      runs: options.runs,
+      budgetMs: options.budgetMs,
+      shrinkBudgetMs: options.shrinkBudgetMs,
+      summarize,
+      probesSoFar: () => probes,
+      observe: (outcome) => {
+        probes += outcome.probesSent;
+        for (const s of outcome.states) {
+          unsupportedProbes += s.unsupportedProbes;
+          inconclusive += s.check.judgements.filter((j) => j.kind === 'inconclusive').length;
+          if (s.check.converged && s.check.convergenceMs !== undefined) {
+            converged.states += 1;
+            converged.maxMs = Math.max(converged.maxMs, s.check.convergenceMs);
+          }
+        }
+      },
+      ...(signal ? { signal } : {}),
+      ...(settings.listener ? { listener: settings.listener } : {}),
+    },
+  );
 
-  const details = await fc.check(property, {
-    seed: options.seed,
-    numRuns: options.runs,
-    // One skip ends the search: skips only happen once the budget is spent or the run is interrupted.
-    maxSkipsPerRun: 1 / (options.runs * 10),
-    endOnFailure: false,
-  });
-  if (broke) throw broke.error;
-
+  const failure = search.failure?.outcome;
   let findings: Finding[] = [];
-  if (lastFailure) {
+  if (failure) {
     let n = 0;
     const nextId = settings.nextFindingId ?? (() => `F${++n}`);
     findings = buildFindings({
-      seed: details.seed,
-      path: details.counterexamplePath ?? '',
-      scenario: lastFailure.scenario,
-      states: lastFailure.outcome.states,
-      numShrinks: Math.max(0, numShrinks),
+      seed: search.seed,
+      path: search.path,
+      scenario: failure.scenario,
+      states: failure.states,
+      numShrinks: search.numShrinks,
       toYaml: deps.toYaml,
       resultsPath: settings.resultsPath,
       targetName: settings.targetName,
@@ -167,15 +133,15 @@ export async function runConformance(
     });
   }
   return {
-    scenarios,
+    scenarios: search.scenarios,
     probes,
     findings,
-    checks: checkSummaries(options.areas, scenarios, findings),
-    ...(lastFailure
-      ? { counterexample: lastFailure.scenario, shrunk: scenarioSize(lastFailure.scenario) }
+    checks: checkSummaries(options.areas, search.scenarios, findings),
+    ...(failure ? { counterexample: failure.scenario, shrunk: scenarioSize(failure.scenario) } : {}),
+    ...(search.timeToFirstFailureMs !== undefined
+      ? { timeToFirstFailureMs: search.timeToFirstFailureMs }
       : {}),
-    ...(firstFailureAt !== undefined ? { timeToFirstFailureMs: firstFailureAt - started } : {}),
-    numShrinks: Math.max(0, numShrinks),
+    numShrinks: search.numShrinks,
     durationMs: Date.now() - started,
     interrupted: Boolean(signal?.aborted),
     unsupportedProbes,

@@ -1,6 +1,8 @@
 /** Which probes to send for one cluster state: the full matrix for small states, a seeded sample above a bound. */
-import type { Cluster, ObjectKey, Pod, Protocol } from '../spec/model.ts';
+import { declaredPorts } from '../oracle/policy/index.ts';
+import type { Cluster, ObjectKey, Protocol } from '../spec/model.ts';
 import { keyOf } from '../spec/model.ts';
+import { seededSample } from '../spec/random.ts';
 import type { Realized } from '../spec/scenario.ts';
 import type { ProbeRequest } from '../spec/target.ts';
 
@@ -30,21 +32,6 @@ export interface ProbePlan {
   readonly unsupported: number;
   /** Full matrix size before sampling. */
   readonly matrixSize: number;
-}
-
-/** Declared (port, protocol) pairs of a pod, without duplicates. */
-export function declaredPorts(pod: Pod): { port: number; protocol: Protocol }[] {
-  const seen = new Set<string>();
-  const out: { port: number; protocol: Protocol }[] = [];
-  for (const c of pod.containers) {
-    for (const p of c.ports) {
-      const k = `${p.containerPort}/${p.protocol}`;
-      if (seen.has(k)) continue;
-      seen.add(k);
-      out.push({ port: p.containerPort, protocol: p.protocol });
-    }
-  }
-  return out;
 }
 
 export function planProbes(cluster: Cluster, realized: Realized, options: ProbePlanOptions): ProbePlan {
@@ -84,28 +71,4 @@ export function planProbes(cluster: Cluster, realized: Realized, options: ProbeP
   const matrixSize = all.length;
   const probes = matrixSize > options.maxProbes ? seededSample(all, options.maxProbes, options.seed) : all;
   return { probes, unsupported, matrixSize };
-}
-
-/** A deterministic sample of `k` items (partial Fisher-Yates with a small seeded PRNG), kept in input order. */
-export function seededSample<T>(items: readonly T[], k: number, seed: number): T[] {
-  const idx = items.map((_, i) => i);
-  let state = (seed >>> 0) ^ 0x9e3779b9;
-  const next = () => {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    return state;
-  };
-  for (let i = 0; i < k && i < idx.length; i++) {
-    const j = i + (next() % (idx.length - i));
-    const t = idx[i]!;
-    idx[i] = idx[j]!;
-    idx[j] = t;
-  }
-  return idx
-    .slice(0, Math.min(k, idx.length))
-    .sort((a, b) => a - b)
-    .map((i) => items[i]!);
 }

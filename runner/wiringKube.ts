@@ -9,7 +9,7 @@ import type { EnforcementCheck } from '../adapters/kube/policyEnforcement.ts';
 import { NOT_ENFORCED_TITLE } from '../adapters/kube/policyEnforcement.ts';
 import type { Finding } from '../spec/results.ts';
 import type { Target } from '../spec/target.ts';
-import type { AreaRunner } from './area.ts';
+import type { AreaContext, AreaOutcome, AreaRunner } from './area.ts';
 import { conformanceArea } from './areas/conformanceArea.ts';
 import type { SessionDeps } from './session.ts';
 import { LAB_CONFORMANCE } from './wiring.ts';
@@ -52,7 +52,37 @@ export function openKube(options: KubeWiringOptions): () => Promise<Target> {
  * renderers as the lab. The flannel area is left out: it re-realizes clusters under other net-confs
  * and backends, which a live cluster cannot do on demand.
  */
-export const KUBE_AREA_RUNNERS: readonly AreaRunner[] = [conformanceArea(LAB_CONFORMANCE)];
+export const KUBE_AREA_RUNNERS: readonly AreaRunner[] = [enforcementAware(conformanceArea(LAB_CONFORMANCE))];
+
+/**
+ * On a cluster that enforces no NetworkPolicy (`capabilities().policyEnforced === false`), the policy
+ * area is ONE finding ("NetworkPolicy is not enforced in this cluster") instead of a leak per deny cell,
+ * and the conformance loop runs for the other areas only (the model area's scenarios carry no policies).
+ * Enforced or unknown: the inner runner runs unchanged.
+ */
+export function enforcementAware(inner: AreaRunner): AreaRunner {
+  return {
+    areas: inner.areas,
+    async run(ctx: AreaContext): Promise<AreaOutcome> {
+      const caps = await ctx.target.capabilities();
+      if (caps.policyEnforced !== false || !ctx.options.areas.includes('policy')) return inner.run(ctx);
+      const check: EnforcementCheck = (isKubeTarget(ctx.target) ? ctx.target.enforcement() : undefined) ?? {
+        policyEnforced: false,
+        evidence: 'the target reports that it enforces no NetworkPolicy',
+      };
+      const finding: Finding = { ...notEnforcedFinding(check, ctx.options.seed), id: ctx.nextFindingId() };
+      const rest = ctx.options.areas.filter((a) => a !== 'policy' && inner.areas.includes(a));
+      const others =
+        rest.length > 0 ? await inner.run({ ...ctx, options: { ...ctx.options, areas: rest } }) : undefined;
+      return {
+        ...(others ?? { scenarios: 0, probes: 0, checks: [] }),
+        areas: ['policy', ...rest],
+        findings: [finding, ...(others?.findings ?? [])],
+        notes: { ...(others?.notes ?? {}), policyEnforced: 'false' },
+      };
+    },
+  };
+}
 
 export function kubeSessionDeps(options: KubeWiringOptions, render?: SessionDeps['render']): SessionDeps {
   return {

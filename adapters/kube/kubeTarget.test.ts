@@ -378,3 +378,27 @@ test('the ownership check itself flags a write to an object the run did not crea
     'deleteNamespacedPod podnet-a1b2c3-x/a was not created by this run',
   ]);
 });
+
+test('a namespace dropped by one scenario is emptied, not deleted, so the next one can use the name at once', async () => {
+  const fake = new FakeKube();
+  const target = new KubeTarget(fake.clients(), { runId: RUN, run: fakeKubectl([]), signalHandlers: false });
+  await target.sync(CLUSTER);
+  const onlyX: Cluster = {
+    ...CLUSTER,
+    namespaces: CLUSTER.namespaces.filter((n) => n.name === 'x'),
+    pods: CLUSTER.pods.filter((p) => p.namespace === 'x'),
+    services: [],
+  };
+  await target.sync(onlyX);
+  expect(fake.namespaces.has('podnet-a1b2c3-y')).toBe(true);
+  expect([...fake.pods.keys()].filter((k) => k.startsWith('podnet-a1b2c3-y/'))).toEqual([]);
+  expect(fake.calls.some((c) => c.method === 'deleteNamespace')).toBe(false);
+  const again = await target.sync({
+    ...CLUSTER,
+    namespaces: [{ name: 'y', labels: { env: 'dev', [NAMESPACE_NAME_LABEL]: 'y' } }, ...onlyX.namespaces],
+  });
+  expect(again.podIPs['y/b']?.length).toBe(1);
+  expect(fake.namespaces.get('podnet-a1b2c3-y')?.metadata?.labels?.env).toBe('dev');
+  await target.teardown();
+  expect([...fake.namespaces.keys()]).toEqual([]);
+});

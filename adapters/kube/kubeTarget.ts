@@ -35,7 +35,7 @@ import {
 } from './names.ts';
 import type { RealNode } from './nodeMapping.ts';
 import { mapNodes, nodeSelectorText, realNodeOf, usableNode } from './nodeMapping.ts';
-import { flannelAnnotations, readKubeNodeState } from './nodeStateRead.ts';
+import { FLANNEL_ANNOTATION_PREFIX, flannelAnnotations, readKubeNodeState } from './nodeStateRead.ts';
 import { checkPolicyEnforcement, type EnforcementCheck } from './policyEnforcement.ts';
 import type { ExecMode } from './prober.ts';
 import { DEFAULT_PROBER_OPTIONS, runKubeProbes } from './prober.ts';
@@ -132,7 +132,7 @@ export class KubeTarget implements Target {
       ...(options.kubectl !== undefined ? { kubectl: options.kubectl } : {}),
       ...(options.kubeconfig !== undefined ? { kubeconfig: options.kubeconfig } : {}),
       ...(options.context !== undefined ? { context: options.context } : {}),
-      requestTimeoutMs: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+      // No --request-timeout for exec: it could cut a long batch's stream; execa's timeout bounds each exec.
     };
     if (options.signalHandlers !== false) this.installSignalHandlers();
   }
@@ -272,6 +272,13 @@ export class KubeTarget implements Target {
     return undefined;
   }
 
+  /** The last enforcement check, if one ran. */
+  enforcement(): EnforcementCheck | undefined {
+    return this.enforcementEvidence !== undefined
+      ? { policyEnforced: this.policyEnforced, evidence: this.enforcementEvidence }
+      : undefined;
+  }
+
   /** Runs the deny-all check (policyEnforcement.ts) on this target and remembers the answer for `capabilities()`. */
   async checkPolicyEnforcement(signal?: AbortSignal): Promise<EnforcementCheck> {
     const real = await this.usableNodes();
@@ -292,7 +299,9 @@ export class KubeTarget implements Target {
     await this.objects.ensureNamespace({ metadata: { name: ns, labels: runLabels(this.runId) } });
     const existing = new Set((await this.objects.pods(ns)).map((p) => p.metadata?.name));
     for (const n of nodes) {
-      const body = renderReaderPod(n.name, this.context());
+      const body = renderReaderPod(n.name, this.context(), {
+        flannel: n.annotations[`${FLANNEL_ANNOTATION_PREFIX}backend-type`] !== undefined,
+      });
       if (!existing.has(body.metadata?.name)) await this.objects.createPod(body);
     }
     const wanted = new Map(nodes.map((n) => [`${ns}/${readerPodName(n.name)}`, true]));
@@ -317,7 +326,7 @@ export class KubeTarget implements Target {
     const rendered = renderCluster(cluster, this.context());
     const realNs = (n: string) => namespaceName(this.runId, n);
 
-    // Namespaces: create, relabel, delete.
+    // Namespaces: create or relabel.
     const wantedNs = new Map(cluster.namespaces.map((n, i) => [n.name, rendered.namespaces[i]!]));
     for (const [name, body] of wantedNs) {
       const labels = JSON.stringify(body.metadata?.labels ?? {});
@@ -327,13 +336,9 @@ export class KubeTarget implements Target {
         await this.objects.patchNamespaceLabels(realNs(name), body.metadata?.labels ?? {});
       this.namespaces.set(name, labels);
     }
-    const goneNs = [...this.namespaces.keys()].filter((n) => !wantedNs.has(n));
-    if (goneNs.length > 0) {
-      await this.objects.deleteNamespaces(new Set(goneNs.map(realNs)));
-      for (const n of goneNs) this.namespaces.delete(n);
-      for (const m of [this.pods, this.services, this.policies])
-        for (const k of [...m.keys()]) if (goneNs.includes(k.split('/')[0] as string)) m.delete(k);
-    }
+    // A namespace the cluster no longer has is emptied (by the loops below) but kept until teardown:
+    // deleting it would leave it Terminating for a while, and the next scenario that uses the same
+    // name (x, y, z recur) could not create pods in it. An empty namespace takes no traffic.
 
     // Pods: relabel in place; recreate when anything else changed.
     const wantedPods = new Map<ObjectKey, V1Pod>(cluster.pods.map((p, i) => [keyOf(p), rendered.pods[i]!]));

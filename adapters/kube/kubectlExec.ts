@@ -10,7 +10,10 @@ export interface KubectlConnection {
   readonly kubectl?: string;
   readonly kubeconfig?: string;
   readonly context?: string;
-  /** kubectl's `--request-timeout` for the exec's API calls (not the command's run time). */
+  /**
+   * kubectl's `--request-timeout`. Not set by the target: on a streaming exec it may bound the whole
+   * stream, not just the connection; the runner's own kill timeout bounds each exec instead.
+   */
   readonly requestTimeoutMs?: number;
 }
 

@@ -20,6 +20,8 @@ export interface ProberOptions {
   readonly concurrency: number;
   /** `kubectl exec` processes in flight at once in batched mode (default 8). */
   readonly execConcurrency: number;
+  /** Upper bound on probes in flight inside one pod (default 16: each is an agnhost process). */
+  readonly podParallelism: number;
   /** Time allowed on top of the probes' own timeouts before an exec is killed (default 20 s). */
   readonly execSlackMs: number;
   readonly agnhost: string;
@@ -31,6 +33,7 @@ export const DEFAULT_PROBER_OPTIONS: Omit<ProberOptions, 'signal'> = {
   mode: 'batched',
   concurrency: 64,
   execConcurrency: 8,
+  podParallelism: 16,
   execSlackMs: 20_000,
   agnhost: '/agnhost',
   nc: 'nc',
@@ -92,7 +95,7 @@ export async function runBatch(
   if (options.signal?.aborted)
     return batch.map((r) => ({ id: r.id, outcome: 'error', detail: 'aborted', durationMs: 0 }));
   const timeoutMs = Math.max(...batch.map((r) => r.timeoutMs));
-  const parallel = Math.max(1, Math.min(options.concurrency, batch.length));
+  const parallel = Math.max(1, Math.min(options.concurrency, options.podParallelism, batch.length));
   const scriptProbes: ScriptProbe[] = batch.map((r) => ({
     id: r.id,
     host: r.host,

@@ -4,7 +4,10 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { describe, expect, test } from 'vitest';
 import { podState, waitForPods } from './readiness.ts';
 
-const pod = (status: NonNullable<V1Pod['status']>): V1Pod => ({ metadata: { name: 'a', namespace: 'n' }, status });
+const pod = (status: NonNullable<V1Pod['status']>): V1Pod => ({
+  metadata: { name: 'a', namespace: 'n' },
+  status,
+});
 const READY: NonNullable<V1Pod['status']> = {
   phase: 'Running',
   podIP: '10.244.1.2',

@@ -7,7 +7,6 @@ import { DEFAULT_RUN_OPTIONS } from '../../runner/options.ts';
 import { progressPrinter } from '../../runner/progress.ts';
 import { runSession } from '../../runner/session.ts';
 import { AREA_RUNNERS, labSessionDeps } from '../../runner/wiring.ts';
-import { kubeSessionDeps } from '../../runner/wiringKube.ts';
 import { PodnetInputError } from '../../spec/errors.ts';
 import { loadProfile } from '../../spec/manifests/profileFile.ts';
 import type { Area, ResultsDocument } from '../../spec/results.ts';
@@ -187,6 +186,8 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     io.stderr(
       `podnet run: target kube, seed ${kubeOptions.seed}, areas ${kubeOptions.areas.join(',')}, budget ${Math.round(kubeOptions.budgetMs / 1000)}s\n`,
     );
+    // Loaded only for --target kube: client-node is large, and lab runs should not pay for it.
+    const { kubeSessionDeps } = await import('../../runner/wiringKube.ts');
     const deps = kubeSessionDeps(
       {
         ...(kubeconfig !== undefined ? { kubeconfig: resolve(io.cwd, kubeconfig) } : {}),

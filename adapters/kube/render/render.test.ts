@@ -186,6 +186,10 @@ describe('rendered manifests against the Kubernetes OpenAPI types (client-node 1
     expect(pod.spec?.nodeName).toBe('kind-worker');
     expect(pod.spec?.volumes?.[0]?.hostPath).toEqual({ path: '/run/flannel', type: 'Directory' });
     expect(pod.spec?.containers[0]?.volumeMounts?.[0]?.readOnly).toBe(true);
+    // On a node without flannel nothing is mounted (the pod would otherwise never start).
+    const plain = renderReaderPod('kind-worker', CTX, { flannel: false });
+    expect(plain.spec?.volumes).toBeUndefined();
+    expect(plain.spec?.containers[0]?.volumeMounts).toBeUndefined();
   });
 });
 

@@ -169,8 +169,6 @@ async function checkPort(
       counts[k] = (counts[k] ?? 0) + 1;
     }
     const wrong = results.filter((r) => r.outcome !== 'refused').length;
-    if (wrong > 0 && process.env.PODNET_LB_DEBUG)
-      await (globalThis as any).__lbDebug?.(results, requests, ctx);
     checks.push(
       make({
         rule: 'LB-NO-ENDPOINT-REJECT',
@@ -190,13 +188,14 @@ async function checkPort(
         expected:
           'every new connection is refused (the Service has no eligible endpoint: REJECT, lb.md §2.6)',
         observed: describeCounts(counts),
+        timeouts: timeoutsIn(results),
       }),
     );
     return { checks, inconclusive };
   }
 
   if (base.affinity) {
-    const timed = new Map<ObjectKey, { samples: TimedSample[]; outcomes: Outcome[] }>();
+    const timed = new Map<ObjectKey, { samples: TimedSample[]; outcomes: Outcome[]; timeouts: number }>();
     const perWindow = Number.isFinite(plan.affinityPerWindow) ? plan.affinityPerWindow : 3;
     const runs = await Promise.all(clients.map((c) => prober.sequential(c.key, ctx, perWindow)));
     clients.forEach((c, i) => {
@@ -207,6 +206,7 @@ async function checkPort(
       }
       const key = c.prediction.affinity?.key ?? c.key;
       timed.set(c.key, {
+        timeouts: timeoutsIn(run.results),
         samples: run.results.map((r, j) => ({
           key,
           atSeconds: (run.startedAt[j] as number) / 1000,
@@ -235,6 +235,7 @@ async function checkPort(
             observation,
             expected: `under ClientIP affinity each client's new connections within ${base.affinity.timeoutSeconds}s stay on one endpoint`,
             observed: `${result.statistic} of ${windows.length} client window(s) hit more than one endpoint: ${windows.map((w) => [...new Set(w)].join('+')).join(' | ')}`,
+            timeouts: full.reduce((t, c) => t + (timed.get(c.key)?.timeouts ?? 0), 0),
           }),
         );
       }
@@ -245,7 +246,7 @@ async function checkPort(
       const windows = [t.outcomes];
       const result = stickySuccessTest(windows, c.allowed);
       checks.push(
-        eligibleCheck(make, c, ctx, result, t.outcomes, 'sticky', [
+        eligibleCheck(make, c, ctx, result, t.outcomes, t.timeouts, 'sticky', [
           'ClientIP affinity: the sticky entry is set in nat before the filter drops, so a client stuck on a backend the policy refuses keeps failing until it expires',
         ]),
       );
@@ -278,6 +279,7 @@ async function checkPort(
                 ? `every one of the ${n} eligible endpoints answers, and no other pod`
                 : `new connections spread uniformly over the ${n} eligible endpoints (1/${n} each)`,
             observed: describeCounts(lbDetailOf(base, observation, t).counts),
+            timeouts: timeoutsIn(results),
           }),
         );
       }
@@ -293,7 +295,9 @@ async function checkPort(
       const first = group[0] as ClientView;
       const success = expectedSuccess(first.prediction, first.allowed);
       const result = binomialSuccessTest(outcomes, first.allowed, success.rate, plan.alphaPerTest);
-      checks.push(eligibleCheck(make, first, ctx, result, outcomes, 'independent', [], group));
+      checks.push(
+        eligibleCheck(make, first, ctx, result, outcomes, timeoutsIn(results), 'independent', [], group),
+      );
     }
     return { checks, inconclusive };
   }
@@ -330,6 +334,7 @@ async function checkPort(
                     ? `every one of the ${n} eligible endpoints answers within ${n} consecutive connections through ${node}`
                     : `consecutive new connections through ${node} cycle through all ${n} eligible endpoints (lb.md §7.5)`,
                 observed: `sequence through ${node}: ${observation.backends.map((b) => b ?? '(failed)').join(' ')}`,
+                timeouts: timeoutsIn(run.results),
               }),
             );
           }
@@ -351,6 +356,7 @@ async function checkPort(
             ctx,
             cycleSuccessTest(outcomes, c.allowed, n, admitted),
             outcomes,
+            timeoutsIn(run.results),
             'cycle',
             [],
           ),
@@ -374,6 +380,7 @@ function eligibleCheck(
   ctx: PortContext,
   result: LbCheckResult,
   outcomes: readonly Outcome[],
+  timeouts: number,
   pattern: 'independent' | 'cycle' | 'sticky',
   extra: readonly string[],
   group: readonly ClientView[] = [client],
@@ -403,6 +410,7 @@ function eligibleCheck(
     ],
     expected: `${pattern === 'sticky' ? 'each affinity window all connects or all fails' : `a share ${fmtRate(success.rate)} of new connections connects`} (${success.allowed.length} of ${ctx.members.length} eligible endpoints admitted), and only admitted backends answer`,
     observed: `${s} of ${outcomes.length} connected; ${describeCounts(counts)}`,
+    timeouts,
   });
 }
 
@@ -419,6 +427,8 @@ interface MakeInput {
   readonly expected: string;
   readonly observed: string;
   readonly extraExplanation?: readonly string[];
+  /** Connections of this test that timed out (a busy machine can stall a prober past its timeout). */
+  readonly timeouts: number;
 }
 
 function checkMaker(ctx: PortContext, settings: LbCheckSettings) {
@@ -480,6 +490,7 @@ function checkMaker(ctx: PortContext, settings: LbCheckSettings) {
       ],
       probe,
       histogram: input.histogram ?? true,
+      timeouts: input.timeouts,
     };
   };
 }
@@ -509,6 +520,10 @@ function asOracleResult(r: LbCheckResult): LbTestResult {
     errorRate: { falseAlarm: r.falseAlarm },
     method: r.method,
   };
+}
+
+function timeoutsIn(results: readonly ProbeResult[]): number {
+  return results.filter((r) => r.outcome === 'timeout').length;
 }
 
 function backendOf(r: ProbeResult): Outcome {

@@ -43,6 +43,8 @@ export interface LbCheck {
   readonly probe: ProbeDescription;
   /** Drawn as a histogram in the report (coverage tests share their counts with the main test). */
   readonly histogram: boolean;
+  /** Connections of this test that timed out: a rejection that rests on them is retested before it counts. */
+  readonly timeouts: number;
 }
 
 /** Whether an exact check failed, or a statistical one at the per-test level used during the search. */

@@ -1,0 +1,90 @@
+// The kube wiring: the one finding for a cluster that enforces no NetworkPolicy, and the areas it runs.
+import { describe, expect, test } from 'vitest';
+import { NOT_ENFORCED_TITLE } from '../adapters/kube/policyEnforcement.ts';
+import type { Target } from '../spec/target.ts';
+import type { AreaContext, AreaRunner } from './area.ts';
+import { DEFAULT_RUN_OPTIONS } from './options.ts';
+import { enforcementAware, KUBE_AREA_RUNNERS, kubeSessionDeps, notEnforcedFinding } from './wiringKube.ts';
+
+test('plain flannel gives ONE finding, "NetworkPolicy is not enforced in this cluster", with the evidence', () => {
+  const f = notEnforcedFinding(
+    {
+      policyEnforced: false,
+      evidence: 'a pod still reached another 15s after a deny-all ingress policy selected it',
+    },
+    7,
+  );
+  expect(f).toMatchObject({
+    area: 'policy',
+    kind: 'leak',
+    title: NOT_ENFORCED_TITLE,
+    seed: 7,
+    observed: 'connected',
+  });
+  expect(f.title).toBe('NetworkPolicy is not enforced in this cluster');
+  expect(f.explanation?.[0]).toContain('deny-all');
+});
+
+test('the kube session runs the policy/model conformance loop and names its target', () => {
+  const deps = kubeSessionDeps({});
+  expect(deps.targetName).toBe('kube');
+  expect(KUBE_AREA_RUNNERS.flatMap((r) => r.areas)).toEqual(['policy', 'model']);
+});
+
+describe('enforcementAware', () => {
+  const target = (policyEnforced: boolean | 'unknown'): Target => ({
+    name: 'fake',
+    capabilities: async () => ({
+      protocols: ['TCP'],
+      ipv6: false,
+      policyEnforced,
+      proxyModes: [],
+      nodeState: false,
+    }),
+    sync: async () => {
+      throw new Error('not used');
+    },
+    probe: async () => [],
+    nodeStates: async () => [],
+    teardown: async () => {},
+  });
+  const inner = (seen: string[][]): AreaRunner => ({
+    areas: ['policy', 'model'],
+    run: async (ctx) => {
+      seen.push([...ctx.options.areas]);
+      return { areas: ctx.options.areas, scenarios: 3, probes: 40, findings: [], checks: [] };
+    },
+  });
+  const ctx = (t: Target, areas: AreaContext['options']['areas']): AreaContext => {
+    let n = 0;
+    return {
+      target: t,
+      targetName: 'kube',
+      options: { ...DEFAULT_RUN_OPTIONS, areas },
+      faults: [],
+      resultsPath: 'results.json',
+      signal: new AbortController().signal,
+      nextFindingId: () => `F${++n}`,
+    };
+  };
+
+  test('not enforced: one policy finding, and the loop runs for the model area only', async () => {
+    const seen: string[][] = [];
+    const out = await enforcementAware(inner(seen)).run(ctx(target(false), ['policy', 'model']));
+    expect(seen).toEqual([['model']]);
+    expect(out.findings.map((f) => [f.id, f.area, f.title])).toEqual([
+      ['F1', 'policy', 'NetworkPolicy is not enforced in this cluster'],
+    ]);
+    expect(out.areas).toEqual(['policy', 'model']);
+    expect(out.probes).toBe(40);
+  });
+
+  test('enforced or unknown: the loop runs unchanged', async () => {
+    for (const e of [true, 'unknown'] as const) {
+      const seen: string[][] = [];
+      const out = await enforcementAware(inner(seen)).run(ctx(target(e), ['policy', 'model']));
+      expect(seen).toEqual([['policy', 'model']]);
+      expect(out.findings).toEqual([]);
+    }
+  });
+});
