@@ -65,7 +65,10 @@ export function enforcementAware(inner: AreaRunner): AreaRunner {
     areas: inner.areas,
     async run(ctx: AreaContext): Promise<AreaOutcome> {
       const caps = await ctx.target.capabilities();
-      if (caps.policyEnforced !== false || !ctx.options.areas.includes('policy')) return inner.run(ctx);
+      if (caps.policyEnforced !== false || !ctx.options.areas.includes('policy')) {
+        const outcome = await inner.run(ctx);
+        return { ...outcome, notes: { ...(outcome.notes ?? {}), ...kubeNotes(ctx.target) } };
+      }
       const check: EnforcementCheck = (isKubeTarget(ctx.target) ? ctx.target.enforcement() : undefined) ?? {
         policyEnforced: false,
         evidence: 'the target reports that it enforces no NetworkPolicy',
@@ -78,7 +81,7 @@ export function enforcementAware(inner: AreaRunner): AreaRunner {
         ...(others ?? { scenarios: 0, probes: 0, checks: [] }),
         areas: ['policy', ...rest],
         findings: [finding, ...(others?.findings ?? [])],
-        notes: { ...(others?.notes ?? {}), policyEnforced: 'false' },
+        notes: { ...(others?.notes ?? {}), ...kubeNotes(ctx.target), policyEnforced: 'false' },
       };
     },
   };
@@ -114,6 +117,17 @@ export function notEnforcedFinding(check: EnforcementCheck, seed: number): Findi
     ],
     scenarioYaml: '',
   };
+}
+
+/** What the kube target found (run id, node mapping, proxy mode, enforcement) for results.json. */
+function kubeNotes(target: Target): Record<string, string | number> {
+  if (!isKubeTarget(target)) return {};
+  return Object.fromEntries(
+    Object.entries(target.describe()).map(([k, v]) => [
+      k,
+      Array.isArray(v) ? v.join(',') : typeof v === 'boolean' ? String(v) : (v as string | number),
+    ]),
+  );
 }
 
 /** Whether a target is the kube target (to reach its kube-only methods). */

@@ -20,6 +20,8 @@ import type { ExecRunner } from './kubectlExec.ts';
 import { DEFAULT_PROBER_OPTIONS, runKubeProbes } from './prober.ts';
 
 const TESTING = join(import.meta.dirname, 'testing');
+// Generous: a loaded machine must not turn a slow UDP reply into a timeout on one side only.
+const PROBE_TIMEOUT_MS = 3000;
 
 const CLUSTER: Cluster = {
   nodes: labNodes([0, 0]),
@@ -87,7 +89,7 @@ describe('batched kube probe script in the lab', { tags: ['lab'] }, () => {
           [82, 'TCP'],
           [83, 'UDP'],
         ] as const) {
-          probes.push({ id: `p${probes.length}`, from, host, port, protocol, timeoutMs: 1000 });
+          probes.push({ id: `p${probes.length}`, from, host, port, protocol, timeoutMs: PROBE_TIMEOUT_MS });
         }
       }
       probes.push({
@@ -96,7 +98,7 @@ describe('batched kube probe script in the lab', { tags: ['lab'] }, () => {
         host: realized.serviceIPs['x/s'] as string,
         port: 8080,
         protocol: 'TCP',
-        timeoutMs: 1000,
+        timeoutMs: PROBE_TIMEOUT_MS,
       });
     }
     const execs: string[][] = [];

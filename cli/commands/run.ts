@@ -5,8 +5,9 @@ import { appendStepSummary, renderAll, renderGithubSummary, renderTerminal } fro
 import type { RunOptions } from '../../runner/options.ts';
 import { DEFAULT_RUN_OPTIONS } from '../../runner/options.ts';
 import { progressPrinter } from '../../runner/progress.ts';
+import type { SessionDeps } from '../../runner/session.ts';
 import { runSession } from '../../runner/session.ts';
-import { AREA_RUNNERS, labSessionDeps } from '../../runner/wiring.ts';
+import { labSessionDeps } from '../../runner/wiring.ts';
 import { PodnetInputError } from '../../spec/errors.ts';
 import { loadProfile } from '../../spec/manifests/profileFile.ts';
 import type { Area, ResultsDocument } from '../../spec/results.ts';
@@ -79,6 +80,9 @@ Options:
 
 Exit codes: 0 conforms, 1 findings, 2 bad usage or input, 3 target failure, 130 interrupted.
 `;
+
+/** How long a live cluster gets to converge after a change (the lab needs far less). */
+export const KUBE_CONVERGE_TIMEOUT_MS = 10_000;
 
 export function parseAreas(raw: string | undefined): Area[] {
   if (raw === undefined) return [...DEFAULT_RUN_OPTIONS.areas];
@@ -171,61 +175,26 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       'use --target lab (the default) or --target kube',
     );
   }
-  if (targetName === 'kube') {
-    const kubeProfilePath = stringOption(args, 'profile');
-    const kubeOptions = runOptionsFrom(
-      args,
-      'run',
-      loadProfile(kubeProfilePath !== undefined ? resolve(io.cwd, kubeProfilePath) : undefined),
-    );
-    const kubeOut = resolve(io.cwd, stringOption(args, 'out') ?? 'podnet-results');
-    const kubeconfig = stringOption(args, 'kubeconfig');
-    const context = stringOption(args, 'context');
-    const image = stringOption(args, 'image');
-    const kubePrinter = progressPrinter(io.stderr, io.stderrIsTTY ?? false);
-    io.stderr(
-      `podnet run: target kube, seed ${kubeOptions.seed}, areas ${kubeOptions.areas.join(',')}, budget ${Math.round(kubeOptions.budgetMs / 1000)}s\n`,
-    );
-    // Loaded only for --target kube: client-node is large, and lab runs should not pay for it.
-    const { kubeSessionDeps } = await import('../../runner/wiringKube.ts');
-    const deps = kubeSessionDeps(
-      {
-        ...(kubeconfig !== undefined ? { kubeconfig: resolve(io.cwd, kubeconfig) } : {}),
-        ...(context !== undefined ? { context } : {}),
-        ...(image !== undefined ? { image } : {}),
-        nodeSelector: stringListOption(args, 'node-selector'),
-        keep: booleanOption(args, 'keep'),
-        env: io.env,
-      },
-      (doc, dir) => renderAll(doc, dir, { github: booleanOption(args, 'github') }).then(() => {}),
-    );
-    const kubeResult = await runSession(deps, {
-      options: kubeOptions,
-      outDir: kubeOut,
-      cwd: io.cwd,
-      handleSignals: true,
-      ...(booleanOption(args, 'quiet') ? {} : { listener: kubePrinter }),
-    }).finally(() => kubePrinter.done());
-    io.stdout(renderTerminal(kubeResult.document, { color: io.isTTY && !io.env.NO_COLOR }));
-    io.stdout(
-      `results: ${kubeResult.resultsPath}\nreport:  ${join(kubeOut, 'report.html')}\njunit:   ${join(kubeOut, 'junit.xml')}\n`,
-    );
-    return kubeResult.exitCode;
-  }
   const profilePath = stringOption(args, 'profile');
   const profile = loadProfile(profilePath !== undefined ? resolve(io.cwd, profilePath) : undefined);
-  const options = runOptionsFrom(args, 'run', profile);
+  const parsed = runOptionsFrom(args, 'run', profile);
+  const kube = targetName === 'kube';
+  // A live cluster programs policies asynchronously: wait longer for convergence unless told otherwise.
+  const options =
+    kube && stringOption(args, 'converge-timeout') === undefined
+      ? {
+          ...parsed,
+          convergeTimeoutMs: KUBE_CONVERGE_TIMEOUT_MS,
+          shrinkConvergeTimeoutMs: KUBE_CONVERGE_TIMEOUT_MS,
+        }
+      : parsed;
   const faults = labFaultsFrom(args);
+  if (kube && faults.length > 0) {
+    throw new PodnetInputError('PODNET_BAD_ARGUMENT', '--lab-fault only applies to --target lab', {
+      field: '--lab-fault',
+    });
+  }
   const outDir = resolve(io.cwd, stringOption(args, 'out') ?? 'podnet-results');
-  const runnable = AREA_RUNNERS.flatMap((r) => r.areas);
-  const notYet = options.areas.filter((a) => !runnable.includes(a));
-  for (const a of notYet)
-    io.stderr(`podnet: area "${a}" is not yet available in podnet run; it is reported as unsupported\n`);
-  const quiet = booleanOption(args, 'quiet');
-  const printer = progressPrinter(io.stderr, io.stderrIsTTY ?? false);
-  io.stderr(
-    `podnet run: target lab, seed ${options.seed}, areas ${options.areas.join(',')}, budget ${Math.round(options.budgetMs / 1000)}s${faults.length > 0 ? `, lab faults ${faults.join(',')}` : ''}\n`,
-  );
   const github = booleanOption(args, 'github');
   let annotations: readonly string[] = [];
   const render = async (doc: ResultsDocument, dir: string) => {
@@ -234,14 +203,45 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     const stepSummary = io.env.GITHUB_STEP_SUMMARY;
     if (github && stepSummary) await appendStepSummary(stepSummary, renderGithubSummary(doc));
   };
-  const result = await runSession(labSessionDeps({ faults: faults as never, ...labIdFrom(io) }, render), {
-    options: { ...options },
+  let deps: SessionDeps;
+  if (kube) {
+    const kubeconfig = stringOption(args, 'kubeconfig');
+    const context = stringOption(args, 'context');
+    const image = stringOption(args, 'image');
+    // Loaded only for --target kube: client-node is large, and lab runs should not pay for it.
+    const { kubeSessionDeps } = await import('../../runner/wiringKube.ts');
+    deps = kubeSessionDeps(
+      {
+        ...(kubeconfig !== undefined ? { kubeconfig: resolve(io.cwd, kubeconfig) } : {}),
+        ...(context !== undefined ? { context } : {}),
+        ...(image !== undefined ? { image } : {}),
+        nodeSelector: stringListOption(args, 'node-selector'),
+        keep: booleanOption(args, 'keep'),
+        env: io.env,
+      },
+      render,
+    );
+  } else {
+    deps = labSessionDeps({ faults: faults as never, ...labIdFrom(io) }, render);
+  }
+  const runnable = deps.areaRunners.flatMap((r) => r.areas);
+  for (const a of options.areas.filter((x) => !runnable.includes(x))) {
+    io.stderr(
+      `podnet: area "${a}" is not available for --target ${targetName}; it is reported as unsupported\n`,
+    );
+  }
+  const printer = progressPrinter(io.stderr, io.stderrIsTTY ?? false);
+  io.stderr(
+    `podnet run: target ${targetName}, seed ${options.seed}, areas ${options.areas.join(',')}, budget ${Math.round(options.budgetMs / 1000)}s${faults.length > 0 ? `, lab faults ${faults.join(',')}` : ''}\n`,
+  );
+  const result = await runSession(deps, {
+    options,
     outDir,
     cwd: io.cwd,
     faults,
     handleSignals: true,
     recordOptions: { labFaults: faults },
-    ...(quiet ? {} : { listener: printer }),
+    ...(booleanOption(args, 'quiet') ? {} : { listener: printer }),
   }).finally(() => printer.done());
   io.stdout(renderTerminal(result.document, { color: io.isTTY && !io.env.NO_COLOR }));
   for (const line of annotations) io.stdout(`${line}\n`);

@@ -140,8 +140,8 @@ describe('LB area on the lab', { tags: ['lab'] }, () => {
 
   test('a clean lab run over 30 scenarios has no LB findings', async () => {
     const out = await runArea([], { runs: 30, budgetMs: 600_000 });
+    expect(out.findings.map((f) => `${f.title}: ${f.observed}`)).toEqual([]);
     expect(out.scenarios).toBe(30);
-    expect(out.findings).toEqual([]);
     expect(out.notes?.lbScenariosRandom).toBeGreaterThan(0);
     expect(out.notes?.lbScenariosRoundRobin).toBeGreaterThan(0);
     expect((out.sections?.lb ?? []).length).toBeGreaterThan(30);
