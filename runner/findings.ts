@@ -50,7 +50,10 @@ export function buildFindings(ctx: FindingContext): Finding[] {
     scenario: ctx.scenario,
     shrink,
     namespaces,
-    ...(state.check.convergenceMs !== undefined ? { convergenceMs: state.check.convergenceMs } : {}),
+    // A failing state did not converge: say how long it was polled instead of calling that convergence.
+    ...(state.check.converged && state.check.convergenceMs !== undefined
+      ? { convergenceMs: state.check.convergenceMs }
+      : {}),
   };
   const after = state.stepDescription ? ` (after step ${state.stateIndex}: ${state.stepDescription})` : '';
 
@@ -98,7 +101,13 @@ export function buildFindings(ctx: FindingContext): Finding[] {
       expected:
         worst.kind === 'mismatch' ? (ruleInfo(worst.rule)?.statement ?? worst.expected) : worst.expected,
       observed,
-      explanation: worst.detail ? [worst.detail, ...worst.explanation] : worst.explanation,
+      explanation: [
+        ...(worst.detail ? [worst.detail] : []),
+        ...worst.explanation,
+        ...(state.check.convergenceMs !== undefined && !state.check.converged
+          ? [`the differing probes were polled for ${state.check.convergenceMs} ms and still differed`]
+          : []),
+      ],
       probe: {
         from: request.from,
         to,

@@ -23,7 +23,7 @@ import { checkLbScenario, type LbScenarioOutcome } from './lb/checkLbScenario.ts
 import type { LbCheck } from './lb/lbCheck.ts';
 import { rejectsAt } from './lb/lbCheck.ts';
 import type { LbScenario } from './lb/lbScenario.ts';
-import { lbScenarioArb } from './lb/lbScenario.ts';
+import { inNamespace, LB_NAMESPACE, lbScenarioArb } from './lb/lbScenario.ts';
 
 /** Targets per proxy mode for one area run: the run's own target where it already plays the mode. */
 export interface ModeTargets {
@@ -101,6 +101,7 @@ export function lbArea(deps: LbAreaDeps): AreaRunner {
       let inconclusive = 0;
       let statisticalTests = 0;
       let broke: TargetBroke | undefined;
+      let evaluations = 0;
       const searched: Evaluated[] = [];
       let lastFailure: Evaluated | undefined;
       const modeCount = new Map<ProxyMode, number>();
@@ -123,12 +124,14 @@ export function lbArea(deps: LbAreaDeps): AreaRunner {
       // The most statistical tests one scenario can make: 3 Services x 2 ports x (2 + 2 policy groups).
       const maxTestsPerScenario = 24;
       const arb = (deps.scenarios ?? lbScenarioArb)(targets.modes);
-      const property = fc.asyncProperty(arb, async (scenario) => {
+      const property = fc.asyncProperty(arb, async (generated) => {
         if (broke || ctx.signal.aborted) fc.pre(false);
         if (firstFailureAt === undefined) {
           if (Date.now() >= searchDeadline) fc.pre(false);
           if (statisticalTests + maxTestsPerScenario > area.plannedTests) fc.pre(false);
         } else if (Date.now() > shrinkDeadline) fc.pre(false);
+        evaluations += 1;
+        const scenario = inNamespace(generated, `${LB_NAMESPACE}-${evaluations}`);
         let outcome: LbScenarioOutcome;
         try {
           const target = await targets.get(scenario.mode);

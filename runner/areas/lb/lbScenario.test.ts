@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { keyOf } from '../../../spec/model.ts';
-import { LB_NODES, lbScenarioArb, NUMERIC_TARGET_PORT } from './lbScenario.ts';
+import { inNamespace, LB_NODES, lbScenarioArb, NUMERIC_TARGET_PORT } from './lbScenario.ts';
 
 describe('lbScenarioArb', () => {
   test('clients are never backends, sit on both nodes, and every numeric targetPort is served', () => {
@@ -44,5 +44,21 @@ describe('lbScenarioArb', () => {
       ),
     );
     expect(sizes).toEqual(new Set([1, 2, 3, 4, 5]));
+  });
+});
+
+describe('inNamespace', () => {
+  test('moves every object and client key, and nothing else', () => {
+    const [s] = fc.sample(lbScenarioArb(), { numRuns: 1, seed: 5 });
+    if (!s) throw new Error('no sample');
+    const moved = inNamespace(s, 'lb-7');
+    expect(moved.cluster.namespaces.map((n) => n.name)).toEqual(['lb-7']);
+    expect(moved.cluster.namespaces[0]?.labels['kubernetes.io/metadata.name']).toBe('lb-7');
+    for (const o of [...moved.cluster.pods, ...moved.cluster.services, ...moved.cluster.policies]) {
+      expect(o.namespace).toBe('lb-7');
+    }
+    expect(moved.clients).toEqual(s.clients.map((k) => k.replace(/^lb\//, 'lb-7/')));
+    expect(moved.cluster.pods.map((p) => p.name)).toEqual(s.cluster.pods.map((p) => p.name));
+    expect(moved.mode).toBe(s.mode);
   });
 });

@@ -178,3 +178,25 @@ function buildLbScenario(raw: RawLbScenario): LbScenario {
   };
   return { mode: raw.mode, cluster, clients: clients.map((c) => `${c.namespace}/${c.name}`) };
 }
+
+/**
+ * The same scenario in namespace `namespace`. The area runs every evaluation in a fresh namespace, so
+ * each gets fresh ClusterIPs: the lab keeps a Service's IP and recycles pod IPs, and the kernel keeps
+ * conntrack entries (a rejected SYN stays SYN_SENT for 120 s with its DNAT); a recycled client reusing a
+ * source port towards the same ClusterIP would ride the old entry to an old backend (lb.md §5.3, §8.3).
+ */
+export function inNamespace(scenario: LbScenario, namespace: string): LbScenario {
+  const c = scenario.cluster;
+  const move = <T extends { readonly namespace: string }>(o: T): T => ({ ...o, namespace });
+  return {
+    mode: scenario.mode,
+    clients: scenario.clients.map((k) => `${namespace}/${k.slice(k.indexOf('/') + 1)}`),
+    cluster: {
+      ...c,
+      namespaces: [{ name: namespace, labels: { [NAMESPACE_NAME_LABEL]: namespace } }],
+      pods: c.pods.map(move),
+      services: c.services.map(move),
+      policies: c.policies.map(move),
+    },
+  };
+}
