@@ -3,6 +3,7 @@
  * them, `pkg/ip/ipnet.go`): IPv4 octets without leading zeros (Go ≥ 1.17), prefixes in decimal, host bits
  * masked off by ParseCIDR. Addresses are bigints so one code path serves IPv4 and IPv6.
  */
+import { parseIPv6 as parseSharedIPv6 } from '../../spec/manifests/cidr.ts';
 
 export type IPFamily = 4 | 6;
 
@@ -35,36 +36,9 @@ function parseIPv4(text: string): bigint | undefined {
   return value;
 }
 
+/** IPv6 as Go reads it: the shared parser, with Go's strict IPv4 for a dotted tail. */
 function parseIPv6(text: string): bigint | undefined {
-  const halves = text.split('::');
-  if (halves.length > 2) return undefined;
-  const groupsOf = (side: string, v4Tail: boolean): number[] | undefined => {
-    if (side === '') return [];
-    const parts = side.split(':');
-    const out: number[] = [];
-    for (let i = 0; i < parts.length; i++) {
-      const part = parts[i] ?? '';
-      if (v4Tail && i === parts.length - 1 && part.includes('.')) {
-        const v4 = parseIPv4(part);
-        if (v4 === undefined) return undefined;
-        out.push(Number(v4 >> 16n), Number(v4 & 0xffffn));
-      } else if (/^[0-9a-fA-F]{1,4}$/.test(part)) out.push(Number.parseInt(part, 16));
-      else return undefined;
-    }
-    return out;
-  };
-  let groups: number[];
-  if (halves.length === 1) {
-    const all = groupsOf(text, true);
-    if (all?.length !== 8) return undefined;
-    groups = all;
-  } else {
-    const head = groupsOf(halves[0] ?? '', false);
-    const tail = groupsOf(halves[1] ?? '', true);
-    if (!head || !tail || head.length + tail.length > 7) return undefined;
-    groups = [...head, ...new Array<number>(8 - head.length - tail.length).fill(0), ...tail];
-  }
-  return groups.reduce((acc, g) => (acc << 16n) | BigInt(g), 0n);
+  return parseSharedIPv6(text, parseIPv4);
 }
 
 /** Go's net.ParseIP: an IPv4 dotted quad or an IPv6 address; undefined when Go returns nil. */

@@ -11,7 +11,7 @@ import fc from 'fast-check';
 import type { LbOptions } from '../../oracle/lb/options.ts';
 import { lbOptions } from '../../oracle/lb/options.ts';
 import type { SamplePlan } from '../../oracle/lb/samplePlan.ts';
-import { planSamples } from '../../oracle/lb/samplePlan.ts';
+import { formatSamplePlan, planSamples } from '../../oracle/lb/samplePlan.ts';
 import { holm } from '../../oracle/lb/stats/holm.ts';
 import type { Cluster } from '../../spec/model.ts';
 import type { CheckSummary, Finding, LbDetail } from '../../spec/results.ts';
@@ -80,7 +80,6 @@ interface Evaluated {
   readonly index: number;
   readonly scenario: LbScenario;
   readonly outcome: LbScenarioOutcome;
-  readonly path: string;
 }
 
 export function lbArea(deps: LbAreaDeps): AreaRunner {
@@ -102,8 +101,10 @@ export function lbArea(deps: LbAreaDeps): AreaRunner {
       let statisticalTests = 0;
       let broke: TargetBroke | undefined;
       let evaluations = 0;
+      const plansUsed = new Map<number, SamplePlan>();
       const searched: Evaluated[] = [];
       let lastFailure: Evaluated | undefined;
+      let firstRules: ReadonlySet<string> | undefined;
       const modeCount = new Map<ProxyMode, number>();
       ctx.listener?.({
         kind: 'message',
@@ -111,7 +112,14 @@ export function lbArea(deps: LbAreaDeps): AreaRunner {
       });
       const settings = {
         lb,
-        planFor: (n: number) => cachedPlan(n, area.plannedTests, lb),
+        planFor: (n: number) => {
+          const plan = cachedPlan(n, area.plannedTests, lb);
+          if (!plansUsed.has(n)) {
+            plansUsed.set(n, plan);
+            for (const line of formatSamplePlan(plan, lb)) ctx.listener?.({ kind: 'message', text: line });
+          }
+          return plan;
+        },
         oracleFactory: deps.oracleFactory,
         profile: options.profile,
         probeTimeoutMs: options.probeTimeoutMs,
@@ -147,8 +155,11 @@ export function lbArea(deps: LbAreaDeps): AreaRunner {
         }
         probes += outcome.probes;
         inconclusive += outcome.inconclusive;
-        const failed = outcome.checks.some((c) => rejectsAt(c, alphaPerTest));
-        const evaluated: Evaluated = { index: searched.length + 1, scenario, outcome, path: '' };
+        // While shrinking, only the rules of the first failure count, so the counterexample stays on topic.
+        const failed = outcome.checks.some(
+          (c) => rejectsAt(c, alphaPerTest) && (firstRules === undefined || firstRules.has(c.rule)),
+        );
+        const evaluated: Evaluated = { index: searched.length + 1, scenario, outcome };
         if (firstFailureAt === undefined) {
           searched.push(evaluated);
           modeCount.set(scenario.mode, (modeCount.get(scenario.mode) ?? 0) + 1);
@@ -164,6 +175,7 @@ export function lbArea(deps: LbAreaDeps): AreaRunner {
         if (!failed) return true;
         if (firstFailureAt === undefined) {
           firstFailureAt = Date.now();
+          firstRules = new Set(outcome.checks.filter((c) => rejectsAt(c, alphaPerTest)).map((c) => c.rule));
           shrinkDeadline = firstFailureAt + options.shrinkBudgetMs;
           ctx.listener?.({
             kind: 'failure',
@@ -221,7 +233,9 @@ export function lbArea(deps: LbAreaDeps): AreaRunner {
       const seed = details.seed;
       const path = details.counterexamplePath ?? '';
       if (lastFailure) {
-        const failing = lastFailure.outcome.checks.filter((c) => rejectsAt(c, alphaPerTest));
+        const failing = lastFailure.outcome.checks.filter(
+          (c) => rejectsAt(c, alphaPerTest) && (firstRules === undefined || firstRules.has(c.rule)),
+        );
         const seen = new Set<string>();
         for (const c of failing) {
           if (seen.has(c.rule)) continue;
@@ -293,6 +307,11 @@ export function lbArea(deps: LbAreaDeps): AreaRunner {
           lbScenariosRoundRobin: modeCount.get('round-robin') ?? 0,
           lbInconclusive: inconclusive,
           lbShrinkSteps: Math.max(0, numShrinks),
+          ...Object.fromEntries(
+            [...plansUsed]
+              .sort(([a], [b]) => a - b)
+              .map(([n, plan]) => [`lbSamplesFor${n}Endpoints`, describePlan(plan)]),
+          ),
         },
       };
     },
@@ -377,6 +396,12 @@ function toFinding(
     },
     namespaces: scenario.cluster.namespaces.map((n) => n.name),
   };
+}
+
+/** The sample sizes of one plan on one line, for results.json. */
+function describePlan(plan: SamplePlan): string {
+  if (plan.endpoints < 2) return 'exact checks only';
+  return `goodness of fit ${plan.goodnessOfFit.samples} (power ${plan.goodnessOfFit.achievedPower.toFixed(3)}), coverage ${plan.coverage}, round-robin ${plan.roundRobin}, affinity ${plan.affinityPerWindow} per window`;
 }
 
 function fmt(v: number): string {

@@ -53,8 +53,14 @@ export function parseIPv4(text: string): bigint | undefined {
   return value;
 }
 
-/** IPv6 with at most one `::` and an optional trailing dotted IPv4; no zone. */
-export function parseIPv6(text: string): bigint | undefined {
+/**
+ * IPv6 with at most one `::` and an optional trailing dotted IPv4; no zone. `parseV4Tail` reads that
+ * tail (the API server's sloppy IPv4 by default; flannel's oracle passes Go's strict one).
+ */
+export function parseIPv6(
+  text: string,
+  parseV4Tail: (text: string) => bigint | undefined = parseIPv4,
+): bigint | undefined {
   if (text.length === 0) return undefined;
   const halves = text.split('::');
   if (halves.length > 2) return undefined;
@@ -65,7 +71,7 @@ export function parseIPv6(text: string): bigint | undefined {
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i] ?? '';
       if (allowV4Tail && i === parts.length - 1 && part.includes('.')) {
-        const v4 = parseIPv4(part);
+        const v4 = parseV4Tail(part);
         if (v4 === undefined) return undefined;
         groups.push(Number(v4 >> 16n), Number(v4 & 0xffffn));
       } else if (/^[0-9a-fA-F]{1,4}$/.test(part)) {
