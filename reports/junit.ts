@@ -5,6 +5,7 @@
  * Failures carry the counterexample YAML and the replay command; seed and path sit in properties
  * and system-out. Every string is XML-escaped, and characters XML 1.0 forbids are replaced.
  */
+
 import type { Area, Finding, ResultsDocument } from '../spec/results.ts';
 import { AREAS } from '../spec/results.ts';
 import { ruleInfo } from '../spec/rules.ts';
@@ -12,6 +13,7 @@ import type { FindingKind } from '../spec/verdict.ts';
 import { areaRan, areaStatus } from './areaStatus.ts';
 import { escXml } from './escape.ts';
 import { isFailureKind, kindRank, sortFindings } from './findingOrder.ts';
+import { formatNumber } from './formatNumber.ts';
 
 export interface JunitOptions {
   /** Findings written out in full in one failure's text (default 10; the rest are counted). */
@@ -190,7 +192,7 @@ function findingText(f: Finding): string {
   }
   if (f.lb) {
     lines.push(
-      `test:     ${f.lb.test} on ${f.lb.service}:${f.lb.port} (${f.lb.mode}): statistic ${f.lb.statistic}, p ${f.lb.pValue}, alpha ${f.lb.alpha}`,
+      `test:     ${f.lb.test} on ${f.lb.service}:${f.lb.port} (${f.lb.mode}): statistic ${formatNumber(f.lb.statistic)}, p ${formatNumber(f.lb.pValue)}, alpha ${f.lb.alpha}`,
     );
   }
   for (const line of f.explanation ?? []) lines.push(`why:      ${line}`);

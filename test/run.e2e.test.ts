@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { cleanupLab } from '../adapters/lab/cleanup.ts';
 import { labLeftovers } from './labLeftovers.ts';
 
 const BIN = resolve(import.meta.dirname, '..', 'bin', 'podnet.js');
@@ -12,8 +13,10 @@ let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'podnet-run-'));
 });
+// Each run pins its lab id, so cleanup touches only this file's labs, never another test's running lab.
+const LAB_IDS = ['e2e1', 'e2e3', 'e2e5'] as const;
 afterAll(async () => {
-  await execa('node', [BIN, 'lab', 'down', '--all'], { reject: false });
+  for (const id of LAB_IDS) await cleanupLab(id);
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -30,7 +33,7 @@ describe('podnet run on the lab', { tags: ['lab', 'e2e'] }, () => {
     const r = await execa(
       'node',
       [BIN, 'run', '--seed', '1', '--budget', '20s', '--out', 'clean', '--quiet'],
-      { cwd: dir, reject: false },
+      { cwd: dir, reject: false, env: { PODNET_LAB_ID: 'e2e1' } },
     );
     expect(r.stderr).not.toContain('internal error');
     expect(r.exitCode).toBe(0);
@@ -43,6 +46,7 @@ describe('podnet run on the lab', { tags: ['lab', 'e2e'] }, () => {
     expect(doc.summary.scenarios as number).toBeGreaterThan(0);
     expect(doc.summary.probes as number).toBeGreaterThan(0);
     expect(doc.findings).toEqual([]);
+    expect(await labLeftovers('e2e1')).toEqual({ netns: [], links: [], processes: [] });
   });
 
   test('a faulty lab: exit 1, a shrunk finding with every field, and replay reproduces it', async () => {
@@ -63,7 +67,7 @@ describe('podnet run on the lab', { tags: ['lab', 'e2e'] }, () => {
         'faulty',
         '--quiet',
       ],
-      { cwd: dir, reject: false },
+      { cwd: dir, reject: false, env: { PODNET_LAB_ID: 'e2e3' } },
     );
     expect(r.stderr).not.toContain('internal error');
     expect(r.exitCode).toBe(1);
@@ -97,7 +101,7 @@ describe('podnet run on the lab', { tags: ['lab', 'e2e'] }, () => {
   });
 
   test('Ctrl-C mid-run leaves no namespace, link or process behind, and still writes results', async () => {
-    const labId = 'e2e5';
+    const labId = LAB_IDS[2];
     const child = execa(
       'node',
       [BIN, 'run', '--seed', '5', '--budget', '120s', '--out', 'interrupted', '--quiet'],

@@ -18,7 +18,7 @@ import type {
   Target,
 } from '../../spec/target.ts';
 import { cleanupLab } from './cleanup.ts';
-import { ipBatch } from './exec.ts';
+import { ipBatch, tryRun } from './exec.ts';
 import type { FaultName } from './faults.ts';
 import { type NodeFlannelPlan, planFlannel } from './flannel/plan.ts';
 import { formatCidr, formatIPv4, parseIPv4 } from './ipv4.ts';
@@ -189,6 +189,18 @@ export class LabTarget implements Target {
     const topo = this.topology;
     if (!topo) return;
     await Promise.all(topo.nodes.map((n) => removeNetfilter(n.netns)));
+    await this.flushConntrack();
+  }
+
+  /**
+   * Forgets every tracked connection in the node namespaces. Pod IPs and ClusterIPs are reused, and an
+   * old entry (a rejected SYN keeps its DNAT for 120 s) would steer a new pod's connection to an old
+   * backend; a real node's conntrack is cleaned by kube-proxy when endpoints go.
+   */
+  private async flushConntrack(): Promise<void> {
+    const topo = this.topology;
+    if (!topo) return;
+    await Promise.all(topo.nodes.map((n) => tryRun(['ip', 'netns', 'exec', n.netns, 'conntrack', '-F'])));
   }
 
   async sync(cluster: Cluster, options: SyncOptions = {}): Promise<Realized> {
@@ -401,6 +413,8 @@ export class LabTarget implements Target {
         undefined,
         namespaces.map((n) => `netns del ${n}`),
       );
+    // Their IPs will be handed out again: connections tracked for them must not outlive them.
+    await this.flushConntrack();
   }
 
   private assignServiceIPs(cluster: Cluster): void {
