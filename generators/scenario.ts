@@ -4,7 +4,7 @@
  * part shrinks independently and references (pods in ipBlocks, policies in steps) stay valid.
  */
 import fc from 'fast-check';
-import type { Scenario } from '../spec/scenario.ts';
+import type { FlannelNetConf, Scenario, TrafficSpec } from '../spec/scenario.ts';
 import { buildClusterParts, rawClusterPartsArb } from './_internals/clusterParts.ts';
 import type { GeneratorOptions } from './_internals/options.ts';
 import { boundsOf } from './_internals/options.ts';
@@ -15,14 +15,26 @@ import { trafficSpecArb } from './traffic.ts';
 export type { GeneratorOptions, GeneratorSize } from './_internals/options.ts';
 export { GENERATOR_SIZES } from './_internals/options.ts';
 
+/** The net-conf of scenarios whose areas do not vary flannel (flannel's kube-flannel.yml default). */
+export const DEFAULT_NET_CONF: FlannelNetConf = { Network: '10.244.0.0/16', Backend: { Type: 'vxlan' } };
+
 /** A random scenario; see `GeneratorOptions` for size, areas, SCTP and bounds. */
 export function scenarioArb(options: GeneratorOptions = {}): fc.Arbitrary<Scenario> {
   const bounds = boundsOf(options);
   return fc
     .record({
       cluster: rawClusterPartsArb(bounds),
-      netConf: flannelNetConfArb(),
-      traffic: trafficSpecArb(),
+      // Only the flannel area reads the net-conf: elsewhere it is a constant, so that shrinking spends no
+      // runs on a part that cannot matter (each shrink step re-realizes the scenario on the target).
+      netConf:
+        options.areas === undefined || options.areas.includes('flannel')
+          ? flannelNetConfArb()
+          : fc.constant(DEFAULT_NET_CONF),
+      // Without Services (they come with the lb area) the traffic spec changes nothing the runner probes.
+      traffic:
+        options.areas === undefined || options.areas.includes('lb')
+          ? trafficSpecArb()
+          : fc.constant<TrafficSpec>({ mode: 'matrix', viaServices: false }),
       steps: fc.array(rawStepArb(bounds), { minLength: 0, maxLength: bounds.maxSteps }),
     })
     .map(({ cluster, netConf, traffic, steps }): Scenario => {
