@@ -86,14 +86,15 @@ export async function runSelftest(deps: SelftestDeps, settings: SelftestSettings
         text: `${fault.name} (seed ${t.seed}): ${t.found ? `found in ${((t.timeToFirstFailureMs ?? 0) / 1000).toFixed(1)}s, shrunk to ${t.shrunk?.pods} pods / ${t.shrunk?.policies} policies / ${t.shrunk?.steps} steps (${t.rules.join(', ')})` : 'NOT found'}`,
       });
     }
-    const times = trials.filter((t) => t.found).map((t) => t.timeToFirstFailureMs ?? 0);
+    // A trial that missed counts as "longer than any": the median is over every trial, not the lucky ones.
+    const times = trials.map((t) => (t.found ? (t.timeToFirstFailureMs ?? 0) : Number.POSITIVE_INFINITY));
     const shrunk = trials.flatMap((t) => (t.shrunk ? [t.shrunk] : []));
     rows.push({
       fault: fault.name,
       area: fault.area,
       trials,
       ok: trials.length > 0 && trials.every((t) => t.found),
-      ...(times.length > 0 ? { medianTimeToFirstFailureMs: median(times) } : {}),
+      ...(times.length > 0 && Number.isFinite(median(times)) ? { medianTimeToFirstFailureMs: median(times) } : {}),
       ...(shrunk.length > 0
         ? {
             maxShrunk: {
