@@ -413,8 +413,25 @@ export class LabTarget implements Target {
         undefined,
         namespaces.map((n) => `netns del ${n}`),
       );
-    // Their IPs will be handed out again: connections tracked for them must not outlive them.
+    // Their IPs will be handed out again: connections tracked for them must not outlive them,
     await this.flushConntrack();
+    // nor ARP entries: the node (cni0) and the pods beside them would keep sending a recycled IP's frames
+    // to the old pod's MAC, and cross-node or same-node traffic to the new pod would time out.
+    await this.flushNeighbours(removed.filter((p) => !p.hostNetwork));
+  }
+
+  private async flushNeighbours(gone: readonly LabPod[]): Promise<void> {
+    const byNode = new Map<string, LabPod[]>();
+    for (const p of gone) byNode.set(p.node.netns, [...(byNode.get(p.node.netns) ?? []), p]);
+    const jobs: Promise<boolean>[] = [];
+    for (const [nodeNs, pods] of byNode) {
+      const lines = pods.map((p) => `neigh flush to ${p.ip}`);
+      const survivors = [...this.pods.values()].filter((q) => !q.hostNetwork && q.node.netns === nodeNs);
+      for (const ns of [nodeNs, ...survivors.map((q) => q.netns)]) {
+        jobs.push(tryRun(['ip', '-n', ns, '-batch', '-'], `${lines.join('\n')}\n`));
+      }
+    }
+    await Promise.all(jobs);
   }
 
   private assignServiceIPs(cluster: Cluster): void {
