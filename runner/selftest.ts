@@ -94,7 +94,9 @@ export async function runSelftest(deps: SelftestDeps, settings: SelftestSettings
       area: fault.area,
       trials,
       ok: trials.length > 0 && trials.every((t) => t.found),
-      ...(times.length > 0 && Number.isFinite(median(times)) ? { medianTimeToFirstFailureMs: median(times) } : {}),
+      ...(times.length > 0 && Number.isFinite(median(times))
+        ? { medianTimeToFirstFailureMs: median(times) }
+        : {}),
       ...(shrunk.length > 0
         ? {
             maxShrunk: {
