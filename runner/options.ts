@@ -37,9 +37,11 @@ export const DEFAULT_RUN_OPTIONS: RunOptions = {
   shrinkBudgetMs: 120_000,
   areas: ['policy', 'model'],
   profile: DEFAULT_PROFILE,
-  probeTimeoutMs: 1000,
+  // The lab rejects denied traffic (refused at once), so a timeout is rare and worth waiting for: a loaded
+  // 2-core machine can stall a pod agent for a second, and that must not read as a block.
+  probeTimeoutMs: 2000,
   // The lab programs rules synchronously; a live cluster needs more (the kube target raises these).
-  convergeTimeoutMs: 2000,
+  convergeTimeoutMs: 4000,
   shrinkConvergeTimeoutMs: 500,
   pollIntervalMs: 200,
   concurrency: 64,
