@@ -36,16 +36,18 @@ describe('podnet run on the lab', { tags: ['lab', 'e2e'] }, () => {
       { cwd: dir, reject: false, env: { PODNET_LAB_ID: 'e2e1' } },
     );
     expect(r.stderr).not.toContain('internal error');
-    expect(r.exitCode).toBe(0);
+    // On failure, show what was found: a false alarm on a clean lab is a bug of the lab or the oracle.
+    expect(r.exitCode, r.stdout).toBe(0);
     const doc = await results('clean');
     expect(doc.schemaVersion).toBe(1);
     expect(doc.target).toBe('lab');
     expect(doc.seed).toBe(1);
     expect(doc.profile).toMatchObject({ ipBlockMatchesPodIPs: true, loopback: 'undefined' });
-    expect(doc.summary).toMatchObject({ findings: 0, conforms: true });
+    expect(doc.summary).toMatchObject({ conforms: true });
     expect(doc.summary.scenarios as number).toBeGreaterThan(0);
     expect(doc.summary.probes as number).toBeGreaterThan(0);
-    expect(doc.findings).toEqual([]);
+    // A glitch that did not come back on its second run may be recorded as inconclusive; nothing is judged.
+    expect(doc.findings.filter((f) => f.kind !== 'inconclusive' && f.kind !== 'undefined')).toEqual([]);
     expect(await labLeftovers('e2e1')).toEqual({ netns: [], links: [], processes: [] });
   });
 
