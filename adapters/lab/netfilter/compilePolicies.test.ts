@@ -183,6 +183,35 @@ describe('ports', () => {
   });
 });
 
+describe('named ports towards an ipBlock', () => {
+  // ipBlocks match pod IPs (as upstream e2e expects), so a named port in an egress rule towards a block
+  // resolves on the pods inside the block, each by its own number; addresses that are no pod have no ports.
+  test('resolve on each pod inside the block, and on none outside it', () => {
+    const pol = np('eg', {
+      podSelector: { matchLabels: { app: 'client' } },
+      policyTypes: ['Egress'],
+      egress: [
+        { peers: [{ ipBlock: { cidr: '10.244.0.0/16' } }], ports: [{ protocol: 'TCP', port: 'http' }] },
+      ],
+    });
+    const c = compile([pol]);
+    const lines = chain(c, egressChain('a/client')).filter((l) => l.includes('--dport'));
+    expect(
+      lines.map((l) => [setIn(c, l)?.entries.map((e) => e.entry), /--dport (\d+)/.exec(l)?.[1]]),
+    ).toEqual([
+      [['10.244.1.3'], '8080'],
+      [['10.244.2.2'], '9090'],
+    ]);
+    const outside = np('eg', {
+      ...pol,
+      egress: [
+        { peers: [{ ipBlock: { cidr: '192.168.0.0/16' } }], ports: [{ protocol: 'TCP', port: 'http' }] },
+      ],
+    });
+    expect(chain(compile([outside]), egressChain('a/client')).some((l) => l.includes('--dport'))).toBe(false);
+  });
+});
+
 describe('faults', () => {
   const block = np('b', {
     ingress: [{ peers: [{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } }] }],

@@ -48,7 +48,12 @@ export interface CompiledPolicies {
 type PeerTarget =
   | { readonly kind: 'any' }
   | { readonly kind: 'pods'; readonly pods: readonly NetfilterPod[] }
-  | { readonly kind: 'block'; readonly set: IpSet };
+  | {
+      readonly kind: 'block';
+      readonly set: IpSet;
+      readonly cidr: string;
+      readonly except: readonly string[];
+    };
 
 const ALL_PROTOCOLS: readonly Protocol[] = ['TCP', 'UDP', 'SCTP'];
 
@@ -218,9 +223,14 @@ class PolicyCompiler {
     if (port === undefined) return [[peer, [[]]]];
     if (typeof port.port !== 'string') return [[peer, portArgs(port, undefined, this.faults)]];
     const name = port.port;
-    // A named port has no container port to resolve on for an address block: no match.
-    if (peer.kind === 'block') return [];
-    const candidates = peer.kind === 'any' ? this.peerPods : peer.pods;
+    // A named port resolves on a destination pod; an address block reaches pods by their IPs (ipBlocks
+    // match pod IPs here), so it resolves on the pods inside the block. Other addresses have no ports.
+    const candidates =
+      peer.kind === 'any'
+        ? this.peerPods
+        : peer.kind === 'block'
+          ? this.peerPods.filter((pod) => this.inBlock(pod.ip, peer.cidr, peer.except))
+          : peer.pods;
     if (this.faults.has('named-port-first-pod')) {
       const number = this.firstPodResolver(candidates)(name, port.protocol);
       return number === undefined
@@ -282,7 +292,9 @@ class PolicyCompiler {
   private peerTarget(peer: NetworkPolicyPeer, policyNamespace: string): PeerTarget[] {
     if (peer.ipBlock !== undefined) {
       const set = this.blockSet(peer.ipBlock.cidr, peer.ipBlock.except ?? []);
-      return set === undefined ? [] : [{ kind: 'block', set }];
+      return set === undefined
+        ? []
+        : [{ kind: 'block', set, cidr: peer.ipBlock.cidr, except: peer.ipBlock.except ?? [] }];
     }
     const { podSelector, namespaceSelector } = peer;
     if (podSelector !== undefined && namespaceSelector !== undefined && this.faults.has('peers-ored')) {
@@ -304,6 +316,19 @@ class PolicyCompiler {
   }
 
   /** A hash:net set for `cidr` minus `except` (nomatch entries), or undefined when nothing can match. */
+  /** Whether `ip` lies in `cidr` and in none of `except` (except ignored under the ignore-except fault). */
+  private inBlock(ip: string, cidrText: string, except: readonly string[]): boolean {
+    const inside = (text: string): boolean => {
+      const c = parseCidr(text);
+      const a = parseCidr(ip);
+      if (c === undefined || a === undefined) return false;
+      const size = 2 ** (32 - c.prefixLength);
+      return Math.floor(a.base / size) * size === c.base;
+    };
+    if (!inside(cidrText)) return false;
+    return this.faults.has('ignore-except') || !except.some(inside);
+  }
+
   private blockSet(cidrText: string, except: readonly string[]): IpSet | undefined {
     const cidr = parseCidr(cidrText);
     if (cidr === undefined) return undefined;
