@@ -85,42 +85,53 @@ export async function runConformance(
     convergeTimeoutMs: Math.min(options.convergeTimeoutMs, options.shrinkConvergeTimeoutMs),
   };
 
-  const search = await searchAndShrink(
-    deps.scenarios,
-    async (generated, shrinking) => {
-      const scenario = deps.prepare ? deps.prepare(generated) : generated;
-      const outcome = await checkScenario(scenario, deps, shrinking ? shrinkOptions : checkOptions);
-      return { ...outcome, scenario };
-    },
-    {
-      seed: options.seed,
-      runs: options.runs,
-      budgetMs: options.budgetMs,
-      shrinkBudgetMs: options.shrinkBudgetMs,
-      summarize,
-      probesSoFar: () => probes,
-      observe: (outcome) => {
-        probes += outcome.probesSent;
-        for (const s of outcome.states) {
-          unsupportedProbes += s.unsupportedProbes;
-          inconclusive += s.check.judgements.filter((j) => j.kind === 'inconclusive').length;
-          if (s.check.converged && s.check.convergenceMs !== undefined) {
-            converged.states += 1;
-            converged.maxMs = Math.max(converged.maxMs, s.check.convergenceMs);
-          }
-        }
+  // Search time only: time spent shrinking and re-trying a glitch is not taken from the search budget.
+  let searchUsedMs = 0;
+  let n = 0;
+  const nextId = settings.nextFindingId ?? (() => `F${++n}`);
+  const findings: Finding[] = [];
+  let scenarios = 0;
+  let numShrinks = 0;
+  let judged: { scenario: Scenario; timeToFirstFailureMs?: number } | undefined;
+  // Search; a failure that does not come back on its second try is recorded as inconclusive and the search
+  // goes on (next seed) with what is left of the budget, so a passing glitch cannot end a run early.
+  for (let round = 0; ; round++) {
+    const roundStart = Date.now();
+    const search = await searchAndShrink(
+      deps.scenarios,
+      async (generated, shrinking) => {
+        const scenario = deps.prepare ? deps.prepare(generated) : generated;
+        const outcome = await checkScenario(scenario, deps, shrinking ? shrinkOptions : checkOptions);
+        return { ...outcome, scenario };
       },
-      ...(signal ? { signal } : {}),
-      ...(settings.listener ? { listener: settings.listener } : {}),
-    },
-  );
-
-  const failure = search.failure?.outcome;
-  let findings: Finding[] = [];
-  if (failure) {
-    let n = 0;
-    const nextId = settings.nextFindingId ?? (() => `F${++n}`);
-    findings = buildFindings({
+      {
+        seed: options.seed + round,
+        runs: Math.max(1, options.runs - scenarios),
+        budgetMs: Math.max(0, options.budgetMs - searchUsedMs),
+        shrinkBudgetMs: options.shrinkBudgetMs,
+        summarize,
+        probesSoFar: () => probes,
+        observe: (outcome) => {
+          probes += outcome.probesSent;
+          for (const s of outcome.states) {
+            unsupportedProbes += s.unsupportedProbes;
+            inconclusive += s.check.judgements.filter((j) => j.kind === 'inconclusive').length;
+            if (s.check.converged && s.check.convergenceMs !== undefined) {
+              converged.states += 1;
+              converged.maxMs = Math.max(converged.maxMs, s.check.convergenceMs);
+            }
+          }
+        },
+        ...(signal ? { signal } : {}),
+        ...(settings.listener ? { listener: settings.listener } : {}),
+      },
+    );
+    scenarios += search.scenarios;
+    numShrinks += search.numShrinks;
+    searchUsedMs += search.timeToFirstFailureMs ?? Date.now() - roundStart;
+    const failure = search.failure?.outcome;
+    if (!failure) break;
+    const found = buildFindings({
       seed: search.seed,
       path: search.path,
       scenario: failure.scenario,
@@ -133,27 +144,43 @@ export async function runConformance(
     });
     // Second try, as upstream e2e does before it fails (ValidateOrFail): run the counterexample once more
     // from a fresh start. A finding that does not come back is reported as inconclusive, never judged.
+    let reproduced = true;
     if (!signal?.aborted) {
-      let again: ScenarioOutcome | undefined;
       try {
-        again = await checkScenario(failure.scenario, deps, checkOptions);
+        const again = await checkScenario(failure.scenario, deps, checkOptions);
         probes += again.probesSent;
+        reproduced = again.failed;
       } catch {
-        again = undefined;
+        reproduced = true;
       }
-      if (again && !again.failed) findings = findings.map(markNotReproduced);
     }
+    if (reproduced) {
+      findings.push(...found);
+      judged = {
+        scenario: failure.scenario,
+        ...(search.timeToFirstFailureMs !== undefined
+          ? { timeToFirstFailureMs: roundStart - started + search.timeToFirstFailureMs }
+          : {}),
+      };
+      break;
+    }
+    findings.push(...found.map(markNotReproduced));
+    settings.listener?.({
+      kind: 'message',
+      text: 'the failure did not come back on its second try: recorded as inconclusive, searching on',
+    });
+    if (signal?.aborted || searchUsedMs >= options.budgetMs || scenarios >= options.runs) break;
   }
   return {
-    scenarios: search.scenarios,
+    scenarios,
     probes,
     findings,
-    checks: checkSummaries(options.areas, search.scenarios, findings),
-    ...(failure ? { counterexample: failure.scenario, shrunk: scenarioSize(failure.scenario) } : {}),
-    ...(search.timeToFirstFailureMs !== undefined
-      ? { timeToFirstFailureMs: search.timeToFirstFailureMs }
+    checks: checkSummaries(options.areas, scenarios, findings),
+    ...(judged ? { counterexample: judged.scenario, shrunk: scenarioSize(judged.scenario) } : {}),
+    ...(judged?.timeToFirstFailureMs !== undefined
+      ? { timeToFirstFailureMs: judged.timeToFirstFailureMs }
       : {}),
-    numShrinks: search.numShrinks,
+    numShrinks,
     durationMs: Date.now() - started,
     interrupted: Boolean(signal?.aborted),
     unsupportedProbes,

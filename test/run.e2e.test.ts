@@ -32,7 +32,7 @@ describe('podnet run on the lab', { tags: ['lab', 'e2e'] }, () => {
   test('a clean lab conforms: exit 0, and results.json holds the versioned fields', async () => {
     const r = await execa(
       'node',
-      [BIN, 'run', '--seed', '1', '--budget', '20s', '--out', 'clean', '--quiet'],
+      [BIN, 'run', '--seed', '1', '--budget', '20s', '--shrink-budget', '30s', '--out', 'clean', '--quiet'],
       { cwd: dir, reject: false, env: { PODNET_LAB_ID: 'e2e1' } },
     );
     expect(r.stderr).not.toContain('internal error');
