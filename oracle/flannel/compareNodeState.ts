@@ -244,7 +244,8 @@ function routeMatches(want: ExpectedRoute, seen: RouteState): boolean {
   return want.onlink === seen.onlink;
 }
 
-function describeExpectedRoute(r: ExpectedRoute): string {
+/** A route as `via GW dev DEV onlink`, for differences and node tables. */
+export function describeExpectedRoute(r: ExpectedRoute): string {
   return [
     r.gateway ? `via ${r.gateway}` : undefined,
     r.dev ? `dev ${r.dev}` : undefined,
@@ -254,7 +255,8 @@ function describeExpectedRoute(r: ExpectedRoute): string {
     .join(' ');
 }
 
-function describeRoute(r: RouteState): string {
+/** An observed route in the same words (its type first, e.g. `blackhole`). */
+export function describeRoute(r: RouteState): string {
   return [
     r.type,
     r.gateway ? `via ${r.gateway}` : undefined,

@@ -3,7 +3,7 @@
  * them, `pkg/ip/ipnet.go`): IPv4 octets without leading zeros (Go ≥ 1.17), prefixes in decimal, host bits
  * masked off by ParseCIDR. Addresses are bigints so one code path serves IPv4 and IPv6.
  */
-import { parseIPv6 as parseSharedIPv6 } from '../../spec/manifests/cidr.ts';
+import { addressText, parseIPv6 as parseSharedIPv6 } from '../../spec/manifests/cidr.ts';
 
 export type IPFamily = 4 | 6;
 
@@ -83,30 +83,7 @@ export function sizeOf(prefixLength: number, family: IPFamily): bigint {
 }
 
 export function formatIP(value: bigint, family: IPFamily): string {
-  if (family === 4) {
-    return [24n, 16n, 8n, 0n].map((s) => ((value >> s) & 0xffn).toString()).join('.');
-  }
-  const groups: number[] = [];
-  for (let i = 7; i >= 0; i--) groups.push(Number((value >> BigInt(i * 16)) & 0xffffn));
-  // RFC 5952 as Go prints it: the longest run (≥ 2) of zero groups, leftmost on ties, becomes `::`.
-  let bestStart = -1;
-  let bestLen = 0;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen && j - i >= 2) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+  return addressText(value, family);
 }
 
 export function formatCidr(cidr: GoCidr): string {

@@ -3,12 +3,10 @@
  * node holds), plus a row for every difference the comparison found that no expected object covers
  * (stale or unexpected entries). Rows the comparison flagged carry `differs`.
  */
-import type {
-  ExpectedNodeState,
-  ExpectedRoute,
-  NodeStateDifference,
-} from '../../../spec/flannelExpectation.ts';
-import type { NodeNetworkState, RouteState } from '../../../spec/nodeState.ts';
+
+import { describeExpectedRoute, describeRoute } from '../../../oracle/flannel/compareNodeState.ts';
+import type { ExpectedNodeState, NodeStateDifference } from '../../../spec/flannelExpectation.ts';
+import type { NodeNetworkState } from '../../../spec/nodeState.ts';
 import type { FlannelDetail } from '../../../spec/results.ts';
 
 export type FlannelRow = FlannelDetail & { readonly differs: boolean };
@@ -184,25 +182,4 @@ export function nodeTable(
     });
   }
   return { node, rows: [...rows, ...extraRows.filter((r) => r.node === node)] };
-}
-
-export function describeExpectedRoute(r: ExpectedRoute): string {
-  return [
-    r.gateway ? `via ${r.gateway}` : undefined,
-    r.dev ? `dev ${r.dev}` : undefined,
-    r.onlink ? 'onlink' : undefined,
-  ]
-    .filter(Boolean)
-    .join(' ');
-}
-
-function describeRoute(r: RouteState): string {
-  return [
-    r.type,
-    r.gateway ? `via ${r.gateway}` : undefined,
-    r.dev ? `dev ${r.dev}` : undefined,
-    r.onlink ? 'onlink' : undefined,
-  ]
-    .filter(Boolean)
-    .join(' ');
 }
