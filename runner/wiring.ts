@@ -38,11 +38,7 @@ export function toYaml(cluster: Cluster): string {
 }
 
 export function prepareForLab(scenario: Scenario): Scenario {
-  const pinned = pinTopology(scenario, POLICY_AREA_NODES);
-  // Known lab defect (open, see the issue 5 note): after a "delete pod" step, traffic between surviving
-  // pods can time out in this lab. Until it is fixed, lab runs leave delete-pod steps out rather than
-  // report the lab's own bug as the network's.
-  return { ...pinned, steps: pinned.steps.filter((s) => s.kind !== 'deletePod') };
+  return pinTopology(scenario, POLICY_AREA_NODES);
 }
 
 export function openLab(options: LabWiringOptions): () => Promise<Target> {

@@ -56,3 +56,16 @@ export function nthSubnet(network: Cidr, subnetLength: number, index: number): C
 export function hostOf(c: Cidr, offset: number): string {
   return formatIPv4(c.base + offset);
 }
+
+/**
+ * A locally administered MAC derived from an IPv4 address (`0a:58:` + its four bytes), as the CNI bridge
+ * plugin once pinned its bridge's MAC: stable for the node's life, whatever ports come and go.
+ */
+export function macOfIPv4(ip: string): string {
+  const n = parseIPv4(ip);
+  return [
+    '0a',
+    '58',
+    ...[24, 16, 8, 0].map((s) => (Math.floor(n / 2 ** s) % 256).toString(16).padStart(2, '0')),
+  ].join(':');
+}

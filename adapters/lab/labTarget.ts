@@ -143,6 +143,11 @@ export class LabTarget implements Target {
     return this.pods.get(key)?.pid;
   }
 
+  /** The node-side end of a pod's veth (none for hostNetwork pods). */
+  podHostVeth(key: ObjectKey): string | undefined {
+    return this.pods.get(key)?.veth;
+  }
+
   /** The namespace a pod runs in (its node's for hostNetwork pods). */
   podNetns(key: ObjectKey): string | undefined {
     return this.pods.get(key)?.netns;

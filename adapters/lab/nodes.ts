@@ -11,7 +11,7 @@ import { flannelRules } from './flannel/masquerade.ts';
 import { BRIDGE, type NodeFlannelPlan, subnetEnvText } from './flannel/plan.ts';
 import { ensureTunexec, startForwarder, udpDeviceLines, udpRouteLines } from './flannel/udp.ts';
 import { vxlanFdbLines, vxlanIpLines } from './flannel/vxlan.ts';
-import { formatCidr, hostOf } from './ipv4.ts';
+import { formatCidr, hostOf, macOfIPv4 } from './ipv4.ts';
 import type { LabNames } from './names.ts';
 import type { LabNetConf } from './netConf.ts';
 import type { LabPaths } from './state.ts';
@@ -54,7 +54,9 @@ async function buildNode(
     `addr add ${node.ip}/24 dev eth0`,
     'link set eth0 up',
     `route add default via ${segmentHost(node.segment, ROUTER_HOST)}`,
-    `link add ${BRIDGE} mtu ${plan.mtu} type bridge`,
+    // An explicit address: a bridge left to itself takes its lowest port's MAC and changes it when that pod
+    // goes, and the pods beside it, still holding the old gateway MAC, lose every cross-node connection.
+    `link add ${BRIDGE} address ${macOfIPv4(hostOf(node.lease, 1))} mtu ${plan.mtu} type bridge`,
     `addr add ${hostOf(node.lease, 1)}/${node.lease.prefixLength} dev ${BRIDGE}`,
     `link set ${BRIDGE} up`,
   ];
