@@ -96,6 +96,7 @@ export async function checkScenario(
       maxProbes: options.maxProbesPerState,
       viaServices: scenario.traffic.viaServices,
       outside: options.checkModel,
+      fromNodes: options.checkModel,
       seed: options.seed + k,
     });
     const oracle = deps.oracleFactory(withIPs(cluster, realized), options.profile);

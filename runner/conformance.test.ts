@@ -157,6 +157,29 @@ describe('runConformance', () => {
     expect(f.truthTable?.some((c) => c.differs)).toBe(true);
   });
 
+  test('past what fast-check can shrink, the structural pass cuts the scenario to what the failure needs', async () => {
+    // A constant arbitrary cannot shrink at all: every cut below comes from the reduction pass.
+    const [five] = fc.sample(scenarioArb, { numRuns: 1, seed: 7 });
+    const pods = ['a', 'b', 'c', 'd', 'e'].map(
+      (name, i): Pod => ({
+        ...five!.cluster.pods[0]!,
+        name,
+        labels: i === 3 ? { locked: 'yes' } : {},
+        containers: [{ name: 'c', ports: [{ containerPort: 81, protocol: 'TCP' }] }],
+      }),
+    );
+    const fixed: Scenario = { ...five!, cluster: { ...five!.cluster, pods } };
+    const r = await runConformance(
+      { ...deps(fakeTarget(81)), scenarios: fc.constant(fixed) },
+      { options, protocols: ['TCP'], targetName: 'fake', resultsPath: 'r.json' },
+    );
+    expect(r.findings[0]?.kind).toBe('leak');
+    expect(r.counterexample?.cluster.pods.map((p) => p.name)).toEqual(['d']);
+    expect(r.shrunk?.pods).toBe(1);
+    expect(r.findings[0]?.shrink?.steps).toBe(4);
+    expect(r.findings[0]?.scenarioYaml).toContain('then 4 structural cuts');
+  });
+
   test('a failure that does not come back on a second run is inconclusive, not a leak', async () => {
     // Leaks during one state only (its polling included), honest before and ever after: a passing glitch.
     const leaky = fakeTarget(81);

@@ -9,12 +9,13 @@ import type { CheckSummary, Finding } from '../spec/results.ts';
 import { RULES } from '../spec/rules.ts';
 import type { Scenario } from '../spec/scenario.ts';
 import { scenarioSize } from '../spec/steps.ts';
-import type { ScenarioDeps, ScenarioOutcome } from './checkScenario.ts';
+import type { ScenarioCheckOptions, ScenarioDeps, ScenarioOutcome } from './checkScenario.ts';
 import { checkScenario } from './checkScenario.ts';
 import { isFailing } from './checkState.ts';
-import { buildFindings } from './findings.ts';
+import { buildFindings, primaryFailure } from './findings.ts';
 import type { RunOptions } from './options.ts';
 import type { RunListener } from './progress.ts';
+import { reduceScenario } from './reduce.ts';
 import { searchAndShrink } from './searchAndShrink.ts';
 
 export interface ConformanceDeps extends ScenarioDeps {
@@ -129,14 +130,28 @@ export async function runConformance(
     scenarios += search.scenarios;
     numShrinks += search.numShrinks;
     searchUsedMs += search.timeToFirstFailureMs ?? Date.now() - roundStart;
-    const failure = search.failure?.outcome;
-    if (!failure) break;
+    const shrunk = search.failure?.outcome;
+    if (!shrunk) break;
+    // fast-check's shrink stalls where steps name policies by index; cut the concrete scenario further.
+    const reduced = await reduceFailure(shrunk, deps, shrinkOptions, {
+      deadline: Math.max(
+        roundStart + (search.timeToFirstFailureMs ?? 0) + options.shrinkBudgetMs,
+        Date.now() + options.shrinkBudgetMs / 4,
+      ),
+      ...(signal ? { signal } : {}),
+      onProbes: (n) => {
+        probes += n;
+      },
+      ...(settings.listener ? { listener: settings.listener } : {}),
+    });
+    const failure = reduced.outcome;
     const found = buildFindings({
       seed: search.seed,
       path: search.path,
       scenario: failure.scenario,
       states: failure.states,
       numShrinks: search.numShrinks,
+      reductions: reduced.accepted,
       toYaml: deps.toYaml,
       resultsPath: settings.resultsPath,
       targetName: settings.targetName,
@@ -187,6 +202,46 @@ export async function runConformance(
     inconclusive,
     converged,
   };
+}
+
+/**
+ * The structural reduction pass (reduce.ts) on a shrunk failure: a cut is kept when the smaller scenario
+ * fails with the same primary failure (rule and kind). Shares the shrink's shorter convergence wait.
+ */
+async function reduceFailure(
+  shrunk: ScenarioOutcome & { scenario: Scenario },
+  deps: ConformanceDeps,
+  options: ScenarioCheckOptions,
+  settings: {
+    deadline: number;
+    signal?: AbortSignal;
+    onProbes: (n: number) => void;
+    listener?: RunListener;
+  },
+): Promise<{ outcome: ScenarioOutcome & { scenario: Scenario }; accepted: number }> {
+  const key = primaryFailure(shrunk.states[shrunk.states.length - 1]);
+  const failedAt = shrunk.states[shrunk.states.length - 1]?.stateIndex ?? 0;
+  let outcome = shrunk;
+  const started = Date.now();
+  const result = await reduceScenario(
+    shrunk.scenario,
+    failedAt,
+    async (candidate) => {
+      const o = await checkScenario(candidate, deps, options);
+      settings.onProbes(o.probesSent);
+      const last = o.states[o.states.length - 1];
+      if (!o.failed || primaryFailure(last) !== key) return undefined;
+      outcome = { ...o, scenario: candidate };
+      return last?.stateIndex ?? 0;
+    },
+    {
+      deadline: settings.deadline,
+      ...(settings.signal ? { signal: settings.signal } : {}),
+      onAccept: (label) =>
+        settings.listener?.({ kind: 'message', text: `reduced: ${label} (${Date.now() - started} ms)` }),
+    },
+  );
+  return { outcome, accepted: result.accepted };
 }
 
 /** A finding whose counterexample passed its second run: recorded as inconclusive, with the reason. */

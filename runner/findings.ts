@@ -28,10 +28,26 @@ export interface FindingContext {
   readonly scenario: Scenario;
   readonly states: readonly StateOutcome[];
   readonly numShrinks: number;
+  /** Cuts the structural reduction pass kept after fast-check's shrink (see reduce.ts). */
+  readonly reductions?: number;
   readonly toYaml: (cluster: Cluster) => string;
   readonly resultsPath: string;
   readonly targetName: string;
   readonly nextId: () => string;
+}
+
+/**
+ * The failure the first finding of a state reports, as `rule|kind`: a static model violation first, else
+ * the worst-kind failing probe (the order `buildFindings` uses). Undefined when the state did not fail.
+ */
+export function primaryFailure(state: StateOutcome | undefined): string | undefined {
+  if (!state) return undefined;
+  const v = state.check.staticViolations[0];
+  if (v) return `${v.rule}|mismatch`;
+  const failing = state.check.judgements.filter(isFailing);
+  failing.sort((a, b) => (SEVERITY[a.kind] ?? 9) - (SEVERITY[b.kind] ?? 9));
+  const worst = failing[0];
+  return worst ? `${worst.rule}|${worst.kind}` : undefined;
 }
 
 /** Findings of the last (failing) state: one per distinct (rule, kind), worst probe first. */
@@ -41,7 +57,12 @@ export function buildFindings(ctx: FindingContext): Finding[] {
   const findings: Finding[] = [];
   const yaml = scenarioYaml(ctx);
   const size = scenarioSize(ctx.scenario);
-  const shrink = { steps: ctx.numShrinks, pods: size.pods, policies: size.policies, changes: size.steps };
+  const shrink = {
+    steps: ctx.numShrinks + (ctx.reductions ?? 0),
+    pods: size.pods,
+    policies: size.policies,
+    changes: size.steps,
+  };
   const namespaces = ctx.scenario.cluster.namespaces.map((n) => n.name);
   const base = {
     seed: ctx.seed,
@@ -166,7 +187,7 @@ function scenarioYaml(ctx: FindingContext): string {
   const first = ctx.states[0];
   if (!first) return '';
   const parts = [
-    `# podnet minimal counterexample (seed ${ctx.seed}, path ${ctx.path})`,
+    `# podnet minimal counterexample (seed ${ctx.seed}, path ${ctx.path}${ctx.reductions ? `, then ${ctx.reductions} structural cuts` : ''})`,
     '# initial state: kubectl apply -f this file',
     ctx.toYaml(first.cluster).trimEnd(),
   ];

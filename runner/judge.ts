@@ -7,6 +7,7 @@ import type { Cluster, ObjectKey, Pod, Protocol, Service } from '../spec/model.t
 import { keyOf } from '../spec/model.ts';
 import type { Realized } from '../spec/scenario.ts';
 import type { ProbeResult } from '../spec/target.ts';
+import { nodeOfSource } from '../spec/target.ts';
 import type { FindingKind, Verdict } from '../spec/verdict.ts';
 import type { PolicyOracle } from './policyOracle.ts';
 import type { PlannedProbe } from './probePlan.ts';
@@ -33,6 +34,8 @@ export function judgeProbe(
   oracle: PolicyOracle,
 ): ProbeJudgement {
   const { request, dest } = probe;
+  const node = nodeOfSource(request.from);
+  if (node !== undefined && dest.kind === 'pod') return judgeNodeToPod(probe, result, node);
   if (dest.kind === 'pod') {
     const j = oracle.judge(request.from, dest.pod, request.port, request.protocol);
     const base = classify(j.verdict, result);
@@ -126,6 +129,29 @@ export function judgeProbe(
     rule: kind === 'block' ? 'NP-ALLOW' : 'NP-INGRESS-ISOLATION',
     explanation,
   };
+}
+
+/**
+ * A probe from a pod's own node: the network model says the node can always reach it, whatever the
+ * policies (the NetworkPolicy concept page: "traffic to and from the node where a Pod is running is always
+ * allowed"; networking/v1 types.go). The pod sees the node's address on its bridge, so no NAT check here.
+ */
+function judgeNodeToPod(probe: PlannedProbe, result: ProbeResult, node: string): ProbeJudgement {
+  const pod = probe.dest.kind === 'pod' ? probe.dest.pod : probe.request.host;
+  const explanation = [`${pod} runs on ${node}: a pod's own node can always reach it, whatever the policies`];
+  const kind = classify('allow', result);
+  if (kind === 'conforms' && result.servedBy !== undefined && result.servedBy !== pod) {
+    return {
+      probe,
+      expected: 'allow',
+      result,
+      kind: 'mismatch',
+      rule: 'MODEL-UNIQUE-IP',
+      explanation,
+      detail: `${probe.request.host} answered node ${node} as ${result.servedBy}, expected ${pod}`,
+    };
+  }
+  return { probe, expected: 'allow', result, kind, rule: 'MODEL-NODE-TO-POD', explanation };
 }
 
 /** allow/deny/undefined against connected/refused/timeout/error/unsupported. */

@@ -1,10 +1,12 @@
 /** Which probes to send for one cluster state: the full matrix for small states, a seeded sample above a bound. */
 import { declaredPorts } from '../oracle/policy/index.ts';
-import type { Cluster, ObjectKey, Protocol } from '../spec/model.ts';
+import { cidrHolds, parseCidr, parseIPv4 } from '../spec/manifests/cidr.ts';
+import type { Cluster, ObjectKey, Pod, Protocol } from '../spec/model.ts';
 import { keyOf } from '../spec/model.ts';
 import { seededSample } from '../spec/random.ts';
 import type { Realized } from '../spec/scenario.ts';
 import type { ProbeRequest } from '../spec/target.ts';
+import { nodeSourceKey } from '../spec/target.ts';
 
 export type ProbeDestination =
   | { readonly kind: 'pod'; readonly pod: ObjectKey }
@@ -23,6 +25,8 @@ export interface ProbePlanOptions {
   readonly viaServices: boolean;
   /** Probe each pod's way out of the cluster (the model area's masquerade check). */
   readonly outside: boolean;
+  /** Probe each pod from its own node (the model area: a node can always reach its pods). */
+  readonly fromNodes?: boolean;
   readonly seed: number;
 }
 
@@ -64,6 +68,16 @@ export function planProbes(cluster: Cluster, realized: Realized, options: ProbeP
       }
     }
   }
+  if (options.fromNodes) {
+    for (const dst of cluster.pods) {
+      const ip = realized.podIPs[keyOf(dst)]?.[0];
+      const node = dst.hostNetwork || ip === undefined ? undefined : nodeOfPod(dst, ip, realized);
+      if (node === undefined) continue;
+      for (const { port, protocol } of declaredPorts(dst)) {
+        add(nodeSourceKey(node), ip as string, port, protocol, { kind: 'pod', pod: keyOf(dst) });
+      }
+    }
+  }
   if (options.outside && realized.outsideServer) {
     const { ip, port, protocol } = realized.outsideServer;
     for (const src of sources) add(keyOf(src), ip, port, protocol, { kind: 'outside' });
@@ -71,4 +85,16 @@ export function planProbes(cluster: Cluster, realized: Realized, options: ProbeP
   const matrixSize = all.length;
   const probes = matrixSize > options.maxProbes ? seededSample(all, options.maxProbes, options.seed) : all;
   return { probes, unsupported, matrixSize };
+}
+
+/** The node a pod runs on: as bound, else the node whose lease holds its IP. */
+function nodeOfPod(pod: Pod, ip: string, realized: Realized): string | undefined {
+  if (pod.nodeName !== undefined && realized.nodeIPs[pod.nodeName] !== undefined) return pod.nodeName;
+  const addr = parseIPv4(ip);
+  if (addr === undefined) return undefined;
+  for (const [node, subnet] of Object.entries(realized.nodeSubnets)) {
+    const c = parseCidr(subnet);
+    if (c && cidrHolds(c, addr, 4)) return node;
+  }
+  return undefined;
 }

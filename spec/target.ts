@@ -21,6 +21,19 @@ export interface Capabilities {
   readonly nodeState: boolean;
 }
 
+/** Probe sources of this form run in a node's own network namespace, not in a pod. */
+export const NODE_SOURCE_PREFIX = 'node:';
+
+/** The probe source for node `name` (`node:<name>`). */
+export function nodeSourceKey(name: string): ObjectKey {
+  return `${NODE_SOURCE_PREFIX}${name}`;
+}
+
+/** The node a probe source names, or undefined when it is a pod. */
+export function nodeOfSource(from: ObjectKey): string | undefined {
+  return from.startsWith(NODE_SOURCE_PREFIX) ? from.slice(NODE_SOURCE_PREFIX.length) : undefined;
+}
+
 /** One probe: a new connection from a source pod to an address. */
 export interface ProbeRequest {
   readonly id: string;

@@ -19,6 +19,7 @@ import type {
   SyncOptions,
   Target,
 } from '../../spec/target.ts';
+import { nodeOfSource } from '../../spec/target.ts';
 import type { KubeClients } from './clients.ts';
 import { apiError, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, makeClients } from './clients.ts';
 import { loadKubeConfig } from './kubeconfig.ts';
@@ -507,8 +508,9 @@ export class KubeTarget implements Target {
   }
 
   private sourceOf = (from: ObjectKey): ExecTarget | undefined => {
-    if (from.startsWith('node:')) {
-      const real = this.nodeMap.get(from.slice('node:'.length));
+    const node = nodeOfSource(from);
+    if (node !== undefined) {
+      const real = this.nodeMap.get(node);
       return real ? this.readers?.get(real.name) : undefined;
     }
     const p = this.pods.get(from);
@@ -516,7 +518,7 @@ export class KubeTarget implements Target {
   };
 
   async probe(probes: readonly ProbeRequest[], options: ProbeOptions): Promise<ProbeResult[]> {
-    if (probes.some((p) => p.from.startsWith('node:'))) await this.ensureReaders();
+    if (probes.some((p) => nodeOfSource(p.from) !== undefined)) await this.ensureReaders();
     return runKubeProbes(
       probes,
       {

@@ -6,6 +6,7 @@ import { readdir } from 'node:fs/promises';
 import { PodnetInputError } from '../../spec/errors.ts';
 import type { Cluster } from '../../spec/model.ts';
 import type { FlannelBackendType } from '../../spec/scenario.ts';
+import { nodeOfSource, nodeSourceKey } from '../../spec/target.ts';
 import { type CleanupReport, cleanupAll, cleanupLab, listNetns } from './cleanup.ts';
 import { inNetns } from './exec.ts';
 import { FAULTS, type FaultName, isFaultName } from './faults.ts';
@@ -116,7 +117,17 @@ export async function findLab(id: string | undefined, stateRoot = DEFAULT_STATE_
 
 /** The argv that runs `command` inside pod `nsPod` (`namespace/name`) of `lab`. */
 export function labExecArgv(lab: LabRecord, nsPod: string, command: readonly string[]): string[] {
-  const pod = lab.pods.find((p) => p.key === nsPod);
+  const nodeName = nodeOfSource(nsPod);
+  const node = nodeName === undefined ? undefined : lab.nodes.find((n) => n.name === nodeName);
+  if (nodeName !== undefined && !node) {
+    throw new PodnetInputError(
+      'PODNET_UNKNOWN_NODE',
+      `lab ${lab.labId} has no node "${nodeName}"`,
+      {},
+      `nodes: ${lab.nodes.map((n) => nodeSourceKey(n.name)).join(', ') || '(none)'}`,
+    );
+  }
+  const pod = node ? { netns: node.netns } : lab.pods.find((p) => p.key === nsPod);
   if (!pod) {
     throw new PodnetInputError(
       'PODNET_UNKNOWN_POD',

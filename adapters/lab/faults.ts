@@ -48,6 +48,17 @@ export const FAULTS = [
     description: 'namespaces lack the kubernetes.io/metadata.name label when selectors are evaluated',
   },
   {
+    name: 'node-to-pod-filtered',
+    area: 'model',
+    description: "the policy agent also filters the node's own connections to its pods (e.g. kubelet probes)",
+  },
+  {
+    name: 'pod-snat',
+    area: 'model',
+    description:
+      'pod-to-pod traffic between nodes is masqueraded to the node IP (flannel RETURN rule missing)',
+  },
+  {
     name: 'vxlan-fdb-missing',
     area: 'flannel',
     description: "one peer's VXLAN FDB entry is not programmed on one node",

@@ -17,6 +17,7 @@ import type {
   SyncOptions,
   Target,
 } from '../../spec/target.ts';
+import { nodeOfSource, nodeSourceKey } from '../../spec/target.ts';
 import { cleanupLab } from './cleanup.ts';
 import { ipBatch, tryRun } from './exec.ts';
 import type { FaultName } from './faults.ts';
@@ -322,8 +323,12 @@ export class LabTarget implements Target {
   /** Underlay, router, outside server and nodes (their namespaces exist). */
   private async buildInfrastructure(topo: Topology): Promise<void> {
     await buildUnderlay(this.names, topo.segments);
-    const [pids, outsidePid] = await Promise.all([
-      buildNodes({ names: this.names, paths: this.paths, conf: topo.conf }, topo.nodes, topo.plans),
+    const [pids, outsidePid, ...nodeAgentPids] = await Promise.all([
+      buildNodes(
+        { names: this.names, paths: this.paths, conf: topo.conf, faults: this.faults },
+        topo.nodes,
+        topo.plans,
+      ),
       startAgent({
         key: OUTSIDE_KEY,
         netns: this.names.outside,
@@ -333,8 +338,20 @@ export class LabTarget implements Target {
         logFile: this.paths.log('outside'),
         prefix: this.names.prefix,
       }),
+      // One source agent per node, in the node's own namespace, for `node:<name>` probes (it serves nothing).
+      ...topo.nodes.map((n) =>
+        startAgent({
+          key: nodeSourceKey(n.name),
+          netns: n.netns,
+          socket: this.paths.agentSocket(`node-${n.name}`),
+          tcp: [],
+          udp: [],
+          logFile: this.paths.log(`node-${n.name}`),
+          prefix: this.names.prefix,
+        }),
+      ),
     ]);
-    topo.pids.push(...pids, outsidePid);
+    topo.pids.push(...pids, outsidePid, ...nodeAgentPids);
   }
 
   private shapeOf(pod: Pod, node: string): string {
@@ -517,7 +534,15 @@ export class LabTarget implements Target {
   private clientOf = (pod: ObjectKey): AgentClient | undefined => {
     let c = this.clients.get(pod);
     if (c) return c;
-    const socket = pod === OUTSIDE_KEY ? this.paths.agentSocket('outside') : this.pods.get(pod)?.socket;
+    const node = nodeOfSource(pod);
+    const socket =
+      pod === OUTSIDE_KEY
+        ? this.paths.agentSocket('outside')
+        : node !== undefined
+          ? this.topology?.nodes.some((n) => n.name === node)
+            ? this.paths.agentSocket(`node-${node}`)
+            : undefined
+          : this.pods.get(pod)?.socket;
     if (!socket) return undefined;
     c = new AgentClient(socket);
     this.clients.set(pod, c);

@@ -6,6 +6,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { inNetns, ipBatch, run } from './exec.ts';
+import type { FaultName } from './faults.ts';
 import { hostgwIpLines } from './flannel/hostgw.ts';
 import { flannelRules } from './flannel/masquerade.ts';
 import { BRIDGE, type NodeFlannelPlan, subnetEnvText } from './flannel/plan.ts';
@@ -21,6 +22,7 @@ export interface NodeBuildContext {
   readonly names: LabNames;
   readonly paths: LabPaths;
   readonly conf: LabNetConf;
+  readonly faults: readonly FaultName[];
 }
 
 /** Builds every node (namespaces already exist); resolves with the pids of processes started (udp forwarders). */
@@ -80,7 +82,7 @@ async function buildNode(
     ),
     run(
       inNetns(node.netns, ['iptables-restore', '--noflush']),
-      flannelRules(ctx.conf.networkText, formatCidr(node.lease)),
+      flannelRules(ctx.conf.networkText, formatCidr(node.lease), ctx.faults),
     ),
     mkdir(dir, { recursive: true }).then(() =>
       Promise.all([

@@ -13,7 +13,7 @@ export const summary = 'build, inspect and remove the embedded lab (network name
 const HELP = `Usage:
   podnet lab up [-f MANIFESTS]... [--nodes N] [--segments 1|2] [--backend vxlan|host-gw|udp] [--fault NAME]... [--lab ID]
   podnet lab status
-  podnet lab exec [--lab ID] NS/POD -- CMD...
+  podnet lab exec [--lab ID] NS/POD|node:NAME -- CMD...
   podnet lab down [--lab ID] [--all]
   podnet lab faults
 

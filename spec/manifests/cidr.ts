@@ -110,6 +110,13 @@ export function isStrictSubset(inner: ParsedCidr, outer: ParsedCidr): boolean {
   return inner.network >> shift === outer.network >> shift;
 }
 
+/** Whether `cidr` holds the address `address` of family `family`. */
+export function cidrHolds(cidr: ParsedCidr, address: bigint, family: 4 | 6): boolean {
+  if (cidr.family !== family) return false;
+  const shift = BigInt(cidr.bits - cidr.prefixLength);
+  return address >> shift === cidr.network >> shift;
+}
+
 /** The canonical network text: `10.10.1.12/24` → `10.10.1.0/24`, IPv6 in RFC 5952 form. */
 export function networkText(cidr: ParsedCidr): string {
   return `${addressText(cidr.network, cidr.family)}/${cidr.prefixLength}`;

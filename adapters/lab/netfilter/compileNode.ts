@@ -52,7 +52,14 @@ export function compileNode(view: NodeNetfilterView, remembered: readonly Networ
         name: FORWARD_CHAIN,
         rules: [[...newOnly, '-j', SERVICE_REJECT_CHAIN], ...policies.dispatch],
       },
-      { table: 'filter', name: OUTPUT_CHAIN, rules: [[...newOnly, '-j', SERVICE_REJECT_CHAIN]] },
+      {
+        table: 'filter',
+        name: OUTPUT_CHAIN,
+        rules: [
+          [...newOnly, '-j', SERVICE_REJECT_CHAIN],
+          ...policies.nodeDispatch.map((r) => [...newOnly, ...r]),
+        ],
+      },
       ...policies.chains,
     ],
   };

@@ -79,6 +79,7 @@ describe('isolation', () => {
       chains: [],
       sets: [],
       dispatch: [],
+      nodeDispatch: [],
     });
     const drop = compilePolicies(fixtureView({ policyAction: 'drop', policies: [np('x', {})] }));
     expect(chain(drop, DENY_CHAIN)[0]).toMatch(/-j DROP$/);

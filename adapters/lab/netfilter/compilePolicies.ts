@@ -42,6 +42,11 @@ export interface CompiledPolicies {
   readonly sets: readonly IpSet[];
   /** Rules for PODNET-FORWARD that dispatch to the per-pod chains. */
   readonly dispatch: readonly (readonly string[])[];
+  /**
+   * Rules for PODNET-OUTPUT: none, since the node's own connections to its pods are always allowed; under
+   * fault `node-to-pod-filtered`, the ingress dispatch, so the node is judged like any other peer.
+   */
+  readonly nodeDispatch: readonly (readonly string[])[];
 }
 
 /** A peer as the agent matches it on packets: any address, a set of pods, or an address block. */
@@ -81,7 +86,7 @@ export function compilePolicies(
   view: NodeNetfilterView,
   remembered: readonly NetworkPolicy[] = [],
 ): CompiledPolicies {
-  if (view.policyMode === 'none') return { chains: [], sets: [], dispatch: [] };
+  if (view.policyMode === 'none') return { chains: [], sets: [], dispatch: [], nodeDispatch: [] };
   const compiler = new PolicyCompiler(view, effectivePolicies(view, remembered));
   return compiler.compile();
 }
@@ -147,7 +152,12 @@ class PolicyCompiler {
           : [...comment('denied by NetworkPolicy'), '-j', 'REJECT', '--reject-with', 'icmp-port-unreachable'],
       ],
     });
-    return { chains, sets: [...this.sets.values()], dispatch };
+    return {
+      chains,
+      sets: [...this.sets.values()],
+      dispatch,
+      nodeDispatch: this.faults.has('node-to-pod-filtered') ? ingressDispatch : [],
+    };
   }
 
   /** Policies in the pod's namespace that select it and list `type`, in key order. */
@@ -163,14 +173,16 @@ class PolicyCompiler {
   }
 
   private ingressRules(pod: NetfilterPod, policies: readonly NetworkPolicy[]): string[][] {
-    const rules: string[][] = [
-      // Traffic from the pod's own node is always allowed (networking/v1 types.go: "OR if the traffic
-      // source is the pod's local node"); routed node traffic leaves with the node IP or cni0's address.
-      ['-s', `${this.view.nodeIP}/32`, ...comment('from own node'), '-j', 'RETURN'],
-    ];
-    const gateway = firstHost(this.view.podCIDR);
-    if (gateway !== undefined)
-      rules.push(['-s', `${gateway}/32`, ...comment(`from own node ${this.view.bridge}`), '-j', 'RETURN']);
+    const rules: string[][] = [];
+    // Traffic from the pod's own node is always allowed (networking/v1 types.go: "OR if the traffic
+    // source is the pod's local node"); routed node traffic leaves with the node IP or cni0's address.
+    // Fault node-to-pod-filtered judges the node like any other peer.
+    if (!this.faults.has('node-to-pod-filtered')) {
+      rules.push(['-s', `${this.view.nodeIP}/32`, ...comment('from own node'), '-j', 'RETURN']);
+      const gateway = firstHost(this.view.podCIDR);
+      if (gateway !== undefined)
+        rules.push(['-s', `${gateway}/32`, ...comment(`from own node ${this.view.bridge}`), '-j', 'RETURN']);
+    }
     // A pod cannot block itself; through a Service it reaches itself via the node (hairpin).
     rules.push(['-s', `${pod.ip}/32`, ...comment('from itself'), '-j', 'RETURN']);
     for (const policy of policies) {
