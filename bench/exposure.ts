@@ -1,0 +1,128 @@
+/**
+ * `npm run bench -- exposure`: how often a generated scenario can expose a wrong policy implementation.
+ * For faults that can be written as a change of the cluster (the oracle then predicts what the faulty
+ * implementation does), the share of scenarios, any of whose states (initial, then after each step)
+ * predicts a different pod-to-pod matrix. The selftest's time to first finding is roughly the lab's
+ * scenario time divided by this share, so it is how generator weights are tuned.
+ * Options: `--runs N` (default 2000), `--seed N` (default 5), `--size small|medium|large` (default small).
+ */
+import fc from 'fast-check';
+import { scenarioArb } from '../generators/scenario.ts';
+import { withSyntheticAddresses } from '../generators/syntheticAddresses.ts';
+import { predictMatrix } from '../oracle/policy/index.ts';
+import { selectorMatches } from '../oracle/policy/selectorMatches.ts';
+import type { Cluster, NetworkPolicyRule, Pod, Protocol } from '../spec/model.ts';
+import { keyOf, NAMESPACE_NAME_LABEL } from '../spec/model.ts';
+import { realizeCluster } from '../spec/resolve.ts';
+import { applyStep } from '../spec/steps.ts';
+
+type Emulation = (c: Cluster) => Cluster;
+
+function namedPort(pod: Pod, name: string, protocol: Protocol): number | undefined {
+  for (const c of pod.containers)
+    for (const p of c.ports) if (p.name === name && p.protocol === protocol) return p.containerPort;
+  return undefined;
+}
+
+/** Named ports resolved once, on the first candidate pod by key, and that number used for every pod. */
+const namedPortFirstPod: Emulation = (c) => {
+  const fix = (rules: readonly NetworkPolicyRule[] | undefined, candidates: readonly Pod[]) =>
+    rules?.map((r) => ({
+      ...r,
+      ...(r.ports
+        ? {
+            ports: r.ports.map((p) => {
+              if (typeof p.port !== 'string') return p;
+              const name = p.port;
+              const first = [...candidates]
+                .sort((a, b) => keyOf(a).localeCompare(keyOf(b)))
+                .map((q) => namedPort(q, name, p.protocol))
+                .find((n) => n !== undefined);
+              return { ...p, port: first ?? name };
+            }),
+          }
+        : {}),
+    }));
+  return {
+    ...c,
+    policies: c.policies.map((pol) => {
+      const selected = c.pods.filter(
+        (p) => p.namespace === pol.namespace && selectorMatches(pol.podSelector, p.labels),
+      );
+      const ingress = fix(pol.ingress, selected);
+      const egress = fix(pol.egress, c.pods);
+      return { ...pol, ...(ingress ? { ingress } : {}), ...(egress ? { egress } : {}) };
+    }),
+  };
+};
+
+const endPortIgnored: Emulation = (c) => {
+  const fix = (rules: readonly NetworkPolicyRule[] | undefined) =>
+    rules?.map((r) => ({ ...r, ...(r.ports ? { ports: r.ports.map(({ endPort: _, ...p }) => p) } : {}) }));
+  return {
+    ...c,
+    policies: c.policies.map((p) => {
+      const ingress = fix(p.ingress);
+      const egress = fix(p.egress);
+      return { ...p, ...(ingress ? { ingress } : {}), ...(egress ? { egress } : {}) };
+    }),
+  };
+};
+
+const noNamespaceNameLabel: Emulation = (c) => ({
+  ...c,
+  namespaces: c.namespaces.map((n) => ({
+    ...n,
+    labels: Object.fromEntries(Object.entries(n.labels).filter(([k]) => k !== NAMESPACE_NAME_LABEL)),
+  })),
+});
+
+const EMULATIONS: Record<string, Emulation> = {
+  'named-port-first-pod': namedPortFirstPod,
+  'endport-ignored': endPortIgnored,
+  'no-ns-name-label': noNamespaceNameLabel,
+};
+
+function matrixKey(c: Cluster): string {
+  return JSON.stringify(predictMatrix(c).filter((r) => r.from !== r.to));
+}
+
+function option(argv: readonly string[], name: string, fallback: string): string {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] !== undefined ? (argv[i + 1] as string) : fallback;
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const runs = Number(option(argv, 'runs', '2000'));
+  const seed = Number(option(argv, 'seed', '5'));
+  const size = option(argv, 'size', 'small') as 'small' | 'medium' | 'large';
+  const scenarios = fc.sample(scenarioArb({ size, excludeSCTP: true, areas: ['policy', 'model'] }), {
+    numRuns: runs,
+    seed,
+  });
+  const exposed = new Map(Object.keys(EMULATIONS).map((k) => [k, 0]));
+  for (const s of scenarios) {
+    let state = s.cluster;
+    const states = [state];
+    for (const step of s.steps) {
+      state = applyStep(state, step);
+      states.push(state);
+    }
+    const concrete = states.map((st) => {
+      const synthetic = withSyntheticAddresses(st);
+      return realizeCluster(synthetic.cluster, synthetic.realized);
+    });
+    const keys = concrete.map(matrixKey);
+    for (const [name, emulate] of Object.entries(EMULATIONS)) {
+      if (concrete.some((c, i) => matrixKey(emulate(c)) !== keys[i]))
+        exposed.set(name, (exposed.get(name) ?? 0) + 1);
+    }
+  }
+  process.stdout.write(`scenarios: ${runs} (size ${size}, seed ${seed})\n`);
+  for (const [name, n] of exposed) {
+    process.stdout.write(`${name.padEnd(22)} ${((100 * n) / runs).toFixed(1)}% of scenarios can expose it\n`);
+  }
+  const fields = [...exposed].map(([k, n]) => `${k.replaceAll('-', '_')}=${(n / runs).toFixed(4)}`);
+  process.stdout.write(`exposure runs=${runs} ${fields.join(' ')}\n`);
+  return 0;
+}
