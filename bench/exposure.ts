@@ -4,6 +4,7 @@
  * implementation does), the share of scenarios, any of whose states (initial, then after each step)
  * predicts a different pod-to-pod matrix. The selftest's time to first finding is roughly the lab's
  * scenario time divided by this share, so it is how generator weights are tuned.
+ * stale-on-delete depends on history, not on one state, and is not emulated here.
  * Options: `--runs N` (default 2000), `--seed N` (default 5), `--size small|medium|large` (default small).
  */
 import fc from 'fast-check';
@@ -77,7 +78,72 @@ const noNamespaceNameLabel: Emulation = (c) => ({
   })),
 });
 
+/** Applies `f` to every rule of every policy. */
+function mapRules(c: Cluster, f: (r: NetworkPolicyRule) => NetworkPolicyRule): Cluster {
+  return {
+    ...c,
+    policies: c.policies.map((p) => ({
+      ...p,
+      ...(p.ingress ? { ingress: p.ingress.map(f) } : {}),
+      ...(p.egress ? { egress: p.egress.map(f) } : {}),
+    })),
+  };
+}
+
+const ignoreExcept: Emulation = (c) =>
+  mapRules(c, (r) => ({
+    ...r,
+    ...(r.peers
+      ? {
+          peers: r.peers.map((peer) =>
+            peer.ipBlock ? { ...peer, ipBlock: { cidr: peer.ipBlock.cidr } } : peer,
+          ),
+        }
+      : {}),
+  }));
+
+/** A peer with both selectors matches either: it becomes two peers. */
+const peersOred: Emulation = (c) =>
+  mapRules(c, (r) => ({
+    ...r,
+    ...(r.peers
+      ? {
+          peers: r.peers.flatMap((peer) =>
+            peer.podSelector && peer.namespaceSelector
+              ? [{ podSelector: peer.podSelector }, { namespaceSelector: peer.namespaceSelector }]
+              : [peer],
+          ),
+        }
+      : {}),
+  }));
+
+const egressIgnored: Emulation = (c) => ({
+  ...c,
+  policies: c.policies
+    .map(({ egress: _, ...p }) => ({ ...p, policyTypes: p.policyTypes.filter((t) => t !== 'Egress') }))
+    .filter((p) => p.policyTypes.length > 0),
+});
+
+/** Numeric port rules match every protocol. */
+const protocolIgnored: Emulation = (c) =>
+  mapRules(c, (r) => ({
+    ...r,
+    ...(r.ports
+      ? {
+          ports: r.ports.flatMap((p) =>
+            typeof p.port === 'number'
+              ? (['TCP', 'UDP', 'SCTP'] as const).map((protocol) => ({ ...p, protocol }))
+              : [p],
+          ),
+        }
+      : {}),
+  }));
+
 const EMULATIONS: Record<string, Emulation> = {
+  'ignore-except': ignoreExcept,
+  'peers-ored': peersOred,
+  'egress-ignored': egressIgnored,
+  'protocol-ignored': protocolIgnored,
   'named-port-first-pod': namedPortFirstPod,
   'endport-ignored': endPortIgnored,
   'no-ns-name-label': noNamespaceNameLabel,

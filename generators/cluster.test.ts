@@ -11,7 +11,7 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 describe('clusterArb', () => {
   test.each([
-    ['small', 2, 3, 3],
+    ['small', 2, 3, 4],
     ['medium', 3, 3, 3],
     ['large', 4, 4, 4],
   ] as const)(
