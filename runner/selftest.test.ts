@@ -4,7 +4,7 @@ import type { Finding } from '../spec/results.ts';
 import type { Target } from '../spec/target.ts';
 import type { AreaRunner } from './area.ts';
 import { DEFAULT_RUN_OPTIONS } from './options.ts';
-import { renderSelftestTable, runSelftest } from './selftest.ts';
+import { renderSelftestTable, runSelftest, trialAreas } from './selftest.ts';
 
 const target: Target = {
   name: 'fake',
@@ -72,5 +72,20 @@ describe('runSelftest', () => {
     // Times 1 s, 2 s and "missed": the median is the middle one, 2 s, not the mean of the two found.
     expect(bug.medianTimeToFirstFailureMs).toBe(2000);
     expect(renderSelftestTable(rows)).toContain('2/3 (MISSED)');
+  });
+});
+
+describe('trialAreas', () => {
+  const loop: AreaRunner = { ...runner, areas: ['policy', 'model'] };
+  const flannel: AreaRunner = { ...runner, areas: ['flannel'] };
+  test('a fault runs with the enabled areas its runner checks together, its own always', () => {
+    expect(trialAreas('model', [loop, flannel], ['policy', 'model'])).toEqual(['policy', 'model']);
+    expect(trialAreas('policy', [loop, flannel], ['policy', 'model', 'flannel'])).toEqual([
+      'policy',
+      'model',
+    ]);
+    expect(trialAreas('policy', [loop, flannel], ['policy'])).toEqual(['policy']);
+    expect(trialAreas('flannel', [loop, flannel], ['policy', 'model', 'flannel'])).toEqual(['flannel']);
+    expect(trialAreas('lb', [loop, flannel], ['lb'])).toEqual(['lb']);
   });
 });

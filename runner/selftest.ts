@@ -78,7 +78,7 @@ export async function runSelftest(deps: SelftestDeps, settings: SelftestSettings
         [fault.name],
         settings.options.seed + r,
         settings.budgetPerFaultMs,
-        [fault.area],
+        trialAreas(fault.area, deps.areaRunners, settings.options.areas),
       );
       trials.push(t);
       settings.listener?.({
@@ -109,6 +109,17 @@ export async function runSelftest(deps: SelftestDeps, settings: SelftestSettings
     });
   }
   return rows;
+}
+
+/**
+ * The areas a fault's trial runs: the enabled areas its area's runner checks together. Policy and model
+ * share one loop, so a model fault meets policies (a node reaches its pods "whatever the policies": a
+ * fault that filters the node only shows where a policy isolates a pod), and policy faults meet the model
+ * checks a user's `--areas policy,model` run has.
+ */
+export function trialAreas(area: Area, runners: readonly AreaRunner[], enabled: readonly Area[]): Area[] {
+  const together = runners.find((r) => r.areas.includes(area))?.areas ?? [area];
+  return together.filter((a) => a === area || enabled.includes(a));
 }
 
 async function trial(
