@@ -12,7 +12,14 @@ import { scenarioArb } from '../generators/scenario.ts';
 import { withSyntheticAddresses } from '../generators/syntheticAddresses.ts';
 import { predictMatrix } from '../oracle/policy/index.ts';
 import { selectorMatches } from '../oracle/policy/selectorMatches.ts';
-import type { Cluster, NetworkPolicyRule, Pod, Protocol } from '../spec/model.ts';
+import type {
+  Cluster,
+  NetworkPolicy,
+  NetworkPolicyPort,
+  NetworkPolicyRule,
+  Pod,
+  Protocol,
+} from '../spec/model.ts';
 import { keyOf, NAMESPACE_NAME_LABEL } from '../spec/model.ts';
 import { realizeCluster } from '../spec/resolve.ts';
 import { applyStep } from '../spec/steps.ts';
@@ -25,50 +32,52 @@ function namedPort(pod: Pod, name: string, protocol: Protocol): number | undefin
   return undefined;
 }
 
+/**
+ * Applies `f` to every rule of every policy; `f` is told the policy and the direction (ingress rules
+ * resolve named ports on the pods the policy selects, egress rules on the peers).
+ */
+function mapRules(
+  c: Cluster,
+  f: (r: NetworkPolicyRule, policy: NetworkPolicy, direction: 'ingress' | 'egress') => NetworkPolicyRule,
+): Cluster {
+  return {
+    ...c,
+    policies: c.policies.map((p) => ({
+      ...p,
+      ...(p.ingress ? { ingress: p.ingress.map((r) => f(r, p, 'ingress')) } : {}),
+      ...(p.egress ? { egress: p.egress.map((r) => f(r, p, 'egress')) } : {}),
+    })),
+  };
+}
+
+/** Applies `f` to every port entry of every rule. */
+function mapPorts(
+  c: Cluster,
+  f: (p: NetworkPolicyPort, policy: NetworkPolicy, direction: 'ingress' | 'egress') => NetworkPolicyPort[],
+): Cluster {
+  return mapRules(c, (r, policy, direction) =>
+    r.ports ? { ...r, ports: r.ports.flatMap((p) => f(p, policy, direction)) } : r,
+  );
+}
+
 /** Named ports resolved once, on the first candidate pod by key, and that number used for every pod. */
 const namedPortFirstPod: Emulation = (c) => {
-  const fix = (rules: readonly NetworkPolicyRule[] | undefined, candidates: readonly Pod[]) =>
-    rules?.map((r) => ({
-      ...r,
-      ...(r.ports
-        ? {
-            ports: r.ports.map((p) => {
-              if (typeof p.port !== 'string') return p;
-              const name = p.port;
-              const first = [...candidates]
-                .sort((a, b) => keyOf(a).localeCompare(keyOf(b)))
-                .map((q) => namedPort(q, name, p.protocol))
-                .find((n) => n !== undefined);
-              return { ...p, port: first ?? name };
-            }),
-          }
-        : {}),
-    }));
-  return {
-    ...c,
-    policies: c.policies.map((pol) => {
-      const selected = c.pods.filter(
-        (p) => p.namespace === pol.namespace && selectorMatches(pol.podSelector, p.labels),
-      );
-      const ingress = fix(pol.ingress, selected);
-      const egress = fix(pol.egress, c.pods);
-      return { ...pol, ...(ingress ? { ingress } : {}), ...(egress ? { egress } : {}) };
-    }),
-  };
+  const byKey = [...c.pods].sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
+  return mapPorts(c, (p, policy, direction) => {
+    if (typeof p.port !== 'string') return [p];
+    const name = p.port;
+    const candidates =
+      direction === 'egress'
+        ? byKey
+        : byKey.filter(
+            (q) => q.namespace === policy.namespace && selectorMatches(policy.podSelector, q.labels),
+          );
+    const first = candidates.map((q) => namedPort(q, name, p.protocol)).find((n) => n !== undefined);
+    return [{ ...p, port: first ?? name }];
+  });
 };
 
-const endPortIgnored: Emulation = (c) => {
-  const fix = (rules: readonly NetworkPolicyRule[] | undefined) =>
-    rules?.map((r) => ({ ...r, ...(r.ports ? { ports: r.ports.map(({ endPort: _, ...p }) => p) } : {}) }));
-  return {
-    ...c,
-    policies: c.policies.map((p) => {
-      const ingress = fix(p.ingress);
-      const egress = fix(p.egress);
-      return { ...p, ...(ingress ? { ingress } : {}), ...(egress ? { egress } : {}) };
-    }),
-  };
-};
+const endPortIgnored: Emulation = (c) => mapPorts(c, ({ endPort: _, ...p }) => [p]);
 
 const noNamespaceNameLabel: Emulation = (c) => ({
   ...c,
@@ -77,18 +86,6 @@ const noNamespaceNameLabel: Emulation = (c) => ({
     labels: Object.fromEntries(Object.entries(n.labels).filter(([k]) => k !== NAMESPACE_NAME_LABEL)),
   })),
 });
-
-/** Applies `f` to every rule of every policy. */
-function mapRules(c: Cluster, f: (r: NetworkPolicyRule) => NetworkPolicyRule): Cluster {
-  return {
-    ...c,
-    policies: c.policies.map((p) => ({
-      ...p,
-      ...(p.ingress ? { ingress: p.ingress.map(f) } : {}),
-      ...(p.egress ? { egress: p.egress.map(f) } : {}),
-    })),
-  };
-}
 
 const ignoreExcept: Emulation = (c) =>
   mapRules(c, (r) => ({
@@ -126,18 +123,11 @@ const egressIgnored: Emulation = (c) => ({
 
 /** Numeric port rules match every protocol. */
 const protocolIgnored: Emulation = (c) =>
-  mapRules(c, (r) => ({
-    ...r,
-    ...(r.ports
-      ? {
-          ports: r.ports.flatMap((p) =>
-            typeof p.port === 'number'
-              ? (['TCP', 'UDP', 'SCTP'] as const).map((protocol) => ({ ...p, protocol }))
-              : [p],
-          ),
-        }
-      : {}),
-  }));
+  mapPorts(c, (p) =>
+    typeof p.port === 'number'
+      ? (['TCP', 'UDP', 'SCTP'] as const).map((protocol) => ({ ...p, protocol }))
+      : [p],
+  );
 
 const EMULATIONS: Record<string, Emulation> = {
   'ignore-except': ignoreExcept,

@@ -35,7 +35,7 @@ export function judgeProbe(
 ): ProbeJudgement {
   const { request, dest } = probe;
   const node = nodeOfSource(request.from);
-  if (node !== undefined && dest.kind === 'pod') return judgeNodeToPod(probe, result, node);
+  if (node !== undefined && dest.kind === 'pod') return judgeNodeToPod(probe, result, node, dest.pod);
   if (dest.kind === 'pod') {
     const j = oracle.judge(request.from, dest.pod, request.port, request.protocol);
     const base = classify(j.verdict, result);
@@ -136,8 +136,12 @@ export function judgeProbe(
  * policies (the NetworkPolicy concept page: "traffic to and from the node where a Pod is running is always
  * allowed"; networking/v1 types.go). The pod sees the node's address on its bridge, so no NAT check here.
  */
-function judgeNodeToPod(probe: PlannedProbe, result: ProbeResult, node: string): ProbeJudgement {
-  const pod = probe.dest.kind === 'pod' ? probe.dest.pod : probe.request.host;
+function judgeNodeToPod(
+  probe: PlannedProbe,
+  result: ProbeResult,
+  node: string,
+  pod: ObjectKey,
+): ProbeJudgement {
   const explanation = [`${pod} runs on ${node}: a pod's own node can always reach it, whatever the policies`];
   const kind = classify('allow', result);
   if (kind === 'conforms' && result.servedBy !== undefined && result.servedBy !== pod) {

@@ -71,10 +71,11 @@ export function planProbes(cluster: Cluster, realized: Realized, options: ProbeP
   if (options.fromNodes) {
     for (const dst of cluster.pods) {
       const ip = realized.podIPs[keyOf(dst)]?.[0];
-      const node = dst.hostNetwork || ip === undefined ? undefined : nodeOfPod(dst, ip, realized);
+      if (dst.hostNetwork || ip === undefined) continue;
+      const node = nodeOfPod(dst, ip, realized);
       if (node === undefined) continue;
       for (const { port, protocol } of declaredPorts(dst)) {
-        add(nodeSourceKey(node), ip as string, port, protocol, { kind: 'pod', pod: keyOf(dst) });
+        add(nodeSourceKey(node), ip, port, protocol, { kind: 'pod', pod: keyOf(dst) });
       }
     }
   }

@@ -88,15 +88,14 @@ export async function runSelftest(deps: SelftestDeps, settings: SelftestSettings
     }
     // A trial that missed counts as "longer than any": the median is over every trial, not the lucky ones.
     const times = trials.map((t) => (t.found ? (t.timeToFirstFailureMs ?? 0) : Number.POSITIVE_INFINITY));
+    const mid = times.length > 0 ? median(times) : Number.POSITIVE_INFINITY;
     const shrunk = trials.flatMap((t) => (t.shrunk ? [t.shrunk] : []));
     rows.push({
       fault: fault.name,
       area: fault.area,
       trials,
       ok: trials.length > 0 && trials.every((t) => t.found),
-      ...(times.length > 0 && Number.isFinite(median(times))
-        ? { medianTimeToFirstFailureMs: median(times) }
-        : {}),
+      ...(Number.isFinite(mid) ? { medianTimeToFirstFailureMs: mid } : {}),
       ...(shrunk.length > 0
         ? {
             maxShrunk: {

@@ -343,10 +343,10 @@ export class LabTarget implements Target {
         startAgent({
           key: nodeSourceKey(n.name),
           netns: n.netns,
-          socket: this.paths.agentSocket(`node-${n.name}`),
+          socket: this.paths.agentSocket(nodeAgentName(n.name)),
           tcp: [],
           udp: [],
-          logFile: this.paths.log(`node-${n.name}`),
+          logFile: this.paths.log(nodeAgentName(n.name)),
           prefix: this.names.prefix,
         }),
       ),
@@ -534,20 +534,22 @@ export class LabTarget implements Target {
   private clientOf = (pod: ObjectKey): AgentClient | undefined => {
     let c = this.clients.get(pod);
     if (c) return c;
-    const node = nodeOfSource(pod);
-    const socket =
-      pod === OUTSIDE_KEY
-        ? this.paths.agentSocket('outside')
-        : node !== undefined
-          ? this.topology?.nodes.some((n) => n.name === node)
-            ? this.paths.agentSocket(`node-${node}`)
-            : undefined
-          : this.pods.get(pod)?.socket;
+    const socket = this.socketOf(pod);
     if (!socket) return undefined;
     c = new AgentClient(socket);
     this.clients.set(pod, c);
     return c;
   };
+
+  /** The control socket of a probe source: a pod, a node (`node:<name>`) or the outside server. */
+  private socketOf(source: ObjectKey): string | undefined {
+    if (source === OUTSIDE_KEY) return this.paths.agentSocket('outside');
+    const node = nodeOfSource(source);
+    if (node === undefined) return this.pods.get(source)?.socket;
+    return this.topology?.nodes.some((n) => n.name === node)
+      ? this.paths.agentSocket(nodeAgentName(node))
+      : undefined;
+  }
 
   async probe(probes: readonly ProbeRequest[], options: ProbeOptions): Promise<ProbeResult[]> {
     return runProbes(probes, this.clientOf, options.concurrency, options.signal);
@@ -593,4 +595,9 @@ export class LabTarget implements Target {
 /** Creates the embedded lab target. Nothing is built until the first `sync`. */
 export function createLabTarget(options: LabTargetOptions = {}): LabTarget {
   return new LabTarget(options);
+}
+
+/** Socket and log name of the probe-source agent in node `name`'s namespace. */
+function nodeAgentName(name: string): string {
+  return `node-${name}`;
 }

@@ -104,10 +104,7 @@ export function parseIPv6(
  * (pkg/apis/networking/validation/validation.go: `!cidrIPNet.Contains(exceptCIDR.IP) || cidrMaskLen >= exceptMaskLen` is an error).
  */
 export function isStrictSubset(inner: ParsedCidr, outer: ParsedCidr): boolean {
-  if (inner.family !== outer.family) return false;
-  if (outer.prefixLength >= inner.prefixLength) return false;
-  const shift = BigInt(outer.bits - outer.prefixLength);
-  return inner.network >> shift === outer.network >> shift;
+  return outer.prefixLength < inner.prefixLength && cidrHolds(outer, inner.network, inner.family);
 }
 
 /** Whether `cidr` holds the address `address` of family `family`. */

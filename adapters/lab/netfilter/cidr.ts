@@ -35,6 +35,14 @@ export function formatCidr(c: Cidr): string {
   return `${formatIPv4(c.base)}/${c.prefixLength}`;
 }
 
+/** Whether `c` holds the address `ip` (dotted quad). */
+export function cidrHolds(c: Cidr, ip: string): boolean {
+  const a = parseIPv4(ip);
+  if (a === undefined) return false;
+  const block = 2 ** (32 - c.prefixLength);
+  return Math.floor(a / block) * block === c.base;
+}
+
 /** The first host address of a subnet (`<lease>.1`, the cni0 address). */
 export function firstHost(cidrText: string): string | undefined {
   const c = parseCidr(cidrText);

@@ -29,6 +29,13 @@ function setIn(c: CompiledPolicies, line: string) {
   return c.sets.find((s) => s.name === name);
 }
 
+/** Each port rule of a pod's egress chain as [the set's entries, the destination port]. */
+function egressPortTargets(c: CompiledPolicies, pod: string) {
+  return chain(c, egressChain(pod))
+    .filter((l) => l.includes('--dport'))
+    .map((l) => [setIn(c, l)?.entries.map((e) => e.entry), /--dport (\d+)/.exec(l)?.[1]]);
+}
+
 const webIngress = ingressChain('a/web1');
 
 describe('isolation', () => {
@@ -174,10 +181,7 @@ describe('ports', () => {
       ],
     });
     const c = compile([pol]);
-    const lines = chain(c, egressChain('a/client')).filter((l) => l.includes('--dport'));
-    expect(
-      lines.map((l) => [setIn(c, l)?.entries.map((e) => e.entry), /--dport (\d+)/.exec(l)?.[1]]),
-    ).toEqual([
+    expect(egressPortTargets(c, 'a/client')).toEqual([
       [['10.244.1.3'], '8080'],
       [['10.244.2.2'], '9090'],
     ]);
@@ -196,10 +200,7 @@ describe('named ports towards an ipBlock', () => {
       ],
     });
     const c = compile([pol]);
-    const lines = chain(c, egressChain('a/client')).filter((l) => l.includes('--dport'));
-    expect(
-      lines.map((l) => [setIn(c, l)?.entries.map((e) => e.entry), /--dport (\d+)/.exec(l)?.[1]]),
-    ).toEqual([
+    expect(egressPortTargets(c, 'a/client')).toEqual([
       [['10.244.1.3'], '8080'],
       [['10.244.2.2'], '9090'],
     ]);

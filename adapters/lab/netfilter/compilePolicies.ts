@@ -26,7 +26,7 @@ import type {
 } from '../../../spec/model.ts';
 import { NAMESPACE_NAME_LABEL } from '../../../spec/model.ts';
 import type { FaultName } from '../faults.ts';
-import { firstHost, formatCidr, ipsetPrefixes, parseCidr } from './cidr.ts';
+import { cidrHolds, firstHost, formatCidr, ipsetPrefixes, parseCidr } from './cidr.ts';
 import { DENY_CHAIN, egressChain, ingressChain, ipsetName } from './names.ts';
 import type { Chain, IpSet, IpSetEntry } from './ruleset.ts';
 import { comment } from './ruleset.ts';
@@ -327,20 +327,17 @@ class PolicyCompiler {
     return [{ kind: 'pods', pods }];
   }
 
-  /** A hash:net set for `cidr` minus `except` (nomatch entries), or undefined when nothing can match. */
   /** Whether `ip` lies in `cidr` and in none of `except` (except ignored under the ignore-except fault). */
   private inBlock(ip: string, cidrText: string, except: readonly string[]): boolean {
     const inside = (text: string): boolean => {
       const c = parseCidr(text);
-      const a = parseCidr(ip);
-      if (c === undefined || a === undefined) return false;
-      const size = 2 ** (32 - c.prefixLength);
-      return Math.floor(a.base / size) * size === c.base;
+      return c !== undefined && cidrHolds(c, ip);
     };
     if (!inside(cidrText)) return false;
     return this.faults.has('ignore-except') || !except.some(inside);
   }
 
+  /** A hash:net set for `cidr` minus `except` (nomatch entries), or undefined when nothing can match. */
   private blockSet(cidrText: string, except: readonly string[]): IpSet | undefined {
     const cidr = parseCidr(cidrText);
     if (cidr === undefined) return undefined;
