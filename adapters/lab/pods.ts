@@ -25,6 +25,8 @@ export interface LabPod {
   readonly tcp: readonly number[];
   readonly udp: readonly number[];
   readonly socket: string;
+  /** The lab's own name for the pod's files (`p1c`): from its index, never from its namespace or name. */
+  readonly fileName: string;
   /** A fingerprint of what requires re-creating the pod when it changes (node, hostNetwork, ports). */
   readonly shape: string;
   pid?: number;
@@ -111,7 +113,7 @@ export async function startPodAgents(ctx: PodBuildContext, pods: readonly LabPod
         socket: p.socket,
         tcp: p.tcp,
         udp: p.udp,
-        logFile: ctx.paths.log(p.key.replace('/', '_')),
+        logFile: ctx.paths.log(p.fileName),
         prefix: ctx.names.prefix,
       });
     }),

@@ -14,10 +14,12 @@ const HELP = `Usage:
   podnet lab up [-f MANIFESTS]... [--nodes N] [--segments 1|2] [--backend vxlan|host-gw|udp] [--fault NAME]... [--lab ID]
   podnet lab status
   podnet lab exec [--lab ID] NS/POD|node:NAME -- CMD...
-  podnet lab down [--lab ID] [--all]
+  podnet lab down [--lab ID] [--all [--force]]
   podnet lab faults
 
 The lab keeps running after \`lab up\` until \`lab down\`. Needs root.
+\`lab down --all\` removes every lab whose owner process is gone (leftovers of crashed runs, labs
+started by \`lab up\`); labs that a running podnet process uses are kept unless --force is given.
 `;
 
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
@@ -127,14 +129,24 @@ async function exec(argv: readonly string[], io: CliIO): Promise<number> {
 }
 
 async function down(argv: readonly string[], io: CliIO): Promise<number> {
-  const args = parseCommandArgs('lab down', argv, { lab: { type: 'string' }, all: { type: 'boolean' } });
+  const args = parseCommandArgs('lab down', argv, {
+    lab: { type: 'string' },
+    all: { type: 'boolean' },
+    force: { type: 'boolean' },
+  });
   if (booleanOption(args, 'all')) {
-    const report = await labDown({ all: true });
+    const report = await labDown({ all: true, force: booleanOption(args, 'force') });
     io.stdout(
       report.labs.length === 0
         ? 'no lab leftovers found\n'
         : `removed ${report.labs.length} lab(s): ${report.labs.join(', ')} (${report.namespaces} namespaces)\n`,
     );
+    for (const k of report.kept) {
+      io.stdout(
+        `kept lab ${k.labId}: in use by pid ${k.owner.pid}${k.owner.command ? ` (${k.owner.command})` : ''}\n`,
+      );
+    }
+    if (report.kept.length > 0) io.stdout('  --force removes labs in use too\n');
     return EXIT.conforms;
   }
   const lab = await findLab(stringOption(args, 'lab'));
