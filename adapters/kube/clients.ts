@@ -12,6 +12,7 @@ import {
   ServerConfiguration,
 } from '@kubernetes/client-node';
 import { PodnetTargetError } from '../../spec/errors.ts';
+import { redactUrlCredentials } from '../../spec/redact.ts';
 
 export type CoreApi = Pick<
   CoreV1Api,
@@ -79,7 +80,8 @@ export function makeClients(kc: KubeConfig, requestTimeoutMs = DEFAULT_REQUEST_T
   return {
     core: new CoreV1Api(configuration),
     networking: new NetworkingV1Api(configuration),
-    server: cluster.server,
+    // Printed in messages and recorded in results.json: never with user:password.
+    server: redactUrlCredentials(cluster.server),
   };
 }
 
@@ -97,7 +99,7 @@ export function apiError(operation: string, server: string, error: unknown): Pod
     const message = /"message":"([^"]*)"/.exec(body)?.[1] ?? body.slice(0, 200);
     return new PodnetTargetError(
       'PODNET_KUBE_API',
-      `${operation}: the API server ${server} answered HTTP ${e.code}: ${message}`,
+      redactUrlCredentials(`${operation}: the API server ${server} answered HTTP ${e.code}: ${message}`),
       e.code === 403
         ? 'podnet needs rights to create/delete namespaces, pods, services and networkpolicies'
         : undefined,
@@ -107,7 +109,9 @@ export function apiError(operation: string, server: string, error: unknown): Pod
   const aborted = e.name === 'AbortError' || e.type === 'aborted' || /aborted/i.test(e.message ?? '');
   return new PodnetTargetError(
     'PODNET_KUBE_UNREACHABLE',
-    `${operation}: cannot reach the API server ${server}: ${aborted ? 'no answer before the request timeout' : (e.message ?? String(error))}`,
+    redactUrlCredentials(
+      `${operation}: cannot reach the API server ${server}: ${aborted ? 'no answer before the request timeout' : (e.message ?? String(error))}`,
+    ),
     'check the cluster is up and that --kubeconfig/--context (or KUBECONFIG) point at it, e.g. `kubectl cluster-info`',
     { cause: error },
   );

@@ -341,7 +341,7 @@ describe('podnet cleanup', () => {
   test('--run deletes only that run; --all every run; foreign and look-alike namespaces stay', async () => {
     const fake = new FakeKube();
     const ns = (name: string, labels: Record<string, string>) =>
-      fake.namespaces.set(name, { metadata: { name, labels } });
+      fake.namespaces.set(name, { metadata: { name, labels, uid: `uid-${name}` } });
     const owned = (id: string) => ({ [RUN_LABEL]: id, 'app.kubernetes.io/managed-by': 'podnet' });
     ns('podnet-a1b2c3-x', owned('a1b2c3'));
     ns('podnet-a1b2c3-sys', owned('a1b2c3'));
@@ -355,6 +355,40 @@ describe('podnet cleanup', () => {
     expect(all.deleted.map((d) => d.namespace)).toEqual(['podnet-dddddd-y']);
     expect([...fake.namespaces.keys()].sort()).toEqual(['kube-system', 'podnet-eeeeee-z', 'prod']);
     await expect(cleanupRuns(fake.clients(), { runId: 'nope' })).rejects.toThrow(/6 hex digits/);
+  });
+
+  test('--all needs a valid run id in the label and the name, and deletes by uid', async () => {
+    const fake = new FakeKube();
+    const ns = (name: string, labels: Record<string, string>, uid?: string) =>
+      fake.namespaces.set(name, { metadata: { name, labels, ...(uid ? { uid } : {}) } });
+    const owned = (id: string) => ({ [RUN_LABEL]: id, 'app.kubernetes.io/managed-by': 'podnet' });
+    ns('podnet-x-y', owned('x'), 'u1'); // the label is no run id, though the name fits it
+    ns('podnet-prod-db', owned('prod'), 'u2');
+    ns('podnet-abcdef-x', owned('abcdef'), 'u3');
+    ns('podnet-abcdef-nouid', owned('abcdef'));
+    const clients = fake.clients();
+    // Between the list and the delete, podnet-abcdef-x is deleted and made again by someone else.
+    const core = {
+      ...clients.core,
+      listNamespace: async (p: { labelSelector?: string }) => {
+        const listed = await clients.core.listNamespace(p);
+        ns('podnet-abcdef-x', owned('abcdef'), 'u3-again');
+        return listed;
+      },
+    } as typeof clients.core;
+    const result = await cleanupRuns({ ...clients, core }, { all: true });
+    expect(result.deleted).toEqual([]);
+    expect(result.skipped.map((x) => x.namespace).sort()).toEqual(['podnet-abcdef-nouid', 'podnet-abcdef-x']);
+    expect([...fake.namespaces.keys()].sort()).toEqual([
+      'podnet-abcdef-nouid',
+      'podnet-abcdef-x',
+      'podnet-prod-db',
+      'podnet-x-y',
+    ]);
+    const deletes = fake.calls.filter((c) => c.method === 'deleteNamespace');
+    expect(deletes.map((c) => c.params)).toEqual([
+      { name: 'podnet-abcdef-x', propagationPolicy: 'Background', body: { preconditions: { uid: 'u3' } } },
+    ]);
   });
 });
 

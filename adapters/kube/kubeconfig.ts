@@ -1,13 +1,18 @@
 /**
  * Reads kubeconfig the way kubectl does: `--kubeconfig FILE` first, else `KUBECONFIG` (a list of files,
  * merged), else `~/.kube/config`, else the in-cluster service account; then `--context` picks the context.
- * Problems are target errors (exit 3) that say which file or context was at fault.
+ * A missing, malformed or unusable file and an unknown context are input errors (exit 2) that say which
+ * file, line, field or context was at fault and never quote the file's secrets; finding no kubeconfig
+ * at all is a target error (exit 3).
  */
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { PodnetTargetError } from '../../spec/errors.ts';
+import { LineCounter, parseDocument } from 'yaml';
+import { PodnetInputError, PodnetTargetError } from '../../spec/errors.ts';
+import { readInputFile } from '../../spec/inputFile.ts';
+import { redactSecrets } from '../../spec/redact.ts';
 
 export interface KubeconfigOptions {
   /** `--kubeconfig`: one file; overrides KUBECONFIG. */
@@ -37,6 +42,100 @@ export function kubeconfigSource(
   return { kind: 'none' };
 }
 
+/** Where a kubeconfig's secrets live: every string under `users[].user` (tokens, keys, passwords). */
+function secretsOf(value: unknown): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown): void => {
+    if (typeof v === 'string') out.push(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (v !== null && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  const users = (value as { users?: unknown } | null)?.users;
+  if (Array.isArray(users)) for (const u of users) walk((u as { user?: unknown } | null)?.user);
+  return out;
+}
+
+const LIST_KEYS = ['clusters', 'users', 'contexts'] as const;
+const ENTRY_BODY = { clusters: 'cluster', users: 'user', contexts: 'context' } as const;
+
+/**
+ * Reads and checks one kubeconfig file. Problems are input errors (exit 2) naming the file, the line or
+ * the field; they never quote the file, whose tokens and keys must not reach a terminal or a log.
+ */
+function readKubeconfig(file: string): { text: string; secrets: string[] } {
+  const text = readInputFile(file, { what: 'kubeconfig' });
+  const bad = (problem: string, where: { line?: number; field?: string } = {}): PodnetInputError =>
+    new PodnetInputError('PODNET_KUBE_BAD_CONFIG', problem, { file, ...where }, KUBECONFIG_HINT);
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const syntax = doc.errors[0];
+  if (syntax) {
+    // The error's own text may quote the offending line: only its kind and position are printed.
+    throw bad(`not valid YAML (${syntax.code.toLowerCase().replace(/_/g, ' ')})`, {
+      line: syntax.linePos?.[0].line ?? lineCounter.linePos(syntax.pos[0]).line,
+    });
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    throw bad('too many YAML aliases (an alias bomb?)');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw bad('a kubeconfig must be a mapping with clusters, users and contexts');
+  }
+  const record = value as Record<string, unknown>;
+  for (const key of LIST_KEYS) {
+    const list = record[key];
+    if (list === undefined || list === null) continue;
+    if (!Array.isArray(list)) throw bad('must be a list', { field: key });
+    list.forEach((entry: unknown, i: number) => {
+      const at = `${key}[${i}]`;
+      if (entry === null || typeof entry !== 'object' || Array.isArray(entry))
+        throw bad('must be a mapping', { field: at });
+      const e = entry as Record<string, unknown>;
+      if (typeof e.name !== 'string' || e.name === '')
+        throw bad('needs a name (a string)', { field: `${at}.name` });
+      const body = e[ENTRY_BODY[key]];
+      if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
+        throw bad('must be a mapping', { field: `${at}.${ENTRY_BODY[key]}` });
+      }
+      const server = (body as Record<string, unknown> | undefined)?.server;
+      if (key === 'clusters' && server !== undefined && typeof server !== 'string') {
+        throw bad('must be a URL string', { field: `${at}.cluster.server` });
+      }
+    });
+  }
+  const current = record['current-context'];
+  if (current !== undefined && current !== null && typeof current !== 'string') {
+    throw bad('must be a string', { field: 'current-context' });
+  }
+  return { text, secrets: secretsOf(value) };
+}
+
+const KUBECONFIG_HINT = 'check the file with `kubectl config view --kubeconfig FILE`';
+
+/** Loads one checked kubeconfig into `kc`, as client-node's loadFromFile would (relative paths made absolute). */
+function loadInto(kc: KubeConfig, file: string): void {
+  const { text, secrets } = readKubeconfig(file);
+  try {
+    kc.loadFromString(text);
+    kc.makePathsAbsolute(dirname(file));
+  } catch (error) {
+    throw new PodnetInputError(
+      'PODNET_KUBE_BAD_CONFIG',
+      `not a usable kubeconfig: ${redactSecrets(cutLine((error as Error).message), secrets)}`,
+      { file },
+      KUBECONFIG_HINT,
+    );
+  }
+}
+
+function cutLine(message: string): string {
+  const first = message.split('\n')[0] ?? '';
+  return first.length > 160 ? `${first.slice(0, 157)}...` : first;
+}
+
 /** A loaded KubeConfig with the requested context selected. */
 export function loadKubeConfig(options: KubeconfigOptions = {}): KubeConfig {
   const kc = new KubeConfig();
@@ -52,51 +151,35 @@ export function loadKubeConfig(options: KubeconfigOptions = {}): KubeConfig {
     kc.loadFromCluster();
   } else {
     const [first, ...rest] = source.files;
-    for (const file of source.files) {
-      if (!existsSync(file)) {
-        throw new PodnetTargetError(
-          'PODNET_KUBE_NO_CONFIG',
-          `kubeconfig file ${file} does not exist`,
-          'check --kubeconfig / KUBECONFIG',
-        );
-      }
-    }
-    try {
-      kc.loadFromFile(first as string);
-      for (const file of rest) {
-        const more = new KubeConfig();
-        more.loadFromFile(file);
-        // Like kubectl: the first file that defines a name (or the current context) wins;
-        // client-node's mergeConfig would throw on a duplicate name instead.
-        for (const c of more.clusters) if (!kc.getCluster(c.name)) kc.addCluster(c);
-        for (const u of more.users) if (!kc.getUser(u.name)) kc.addUser(u);
-        for (const x of more.contexts) if (!kc.getContextObject(x.name)) kc.addContext(x);
-        if (!kc.currentContext && more.currentContext) kc.setCurrentContext(more.currentContext);
-      }
-    } catch (error) {
-      throw new PodnetTargetError(
-        'PODNET_KUBE_BAD_CONFIG',
-        `cannot read kubeconfig ${source.files.join(delimiter)}: ${(error as Error).message}`,
-        'check that the file is a valid kubeconfig',
-        { cause: error },
-      );
+    loadInto(kc, first as string);
+    for (const file of rest) {
+      const more = new KubeConfig();
+      loadInto(more, file);
+      // Like kubectl: the first file that defines a name (or the current context) wins;
+      // client-node's mergeConfig would throw on a duplicate name instead.
+      for (const c of more.clusters) if (!kc.getCluster(c.name)) kc.addCluster(c);
+      for (const u of more.users) if (!kc.getUser(u.name)) kc.addUser(u);
+      for (const x of more.contexts) if (!kc.getContextObject(x.name)) kc.addContext(x);
+      if (!kc.currentContext && more.currentContext) kc.setCurrentContext(more.currentContext);
     }
   }
   if (options.context !== undefined) {
     if (!kc.getContextObject(options.context)) {
       const known = kc.getContexts().map((c) => c.name);
-      throw new PodnetTargetError(
+      throw new PodnetInputError(
         'PODNET_KUBE_NO_CONTEXT',
-        `context "${options.context}" is not in the kubeconfig`,
+        `context ${JSON.stringify(options.context.slice(0, 80))} is not in the kubeconfig`,
+        { field: '--context' },
         known.length > 0 ? `known contexts: ${known.join(', ')}` : 'the kubeconfig defines no context',
       );
     }
     kc.setCurrentContext(options.context);
   }
   if (!kc.getCurrentCluster()) {
-    throw new PodnetTargetError(
+    throw new PodnetInputError(
       'PODNET_KUBE_NO_CLUSTER',
-      `the kubeconfig's current context "${kc.getCurrentContext()}" names no cluster`,
+      `the kubeconfig's current context ${JSON.stringify(kc.getCurrentContext())} names no cluster`,
+      {},
       'pass --context NAME',
     );
   }

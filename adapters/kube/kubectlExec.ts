@@ -4,6 +4,7 @@
  * whose exit status is not always delivered (ts-ecosystem.md §3); kubectl returns the remote exit code.
  */
 import { execa } from 'execa';
+import { redactUrlCredentials } from '../../spec/redact.ts';
 
 /** How kubectl finds the cluster: the same flags the user gave podnet. */
 export interface KubectlConnection {
@@ -87,8 +88,9 @@ export const execaRunner: ExecRunner = async (argv, options) => {
   return {
     exitCode: r.exitCode ?? -1,
     stdout: String(r.stdout ?? ''),
-    stderr: String(r.stderr ?? ''),
-    ...(failure !== undefined ? { failure } : {}),
+    // kubectl names the server in its errors; those end up in findings and reports.
+    stderr: redactUrlCredentials(String(r.stderr ?? '')),
+    ...(failure !== undefined ? { failure: redactUrlCredentials(failure) } : {}),
     durationMs,
   };
 };

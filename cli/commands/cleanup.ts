@@ -9,7 +9,8 @@ export const summary = 'remove leftovers of kube runs (namespaces labelled podne
 const HELP = `Usage: podnet cleanup (--run ID | --all) [--kubeconfig FILE] [--context NAME]
 
 Deletes the namespaces of podnet runs (everything in them goes too). Only namespaces labelled
-podnet.io/run=<id> and app.kubernetes.io/managed-by=podnet, named podnet-<id>-..., are touched.
+podnet.io/run=<id> (a run id: 6 hex digits) and app.kubernetes.io/managed-by=podnet, named
+podnet-<id>-..., are touched, each deleted with a uid precondition (one made since the list is kept).
 
 Options:
   --run ID              the run to remove (6 hex digits, as in podnet-<id>-x)
@@ -49,7 +50,9 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     env: io.env,
     scope: runId !== undefined ? { runId } : { all: true },
   });
-  if (result.deleted.length === 0) io.stdout('podnet cleanup: nothing to remove\n');
+  if (result.deleted.length === 0 && result.skipped.length === 0)
+    io.stdout('podnet cleanup: nothing to remove\n');
   for (const d of result.deleted) io.stdout(`deleted namespace ${d.namespace} (run ${d.runId})\n`);
+  for (const d of result.skipped) io.stdout(`left namespace ${d.namespace}: ${d.reason}\n`);
   return 0;
 }

@@ -42,6 +42,8 @@ export class FakeKube {
   readonly services = new Map<string, V1Service>();
   readonly policies = new Map<string, V1NetworkPolicy>();
   nodes: V1Node[] = [];
+  /** Counts uids handed out (the API server gives every object one). */
+  uidSeq = 0;
   private ip = 2;
   private svcIP = 10;
 
@@ -102,6 +104,7 @@ export class FakeKube {
           ...p.body,
           metadata: {
             ...p.body.metadata,
+            uid: `uid-${name}-${++f.uidSeq}`,
             labels: { ...p.body.metadata?.labels, 'kubernetes.io/metadata.name': name },
           },
         });
@@ -119,9 +122,15 @@ export class FakeKube {
             ns.metadata = { ...ns.metadata, labels: { ...op.value, 'kubernetes.io/metadata.name': p.name } };
         return ns;
       },
-      async deleteNamespace(p: { name: string }) {
+      async deleteNamespace(p: { name: string; body?: { preconditions?: { uid?: string } } }) {
         f.record('deleteNamespace', p);
-        if (!f.namespaces.delete(p.name)) throw new ApiError(404, '{}');
+        const existing = f.namespaces.get(p.name);
+        if (!existing) throw new ApiError(404, '{}');
+        const uid = p.body?.preconditions?.uid;
+        if (uid !== undefined && existing.metadata?.uid !== uid) {
+          throw new ApiError(409, '{"message":"Precondition failed: UID in precondition does not match"}');
+        }
+        f.namespaces.delete(p.name);
         for (const m of [f.pods, f.services, f.policies])
           for (const k of [...m.keys()]) if (k.startsWith(`${p.name}/`)) m.delete(k);
         return {};
