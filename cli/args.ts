@@ -1,6 +1,7 @@
 /** Argument parsing shared by every command: node's parseArgs, with errors that say what to do. */
 import { parseArgs } from 'node:util';
 import { PodnetInputError } from '../spec/errors.ts';
+import { quoteValue } from '../spec/quote.ts';
 
 export type OptionSpec = Readonly<
   Record<
@@ -28,7 +29,7 @@ export function parseCommandArgs(command: string, argv: readonly string[], optio
     const message = error instanceof Error ? error.message : String(error);
     throw new PodnetInputError(
       'PODNET_BAD_ARGUMENT',
-      message,
+      message.length > 200 ? `${message.slice(0, 197)}...` : message,
       {},
       `run \`podnet ${command} --help\` for the options`,
     );
@@ -52,36 +53,91 @@ export function booleanOption(args: ParsedArgs, name: string): boolean {
   return args.values[name] === true;
 }
 
-/** A non-negative integer option, or the default. */
-export function integerOption(args: ParsedArgs, command: string, name: string, fallback: number): number {
+/** Bounds of a numeric option. */
+export interface OptionRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+/** An integer option within `range` (default: any non-negative safe integer), or the default. */
+export function integerOption(
+  args: ParsedArgs,
+  command: string,
+  name: string,
+  fallback: number,
+  range: OptionRange = { min: 0, max: Number.MAX_SAFE_INTEGER },
+): number {
   const raw = stringOption(args, name);
   if (raw === undefined) return fallback;
-  if (!/^\d+$/.test(raw)) {
+  const value = /^\d{1,15}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(value >= range.min && value <= range.max)) {
     throw new PodnetInputError(
       'PODNET_BAD_ARGUMENT',
-      `--${name} must be a whole number, got "${raw}"`,
+      `--${name} must be a whole number from ${range.min} to ${range.max}, got ${quoteArgument(raw)}`,
       {},
       `for example \`podnet ${command} --${name} ${fallback}\``,
     );
   }
-  return Number(raw);
+  return value;
 }
 
-/** A duration like `90s`, `2m`, `500ms`, in milliseconds. */
-export function durationOption(args: ParsedArgs, command: string, name: string, fallbackMs: number): number {
+/** Longest duration a timer can wait (Node's setTimeout fires at once beyond 2^31−1 ms). */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+
+/** A duration like `90s`, `2m`, `500ms`, in milliseconds, within `range` (default 1 ms … 24 days). */
+export function durationOption(
+  args: ParsedArgs,
+  command: string,
+  name: string,
+  fallbackMs: number,
+  range: OptionRange = { min: 1, max: MAX_DURATION_MS },
+): number {
   const raw = stringOption(args, name);
   if (raw === undefined) return fallbackMs;
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(raw);
-  if (!m) {
+  const m = /^(\d{1,12}(?:\.\d{1,6})?)(ms|s|m|h)?$/.exec(raw);
+  const unit = m?.[2] ?? 's';
+  const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000;
+  const ms = m ? Math.round(Number(m[1]) * factor) : Number.NaN;
+  if (!(ms >= range.min && ms <= range.max)) {
     throw new PodnetInputError(
       'PODNET_BAD_ARGUMENT',
-      `--${name} must be a duration such as 90s or 2m, got "${raw}"`,
+      m
+        ? `--${name} must be between ${formatMs(range.min)} and ${formatMs(range.max)}, got ${quoteArgument(raw)}`
+        : `--${name} must be a duration such as 90s or 2m, got ${quoteArgument(raw)}`,
       {},
       `for example \`podnet ${command} --${name} 60s\``,
     );
   }
-  const n = Number(m[1]);
-  const unit = m[2] ?? 's';
-  const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000;
-  return Math.round(n * factor);
+  return ms;
+}
+
+function formatMs(ms: number): string {
+  if (ms >= 86_400_000) return `${Math.floor(ms / 86_400_000)}d`;
+  if (ms >= 60_000 && ms % 60_000 === 0) return `${ms / 60_000}m`;
+  if (ms >= 1000 && ms % 1000 === 0) return `${ms / 1000}s`;
+  return `${ms}ms`;
+}
+
+/** The largest seed: seeds are unsigned 32-bit integers (fast-check uses 32 bits of a seed). */
+export const MAX_SEED = 2 ** 32 - 1;
+
+/** A seed option: an integer from 0 to 2^32−1, so the seed printed in results always replays. */
+export function seedOption(args: ParsedArgs, command: string, fallback: number): number {
+  const raw = stringOption(args, 'seed');
+  if (raw === undefined) return fallback;
+  const seed = /^\d{1,10}$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(seed >= 0 && seed <= MAX_SEED)) {
+    throw new PodnetInputError(
+      'PODNET_BAD_ARGUMENT',
+      `--seed must be a whole number from 0 to ${MAX_SEED}, got ${quoteArgument(raw)}`,
+      {},
+      `for example \`podnet ${command} --seed 1\``,
+    );
+  }
+  return seed;
+}
+
+/** A user's argument echoed in a message: quoted, control characters escaped, cut to a readable length. */
+export function quoteArgument(raw: string): string {
+  return quoteValue(raw, 60);
 }

@@ -1,6 +1,7 @@
 /** podnet's command line: finds the command, runs it, maps errors to exit codes. No logic of its own. */
 import { EXIT, PodnetInputError, PodnetInputErrors, PodnetTargetError } from '../spec/errors.ts';
 import { DEFAULT_MAX_INPUT_BYTES, formatBytes, parseByteSize, setMaxInputBytes } from '../spec/inputFile.ts';
+import { escapeControl, quoteValue } from '../spec/quote.ts';
 import type { CliIO, CommandModule } from './io.ts';
 import { processIO } from './io.ts';
 
@@ -66,7 +67,9 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   }
   const load = COMMANDS[name];
   if (!load) {
-    io.stderr(`podnet: unknown command "${name}"\n  hint: run \`podnet --help\` to list the commands\n`);
+    io.stderr(
+      `podnet: unknown command ${quoteValue(name)}\n  hint: run \`podnet --help\` to list the commands\n`,
+    );
     return EXIT.usage;
   }
   try {
@@ -100,15 +103,16 @@ function takeGlobalOptions(argv: readonly string[]): readonly string[] {
 }
 
 export function reportError(error: unknown, io: CliIO): number {
+  // Messages quote the user's input and the target's answers: no control character reaches the terminal.
   if (error instanceof PodnetInputError || error instanceof PodnetInputErrors) {
-    io.stderr(`podnet: ${error.message}\n`);
+    io.stderr(`podnet: ${escapeControl(error.message)}\n`);
     return EXIT.usage;
   }
   if (error instanceof PodnetTargetError) {
-    io.stderr(`podnet: target failure: ${error.message}\n`);
+    io.stderr(`podnet: target failure: ${escapeControl(error.message)}\n`);
     return EXIT.target;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = escapeControl(error instanceof Error ? error.message : String(error));
   io.stderr(
     `podnet: internal error: ${message}\n  hint: this is a bug in podnet; rerun with PODNET_DEBUG=1 for a stack trace\n`,
   );

@@ -30,6 +30,11 @@ export interface RunOptions {
   readonly size: 'small' | 'medium' | 'large';
 }
 
+/** What `--probe-timeout` accepts: shorter than 100 ms would read a slow answer as a timeout. */
+export const PROBE_TIMEOUT_RANGE = { min: 100, max: 600_000 } as const;
+/** What `--converge-timeout` accepts (0: judge the first observation). */
+export const CONVERGE_TIMEOUT_RANGE = { min: 0, max: 3_600_000 } as const;
+
 export const DEFAULT_RUN_OPTIONS: RunOptions = {
   seed: 1,
   runs: 1_000_000,

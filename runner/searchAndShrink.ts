@@ -113,7 +113,8 @@ export async function searchAndShrink<S, O extends { readonly failed: boolean }>
   return {
     scenarios: count,
     numShrinks: Math.max(0, numShrinks),
-    seed: details.seed,
+    // fast-check reports the seed as a signed 32-bit integer; podnet's seeds are 0..2^32−1.
+    seed: details.seed >>> 0,
     path: details.counterexamplePath ?? '',
     ...(firstFailureAt !== undefined ? { timeToFirstFailureMs: firstFailureAt - started } : {}),
     ...(failure ? { failure } : {}),

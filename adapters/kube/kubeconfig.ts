@@ -13,6 +13,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { PodnetInputError, PodnetTargetError } from '../../spec/errors.ts';
 import { readInputFile } from '../../spec/inputFile.ts';
 import { redactSecrets } from '../../spec/redact.ts';
+import { guardedParse, yamlToValue } from '../../spec/yamlValue.ts';
 
 export interface KubeconfigOptions {
   /** `--kubeconfig`: one file; overrides KUBECONFIG. */
@@ -67,7 +68,12 @@ function readKubeconfig(file: string): { text: string; secrets: string[] } {
   const bad = (problem: string, where: { line?: number; field?: string } = {}): PodnetInputError =>
     new PodnetInputError('PODNET_KUBE_BAD_CONFIG', problem, { file, ...where }, KUBECONFIG_HINT);
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const doc = guardedParse(
+    () => parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false }),
+    {
+      file,
+    },
+  );
   const syntax = doc.errors[0];
   if (syntax) {
     // The error's own text may quote the offending line: only its kind and position are printed.
@@ -75,12 +81,7 @@ function readKubeconfig(file: string): { text: string; secrets: string[] } {
       line: syntax.linePos?.[0].line ?? lineCounter.linePos(syntax.pos[0]).line,
     });
   }
-  let value: unknown;
-  try {
-    value = doc.toJS({ maxAliasCount: 100 });
-  } catch {
-    throw bad('too many YAML aliases (an alias bomb?)');
-  }
+  const value = yamlToValue(doc, { file });
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw bad('a kubeconfig must be a mapping with clusters, users and contexts');
   }

@@ -43,7 +43,15 @@ import {
   labPaths,
   writeLabRecord,
 } from './state.ts';
-import { type LabNode, OUTSIDE_KEY, OUTSIDE_NETWORK, OUTSIDE_SERVER_PORT, planNodes } from './topology.ts';
+import {
+  LAB_NODE_RANGE,
+  LAB_SEGMENT_RANGE,
+  type LabNode,
+  OUTSIDE_KEY,
+  OUTSIDE_NETWORK,
+  OUTSIDE_SERVER_PORT,
+  planNodes,
+} from './topology.ts';
 import { addNamespaces, buildUnderlay } from './underlay.ts';
 
 export interface LabTargetOptions {
@@ -273,6 +281,7 @@ export class LabTarget implements Target {
             name: `node-${i + 1}`,
             segment: i % (this.options.segments ?? 1),
           }));
+    checkTopologySize(nodeSpecs);
     const key = JSON.stringify({ nodeSpecs, conf, faults: this.faults });
     const rebuild = this.topology?.key !== key;
     if (rebuild) {
@@ -498,7 +507,7 @@ export class LabTarget implements Target {
       const k = keyOf(svc);
       if (this.serviceIPs.has(k)) continue;
       if (svc.clusterIP) {
-        this.serviceIPs.set(k, svc.clusterIP);
+        this.serviceIPs.set(k, checkedClusterIP(k, svc.clusterIP, new Set(this.serviceIPs.values())));
         continue;
       }
       const taken = new Set(this.serviceIPs.values());
@@ -629,6 +638,49 @@ export class LabTarget implements Target {
 /** Creates the embedded lab target. Nothing is built until the first `sync`. */
 export function createLabTarget(options: LabTargetOptions = {}): LabTarget {
   return new LabTarget(options);
+}
+
+/** A ClusterIP the manifests chose: an IPv4 address of the lab's Service range, not taken (as the API allocates). */
+function checkedClusterIP(service: ObjectKey, ip: string, taken: ReadonlySet<string>): string {
+  let address: number | undefined;
+  try {
+    address = parseIPv4(ip);
+  } catch {
+    address = undefined;
+  }
+  const inRange = address !== undefined && Math.floor(address / 65536) === Math.floor(SERVICE_BASE / 65536);
+  if (!inRange || taken.has(ip)) {
+    throw new PodnetInputError(
+      'PODNET_LAB_CLUSTER_IP',
+      taken.has(ip)
+        ? `clusterIP ${ip} is already allocated to another Service`
+        : `clusterIP ${ip} is not in the lab's Service range ${SERVICE_CIDR} (the lab is IPv4 only)`,
+      { object: `Service ${service}`, field: 'spec.clusterIP' },
+      'leave spec.clusterIP out and the lab allocates one',
+    );
+  }
+  return ip;
+}
+
+/** The lab's addressing holds at most LAB_NODE_RANGE.max nodes on LAB_SEGMENT_RANGE.max segments. */
+function checkTopologySize(nodes: readonly { readonly segment: number }[]): void {
+  if (nodes.length > LAB_NODE_RANGE.max) {
+    throw new PodnetInputError(
+      'PODNET_LAB_TOO_BIG',
+      `the lab holds at most ${LAB_NODE_RANGE.max} nodes; this cluster has ${nodes.length}`,
+      {},
+      'run it against a real cluster with --target kube, or with fewer nodes',
+    );
+  }
+  const bad = nodes.find(
+    (n) => !Number.isInteger(n.segment) || n.segment < 0 || n.segment >= LAB_SEGMENT_RANGE.max,
+  );
+  if (bad) {
+    throw new PodnetInputError(
+      'PODNET_LAB_TOO_BIG',
+      `a node sits on segment ${bad.segment}; the lab has segments 0 to ${LAB_SEGMENT_RANGE.max - 1}`,
+    );
+  }
 }
 
 /** Socket and log name of the probe-source agent in node `index`'s namespace (never the node's name). */

@@ -7,6 +7,11 @@ import type { Cidr } from './ipv4.ts';
 import type { LabNames } from './names.ts';
 
 export const ROUTER_HOST = 254;
+
+/** Nodes a lab can hold: node i gets host 10+i of its segment, below the router's .254. */
+export const LAB_NODE_RANGE = { min: 1, max: 200 } as const;
+/** Underlay segments a lab can hold: 192.168.(100+s).0/24, below the outside network's 192.168.200.0/24. */
+export const LAB_SEGMENT_RANGE = { min: 1, max: 16 } as const;
 export const OUTSIDE_NETWORK = '192.168.200.0/24';
 /** The router–outside link (a /24 apart from the outside network, which is all local in the outside namespace). */
 export const OUTSIDE_ROUTER_IP = '192.168.254.1';

@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import type { FaultName } from '../../adapters/lab/faults.ts';
+import { LAB_NODE_RANGE, LAB_SEGMENT_RANGE } from '../../adapters/lab/topology.ts';
 import { netConfSummary, netConfSummaryLines } from '../../oracle/flannel/netConfSummary.ts';
 import { parseNetConf } from '../../oracle/flannel/parseNetConf.ts';
 import {
@@ -11,7 +12,7 @@ import {
   renderFlannelCheck,
   runFlannelCheck,
 } from '../../runner/areas/flannel/flannelCheck.ts';
-import { DEFAULT_RUN_OPTIONS } from '../../runner/options.ts';
+import { DEFAULT_RUN_OPTIONS, PROBE_TIMEOUT_RANGE } from '../../runner/options.ts';
 import { EXIT, PodnetInputError } from '../../spec/errors.ts';
 import type { FlannelSubnetManager } from '../../spec/flannelExpectation.ts';
 import { readInputFile } from '../../spec/inputFile.ts';
@@ -163,8 +164,14 @@ async function check(argv: readonly string[], io: CliIO): Promise<number> {
       `--backend must be vxlan, host-gw or udp, got "${backend}"`,
     );
   }
-  const nodes = integerOption(args, 'flannel check', 'nodes', DEFAULT_CHECK_TOPOLOGY.nodes);
-  const segments = integerOption(args, 'flannel check', 'segments', DEFAULT_CHECK_TOPOLOGY.segments);
+  const nodes = integerOption(args, 'flannel check', 'nodes', DEFAULT_CHECK_TOPOLOGY.nodes, LAB_NODE_RANGE);
+  const segments = integerOption(
+    args,
+    'flannel check',
+    'segments',
+    DEFAULT_CHECK_TOPOLOGY.segments,
+    LAB_SEGMENT_RANGE,
+  );
   if (nodes < 2 || segments < 1 || segments > nodes) {
     throw new PodnetInputError(
       'PODNET_BAD_ARGUMENT',
@@ -186,6 +193,7 @@ async function check(argv: readonly string[], io: CliIO): Promise<number> {
           'flannel check',
           'probe-timeout',
           DEFAULT_RUN_OPTIONS.probeTimeoutMs,
+          PROBE_TIMEOUT_RANGE,
         ),
         concurrency: DEFAULT_RUN_OPTIONS.concurrency,
         retries: DEFAULT_RUN_OPTIONS.retries,

@@ -10,7 +10,14 @@ import { PodnetInputError } from '../../spec/errors.ts';
 import { realizeCluster } from '../../spec/resolve.ts';
 import type { Scenario } from '../../spec/scenario.ts';
 import type { Verdict } from '../../spec/verdict.ts';
-import { booleanOption, integerOption, parseCommandArgs, stringOption } from '../args.ts';
+import {
+  booleanOption,
+  integerOption,
+  MAX_SEED,
+  parseCommandArgs,
+  seedOption,
+  stringOption,
+} from '../args.ts';
 import type { CliIO } from '../io.ts';
 
 export const summary = 'write a random scenario as Kubernetes YAML, or show generator statistics';
@@ -81,12 +88,12 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     excludeSCTP: booleanOption(args, 'exclude-sctp'),
   };
   if (booleanOption(args, 'stats')) {
-    const runs = integerOption(args, 'generate', 'runs', DEFAULT_RUNS);
-    const seed = integerOption(args, 'generate', 'seed', DEFAULT_STATS_SEED);
+    const runs = integerOption(args, 'generate', 'runs', DEFAULT_RUNS, { min: 1, max: 1_000_000 });
+    const seed = seedOption(args, 'generate', DEFAULT_STATS_SEED);
     io.stdout(renderStats(generatorStats({ ...options, runs, seed, verdictsOf: oracleVerdicts })));
     return 0;
   }
-  const seed = integerOption(args, 'generate', 'seed', Math.floor(Math.random() * 2 ** 31));
+  const seed = seedOption(args, 'generate', Math.floor(Math.random() * (MAX_SEED + 1)));
   const scenario = sampleScenario(seed, options);
   const files = scenarioFiles(scenario, [
     `# podnet generate --seed ${seed} --size ${options.size}${options.excludeSCTP ? ' --exclude-sctp' : ''}`,

@@ -2,6 +2,7 @@
 import { execa } from 'execa';
 import { findLab, labDown, labExecArgv, labUp, runningLabs } from '../../adapters/lab/control.ts';
 import { FAULTS } from '../../adapters/lab/faults.ts';
+import { LAB_NODE_RANGE, LAB_SEGMENT_RANGE } from '../../adapters/lab/topology.ts';
 import { EXIT, PodnetInputError } from '../../spec/errors.ts';
 import { loadClusterFromPaths } from '../../spec/manifests/load.ts';
 import type { FlannelBackendType } from '../../spec/scenario.ts';
@@ -69,8 +70,8 @@ async function up(argv: readonly string[], io: CliIO): Promise<number> {
   const labId = stringOption(args, 'lab');
   const record = await labUp({
     ...(cluster ? { cluster } : {}),
-    nodes: integerOption(args, 'lab up', 'nodes', 2),
-    segments: integerOption(args, 'lab up', 'segments', 1),
+    nodes: integerOption(args, 'lab up', 'nodes', 2, LAB_NODE_RANGE),
+    segments: integerOption(args, 'lab up', 'segments', 1, LAB_SEGMENT_RANGE),
     ...(backend ? { backend: backend as FlannelBackendType } : {}),
     faults: stringListOption(args, 'fault'),
     ...(labId ? { labId } : {}),

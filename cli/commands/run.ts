@@ -4,7 +4,7 @@ import { isFaultName } from '../../adapters/lab/faults.ts';
 import { isLabId } from '../../adapters/lab/names.ts';
 import { appendStepSummary, renderAll, renderGithubSummary, renderTerminal } from '../../reports/index.ts';
 import type { RunOptions } from '../../runner/options.ts';
-import { DEFAULT_RUN_OPTIONS } from '../../runner/options.ts';
+import { CONVERGE_TIMEOUT_RANGE, DEFAULT_RUN_OPTIONS, PROBE_TIMEOUT_RANGE } from '../../runner/options.ts';
 import { progressPrinter } from '../../runner/progress.ts';
 import type { SessionDeps } from '../../runner/session.ts';
 import { runSession } from '../../runner/session.ts';
@@ -19,6 +19,7 @@ import {
   durationOption,
   integerOption,
   parseCommandArgs,
+  seedOption,
   stringListOption,
   stringOption,
 } from '../args.ts';
@@ -124,8 +125,8 @@ export function runOptionsFrom(
   const budgetGiven = stringOption(args, 'budget') !== undefined;
   return {
     ...DEFAULT_RUN_OPTIONS,
-    seed: integerOption(args, command, 'seed', DEFAULT_RUN_OPTIONS.seed),
-    runs: integerOption(args, command, 'runs', DEFAULT_RUN_OPTIONS.runs),
+    seed: seedOption(args, command, DEFAULT_RUN_OPTIONS.seed),
+    runs: integerOption(args, command, 'runs', DEFAULT_RUN_OPTIONS.runs, { min: 1, max: 10_000_000 }),
     // --runs alone means "exactly that many scenarios": the time budget then does not cut it short.
     budgetMs:
       runsGiven && !budgetGiven
@@ -134,13 +135,23 @@ export function runOptionsFrom(
     shrinkBudgetMs: durationOption(args, command, 'shrink-budget', DEFAULT_RUN_OPTIONS.shrinkBudgetMs),
     areas: parseAreas(stringOption(args, 'areas')),
     profile,
-    concurrency: Math.max(1, integerOption(args, command, 'concurrency', DEFAULT_RUN_OPTIONS.concurrency)),
-    probeTimeoutMs: durationOption(args, command, 'probe-timeout', DEFAULT_RUN_OPTIONS.probeTimeoutMs),
+    concurrency: integerOption(args, command, 'concurrency', DEFAULT_RUN_OPTIONS.concurrency, {
+      min: 1,
+      max: 1024,
+    }),
+    probeTimeoutMs: durationOption(
+      args,
+      command,
+      'probe-timeout',
+      DEFAULT_RUN_OPTIONS.probeTimeoutMs,
+      PROBE_TIMEOUT_RANGE,
+    ),
     convergeTimeoutMs: durationOption(
       args,
       command,
       'converge-timeout',
       DEFAULT_RUN_OPTIONS.convergeTimeoutMs,
+      CONVERGE_TIMEOUT_RANGE,
     ),
     size,
   };

@@ -94,7 +94,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
         options,
         faults,
         budgetPerFaultMs: durationOption(args, 'selftest', 'budget-per-fault', 60_000),
-        repeats: Math.max(1, integerOption(args, 'selftest', 'repeats', 3)),
+        repeats: integerOption(args, 'selftest', 'repeats', 3, { min: 1, max: 100 }),
         signal: controller.signal,
         listener: printer,
       },

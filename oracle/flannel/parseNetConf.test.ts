@@ -360,3 +360,12 @@ describe('kube subnet manager (pkg/subnet/kube/kube.go; flannel.md §1.2)', () =
     );
   });
 });
+
+// Go src/encoding/json/scanner.go: maxNestingDepth = 10000, "exceeded max depth".
+test('nesting past encoding/json max depth is invalid JSON for flannel, even in a key it ignores', () => {
+  const deep = (n: number) => `{"Network": "10.244.0.0/16", "x": ${'['.repeat(n)}${']'.repeat(n)}}`;
+  expect(parseNetConf(deep(9999)).ok).toBe(true);
+  const result = parseNetConf(deep(10_001));
+  expect(result.ok).toBe(false);
+  expect(result.ok ? '' : result.error).toMatch(/exceeded max depth/);
+});

@@ -5,6 +5,7 @@
  * network check is that Network contains each podCIDR (pkg/subnet/kube/kube.go `AcquireLease`).
  */
 import type { EffectiveNetConf, FlannelSubnetManager } from '../../spec/flannelExpectation.ts';
+import { nestsDeeperThan } from '../../spec/nesting.ts';
 import { parseBackend } from './backendConfig.ts';
 import { checkNetworkConfig, type DecodedNetConf } from './checkNetworkConfig.ts';
 import {
@@ -57,6 +58,9 @@ const ETCD_ONLY_FIELDS = [
 ];
 
 /** Parses net-conf.json text into the effective config, or flannel's error. */
+/** encoding/json's maxNestingDepth (Go src/encoding/json/scanner.go). */
+const GO_JSON_MAX_DEPTH = 10_000;
+
 export function parseNetConf(text: string, options: ParseNetConfOptions = {}): ParseNetConfResult {
   const manager = options.subnetManager ?? 'kube';
   let json: JsonValue;
@@ -65,6 +69,14 @@ export function parseNetConf(text: string, options: ParseNetConfOptions = {}): P
   } catch (error) {
     // Go's json.SyntaxError wording differs ("invalid character … looking for …"); the position is what helps.
     return { ok: false, error: `invalid JSON: ${error instanceof Error ? error.message : String(error)}` };
+  }
+  // Go's encoding/json refuses nesting past 10000 levels (scanner.go maxNestingDepth: "exceeded max
+  // depth"), so flannel's json.Unmarshal of such a net-conf fails even where the nesting is in an unused key.
+  if (nestsDeeperThan(json, GO_JSON_MAX_DEPTH)) {
+    return {
+      ok: false,
+      error: `invalid JSON: nested more than ${GO_JSON_MAX_DEPTH} levels (exceeded max depth)`,
+    };
   }
   const decoded = decode(json);
   if ('error' in decoded) return { ok: false, error: decoded.error };

@@ -230,7 +230,7 @@ export function lbArea(deps: LbAreaDeps): AreaRunner {
       );
 
       const findings: Finding[] = [];
-      const seed = details.seed;
+      const seed = details.seed >>> 0; // fast-check's signed seed, as podnet's unsigned one
       const path = details.counterexamplePath ?? '';
       if (lastFailure) {
         const failing = lastFailure.outcome.checks.filter(

@@ -1,5 +1,7 @@
 /** metadata.name, metadata.namespace and metadata.labels, checked as ValidateObjectMeta does. */
+
 import type { Labels } from '../model.ts';
+import { quoteValue } from '../quote.ts';
 import type { Decoder } from './decoder.ts';
 import { DEFAULT_NAMESPACE } from './defaults.ts';
 import type { FieldPath } from './manifestObject.ts';
@@ -30,7 +32,7 @@ export function decodeMetadata(
       d.fail(
         ['metadata', 'name'],
         'PODNET_INVALID_NAME',
-        `invalid name "${name}": ${p}`,
+        `invalid name ${quoteValue(name)}: ${p}`,
         'use a lower-case DNS name such as `web-1`',
       );
     }
@@ -43,7 +45,7 @@ export function decodeMetadata(
         d.fail(
           ['metadata', 'namespace'],
           'PODNET_INVALID_NAME',
-          `invalid namespace "${ns}": ${p}`,
+          `invalid namespace ${quoteValue(ns)}: ${p}`,
           'use a lower-case DNS label such as `team-a`',
         );
       }
@@ -63,7 +65,7 @@ export function decodeLabels(d: Decoder, path: FieldPath): Labels | undefined {
       d.fail(
         [...path, k],
         'PODNET_INVALID_LABEL',
-        `invalid label key "${k}": ${p}`,
+        `invalid label key ${quoteValue(k)}: ${p}`,
         'use `[prefix/]name`, e.g. `app` or `example.com/tier`',
       );
     }
@@ -71,7 +73,7 @@ export function decodeLabels(d: Decoder, path: FieldPath): Labels | undefined {
       d.fail(
         [...path, k],
         'PODNET_INVALID_LABEL',
-        `invalid label value "${v}": ${p}`,
+        `invalid label value ${quoteValue(v)}: ${p}`,
         'use at most 63 characters from [A-Za-z0-9-_.]',
       );
     }

@@ -5,6 +5,7 @@
  * `kubectl apply --validate=strict` (kubectl's default): a typo such as `namespaceselector` would
  * otherwise silently widen a rule.
  */
+
 import {
   type IPBlock,
   type NetworkPolicy,
@@ -15,6 +16,7 @@ import {
   PROTOCOLS,
   type Protocol,
 } from '../model.ts';
+import { quoteValue } from '../quote.ts';
 import { isStrictSubset, parseCidr } from './cidr.ts';
 import { decodeMetadata } from './decodeMetadata.ts';
 import type { Decoder } from './decoder.ts';
@@ -69,7 +71,7 @@ function decodePolicyTypes(d: Decoder): PolicyType[] | undefined {
       d.fail(
         [...path, i],
         'PODNET_INVALID_POLICY_TYPES',
-        `unsupported value "${t}"`,
+        `unsupported value ${quoteValue(t)}`,
         'use Ingress or Egress (case-sensitive)',
       );
       return;
@@ -155,7 +157,7 @@ function decodeIPBlock(d: Decoder, path: FieldPath): IPBlock | undefined {
     d.fail(
       [...path, 'cidr'],
       'PODNET_INVALID_CIDR',
-      `"${cidr}" is not a valid CIDR`,
+      `${quoteValue(cidr)} is not a valid CIDR`,
       'write an address and a prefix length, e.g. 10.9.8.0/24 or 2001:db8::/64',
     );
   }
@@ -171,7 +173,7 @@ function decodeIPBlock(d: Decoder, path: FieldPath): IPBlock | undefined {
       d.fail(
         ep,
         'PODNET_INVALID_CIDR',
-        `"${e}" is not a valid CIDR`,
+        `${quoteValue(e)} is not a valid CIDR`,
         'write an address and a prefix length, e.g. 10.9.8.0/24',
       );
       return;
@@ -180,7 +182,7 @@ function decodeIPBlock(d: Decoder, path: FieldPath): IPBlock | undefined {
       d.fail(
         ep,
         'PODNET_EXCEPT_OUTSIDE_CIDR',
-        `"${e}" must be a strict subset of cidr "${cidr}"`,
+        `${quoteValue(e)} must be a strict subset of cidr ${quoteValue(cidr)}`,
         'an except range must lie inside cidr and be smaller than it; remove it or widen cidr',
       );
     }
@@ -222,7 +224,7 @@ function decodePort(d: Decoder, path: FieldPath): NetworkPolicyPort {
       d.fail(
         [...path, 'port'],
         'PODNET_INVALID_PORT',
-        `"${port}" is not a valid named port (IANA_SVC_NAME): ${p}`,
+        `${quoteValue(port)} is not a valid named port (IANA_SVC_NAME): ${p}`,
         'use a port number without quotes, or the name of a container port such as `http`',
       );
     }
@@ -249,7 +251,7 @@ export function decodeProtocol(d: Decoder, path: FieldPath): Protocol | undefine
     d.fail(
       path,
       'PODNET_INVALID_PROTOCOL',
-      `unsupported protocol "${p}"`,
+      `unsupported protocol ${quoteValue(p)}`,
       'use TCP, UDP or SCTP (upper case)',
     );
     return undefined;

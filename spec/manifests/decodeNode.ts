@@ -1,5 +1,7 @@
 /** A v1 Node: name, labels, spec.podCIDR(s) and its InternalIP from status.addresses. Segment is always 0. */
+
 import type { Node } from '../model.ts';
+import { quoteValue } from '../quote.ts';
 import { parseCidr } from './cidr.ts';
 import { decodeMetadata } from './decodeMetadata.ts';
 import type { Decoder } from './decoder.ts';
@@ -13,7 +15,7 @@ export function decodeNode(d: Decoder): Node | undefined {
     podCIDR = typeof first === 'string' ? first : undefined;
   }
   if (podCIDR !== undefined && podCIDR !== '' && parseCidr(podCIDR) === undefined) {
-    d.fail(['spec', 'podCIDR'], 'PODNET_INVALID_CIDR', `"${podCIDR}" is not a valid CIDR`);
+    d.fail(['spec', 'podCIDR'], 'PODNET_INVALID_CIDR', `${quoteValue(podCIDR)} is not a valid CIDR`);
   }
   let internalIP: string | undefined;
   (d.list(['status', 'addresses']) ?? []).forEach((_, i) => {

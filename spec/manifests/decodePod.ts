@@ -3,7 +3,9 @@
  * checked as pkg/apis/core/validation/validation.go (ValidatePodName, validateContainers,
  * validateContainerPorts) does.
  */
+
 import type { Container, ContainerPort, Pod } from '../model.ts';
+import { quoteValue } from '../quote.ts';
 import { parseIPv4, parseIPv6 } from './cidr.ts';
 import { decodeMetadata } from './decodeMetadata.ts';
 import { decodeProtocol } from './decodeNetworkPolicy.ts';
@@ -35,12 +37,12 @@ export function decodePod(d: Decoder): Pod | undefined {
     const name = d.string([...cp, 'name'], true) ?? '';
     if (name !== '') {
       for (const p of dns1123LabelProblems(name))
-        d.fail([...cp, 'name'], 'PODNET_INVALID_NAME', `invalid container name "${name}": ${p}`);
+        d.fail([...cp, 'name'], 'PODNET_INVALID_NAME', `invalid container name ${quoteValue(name)}: ${p}`);
       if (seenContainers.has(name))
         d.fail(
           [...cp, 'name'],
           'PODNET_DUPLICATE_NAME',
-          `duplicate container name "${name}"`,
+          `duplicate container name ${quoteValue(name)}`,
           'give each container of a pod its own name',
         );
       seenContainers.add(name);
@@ -55,7 +57,7 @@ export function decodePod(d: Decoder): Pod | undefined {
           d.fail(
             [...pp, 'name'],
             'PODNET_INVALID_PORT',
-            `"${portName}" is not a valid port name (IANA_SVC_NAME): ${p}`,
+            `${quoteValue(portName)} is not a valid port name (IANA_SVC_NAME): ${p}`,
             'use up to 15 lower-case letters, digits and hyphens, e.g. `http`',
           );
         }
@@ -63,7 +65,7 @@ export function decodePod(d: Decoder): Pod | undefined {
           d.fail(
             [...pp, 'name'],
             'PODNET_DUPLICATE_NAME',
-            `duplicate port name "${portName}"`,
+            `duplicate port name ${quoteValue(portName)}`,
             'port names must be unique',
           );
         }
@@ -111,7 +113,7 @@ function decodePodIPs(d: Decoder): string[] {
       d.fail(
         list ? ['status', 'podIPs', i, 'ip'] : ['status', 'podIP'],
         'PODNET_INVALID_IP',
-        `"${ip}" is not an IP address`,
+        `${quoteValue(ip)} is not an IP address`,
       );
     }
   });

@@ -1,5 +1,7 @@
 /** A metav1.LabelSelector, checked as apimachinery `pkg/apis/meta/v1/validation` ValidateLabelSelector does. */
+
 import type { LabelSelector, LabelSelectorRequirement, SelectorOperator } from '../model.ts';
+import { quoteValue } from '../quote.ts';
 import { decodeLabels } from './decodeMetadata.ts';
 import type { Decoder } from './decoder.ts';
 import type { FieldPath } from './manifestObject.ts';
@@ -24,7 +26,7 @@ export function decodeSelector(d: Decoder, path: FieldPath): LabelSelector {
         d.fail(
           [...ep, 'key'],
           'PODNET_INVALID_LABEL',
-          `invalid label key "${key}": ${p}`,
+          `invalid label key ${quoteValue(key)}: ${p}`,
           'use `[prefix/]name`, e.g. `app`',
         );
       }
@@ -39,7 +41,7 @@ export function decodeSelector(d: Decoder, path: FieldPath): LabelSelector {
         d.fail(
           [...ep, 'values', j],
           'PODNET_INVALID_LABEL',
-          `invalid label value "${v}": ${p}`,
+          `invalid label value ${quoteValue(v)}: ${p}`,
           'use at most 63 characters from [A-Za-z0-9-_.]',
         );
       }
@@ -50,7 +52,7 @@ export function decodeSelector(d: Decoder, path: FieldPath): LabelSelector {
       d.fail(
         [...ep, 'operator'],
         'PODNET_INVALID_SELECTOR',
-        `"${operator}" is not a valid selector operator`,
+        `${quoteValue(operator)} is not a valid selector operator`,
         `use one of ${OPERATORS.join(', ')} (case-sensitive)`,
       );
       return;

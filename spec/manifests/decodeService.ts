@@ -2,7 +2,10 @@
  * A v1 Service: selector, ports, session affinity and ClusterIP, checked as
  * pkg/apis/core/validation/validation.go ValidateService does and defaulted as pkg/apis/core/v1/defaults.go.
  */
+
 import type { Service, ServicePort, SessionAffinity } from '../model.ts';
+import { quoteValue } from '../quote.ts';
+import { parseIPv4, parseIPv6 } from './cidr.ts';
 import { decodeLabels, decodeMetadata } from './decodeMetadata.ts';
 import { decodeProtocol } from './decodeNetworkPolicy.ts';
 import type { Decoder } from './decoder.ts';
@@ -14,13 +17,89 @@ import {
 } from './defaults.ts';
 import { dns1035LabelProblems, dns1123LabelProblems, portNameProblems, portNumberProblems } from './names.ts';
 
+/** The Service types the API accepts (core/validation supportedServiceType). */
+const SERVICE_TYPES = ['ClusterIP', 'NodePort', 'LoadBalancer', 'ExternalName'] as const;
+type ServiceType = (typeof SERVICE_TYPES)[number];
+
+function decodeServiceType(d: Decoder): ServiceType {
+  const raw = d.string(['spec', 'type']);
+  if (raw === undefined || raw === '') return 'ClusterIP';
+  if ((SERVICE_TYPES as readonly string[]).includes(raw)) return raw as ServiceType;
+  d.fail(
+    ['spec', 'type'],
+    'PODNET_INVALID_SERVICE',
+    `unsupported value ${quoteValue(raw)}`,
+    `use one of ${SERVICE_TYPES.join(', ')}`,
+  );
+  return 'ClusterIP';
+}
+
+function isIP(text: string): boolean {
+  return parseIPv4(text) !== undefined || parseIPv6(text) !== undefined;
+}
+
+/**
+ * spec.clusterIP and spec.clusterIPs, as ValidateService / validateServiceClusterIPs check them: each an
+ * IP, or `None` (headless) in the first place only; clusterIPs[0] equals clusterIP; at most two, of two
+ * families; none for ExternalName; headless only for type ClusterIP. Returns the primary ClusterIP.
+ */
+function decodeClusterIPs(d: Decoder, type: ServiceType): string | undefined {
+  const clusterIP = d.string(['spec', 'clusterIP']);
+  const list = d.list(['spec', 'clusterIPs']);
+  const ips = (list ?? []).map((_, i) => d.string(['spec', 'clusterIPs', i]));
+  if (clusterIP !== undefined && clusterIP !== '' && clusterIP !== 'None' && !isIP(clusterIP)) {
+    d.fail(
+      ['spec', 'clusterIP'],
+      'PODNET_INVALID_IP',
+      `${quoteValue(clusterIP)} is not an IP address`,
+      'write an IP address, `None` for a headless Service, or leave it out for the cluster to choose',
+    );
+  }
+  ips.forEach((ip, i) => {
+    if (ip === undefined) return;
+    if (ip === 'None' ? i > 0 : !isIP(ip)) {
+      d.fail(
+        ['spec', 'clusterIPs', i],
+        'PODNET_INVALID_IP',
+        ip === 'None' ? '`None` may only be the first value' : `${quoteValue(ip)} is not an IP address`,
+      );
+    }
+  });
+  if (ips.length > 2) d.fail(['spec', 'clusterIPs'], 'PODNET_INVALID_IP', 'may hold at most two addresses');
+  const [first, second] = ips;
+  if (first !== undefined && second !== undefined && isIP(first) && isIP(second)) {
+    if ((parseIPv4(first) === undefined) === (parseIPv4(second) === undefined)) {
+      d.fail(
+        ['spec', 'clusterIPs', 1],
+        'PODNET_INVALID_IP',
+        'the two addresses must be of different families',
+      );
+    }
+  }
+  if (clusterIP !== undefined && clusterIP !== '' && first !== undefined && first !== clusterIP) {
+    d.fail(
+      ['spec', 'clusterIPs', 0],
+      'PODNET_INVALID_IP',
+      `must equal spec.clusterIP (${quoteValue(clusterIP)})`,
+    );
+  }
+  const primary = clusterIP !== undefined && clusterIP !== '' ? clusterIP : first;
+  if (type === 'ExternalName' && primary !== undefined && primary !== '') {
+    d.fail(['spec', 'clusterIP'], 'PODNET_INVALID_SERVICE', 'may not be set for type ExternalName');
+  }
+  if (primary === 'None' && type !== 'ClusterIP') {
+    d.fail(['spec', 'clusterIP'], 'PODNET_INVALID_SERVICE', `may not be None for type ${type}`);
+  }
+  return primary;
+}
+
 /** Largest sessionAffinityConfig.clientIP.timeoutSeconds the API accepts (1 day). */
 const MAX_AFFINITY_TIMEOUT_SECONDS = 86400;
 
 export function decodeService(d: Decoder): Service | undefined {
   const meta = decodeMetadata(d, dns1035LabelProblems, true);
-  const type = d.string(['spec', 'type']) ?? 'ClusterIP';
-  const clusterIP = d.string(['spec', 'clusterIP']);
+  const type = decodeServiceType(d);
+  const clusterIP = decodeClusterIPs(d, type);
   const selector = decodeLabels(d, ['spec', 'selector']);
   const portsRaw = d.list(['spec', 'ports']) ?? [];
   if (portsRaw.length === 0 && type !== 'ExternalName' && clusterIP !== 'None') {
@@ -37,12 +116,12 @@ export function decodeService(d: Decoder): Service | undefined {
     const name = d.string([...pp, 'name']);
     if (name !== undefined && name !== '') {
       for (const p of dns1123LabelProblems(name))
-        d.fail([...pp, 'name'], 'PODNET_INVALID_NAME', `invalid port name "${name}": ${p}`);
+        d.fail([...pp, 'name'], 'PODNET_INVALID_NAME', `invalid port name ${quoteValue(name)}: ${p}`);
       if (seen.has(name))
         d.fail(
           [...pp, 'name'],
           'PODNET_DUPLICATE_NAME',
-          `duplicate port name "${name}"`,
+          `duplicate port name ${quoteValue(name)}`,
           'give each Service port its own name',
         );
       seen.add(name);
@@ -68,7 +147,7 @@ export function decodeService(d: Decoder): Service | undefined {
         d.fail(
           [...pp, 'targetPort'],
           'PODNET_INVALID_PORT',
-          `"${target}" is not a valid named port (IANA_SVC_NAME): ${p}`,
+          `${quoteValue(target)} is not a valid named port (IANA_SVC_NAME): ${p}`,
           'use a number without quotes, or the name of a container port',
         );
       }
@@ -83,7 +162,7 @@ export function decodeService(d: Decoder): Service | undefined {
       d.fail(
         ['spec', 'sessionAffinity'],
         'PODNET_INVALID_AFFINITY',
-        `unsupported value "${affinityRaw}"`,
+        `unsupported value ${quoteValue(affinityRaw)}`,
         'use None or ClientIP',
       );
   }

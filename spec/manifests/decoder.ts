@@ -2,7 +2,9 @@
  * Reads fields of one raw object with type checks, collecting every problem as a PodnetInputError that
  * names the file, line, object and field path. Decoders of each kind are built on it.
  */
+
 import { PodnetInputError } from '../errors.ts';
+import { quoteValue } from '../quote.ts';
 import { type FieldPath, fieldPathText, type ManifestObject, objectLabel } from './manifestObject.ts';
 
 export class Decoder {
@@ -150,7 +152,7 @@ export class Decoder {
         this.fail(
           [...path, k],
           'PODNET_UNKNOWN_FIELD',
-          `unknown field "${k}"`,
+          `unknown field ${quoteValue(k)}`,
           `valid fields here: ${keys.join(', ')} (field names are case-sensitive)`,
         );
       }
@@ -163,7 +165,8 @@ function describe(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (v instanceof Date) return `a timestamp (${v.toISOString()})`;
   if (typeof v === 'object') return 'a mapping';
-  return `${typeof v} ${JSON.stringify(v)}`;
+  // quoteValue, not JSON.stringify: Infinity and NaN (YAML .inf, JSON 1e999) must show as themselves.
+  return `${typeof v} ${quoteValue(v)}`;
 }
 
 function quoteHint(v: unknown): string | undefined {

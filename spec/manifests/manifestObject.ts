@@ -2,6 +2,7 @@
  * One Kubernetes object as read from a file, before validation: its kind, its plain value, and
  * where it came from, so every error can name the file, the line and the field.
  */
+import { escapeControl, MAX_QUOTED_LENGTH } from '../quote.ts';
 
 /** A field path inside one object: `['spec', 'ingress', 0, 'from', 1]`. */
 export type FieldPath = readonly (string | number)[];
@@ -57,5 +58,8 @@ export function namespaceOf(o: ManifestObject): string {
 /** `NetworkPolicy x/allow-a`, `Namespace x`, the label errors use. */
 export function objectLabel(o: ManifestObject): string {
   const name = nameOf(o) ?? '<no name>';
-  return isNamespaced(o.kind) ? `${o.kind} ${namespaceOf(o)}/${name}` : `${o.kind} ${name}`;
+  const label = isNamespaced(o.kind) ? `${o.kind} ${namespaceOf(o)}/${name}` : `${o.kind} ${name}`;
+  // Names are not valid yet when a label is made: escape and cut them like any echoed value.
+  const shown = escapeControl(label);
+  return shown.length > MAX_QUOTED_LENGTH ? `${shown.slice(0, MAX_QUOTED_LENGTH - 3)}...` : shown;
 }

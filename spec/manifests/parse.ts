@@ -8,6 +8,8 @@
  */
 import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
 import { PodnetInputError, PodnetInputErrors } from '../errors.ts';
+import { isStackOverflow } from '../nesting.ts';
+import { guardedParse, tooDeepError, yamlToValue } from '../yamlValue.ts';
 import { isListKind } from './kinds.ts';
 import type { FieldPath, ManifestObject } from './manifestObject.ts';
 
@@ -27,17 +29,30 @@ export function parseManifestsCollecting(
 ): ManifestObject[] {
   const lineCounter = new LineCounter();
   const looksLikeJson = /^\s*[[{]/.test(text);
-  const docs = parseAllDocuments(text, {
-    lineCounter,
-    version: looksLikeJson ? '1.2' : '1.1',
-    // go-yaml v2 leaves timestamps as strings when decoding into interface{} (kubectl's unstructured
-    // objects) and knows no sexagesimal numbers: drop both from yaml's 1.1 schema.
-    customTags: (tags) =>
-      tags.filter((t) => typeof t === 'string' || (t.format !== 'TIME' && !t.tag.endsWith(':timestamp'))),
-    uniqueKeys: true,
-    prettyErrors: false,
-  });
-  const list: Document.Parsed[] = Array.isArray(docs) ? docs : [];
+  let docs: ReturnType<typeof parseAllDocuments>;
+  try {
+    docs = guardedParse(
+      () =>
+        parseAllDocuments(text, {
+          lineCounter,
+          version: looksLikeJson ? '1.2' : '1.1',
+          // go-yaml v2 leaves timestamps as strings when decoding into interface{} (kubectl's unstructured
+          // objects) and knows no sexagesimal numbers: drop both from yaml's 1.1 schema.
+          customTags: (tags) =>
+            tags.filter(
+              (t) => typeof t === 'string' || (t.format !== 'TIME' && !t.tag.endsWith(':timestamp')),
+            ),
+          uniqueKeys: true,
+          prettyErrors: false,
+        }),
+      { file },
+    );
+  } catch (error) {
+    if (!(error instanceof PodnetInputError)) throw error;
+    errors.push(error);
+    return [];
+  }
+  const list = (Array.isArray(docs) ? docs : []) as Document.Parsed[];
   const lineAt = (offset: number): number => lineCounter.linePos(offset).line;
   const objects: ManifestObject[] = [];
   for (const doc of list) {
@@ -45,6 +60,11 @@ export function parseManifestsCollecting(
     const syntaxError = doc.errors[0];
     if (syntaxError !== undefined) {
       const line = syntaxError.linePos?.[0].line ?? lineAt(syntaxError.pos[0]);
+      // The parser turns a stack overflow on deep nesting into a "syntax error": say what it is.
+      if (isStackOverflow(syntaxError)) {
+        errors.push(tooDeepError({ file, line }));
+        continue;
+      }
       errors.push(
         new PodnetInputError(
           'PODNET_YAML_SYNTAX',
@@ -69,7 +89,14 @@ export function parseManifestsCollecting(
       );
       continue;
     }
-    const value = doc.toJS({ maxAliasCount: 1000 }) as Record<string, unknown>;
+    let value: Record<string, unknown>;
+    try {
+      value = yamlToValue(doc, withLine({ file }, docLine)) as Record<string, unknown>;
+    } catch (error) {
+      if (!(error instanceof PodnetInputError)) throw error;
+      errors.push(error);
+      continue;
+    }
     const lineOf = (prefix: FieldPath) => (path: FieldPath) => lineOfPath(root, [...prefix, ...path], lineAt);
     collectObject(value, file, lineOf([]), [], undefined, objects, errors, lineOf);
   }

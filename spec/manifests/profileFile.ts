@@ -6,10 +6,14 @@
  *
  * Unknown keys and wrong values are errors (exit 2) that name the key and list what is valid.
  */
+
 import { LineCounter, parseDocument } from 'yaml';
 import { PodnetInputError, PodnetInputErrors } from '../errors.ts';
 import { readInputFile } from '../inputFile.ts';
+import { isStackOverflow } from '../nesting.ts';
 import { DEFAULT_PROFILE, type SemanticProfile } from '../profile.ts';
+import { quoteValue } from '../quote.ts';
+import { guardedParse, tooDeepError, yamlToValue } from '../yamlValue.ts';
 
 type Choice = { readonly kind: 'boolean' } | { readonly kind: 'enum'; readonly values: readonly string[] };
 
@@ -37,10 +41,13 @@ export function loadProfile(path?: string): SemanticProfile {
 /** Parses profile text (YAML or JSON) as if read from `file`. */
 export function parseProfile(text: string, file = '<profile>'): SemanticProfile {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, version: '1.2', prettyErrors: false });
+  const doc = guardedParse(() => parseDocument(text, { lineCounter, version: '1.2', prettyErrors: false }), {
+    file,
+  });
   const errors: PodnetInputError[] = [];
   if (doc.errors.length > 0) {
     for (const e of doc.errors) {
+      if (isStackOverflow(e)) throw tooDeepError({ file });
       errors.push(
         new PodnetInputError(
           'PODNET_YAML_SYNTAX',
@@ -56,7 +63,7 @@ export function parseProfile(text: string, file = '<profile>'): SemanticProfile 
     const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
     return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
   };
-  const raw: unknown = doc.toJS();
+  const raw = yamlToValue(doc, { file });
   if (raw === null || raw === undefined) return DEFAULT_PROFILE;
   const fail = (path: readonly string[], problem: string, hint: string): void => {
     const line = lineOf(path);
@@ -94,7 +101,7 @@ export function parseProfile(text: string, file = '<profile>'): SemanticProfile 
         if (!choice) {
           fail(
             ['support', sk],
-            `unknown key "${sk}"`,
+            `unknown key ${quoteValue(sk)}`,
             `valid keys under support: ${Object.keys(SUPPORT).join(', ')}`,
           );
           continue;
@@ -105,7 +112,11 @@ export function parseProfile(text: string, file = '<profile>'): SemanticProfile 
     }
     const choice = (TOP_LEVEL as Record<string, Choice>)[key];
     if (!choice) {
-      fail([key], `unknown key "${key}"`, `valid keys: ${[...Object.keys(TOP_LEVEL), 'support'].join(', ')}`);
+      fail(
+        [key],
+        `unknown key ${quoteValue(key)}`,
+        `valid keys: ${[...Object.keys(TOP_LEVEL), 'support'].join(', ')}`,
+      );
       continue;
     }
     if (check(choice, value, [key], fail)) top[key] = value;

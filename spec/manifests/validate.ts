@@ -3,8 +3,10 @@
  * field rules (decode*.ts, citing their Kubernetes sources) and duplicate names. Every error is
  * collected and thrown together as PodnetInputErrors (exit 2), so nothing partial is ever used.
  */
+
 import { type PodnetInputError, PodnetInputErrors } from '../errors.ts';
 import type { Namespace, NetworkPolicy, Node, Pod, Service } from '../model.ts';
+import { quoteValue } from '../quote.ts';
 import { decodeNamespace } from './decodeNamespace.ts';
 import { decodeNetworkPolicy } from './decodeNetworkPolicy.ts';
 import { decodeNode } from './decodeNode.ts';
@@ -55,7 +57,7 @@ export function validateManifestsCollecting(
       d.fail(
         ['apiVersion'],
         'PODNET_UNKNOWN_API_VERSION',
-        `unknown apiVersion "${o.apiVersion}" for kind ${o.kind}`,
+        `unknown apiVersion ${quoteValue(o.apiVersion)} for kind ${o.kind}`,
         `use apiVersion: ${known.join(' or ')}`,
       );
       continue;
