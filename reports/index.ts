@@ -3,9 +3,10 @@
  * `summary.md` with --github, `results.json` via `writeResults`) and reads a results file back.
  * The renderers it calls are pure; only this file touches the file system.
  */
-import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { appendFile, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PodnetInputError } from '../spec/errors.ts';
+import { writeOutputFile } from '../spec/inputFile.ts';
 import type { ResultsDocument } from '../spec/results.ts';
 import { renderAnnotations, renderGithubSummary } from './github.ts';
 import { renderHtml } from './html.ts';
@@ -86,6 +87,6 @@ export async function appendStepSummary(stepSummaryPath: string, markdown: strin
 }
 
 async function writeText(path: string, text: string): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, text, 'utf8');
+  // Whole or not at all: a reader (or a crash) never sees half a report.
+  writeOutputFile(path, text);
 }

@@ -2,9 +2,9 @@
  * One `podnet run`: open the target, run each enabled area, always tear down (success, failure,
  * SIGINT/SIGTERM), and write the results gathered so far. Returns the exit code.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import { EXIT } from '../spec/errors.ts';
+import { writeOutputFile } from '../spec/inputFile.ts';
 import type { Area, AreaSections, CheckSummary, Finding, ResultsDocument } from '../spec/results.ts';
 import type { Target } from '../spec/target.ts';
 import type { AreaOutcome, AreaRunner } from './area.ts';
@@ -134,8 +134,7 @@ export async function runSession(deps: SessionDeps, settings: SessionSettings): 
     interrupted: controller.signal.aborted,
     ...(sections ? { sections } : {}),
   });
-  await mkdir(settings.outDir, { recursive: true });
-  await writeFile(resultsPath, `${JSON.stringify(document, null, 2)}\n`);
+  writeOutputFile(resultsPath, `${JSON.stringify(document, null, 2)}\n`);
   if (deps.render) await deps.render(document, settings.outDir);
   if (failure !== undefined) throw failure;
   // An interrupted run that found nothing has not shown conformance: 130, as shells report Ctrl-C.

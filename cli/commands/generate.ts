@@ -1,5 +1,4 @@
 /** `podnet generate`: write one random scenario as Kubernetes YAML, or print how often the generators hit each feature. */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { GENERATOR_SIZES, type GeneratorSize, sampleScenario } from '../../generators/scenario.ts';
 import { scenarioFiles } from '../../generators/scenarioManifests.ts';
@@ -7,6 +6,7 @@ import { generatorStats, renderStats } from '../../generators/stats.ts';
 import { withSyntheticAddresses } from '../../generators/syntheticAddresses.ts';
 import { predictMatrix } from '../../oracle/policy/index.ts';
 import { PodnetInputError } from '../../spec/errors.ts';
+import { checkOutputDirectory, writeOutputFile } from '../../spec/inputFile.ts';
 import { realizeCluster } from '../../spec/resolve.ts';
 import type { Scenario } from '../../spec/scenario.ts';
 import type { Verdict } from '../../spec/verdict.ts';
@@ -104,8 +104,8 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     return 0;
   }
   const dir = resolve(io.cwd, output);
-  await mkdir(dir, { recursive: true });
-  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+  checkOutputDirectory(dir, 'output folder (-o)');
+  for (const [name, text] of Object.entries(files)) writeOutputFile(join(dir, name), text);
   io.stdout(
     `wrote ${Object.keys(files).join(', ')} to ${dir} (seed ${seed}: ${scenario.cluster.pods.length} pods, ` +
       `${scenario.cluster.policies.length} policies, ${scenario.cluster.services.length} services, ` +

@@ -1,5 +1,5 @@
 /** `podnet report`: re-render report.html, junit.xml (and summary.md with --github) from a results.json. */
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import {
   appendStepSummary,
   readResults,
@@ -8,6 +8,7 @@ import {
   renderTerminal,
 } from '../../reports/index.ts';
 import { PodnetInputError } from '../../spec/errors.ts';
+import { checkOutputFile } from '../../spec/inputFile.ts';
 import { booleanOption, parseCommandArgs, stringOption } from '../args.ts';
 import type { CliIO } from '../io.ts';
 
@@ -45,10 +46,17 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     );
   }
   const resultsPath = resolve(io.cwd, input);
-  const doc = await readResults(resultsPath);
   const output = stringOption(args, 'output');
   const junit = stringOption(args, 'junit');
   const github = booleanOption(args, 'github');
+  // Every output place is checked before anything is read or written: nothing is left half written.
+  const outDir = dirname(resultsPath);
+  checkOutputFile(output ? resolve(io.cwd, output) : join(outDir, 'report.html'), 'HTML report (-o)');
+  checkOutputFile(junit ? resolve(io.cwd, junit) : join(outDir, 'junit.xml'), 'JUnit report (--junit)');
+  if (github) checkOutputFile(join(outDir, 'summary.md'), 'GitHub summary');
+  if (github && io.env.GITHUB_STEP_SUMMARY)
+    checkOutputFile(io.env.GITHUB_STEP_SUMMARY, 'GitHub step summary');
+  const doc = await readResults(resultsPath);
   const written = await renderAll(doc, dirname(resultsPath), {
     github,
     ...(output ? { htmlPath: resolve(io.cwd, output) } : {}),

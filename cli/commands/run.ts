@@ -10,6 +10,7 @@ import type { SessionDeps } from '../../runner/session.ts';
 import { runSession } from '../../runner/session.ts';
 import { labSessionDeps } from '../../runner/wiring.ts';
 import { PodnetInputError } from '../../spec/errors.ts';
+import { checkOutputDirectory, checkOutputFile } from '../../spec/inputFile.ts';
 import { loadProfile } from '../../spec/manifests/profileFile.ts';
 import type { Area, ResultsDocument } from '../../spec/results.ts';
 import { AREAS } from '../../spec/results.ts';
@@ -207,7 +208,11 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     });
   }
   const outDir = resolve(io.cwd, stringOption(args, 'out') ?? 'podnet-results');
+  // Before any lab or cluster is touched: a run that cannot write its results must not start.
+  checkOutputDirectory(outDir, 'results folder (--out)');
   const github = booleanOption(args, 'github');
+  if (github && io.env.GITHUB_STEP_SUMMARY)
+    checkOutputFile(io.env.GITHUB_STEP_SUMMARY, 'GitHub step summary');
   let annotations: readonly string[] = [];
   const render = async (doc: ResultsDocument, dir: string) => {
     const written = await renderAll(doc, dir, { github });

@@ -1,11 +1,11 @@
 /** `podnet selftest`: how well the kit finds the lab's catalogue of realistic bugs. */
-import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { FAULTS } from '../../adapters/lab/faults.ts';
 import { progressPrinter } from '../../runner/progress.ts';
 import { renderSelftestTable, runSelftest } from '../../runner/selftest.ts';
 import { AREA_RUNNERS, labSessionDeps } from '../../runner/wiring.ts';
 import { PodnetInputError } from '../../spec/errors.ts';
+import { checkOutputDirectory, writeOutputFile } from '../../spec/inputFile.ts';
 import { loadProfile } from '../../spec/manifests/profileFile.ts';
 import {
   booleanOption,
@@ -77,6 +77,9 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const faults = FAULTS.filter((f) => options.areas.includes(f.area) && runnable.includes(f.area)).filter(
     (f) => only.length === 0 || only.includes(f.name),
   );
+  const outDir = resolve(io.cwd, stringOption(args, 'out') ?? 'podnet-results');
+  // Checked before the faults run (they take minutes): a selftest that cannot write must not start.
+  checkOutputDirectory(outDir, 'results folder (--out)');
   const printer = progressPrinter(io.stderr, io.stderrIsTTY ?? false);
   const controller = new AbortController();
   const onSignal = () => controller.abort();
@@ -104,9 +107,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     process.off('SIGTERM', onSignal);
     printer.done();
   }
-  const outDir = resolve(io.cwd, stringOption(args, 'out') ?? 'podnet-results');
-  await mkdir(outDir, { recursive: true });
-  await writeFile(
+  writeOutputFile(
     join(outDir, 'selftest.json'),
     `${JSON.stringify({ schemaVersion: 1, options, rows }, null, 2)}\n`,
   );
