@@ -2,6 +2,7 @@
  * Errors a user can cause (exit code 2) and failures of a target (exit code 3).
  * Messages say what was wrong, where, and what to do; a stack trace is never the message.
  */
+import { escapeControl } from './quote.ts';
 
 export const EXIT = { conforms: 0, findings: 1, usage: 2, target: 3 } as const;
 
@@ -60,7 +61,8 @@ export function formatInputMessage(problem: string, location: InputLocation, hin
   if (location.object) where.push(location.object);
   if (location.field) where.push(`field ${location.field}`);
   const head = where.length > 0 ? `${where.join(': ')}: ${problem}` : problem;
-  return hint ? `${head}\n  hint: ${hint}` : head;
+  // Paths, names and fields come from the input: whatever they hold, the message never drives a terminal.
+  return escapeControl(hint ? `${head}\n  hint: ${hint}` : head);
 }
 
 /** The exit code for any thrown value: 2 for input errors, 3 for target errors, 3 for the unexpected. */
