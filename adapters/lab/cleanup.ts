@@ -3,7 +3,7 @@
  * (which takes their links with them) and remove the state folder. Works from names alone, so it also
  * clears what a crashed run left.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ipBatch, run, tryRun } from './exec.ts';
 import { ANY_LAB_PREFIX, DEFAULT_STATE_ROOT, isLabId, labIdOf } from './names.ts';
@@ -79,17 +79,20 @@ export async function removeNamespaces(
 
 /**
  * Removes everything of lab `labId`. Safe to call twice. Every process the lab starts carries its
- * prefix on the command line; `everyProcess` also kills whatever else runs in its namespaces.
+ * prefix on the command line; `everyProcess` also kills whatever else runs in its namespaces;
+ * `keepState` leaves the state folder.
  */
 export async function cleanupLab(
   labId: string,
   stateRoot = DEFAULT_STATE_ROOT,
   everyProcess = false,
+  keepState = false,
 ): Promise<void> {
   const prefix = `pn${labId}-`;
   const namespaces = (await listNetns()).filter((n) => n.startsWith(prefix));
   await removeNamespaces(namespaces, (p) => p === prefix, everyProcess);
-  await removeLabDir(labPaths(stateRoot, labId));
+  // A lab rebuilding its topology keeps its folder, and with it its claim on the id and its owner.
+  if (!keepState) await removeLabDir(labPaths(stateRoot, labId));
 }
 
 export interface CleanupReport {
@@ -125,7 +128,25 @@ export async function cleanupAll(
   const doomed = namespaces.filter((n) => prefixes.has(`pn${labIdOf(n)}-`));
   await removeNamespaces(doomed, (p) => prefixes.has(p), true);
   await Promise.all(removed.filter((d) => dirs.includes(d)).map((d) => removeLabDir(labPaths(stateRoot, d))));
+  await removeStaleClaims(stateRoot);
   return { labs: removed, namespaces: doomed.length, kept };
+}
+
+/** A claim in progress takes milliseconds; one older than this was left by a crash. */
+const STALE_CLAIM_MS = 60_000;
+
+/** Removes `.claim-*` staging folders (see claimStateDir) that a crashed process left behind. */
+async function removeStaleClaims(stateRoot: string): Promise<void> {
+  const entries = (await readdir(stateRoot).catch(() => [] as string[])).filter((e) =>
+    e.startsWith('.claim-'),
+  );
+  await Promise.all(
+    entries.map(async (e) => {
+      const info = await stat(join(stateRoot, e)).catch(() => undefined);
+      if (info && Date.now() - info.mtimeMs > STALE_CLAIM_MS)
+        await rm(join(stateRoot, e), { recursive: true, force: true });
+    }),
+  );
 }
 
 /** What is left of lab `labId` (namespaces, processes, state folder entries): empty when clean. */

@@ -611,7 +611,7 @@ export class LabTarget implements Target {
     this.pods.clear();
     this.topology = undefined;
     this.rrNext = 0;
-    await cleanupLab(this.labId, this.paths.root);
+    await cleanupLab(this.labId, this.paths.root, false, true);
     await ensureLabDirs(this.paths);
   }
 

@@ -1,5 +1,5 @@
 /** The lab's state folder: one directory per lab under /run/podnet, holding everything but kernel state. */
-import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FaultName } from './faults.ts';
 import { currentOwner, type LabOwner, parseOwner } from './owner.ts';
@@ -39,12 +39,11 @@ export function labPaths(stateRoot: string, labId: string): LabPaths {
   };
 }
 
-/** Creates the lab's folders and records this process as the lab's owner. */
+/** Creates the lab's folders inside its (claimed) state folder. */
 export async function ensureLabDirs(paths: LabPaths): Promise<void> {
   await mkdir(join(paths.dir, 'sock'), { recursive: true });
   await mkdir(join(paths.dir, 'log'), { recursive: true });
   await mkdir(join(paths.dir, 'nodes'), { recursive: true });
-  await writeFile(paths.owner, `${JSON.stringify(currentOwner())}\n`);
 }
 
 /** Whether lab `labId` exists: its state folder, or a network namespace with its prefix. */
@@ -60,15 +59,24 @@ export async function labIdTaken(labId: string, stateRoot: string): Promise<bool
   return names.some((n) => n.startsWith(prefix));
 }
 
-/** Creates the lab's state folder exclusively: false when it exists already (another lab holds the id). */
+/**
+ * Creates the lab's state folder exclusively, with this process recorded as its owner in the same step:
+ * the folder is made under a temporary name with owner.json inside, then renamed into place, so no
+ * other process (`lab down --all`) ever sees the lab without its owner. False when the id is taken.
+ */
 export async function claimStateDir(paths: LabPaths): Promise<boolean> {
   await mkdir(paths.root, { recursive: true });
+  const staging = await mkdtemp(join(paths.root, '.claim-'));
   try {
-    await mkdir(paths.dir);
+    await writeFile(join(staging, 'owner.json'), `${JSON.stringify(currentOwner())}\n`);
+    await rename(staging, paths.dir);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTEMPTY') return false;
     throw error;
+  } finally {
+    await rm(staging, { recursive: true, force: true });
   }
 }
 
