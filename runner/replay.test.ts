@@ -95,7 +95,7 @@ describe('planReplay', () => {
     ['labFaults', ['no-such-fault'], 'options.labFaults[0]', 'unknown lab fault "no-such-fault"'],
     ['labFaults', ['egress-ignored', 'egress-ignored'], 'options.labFaults[1]', 'repeats lab fault'],
     ['labFaults', 'egress-ignored', 'options.labFaults', 'must be a list of lab fault names'],
-    ['probeTimeoutMs', 0, 'options.probeTimeoutMs', 'must be an integer from 1 to 60000 (ms), got "0"'],
+    ['probeTimeoutMs', 0, 'options.probeTimeoutMs', 'must be an integer from 1 to 60000 (ms), got 0'],
     ['probeTimeoutMs', 1e9, 'options.probeTimeoutMs', 'must be an integer from 1 to 60000'],
     ['probeTimeoutMs', '2s', 'options.probeTimeoutMs', 'must be an integer from 1 to 60000'],
     ['convergeTimeoutMs', 600_001, 'options.convergeTimeoutMs', 'must be an integer from 0 to 600000'],

@@ -8,7 +8,7 @@ import type { Cluster, Protocol } from '../spec/model.ts';
 import { checkReplayScenario } from '../spec/replayScenario.ts';
 import type { Area, Finding, ResultsDocument } from '../spec/results.ts';
 import type { Scenario } from '../spec/scenario.ts';
-import { quoteCut } from '../spec/schema.ts';
+import { quoteCut, showValue } from '../spec/schema.ts';
 import type { Target } from '../spec/target.ts';
 import type { ScenarioDeps } from './checkScenario.ts';
 import { checkScenario } from './checkScenario.ts';
@@ -75,7 +75,6 @@ export function pickFinding(
       `findings in this file: ${ids.slice(0, 20).join(', ') || 'none'}${ids.length > 20 ? ', …' : ''}`,
     );
   }
-  const at = ['findings', index] as const;
   if (!REPLAYABLE_AREAS.includes(f.area)) {
     throw new PodnetInputError(
       'PODNET_NO_FINDING',
@@ -94,7 +93,7 @@ export function pickFinding(
       },
     );
   }
-  return { ...f, scenario: checkReplayScenario(f.scenario, [...at, 'scenario'], file) };
+  return { ...f, scenario: checkReplayScenario(f.scenario, ['findings', index, 'scenario'], file) };
 }
 
 /** `options.labFaults`: absent (no fault), or a list of distinct fault names of this build's lab. */
@@ -128,7 +127,7 @@ function replayOptions(doc: ResultsDocument, file: string): RunOptions {
     if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
       throw new PodnetInputError(
         'PODNET_BAD_RESULTS',
-        `must be an integer from ${min} to ${max} (ms), got ${Array.isArray(value) ? 'a list' : quoteCut(String(value))}`,
+        `must be an integer from ${min} to ${max} (ms), got ${showValue(value)}`,
         { file, field: `options.${key}` },
       );
     }
