@@ -43,17 +43,27 @@ export function jsonForScript(value: unknown): string {
     .replace(/\u2029/g, '\\u2029');
 }
 
+/** Unicode bidirectional controls: they reorder what a terminal shows ("Trojan Source", CVE-2021-42574). */
+const BIDI_CONTROLS = '\u200e\u200f\u202a-\u202e\u2066-\u2069';
+const TERMINAL_INVISIBLE = new RegExp(`[\\p{Cc}\\u2028\\u2029${BIDI_CONTROLS}]`, 'gu');
+
 /**
- * Make a string safe for a terminal: control characters (which could move the cursor, recolor or
- * retitle the terminal) are shown as `\xNN` / `\u{NNNN}` instead of being sent raw.
+ * Make a string safe for a terminal and for a CI log: control characters (which could move the cursor,
+ * recolor or retitle the terminal, or start a new log line) and bidirectional controls are shown as
+ * `\xNN` / `\u{NNNN}` instead of being sent raw, and `##[` is shown as `#\x23[`: GitHub's runner reads
+ * a `##[command]` anywhere in a line of a step's stdout or stderr as a workflow command (actions/runner
+ * src/Runner.Common/ActionCommand.cs `TryParse`). A value never starts a line here, so the other command
+ * syntax (`::` at the start of a line, `TryParseV2`) cannot be reached through it.
  */
 export function escTerminal(
   text: unknown,
   { keepNewlines = false }: { keepNewlines?: boolean } = {},
 ): string {
-  return String(text ?? '').replace(/[\p{Cc}\u2028\u2029]/gu, (c) => {
-    if (keepNewlines && c === '\n') return c;
-    const code = c.charCodeAt(0);
-    return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
-  });
+  return String(text ?? '')
+    .replace(TERMINAL_INVISIBLE, (c) => {
+      if (keepNewlines && c === '\n') return c;
+      const code = c.charCodeAt(0);
+      return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u{${code.toString(16)}}`;
+    })
+    .replaceAll('##[', '#\\x23[');
 }

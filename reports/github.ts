@@ -1,12 +1,14 @@
 /**
  * GitHub Actions presentation (`--github`): a job summary in GitHub-flavoured Markdown (kept under the
  * 1 MiB per-step cap, truncated with a note) and at most 10 `::error` workflow commands, escaped as
- * the runner expects (`%`, CR, LF in data; also `:` and `,` in properties). The exit code is the gate.
+ * the runner expects (`%`, CR, LF in data; also `:` and `,` in properties; actions/runner
+ * src/Runner.Common/ActionCommand.cs). Every value of the document, numbers included, goes through the
+ * escaper of its context (`md`, `commandData`, `commandProperty`). The exit code is the gate.
  */
 import type { Finding, ResultsDocument } from '../spec/results.ts';
 import { AREAS } from '../spec/results.ts';
 import { areaStatus } from './areaStatus.ts';
-import { stripInvalidXml } from './escape.ts';
+import { escTerminal, stripInvalidXml } from './escape.ts';
 import { countByKind, isFailureKind, KINDS_WORST_FIRST, sortFindings } from './findingOrder.ts';
 import { formatNumber, formatPercent } from './formatNumber.ts';
 
@@ -29,6 +31,25 @@ export function escapeCommandProperty(text: string): string {
   return escapeCommandData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
+/**
+ * A document value as the message of a workflow command: line breaks become the runner's `%0D`/`%0A`
+ * (so the message stays on one line of the log and nothing after it can start a command), every other
+ * control character is made visible as in the terminal.
+ */
+function commandData(text: string): string {
+  return escapeCommandData(
+    text
+      .split(/(\r\n|\r|\n)/)
+      .map((part, i) => (i % 2 === 1 ? part : escTerminal(part)))
+      .join(''),
+  );
+}
+
+/** A document value as a workflow command property: one line, control characters visible. */
+function commandProperty(text: string): string {
+  return escapeCommandProperty(escTerminal(text));
+}
+
 /** `::error` lines, worst findings first; the last line summarizes what did not fit. */
 export function renderAnnotations(doc: ResultsDocument, options: GithubOptions = {}): string[] {
   const max = options.maxAnnotations ?? 10;
@@ -36,7 +57,7 @@ export function renderAnnotations(doc: ResultsDocument, options: GithubOptions =
   const fits = failing.length <= max ? failing : failing.slice(0, max - 1);
   const lines = fits.map(
     (f) =>
-      `::error title=${escapeCommandProperty(`podnet ${f.kind.toUpperCase()} ${f.rule}`)}::${escapeCommandData(annotationText(f))}`,
+      `::error title=${commandProperty(`podnet ${f.kind.toUpperCase()} ${f.rule}`)}::${commandData(annotationText(f))}`,
   );
   if (fits.length < failing.length) {
     lines.push(
@@ -62,8 +83,8 @@ export function renderGithubSummary(doc: ResultsDocument, options: GithubOptions
   const head: string[] = [
     `## podnet: ${failures > 0 ? `❌ ${failures} finding${failures === 1 ? '' : 's'}` : '✅ conforms'}`,
     '',
-    `Target **${md(doc.target)}**, seed \`${doc.seed}\`, ${doc.summary.scenarios} scenarios, ` +
-      `${doc.summary.probes} probes, ${(doc.summary.durationMs / 1000).toFixed(1)} s` +
+    `Target **${md(doc.target)}**, seed ${md(doc.seed)}, ${md(doc.summary.scenarios)} scenarios, ` +
+      `${md(doc.summary.probes)} probes, ${md((doc.summary.durationMs / 1000).toFixed(1))} s` +
       (doc.summary.interrupted ? ' — **interrupted**' : '') +
       '.',
     '',
@@ -71,7 +92,7 @@ export function renderGithubSummary(doc: ResultsDocument, options: GithubOptions
     `|---|---|---:|${KINDS_WORST_FIRST.map(() => '---:').join('|')}|`,
     ...AREAS.map((area) => {
       const c = countByKind(doc.findings.filter((f) => f.area === area));
-      return `| ${area} | ${areaStatus(doc, area)} | ${doc.summary.byArea[area]?.scenarios ?? '–'} | ${KINDS_WORST_FIRST.map((k) => c[k] || '·').join(' | ')} |`;
+      return `| ${area} | ${md(areaStatus(doc, area))} | ${md(doc.summary.byArea[area]?.scenarios ?? '–')} | ${KINDS_WORST_FIRST.map((k) => c[k] || '·').join(' | ')} |`;
     }),
     '',
   ];
@@ -102,13 +123,13 @@ export function renderGithubSummary(doc: ResultsDocument, options: GithubOptions
 function findingMarkdown(f: Finding, n: number): string {
   const lines = [
     '',
-    `#### ${n}. ${f.kind.toUpperCase()} · ${md(f.rule)} · ${md(f.title)}`,
+    `#### ${n}. ${md(f.kind.toUpperCase())} · ${md(f.rule)} · ${md(f.title)}`,
     '',
     `- **expected:** ${md(f.expected)} · **observed:** ${md(f.observed)}`,
   ];
   if (f.probe) {
     lines.push(
-      `- **probe:** ${md(f.probe.from)} → ${md(f.probe.to)} ${f.probe.port}/${md(f.probe.protocol)} (${md(f.probe.host)})`,
+      `- **probe:** ${md(f.probe.from)} → ${md(f.probe.to)} ${md(f.probe.port)}/${md(f.probe.protocol)} (${md(f.probe.host)})`,
     );
   }
   for (const d of f.flannel ?? []) {
@@ -121,17 +142,17 @@ function findingMarkdown(f: Finding, n: number): string {
     const shares = Object.entries(f.lb.counts)
       .map(
         ([ep, c]) =>
-          `${md(ep)} ${formatPercent(total ? c / total : 0)} (expected ${formatPercent(f.lb?.expectedShares[ep] ?? 0)})`,
+          `${md(ep)} ${md(formatPercent(total ? c / total : 0))} (expected ${md(formatPercent(f.lb?.expectedShares[ep] ?? 0))})`,
       )
       .join(', ');
     lines.push(
-      `- **${md(f.lb.test)}:** statistic ${formatNumber(f.lb.statistic)}, p = ${formatNumber(f.lb.pValue)} (alpha ${f.lb.alpha}); ${shares}`,
+      `- **${md(f.lb.test)}:** statistic ${md(formatNumber(f.lb.statistic))}, p = ${md(formatNumber(f.lb.pValue))} (alpha ${md(f.lb.alpha)}); ${shares}`,
     );
   }
   if (f.explanation && f.explanation.length > 0) {
     lines.push(`- **why:** ${f.explanation.map(md).join(' ')}`);
   }
-  lines.push(`- seed ${f.seed}, path ${md(f.path)}`);
+  lines.push(`- seed ${md(f.seed)}, path ${md(f.path)}`);
   if (f.replayCommand) lines.push('', fenced(f.replayCommand, 'sh'));
   lines.push(
     '',
@@ -145,10 +166,13 @@ function findingMarkdown(f: Finding, n: number): string {
   return lines.join('\n');
 }
 
-/** Inline Markdown text: HTML-escaped, table pipes and Markdown punctuation neutralized, one line. */
+/**
+ * Inline Markdown text: HTML-escaped, table pipes and Markdown punctuation neutralized, one line (line
+ * breaks and other control characters become spaces, so a value never starts a line of its own).
+ */
 export function md(text: unknown): string {
   return String(text ?? '')
-    .replace(/[\p{Cc}\u2028\u2029]/gu, ' ')
+    .replace(/[\p{Cc}\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]/gu, ' ')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -159,6 +183,9 @@ export function md(text: unknown): string {
 function fenced(text: string, lang: string): string {
   const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
   const fence = '`'.repeat(Math.max(3, longest + 1));
-  const clean = stripInvalidXml(text);
+  // Bidirectional controls would reorder what the reader sees inside the block: shown, not applied.
+  const clean = stripInvalidXml(text).replace(/[\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (c) =>
+    escTerminal(c),
+  );
   return `${fence}${lang}\n${clean}\n${fence}`;
 }

@@ -3,8 +3,9 @@
  * network, enforced by a Content-Security-Policy). Summary per area and kind; findings worst first,
  * filterable by area, kind, namespace and text; for each: expected vs observed, the truth table, the
  * oracle's explanation, the replay command and the minimal YAML; area sections (LB histograms,
- * flannel node tables) plug in; the run's profile and options. Every document string goes through
- * `esc()`; the filter index is embedded as JSON with `<`, `>`, `&`, U+2028 and U+2029 escaped.
+ * flannel node tables) plug in; the run's profile and options. Every value of the document, numbers
+ * included, goes through `esc()`; the filter index is embedded as JSON with `<`, `>`, `&`, U+2028 and
+ * U+2029 escaped, so neither `</script>` nor `<!--` can appear inside the script element.
  */
 import { createHash } from 'node:crypto';
 import type { Area, Finding, FlannelDetail, ResultsDocument } from '../spec/results.ts';
@@ -116,7 +117,7 @@ function renderHeader(doc: ResultsDocument, failures: number, hasAreas: boolean)
     `target <b>${esc(doc.target)}</b>`,
     `seed <b>${esc(doc.seed)}</b>`,
     `started ${esc(started)}`,
-    `${(doc.summary.durationMs / 1000).toFixed(1)} s`,
+    `${esc((doc.summary.durationMs / 1000).toFixed(1))} s`,
     `${esc(doc.summary.scenarios)} scenarios`,
     `${esc(doc.summary.probes)} probes`,
   ].join(' · ');
@@ -159,11 +160,11 @@ function renderSummary(
         ? 'not run'
         : status === 'unsupported'
           ? 'not supported by the target'
-          : `${scenarios ?? '?'} scenarios`;
+          : `${esc(scenarios ?? '?')} scenarios`;
     const cls = status === 'fail' ? 'fail' : status === 'pass' ? 'pass' : 'skip';
     return (
       `<button type="button" class="card ${cls}" data-area="${area}" title="Show ${area} findings">` +
-      `<div class="row"><span class="name">${AREA_NAMES[area]}</span><span class="st">${status}</span></div>` +
+      `<div class="row"><span class="name">${AREA_NAMES[area]}</span><span class="st">${esc(status)}</span></div>` +
       `<div class="sub">${area} · ${sub}</div><div class="chips">${chips || (status === 'pass' ? '<span class="muted">no findings</span>' : '')}</div></button>`
     );
   }).join('');
@@ -213,9 +214,9 @@ function renderFindings(
 function renderFinding(f: Finding, i: number, open: boolean): string {
   const id = `finding-${i + 1}`;
   const summary =
-    `<summary><span class="badge k-${f.kind}">${f.kind.toUpperCase()}</span>` +
+    `<summary><span class="badge k-${esc(f.kind)}">${esc(f.kind.toUpperCase())}</span>` +
     `<span class="rule">${esc(f.rule)}</span><span class="ftitle">${esc(f.title)}</span>` +
-    `<span class="tag">${f.area}</span></summary>`;
+    `<span class="tag">${esc(f.area)}</span></summary>`;
   const left: string[] = [];
   const right: string[] = [];
   left.push(
@@ -242,7 +243,7 @@ function renderFinding(f: Finding, i: number, open: boolean): string {
   if (f.lb) wide.push(`<div class="full"><h4>Distribution</h4>${renderLbHistogram(f.lb)}</div>`);
   right.push(renderYaml(f, `${id}-yaml`));
   return (
-    `<details class="finding f-${f.kind}" id="${id}"${open ? ' open' : ''}>${summary}` +
+    `<details class="finding f-${esc(f.kind)}" id="${id}"${open ? ' open' : ''}>${summary}` +
     `<div class="fbody"><div>${left.join('')}</div><div>${right.join('')}</div>${wide.join('')}</div></details>`
   );
 }

@@ -37,25 +37,28 @@ export function renderLbHistogram(lb: LbDetail): string {
         `<g><title>${esc(`${s.endpoint}: ${s.count} of ${total} (${formatPercent(s.observed)}), expected ${formatPercent(s.expected)}`)}</title>` +
         `<text x="${LABEL_WIDTH - 8}" y="${y + 15}" text-anchor="end" class="lbl">${esc(label)}</text>` +
         `<rect x="${LABEL_WIDTH}" y="${y + 3}" width="${BAR_WIDTH}" height="${ROW_HEIGHT - 6}" class="track"/>` +
-        `<rect x="${LABEL_WIDTH}" y="${y + 3}" width="${x(s.observed) - LABEL_WIDTH}" height="${ROW_HEIGHT - 6}" class="${rejected ? 'bar bad' : 'bar'}"/>` +
-        `<line x1="${x(s.expected)}" x2="${x(s.expected)}" y1="${y}" y2="${y + ROW_HEIGHT}" class="exp"/>` +
-        `<text x="${LABEL_WIDTH + BAR_WIDTH + 8}" y="${y + 15}" class="val">${s.count} · ${formatPercent(s.observed)} (exp. ${formatPercent(s.expected)})</text></g>`
+        `<rect x="${LABEL_WIDTH}" y="${y + 3}" width="${esc(x(s.observed) - LABEL_WIDTH)}" height="${ROW_HEIGHT - 6}" class="${rejected ? 'bar bad' : 'bar'}"/>` +
+        `<line x1="${esc(x(s.expected))}" x2="${esc(x(s.expected))}" y1="${y}" y2="${y + ROW_HEIGHT}" class="exp"/>` +
+        `<text x="${LABEL_WIDTH + BAR_WIDTH + 8}" y="${y + 15}" class="val">${esc(s.count)} · ${esc(formatPercent(s.observed))} (exp. ${esc(formatPercent(s.expected))})</text></g>`
       );
     })
     .join('');
   const axisY = TOP + shares.length * ROW_HEIGHT + 14;
   const axis = [0, scaleMax / 2, scaleMax]
-    .map((t) => `<text x="${x(t)}" y="${axisY}" text-anchor="middle" class="axis">${formatPercent(t)}</text>`)
+    .map(
+      (t) =>
+        `<text x="${esc(x(t))}" y="${axisY}" text-anchor="middle" class="axis">${esc(formatPercent(t))}</text>`,
+    )
     .join('');
   const svg =
     `<svg class="hist" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" role="img" ` +
     `aria-label="${esc(`Share of new connections per endpoint of ${lb.service}:${lb.port}`)}">` +
     `<text x="${LABEL_WIDTH}" y="11" class="axis">bar: observed share · black line: expected share</text>${rows}${axis}</svg>`;
   const verdict = rejected
-    ? `<span class="rej">rejected</span>: p = ${formatNumber(lb.pValue)} &lt; α ${esc(lb.alpha)}`
-    : `<span class="acc">consistent</span>: p = ${formatNumber(lb.pValue)} ≥ α ${esc(lb.alpha)}`;
+    ? `<span class="rej">rejected</span>: p = ${esc(formatNumber(lb.pValue))} &lt; α ${esc(lb.alpha)}`
+    : `<span class="acc">consistent</span>: p = ${esc(formatNumber(lb.pValue))} ≥ α ${esc(lb.alpha)}`;
   return (
     `<figure class="lb"><figcaption><b>${esc(lb.service)}:${esc(lb.port)}</b> · ${esc(lb.mode)} · ${esc(lb.test)} ` +
-    `(statistic ${formatNumber(lb.statistic)}, ${total} connections) · ${verdict}</figcaption>${svg}</figure>`
+    `(statistic ${esc(formatNumber(lb.statistic))}, ${esc(total)} connections) · ${verdict}</figcaption>${svg}</figure>`
   );
 }

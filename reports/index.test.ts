@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { PodnetInputError } from '../spec/errors.ts';
+import { readResultsFile } from '../spec/resultsFile.ts';
 import { loadFixture } from './fixtures/load.ts';
-import { readResults, renderAll, writeResults } from './index.ts';
+import { renderAll, writeResults } from './index.ts';
 
 let dir = '';
 beforeEach(async () => {
@@ -38,18 +39,18 @@ describe('renderAll', () => {
   });
 });
 
-describe('writeResults and readResults', () => {
+describe('writeResults and the results reader', () => {
   test('round-trip a document', async () => {
     const doc = loadFixture('hostile');
     const path = await writeResults(doc, dir);
     expect(path).toBe(join(dir, 'results.json'));
-    expect(await readResults(path)).toEqual(doc);
+    expect(readResultsFile(path)).toEqual(doc);
   });
 
   test('a missing file and a foreign file are input errors (exit 2)', async () => {
-    await expect(readResults(join(dir, 'nope.json'))).rejects.toThrow(PodnetInputError);
+    expect(() => readResultsFile(join(dir, 'nope.json'))).toThrow(PodnetInputError);
     const foreign = join(dir, 'other.json');
     await writeFile(foreign, JSON.stringify({ tool: { name: 'cyclonus' }, schemaVersion: 1 }));
-    await expect(readResults(foreign)).rejects.toThrow(/not a podnet results document/);
+    expect(() => readResultsFile(foreign)).toThrow(/not a podnet results document/);
   });
 });

@@ -1,17 +1,15 @@
 /**
  * The reports shell: writes every artifact of a run into one folder (`report.html`, `junit.xml`,
- * `summary.md` with --github, `results.json` via `writeResults`) and reads a results file back.
- * The renderers it calls are pure; only this file touches the file system.
+ * `summary.md` with --github, `results.json` via `writeResults`). The renderers it calls are pure; only
+ * this file touches the file system. Reading a results file back is spec/resultsFile.ts's job.
  */
-import { appendFile, readFile } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PodnetInputError } from '../spec/errors.ts';
 import { writeOutputFile } from '../spec/inputFile.ts';
 import type { ResultsDocument } from '../spec/results.ts';
 import { renderAnnotations, renderGithubSummary } from './github.ts';
 import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
-import { parseResults } from './parseResults.ts';
 
 export {
   escapeCommandData,
@@ -21,7 +19,6 @@ export {
 } from './github.ts';
 export { AREA_SECTIONS, renderHtml } from './html.ts';
 export { junitClassname, junitTestName, renderJunit } from './junit.ts';
-export { checkResults, parseResults } from './parseResults.ts';
 export { renderTerminal } from './terminal.ts';
 
 export interface RenderAllOptions {
@@ -62,23 +59,6 @@ export async function writeResults(doc: ResultsDocument, outDir: string): Promis
   const path = join(outDir, 'results.json');
   await writeText(path, `${JSON.stringify(doc, null, 2)}\n`);
   return path;
-}
-
-/** Read and check a results file; a missing or foreign file is a `PodnetInputError` (exit 2). */
-export async function readResults(path: string): Promise<ResultsDocument> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new PodnetInputError(
-      'PODNET_RESULTS_NOT_FOUND',
-      code === 'ENOENT' ? 'no such file' : `cannot read: ${code ?? String(error)}`,
-      { file: path },
-      'pass the results.json that `podnet run` wrote into its --out folder',
-    );
-  }
-  return parseResults(text, path);
 }
 
 /** Append the job summary to `$GITHUB_STEP_SUMMARY` when GitHub Actions provides one. */

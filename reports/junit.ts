@@ -171,7 +171,7 @@ function renderCase(
     outcome,
     xml: [
       open,
-      `      <${outcome} message="${escXml(truncate(message, 500), { attribute: true })}" type="${worst.kind}">${escXml(text + more)}</${outcome}>`,
+      `      <${outcome} message="${escXml(truncate(message, 500), { attribute: true })}" type="${escXml(worst.kind, { attribute: true })}">${escXml(text + more)}</${outcome}>`,
       `      <system-out>${escXml(seeds)}</system-out>`,
       '    </testcase>',
     ].join('\n'),

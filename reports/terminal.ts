@@ -1,7 +1,7 @@
 /**
  * The terminal summary: one line per area, then the findings worst first (leak, block,
  * mismatch/distribution, inconclusive; undefined cells are only counted). Plain text unless
- * `color` is asked for; every cluster string has its control characters made visible.
+ * `color` is asked for; every value of the document, numbers included, goes through `escTerminal`.
  */
 import type { Finding, ResultsDocument } from '../spec/results.ts';
 import { AREAS } from '../spec/results.ts';
@@ -53,8 +53,8 @@ export function renderTerminal(doc: ResultsDocument, options: TerminalOptions = 
       (unjudged.length > 0 ? `; ${unjudged.join(', ')} (not judged)` : ''),
   );
   lines.push(
-    `target ${escTerminal(doc.target)} · seed ${doc.seed} · ${doc.summary.scenarios} scenarios · ` +
-      `${doc.summary.probes} probes · ${(doc.summary.durationMs / 1000).toFixed(1)}s` +
+    `target ${escTerminal(doc.target)} · seed ${escTerminal(doc.seed)} · ${escTerminal(doc.summary.scenarios)} scenarios · ` +
+      `${escTerminal(doc.summary.probes)} probes · ${escTerminal((doc.summary.durationMs / 1000).toFixed(1))}s` +
       (doc.summary.interrupted ? ` · ${paint('yellow', 'INTERRUPTED')}` : ''),
   );
   lines.push('');
@@ -65,8 +65,8 @@ export function renderTerminal(doc: ResultsDocument, options: TerminalOptions = 
     const inArea = countByKind(doc.findings.filter((f) => f.area === area));
     return [
       area,
-      areaStatus(doc, area),
-      String(doc.summary.byArea[area]?.scenarios ?? '-'),
+      escTerminal(areaStatus(doc, area)),
+      escTerminal(doc.summary.byArea[area]?.scenarios ?? '-'),
       ...shownKinds.map((k) => (inArea[k] ? String(inArea[k]) : '·')),
     ];
   });
@@ -95,16 +95,16 @@ export function renderTerminal(doc: ResultsDocument, options: TerminalOptions = 
 }
 
 function renderFinding(f: Finding, n: number, paint: (style: Style, text: string) => string): string[] {
-  const label = paint(KIND_STYLE[f.kind], f.kind.toUpperCase().padEnd(12));
+  const label = paint(KIND_STYLE[f.kind], escTerminal(f.kind.toUpperCase()).padEnd(12));
   const out = [
     '',
-    `${String(n).padStart(3)}. ${label} ${paint('bold', escTerminal(f.rule))}  [${f.area}]  ${escTerminal(f.title)}`,
+    `${String(n).padStart(3)}. ${label} ${paint('bold', escTerminal(f.rule))}  [${escTerminal(f.area)}]  ${escTerminal(f.title)}`,
     `       expected: ${escTerminal(f.expected)}   observed: ${escTerminal(f.observed)}`,
   ];
   if (f.probe) {
     const p = f.probe;
     out.push(
-      `       probe:    ${escTerminal(p.from)} → ${escTerminal(p.to)} ${p.port}/${escTerminal(p.protocol)}` +
+      `       probe:    ${escTerminal(p.from)} → ${escTerminal(p.to)} ${escTerminal(p.port)}/${escTerminal(p.protocol)}` +
         ` (${escTerminal(p.host)})`,
     );
   }
@@ -116,11 +116,11 @@ function renderFinding(f: Finding, n: number, paint: (style: Style, text: string
   }
   if (f.lb) {
     out.push(
-      `       test:     ${escTerminal(f.lb.test)} on ${escTerminal(f.lb.service)}:${f.lb.port} (${escTerminal(f.lb.mode)}): ` +
-        `statistic ${formatNumber(f.lb.statistic)}, p = ${formatNumber(f.lb.pValue)}, alpha ${f.lb.alpha}`,
+      `       test:     ${escTerminal(f.lb.test)} on ${escTerminal(f.lb.service)}:${escTerminal(f.lb.port)} (${escTerminal(f.lb.mode)}): ` +
+        `statistic ${escTerminal(formatNumber(f.lb.statistic))}, p = ${escTerminal(formatNumber(f.lb.pValue))}, alpha ${escTerminal(f.lb.alpha)}`,
     );
   }
   if (f.replayCommand) out.push(`       replay:   ${escTerminal(f.replayCommand)}`);
-  else out.push(`       seed:     ${f.seed}  path: ${escTerminal(f.path)}`);
+  else out.push(`       seed:     ${escTerminal(f.seed)}  path: ${escTerminal(f.path)}`);
   return out;
 }

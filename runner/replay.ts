@@ -2,82 +2,146 @@
  * `podnet replay`: re-realize a finding's minimal scenario on a fresh target, check it once, and say
  * whether the same finding (same rule and kind) shows again.
  */
-import { readFile } from 'node:fs/promises';
+import { FAULTS, type FaultName, isFaultName } from '../adapters/lab/faults.ts';
 import { PodnetInputError } from '../spec/errors.ts';
 import type { Cluster, Protocol } from '../spec/model.ts';
-import type { Finding, ResultsDocument } from '../spec/results.ts';
-import { RESULTS_SCHEMA_VERSION } from '../spec/results.ts';
+import { quoteValue } from '../spec/quote.ts';
+import { checkReplayScenario } from '../spec/replayScenario.ts';
+import type { Area, Finding, ResultsDocument } from '../spec/results.ts';
 import type { Scenario } from '../spec/scenario.ts';
+import { showValue } from '../spec/schema.ts';
 import type { Target } from '../spec/target.ts';
 import type { ScenarioDeps } from './checkScenario.ts';
 import { checkScenario } from './checkScenario.ts';
 import { buildFindings } from './findings.ts';
 import type { RunOptions } from './options.ts';
+import { DEFAULT_RUN_OPTIONS } from './options.ts';
 
-export async function readResultsDocument(path: string): Promise<ResultsDocument> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    throw new PodnetInputError(
-      'PODNET_NO_RESULTS',
-      'cannot read the results file',
-      { file: path },
-      'pass the results.json that `podnet run --out DIR` wrote',
-    );
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (error) {
-    throw new PodnetInputError(
-      'PODNET_BAD_RESULTS',
-      `not JSON: ${(error as Error).message}`,
-      { file: path },
-      'pass the results.json that `podnet run` wrote',
-    );
-  }
-  const d = doc as Partial<ResultsDocument>;
-  if (
-    typeof d !== 'object' ||
-    d === null ||
-    d.schemaVersion !== RESULTS_SCHEMA_VERSION ||
-    !Array.isArray(d.findings)
-  ) {
-    throw new PodnetInputError(
-      'PODNET_BAD_RESULTS',
-      `not a podnet results document with schemaVersion ${RESULTS_SCHEMA_VERSION}`,
-      { file: path },
-      'pass the results.json that `podnet run` wrote',
-    );
-  }
-  return d as ResultsDocument;
+/** Areas whose findings carry a `Scenario` the conformance loop can run again. */
+export const REPLAYABLE_AREAS: readonly Area[] = ['policy', 'model'];
+
+/**
+ * Bounds on the recorded options the lab sees, inclusive, in ms: a probe may wait up to a minute, a
+ * change may take up to ten minutes to converge. Anything outside is a forged or broken file.
+ */
+export const REPLAY_OPTION_BOUNDS = {
+  probeTimeoutMs: { min: 1, max: 60_000 },
+  convergeTimeoutMs: { min: 0, max: 600_000 },
+} as const;
+
+/** Everything a replay needs, taken from a checked results document before any lab exists. */
+export interface ReplayPlan {
+  /** The finding, with its scenario checked (spec/replayScenario.ts). */
+  readonly finding: Finding & { readonly scenario: Scenario };
+  /** The lab faults of the original run. */
+  readonly faults: readonly FaultName[];
+  readonly options: RunOptions;
 }
 
-/** The finding to replay: by id, or the first one that carries a scenario. */
+/**
+ * Checks what replay takes from `doc` (read from `file`): the target, the finding (by id, or the first
+ * replayable one), its scenario, and the options the lab sees. Exit-2 errors name the JSON path.
+ */
+export function planReplay(doc: ResultsDocument, file: string, id?: string): ReplayPlan {
+  if (doc.target !== 'lab') {
+    throw new PodnetInputError(
+      'PODNET_TARGET_UNAVAILABLE',
+      `this results file comes from target ${quoteValue(doc.target)}, which replay cannot open in this build`,
+      { file, field: 'target' },
+    );
+  }
+  const finding = pickFinding(doc, file, id);
+  return { finding, faults: labFaultsOf(doc, file), options: replayOptions(doc, file) };
+}
+
+/** The finding to replay: by id, or the first one that carries a scenario; its scenario checked. */
 export function pickFinding(
   doc: ResultsDocument,
-  path: string,
+  file: string,
   id?: string,
-): Finding & { scenario: Scenario } {
-  const candidates = doc.findings.filter((f) => f.scenario !== undefined);
-  const f = id === undefined ? candidates[0] : doc.findings.find((x) => x.id === id);
-  if (!f) {
-    const ids = doc.findings.map((x) => x.id).join(', ') || 'none';
+): Finding & { readonly scenario: Scenario } {
+  const index =
+    id === undefined
+      ? doc.findings.findIndex((f) => f.scenario !== undefined && REPLAYABLE_AREAS.includes(f.area))
+      : doc.findings.findIndex((f) => f.id === id);
+  const f = doc.findings[index];
+  if (f === undefined) {
+    const ids = doc.findings.map((x) => quoteValue(x.id, 20));
     throw new PodnetInputError(
       'PODNET_NO_FINDING',
-      id === undefined ? 'this results file has no finding to replay' : `no finding with id ${id}`,
-      { file: path },
-      `findings in this file: ${ids}`,
+      id === undefined
+        ? 'this results file has no policy or model finding to replay'
+        : `no finding with id ${quoteValue(id)}`,
+      { file },
+      `findings in this file: ${ids.slice(0, 20).join(', ') || 'none'}${ids.length > 20 ? ', …' : ''}`,
+    );
+  }
+  if (!REPLAYABLE_AREAS.includes(f.area)) {
+    throw new PodnetInputError(
+      'PODNET_NO_FINDING',
+      `finding ${quoteValue(f.id)} is a ${f.area} finding: replay re-runs policy and model findings`,
+      { file, field: `findings[${index}].area` },
+      `rerun the ${f.area} area with the seed and path of the finding instead`,
     );
   }
   if (f.scenario === undefined) {
-    throw new PodnetInputError('PODNET_NO_FINDING', `finding ${f.id} carries no scenario to replay`, {
-      file: path,
-      field: `findings[${f.id}].scenario`,
-    });
+    throw new PodnetInputError(
+      'PODNET_NO_FINDING',
+      `finding ${quoteValue(f.id)} carries no scenario to replay`,
+      {
+        file,
+        field: `findings[${index}].scenario`,
+      },
+    );
   }
-  return f as Finding & { scenario: Scenario };
+  return { ...f, scenario: checkReplayScenario(f.scenario, ['findings', index, 'scenario'], file) };
+}
+
+/** `options.labFaults`: absent (no fault), or a list of distinct fault names of this build's lab. */
+function labFaultsOf(doc: ResultsDocument, file: string): FaultName[] {
+  const raw = doc.options.labFaults;
+  if (raw === undefined) return [];
+  const fail = (field: string, problem: string): never => {
+    throw new PodnetInputError(
+      'PODNET_BAD_RESULTS',
+      problem,
+      { file, field },
+      `this lab knows: ${FAULTS.map((f) => f.name).join(', ')}`,
+    );
+  };
+  if (!Array.isArray(raw)) return fail('options.labFaults', 'must be a list of lab fault names');
+  const faults: FaultName[] = [];
+  (raw as readonly string[]).forEach((name, i) => {
+    if (!isFaultName(name)) fail(`options.labFaults[${i}]`, `unknown lab fault ${quoteValue(name)}`);
+    else if (faults.includes(name)) fail(`options.labFaults[${i}]`, `repeats lab fault ${quoteValue(name)}`);
+    else faults.push(name);
+  });
+  return faults;
+}
+
+/** The run options replay uses: the recorded seed, areas, profile and timeouts (bounded), defaults for the rest. */
+function replayOptions(doc: ResultsDocument, file: string): RunOptions {
+  const bounded = (key: keyof typeof REPLAY_OPTION_BOUNDS): Partial<RunOptions> => {
+    const value = doc.options[key];
+    if (value === undefined) return {};
+    const { min, max } = REPLAY_OPTION_BOUNDS[key];
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+      throw new PodnetInputError(
+        'PODNET_BAD_RESULTS',
+        `must be an integer from ${min} to ${max} (ms), got ${showValue(value)}`,
+        { file, field: `options.${key}` },
+      );
+    }
+    return { [key]: value };
+  };
+  return {
+    ...DEFAULT_RUN_OPTIONS,
+    seed: doc.seed,
+    areas: doc.areas,
+    profile: doc.profile,
+    ...bounded('probeTimeoutMs'),
+    ...bounded('convergeTimeoutMs'),
+  };
 }
 
 export interface ReplayOutcome {
@@ -87,7 +151,7 @@ export interface ReplayOutcome {
 }
 
 export async function replayFinding(
-  finding: Finding & { scenario: Scenario },
+  finding: Finding & { readonly scenario: Scenario },
   target: Target,
   deps: Omit<ScenarioDeps, 'target'> & {
     readonly toYaml: (c: Cluster) => string;

@@ -49,7 +49,8 @@ export interface LbDetail {
   readonly test: string;
   readonly counts: Readonly<Record<string, number>>;
   readonly expectedShares: Readonly<Record<string, number>>;
-  readonly statistic: number;
+  /** null when infinite (JSON has no Infinity; `JSON.stringify` writes it as null). */
+  readonly statistic: number | null;
   readonly pValue: number;
   readonly alpha: number;
 }
@@ -114,12 +115,17 @@ export interface RunSummary {
   readonly interrupted: boolean;
 }
 
+/** One row of a node's flannel table: a detail, and whether it differs. */
+export interface FlannelRow extends FlannelDetail {
+  readonly differs: boolean;
+}
+
 /** Area sections that do not fit the findings list (LB histograms, flannel node tables). */
 export interface AreaSections {
   readonly lb?: readonly LbDetail[];
   readonly flannel?: readonly {
     readonly node: string;
-    readonly rows: readonly (FlannelDetail & { readonly differs: boolean })[];
+    readonly rows: readonly FlannelRow[];
   }[];
 }
 

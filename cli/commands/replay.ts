@@ -1,11 +1,10 @@
 /** `podnet replay`: re-realize a finding's minimal counterexample and show whether it still happens. */
 import { resolve } from 'node:path';
-import { isFaultName } from '../../adapters/lab/faults.ts';
-import type { RunOptions } from '../../runner/options.ts';
-import { DEFAULT_RUN_OPTIONS } from '../../runner/options.ts';
-import { pickFinding, readResultsDocument, replayFinding } from '../../runner/replay.ts';
+import { escTerminal } from '../../reports/escape.ts';
+import { planReplay, replayFinding } from '../../runner/replay.ts';
 import { LAB_CONFORMANCE, labSessionDeps } from '../../runner/wiring.ts';
 import { PodnetInputError } from '../../spec/errors.ts';
+import { readResultsFile } from '../../spec/resultsFile.ts';
 import { booleanOption, parseCommandArgs, stringOption } from '../args.ts';
 import type { CliIO } from '../io.ts';
 
@@ -34,63 +33,38 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       'for example `podnet replay podnet-results/results.json`',
     );
   }
+  // Everything the lab will see is checked here, before any lab exists (spec/resultsFile.ts, runner/replay.ts).
   const path = resolve(io.cwd, file);
-  const doc = await readResultsDocument(path);
-  if (doc.target !== 'lab') {
-    throw new PodnetInputError(
-      'PODNET_TARGET_UNAVAILABLE',
-      `this results file comes from target "${doc.target}", which replay cannot open in this build`,
-      { file },
-    );
-  }
-  const finding = pickFinding(doc, file, stringOption(args, 'finding'));
-  const rawFaults = doc.options.labFaults;
-  const faults = (Array.isArray(rawFaults) ? rawFaults : []).filter(
-    (f): f is string => typeof f === 'string' && isFaultName(f),
-  );
-  const options: RunOptions = {
-    ...DEFAULT_RUN_OPTIONS,
-    seed: doc.seed,
-    areas: doc.areas,
-    profile: doc.profile,
-    ...numberOption(doc.options, 'probeTimeoutMs'),
-    ...numberOption(doc.options, 'convergeTimeoutMs'),
-  };
-  const deps = labSessionDeps({ faults: faults as never });
-  const conformance = LAB_CONFORMANCE;
+  const doc = readResultsFile(path);
+  const { finding, faults, options } = planReplay(doc, path, stringOption(args, 'finding'));
+  const deps = labSessionDeps({ faults });
   io.stderr(
-    `podnet replay: finding ${finding.id} (${finding.rule}, ${finding.kind}) on a fresh lab${faults.length > 0 ? ` with faults ${faults.join(',')}` : ''}\n`,
+    `podnet replay: finding ${escTerminal(finding.id)} (${escTerminal(finding.rule)}, ${finding.kind}) on a fresh lab${faults.length > 0 ? ` with faults ${faults.join(',')}` : ''}\n`,
   );
   const target = await deps.openTarget();
   let outcome: Awaited<ReturnType<typeof replayFinding>>;
   try {
     const caps = await target.capabilities();
-    outcome = await replayFinding(finding, target, conformance, options, caps.protocols, file);
+    outcome = await replayFinding(finding, target, LAB_CONFORMANCE, options, caps.protocols, file);
   } finally {
     await target.teardown();
   }
+  // Finding fields come from a file: shown with their control characters made visible.
+  const show = escTerminal;
   const lines = [
-    `original: [${finding.kind}] ${finding.rule} ${finding.title}`,
-    `  expected ${finding.expected}, observed ${finding.observed}`,
+    `original: [${finding.kind}] ${show(finding.rule)} ${show(finding.title)}`,
+    `  expected ${show(finding.expected)}, observed ${show(finding.observed)}`,
   ];
   if (outcome.findings.length === 0)
     lines.push('replay: the scenario now conforms; the finding did not reproduce');
   for (const f of outcome.findings) {
     lines.push(
-      `replay: [${f.kind}] ${f.rule} ${f.title}`,
-      `  expected ${f.expected}, observed ${f.observed}`,
+      `replay: [${f.kind}] ${show(f.rule)} ${show(f.title)}`,
+      `  expected ${show(f.expected)}, observed ${show(f.observed)}`,
     );
-    if (f.probe?.command) lines.push(`  by hand: ${f.probe.command}`);
+    if (f.probe?.command) lines.push(`  by hand: ${show(f.probe.command)}`);
   }
   lines.push(outcome.reproduced ? 'result: REPRODUCED' : 'result: NOT REPRODUCED');
   io.stdout(`${lines.join('\n')}\n`);
   return outcome.reproduced ? 1 : 0;
-}
-
-function numberOption(
-  options: Readonly<Record<string, unknown>>,
-  key: 'probeTimeoutMs' | 'convergeTimeoutMs',
-): Partial<RunOptions> {
-  const v = options[key];
-  return typeof v === 'number' ? { [key]: v } : {};
 }

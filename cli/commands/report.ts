@@ -1,14 +1,10 @@
 /** `podnet report`: re-render report.html, junit.xml (and summary.md with --github) from a results.json. */
 import { dirname, join, resolve } from 'node:path';
-import {
-  appendStepSummary,
-  readResults,
-  renderAll,
-  renderGithubSummary,
-  renderTerminal,
-} from '../../reports/index.ts';
+import { escTerminal } from '../../reports/escape.ts';
+import { appendStepSummary, renderAll, renderGithubSummary, renderTerminal } from '../../reports/index.ts';
 import { PodnetInputError } from '../../spec/errors.ts';
 import { checkOutputFile } from '../../spec/inputFile.ts';
+import { readResultsFile } from '../../spec/resultsFile.ts';
 import { booleanOption, parseCommandArgs, stringOption } from '../args.ts';
 import type { CliIO } from '../io.ts';
 
@@ -56,7 +52,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   if (github) checkOutputFile(join(outDir, 'summary.md'), 'GitHub summary');
   if (github && io.env.GITHUB_STEP_SUMMARY)
     checkOutputFile(io.env.GITHUB_STEP_SUMMARY, 'GitHub step summary');
-  const doc = await readResults(resultsPath);
+  const doc = readResultsFile(resultsPath);
   const written = await renderAll(doc, dirname(resultsPath), {
     github,
     ...(output ? { htmlPath: resolve(io.cwd, output) } : {}),
@@ -66,8 +62,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   for (const line of written.annotations) io.stdout(`${line}\n`);
   const stepSummary = io.env.GITHUB_STEP_SUMMARY;
   if (github && stepSummary) await appendStepSummary(stepSummary, renderGithubSummary(doc));
-  io.stdout(
-    `\nwrote ${written.html}\nwrote ${written.junit}\n${written.summary ? `wrote ${written.summary}\n` : ''}`,
-  );
+  const wrote = [written.html, written.junit, ...(written.summary ? [written.summary] : [])];
+  io.stdout(`\n${wrote.map((path) => `wrote ${escTerminal(path)}\n`).join('')}`);
   return 0;
 }

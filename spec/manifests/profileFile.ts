@@ -31,6 +31,10 @@ const SUPPORT: Readonly<Record<keyof SemanticProfile['support'], Choice>> = {
   ipv6: { kind: 'boolean' },
 };
 
+/** What each profile key accepts; a profile recorded in results.json is checked by the same rules. */
+export const PROFILE_SETTINGS = { top: TOP_LEVEL, support: SUPPORT } as const;
+export type ProfileChoice = Choice;
+
 /** The profile in `path` merged over DEFAULT_PROFILE; DEFAULT_PROFILE when no path is given. */
 export function loadProfile(path?: string): SemanticProfile {
   if (path === undefined) return DEFAULT_PROFILE;
