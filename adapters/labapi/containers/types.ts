@@ -1,9 +1,9 @@
 /**
  * What runs in a lab API container, since images are not pulled: the API server asks `podServers`
- * what a pod's containers serve (handed to the lab as `LabTargetOptions.podReplies`) and runs exec
- * commands through `spawnInSandbox` (containers/sandbox.ts). README.md cites agnhost's source.
+ * (podServers.ts) what a pod's containers serve, hands the replies to the lab as
+ * `LabTargetOptions.podReplies`, and runs exec commands through `spawnInSandbox` (sandbox.ts).
  */
-import type { Protocol } from '../../../spec/model.ts';
+import type { PodReply } from '../../lab/pods.ts';
 
 /** A host path shown inside the sandbox (a hostPath volume mounted by a container). */
 export interface SandboxMount {
@@ -27,30 +27,19 @@ export interface SandboxSpec {
   readonly env?: Readonly<Record<string, string>>;
 }
 
-/** How a listener answers, as the agnhost subcommand that serves it would. */
-export type ReplyMode =
-  /** Writes the text on every new connection and closes it (serve-hostname --tcp). */
-  | 'tcp-raw'
-  /** Answers every datagram with the text (serve-hostname --udp, porter SERVE_UDP_PORT_*). */
-  | 'udp'
-  /** An HTTP/1.1 server answering every request with the text (serve-hostname --http, porter SERVE_PORT_*). */
-  | 'http';
-
-/** One listener of a pod and its exact answer. */
-export interface ServedReply {
-  readonly port: number;
-  readonly protocol: Protocol;
-  readonly mode: ReplyMode;
-  readonly text: string;
-  /** The container that serves it. */
+/** One listener of a pod and its exact answer (what the lab's pod agent serves), and its container. */
+export interface ServedReply extends PodReply {
   readonly container: string;
 }
 
 /** A container the lab cannot run as its pod asks (its state stays Waiting with this reason). */
 export interface ContainerProblem {
   readonly container: string;
-  /** `ErrImagePull` (not agnhost), `CrashLoopBackOff` (agnhost would exit at once). */
-  readonly reason: 'ErrImagePull' | 'CrashLoopBackOff';
+  /**
+   * `ErrImagePull`: not agnhost; `CreateContainerError`: a command or subcommand the lab cannot run;
+   * `CrashLoopBackOff`: agnhost itself would exit at once (bad flags, a port taken, SCTP on this kernel).
+   */
+  readonly reason: 'ErrImagePull' | 'CreateContainerError' | 'CrashLoopBackOff';
   readonly message: string;
 }
 
@@ -58,6 +47,6 @@ export interface ContainerProblem {
 export interface PodServers {
   readonly replies: readonly ServedReply[];
   readonly problems: readonly ContainerProblem[];
-  /** Listeners the lab's kernel cannot serve (SCTP): reported, never faked. */
+  /** What the container would serve but the lab does not emulate (TLS, --json-response): reported, never faked. */
   readonly unsupported: readonly { readonly container: string; readonly what: string }[];
 }

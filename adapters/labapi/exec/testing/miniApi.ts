@@ -14,8 +14,8 @@ export interface MiniApi {
   readonly sessions: ExecSessionEnd[];
   /** Settles when every exec session seen so far has ended. */
   settled(): Promise<void>;
-  /** Exec options for the next sessions. */
-  setOptions(options: AcceptExecOptions): void;
+  /** Exec options for the next sessions (per pod, or one for all). */
+  setOptions(options: AcceptExecOptions | OptionsFor): void;
   writeKubeconfig(file: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -73,8 +73,13 @@ const DISCOVERY: Record<string, object> = {
   },
 };
 
-export async function startMiniApi(initial: AcceptExecOptions): Promise<MiniApi> {
-  let options = initial;
+/** The exec options for a pod, as the real server binds `spawn` to the pod's container. */
+export type OptionsFor = (namespace: string, pod: string, container: string | undefined) => AcceptExecOptions;
+
+const asFunction = (o: AcceptExecOptions | OptionsFor): OptionsFor => (typeof o === 'function' ? o : () => o);
+
+export async function startMiniApi(initial: AcceptExecOptions | OptionsFor): Promise<MiniApi> {
+  let optionsFor = asFunction(initial);
   const sessions: ExecSessionEnd[] = [];
   const running = new Set<Promise<ExecSessionEnd>>();
   const server: Server = createServer((req, res) => {
@@ -100,11 +105,13 @@ export async function startMiniApi(initial: AcceptExecOptions): Promise<MiniApi>
   });
   server.on('upgrade', (req, socket, head) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
-    if (!EXEC_PATH.test(path)) {
+    const m = EXEC_PATH.exec(path);
+    if (!m) {
       socket.destroy();
       return;
     }
-    const session = acceptExec(req, socket, head, options);
+    const container = new URL(req.url ?? '/', 'http://x').searchParams.get('container') ?? undefined;
+    const session = acceptExec(req, socket, head, optionsFor(m[1] ?? '', m[2] ?? '', container));
     running.add(session);
     void session.then((end) => {
       sessions.push(end);
@@ -121,7 +128,7 @@ export async function startMiniApi(initial: AcceptExecOptions): Promise<MiniApi>
       while (running.size > 0) await Promise.all([...running]);
     },
     setOptions: (next) => {
-      options = next;
+      optionsFor = asFunction(next);
     },
     writeKubeconfig: (file) =>
       writeFile(
