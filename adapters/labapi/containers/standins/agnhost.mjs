@@ -342,9 +342,9 @@ function porter(args) {
 function pause(args) {
   const { positional } = parseFlags(args, {});
   if (positional.length > 0) usageError(`accepts at most 0 arg(s), received ${positional.length}`);
-  process.stdout.write('Paused\n');
   process.on('SIGINT', () => process.exit(1));
   process.on('SIGTERM', () => process.exit(2));
+  process.stdout.write('Paused\n');
   setInterval(() => {}, 1 << 30);
 }
 

@@ -65,13 +65,15 @@ if (!opts.u) {
           process.exit(1);
         }, waitMs)
       : undefined;
+  let connected = false;
   socket.on('error', (e) => {
     clearTimeout(connectTimer);
-    if (!socket.connecting) exitAfterFlush(0);
+    if (connected) exitAfterFlush(0);
     process.stderr.write(`nc: connect to ${host} port ${port} (tcp) failed: ${ERRNO[e.code] ?? e.message}\n`);
     process.exit(1);
   });
   socket.on('connect', () => {
+    connected = true;
     clearTimeout(connectTimer);
     if (opts.v) process.stderr.write(`Connection to ${host} ${port} port [${proto}/*] succeeded!\n`);
     if (opts.z) process.exit(0);
