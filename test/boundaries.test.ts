@@ -118,6 +118,35 @@ describe('import boundaries (DESIGN.md Layout)', () => {
     expect(violations).toEqual([]);
   });
 
+  test('adapters/labapi (production code) imports only spec/, adapters/lab/ and itself, never oracle/ or adapters/kube/', () => {
+    // The lab API is part of the lab, not of the kube adapter it serves (issue 13), and like the lab it never
+    // reaches the oracle.
+    const allowed = ['spec/', 'adapters/lab/', 'adapters/labapi/'];
+    const violations: string[] = [];
+    for (const file of allFiles) {
+      const rel = relative(ROOT, file);
+      if (!rel.startsWith('adapters/labapi/') || file.endsWith('.test.ts')) continue;
+      for (const target of localImports(file)) {
+        const to = relative(ROOT, target);
+        if (!allowed.some((a) => to.startsWith(a))) violations.push(`${rel} imports ${to}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  test('adapters/lab never imports adapters/labapi (the API builds on the lab, not the other way round)', () => {
+    const violations: string[] = [];
+    for (const file of allFiles) {
+      const rel = relative(ROOT, file);
+      if (!rel.startsWith('adapters/lab/')) continue;
+      for (const target of localImports(file)) {
+        const to = relative(ROOT, target);
+        if (to.startsWith('adapters/labapi/')) violations.push(`${rel} imports ${to}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
   test('the check itself catches a forbidden import', () => {
     const fake = [
       "import { x } from '../../oracle/policy/evaluate.ts';",
