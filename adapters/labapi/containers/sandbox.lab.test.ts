@@ -120,6 +120,16 @@ async function inSandbox(spec: SandboxSpec, argv: string[]) {
   return { exit, stdout, stderr };
 }
 
+/** The pids in a pod's network namespace once the sandbox had `ms` to go (SIGKILL acts asynchronously). */
+async function pidsSettled(netns: string, only: number | undefined, ms = 5000): Promise<number[]> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const pids = (await execa('ip', ['netns', 'pids', netns])).stdout.split('\n').filter(Boolean).map(Number);
+    if ((pids.length === 1 && pids[0] === only) || Date.now() > deadline) return pids;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
 function mountCount(): number {
   return readFileSync('/proc/self/mountinfo', 'utf8').split('\n').length;
 }
@@ -171,6 +181,8 @@ describe('a lab API container (spawnInSandbox)', { tags: ['lab'] }, () => {
     expect(pid).not.toBe('1'); // PID 1 of the sandbox is its setup shell, which waits for the command
     expect(addr).toContain(ip('x/a')); // the pod's network namespace
     expect(existsSync('/agnhost')).toBe(false);
+    // Only the pod's agent is left in the pod's network namespace.
+    expect(await pidsSettled(lab.podNetns('x/a') as string, lab.podPid('x/a'))).toEqual([lab.podPid('x/a')]);
     expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain('podnet-sandbox');
     expect(mountCount()).toBe(mountsBefore);
   });
@@ -226,7 +238,9 @@ describe('a lab API container (spawnInSandbox)', { tags: ['lab'] }, () => {
     const own = await inSandbox(sandboxOf('y/b'), [
       '/bin/sh',
       '-c',
-      '/agnhost serve-hostname --tcp --http=false --port 9090 2>/dev/null & sleep 1; nc -w 1 127.0.0.1 9090',
+      // Asks until the server listens (a loaded machine starts node slowly).
+      '/agnhost serve-hostname --tcp --http=false --port 9090 2>/dev/null & ' +
+        'for i in 1 2 3 4 5 6 7 8 9 10; do o=$(nc -w 1 127.0.0.1 9090) && [ -n "$o" ] && break; sleep 0.5; done; printf %s "$o"',
     ]);
     const predicted = podServers({
       metadata: { name: 'b', namespace: 'y' },
@@ -378,6 +392,6 @@ describe('kubectl exec into lab pods (acceptExec + sandbox)', { tags: ['lab'] },
     child.kill('SIGKILL');
     await api.settled();
     expect(api.sessions.at(-1)?.clientGone).toBe(true);
-    expect(await pidsInPod()).toEqual([agent]);
+    expect(await pidsSettled(netns, agent)).toEqual([agent]);
   });
 });

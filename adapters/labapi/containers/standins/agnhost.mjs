@@ -4,13 +4,11 @@
 // kubernetes/kubernetes test/images/agnhost/ (cited per subcommand); plain ESM with no imports of ours,
 // so it starts in tens of milliseconds. Flags are parsed as pflag does (--name=value, --name value,
 // --bool, --bool=false), and a subcommand the stand-in lacks says so instead of pretending.
+// Only what `connect` needs is loaded up front: the probe script starts one process per probe, so the
+// HTTP/TLS modules of the servers are imported only by the subcommands that serve.
 import dgram from 'node:dgram';
-import dns from 'node:dns';
 import fs from 'node:fs';
-import http from 'node:http';
-import https from 'node:https';
 import net from 'node:net';
-import os from 'node:os';
 
 /** Go's syscall error strings for the errnos a connection meets. */
 const GO_ERRNO = {
@@ -134,13 +132,15 @@ function resolve(host, port, network, done) {
     process.exit(1);
   }
   if (net.isIP(host) || host === '') return done(host === '' ? '127.0.0.1' : host);
-  dns.lookup(host, (err, address) => {
-    if (err) {
-      process.stderr.write(`DNS: lookup ${host}: no such host\n`);
-      process.exit(1);
-    }
-    done(address);
-  });
+  import('node:dns').then(({ default: dns }) =>
+    dns.lookup(host, (err, address) => {
+      if (err) {
+        process.stderr.write(`DNS: lookup ${host}: no such host\n`);
+        process.exit(1);
+      }
+      done(address);
+    }),
+  );
 }
 
 // connect: test/images/agnhost/connect/connect.go. Prints nothing and exits 0 when connected; on failure
@@ -228,7 +228,7 @@ function connect(args) {
 // serve-hostname: test/images/agnhost/serve-hostname/serve_hostname.go. --tcp writes the hostname (no
 // newline) and closes; --udp answers every datagram with it; --http (the default) serves it over HTTP;
 // --http together with --tcp or --udp is fatal.
-function serveHostname(args) {
+async function serveHostname(args) {
   const { flags, positional } = parseFlags(args, {
     tcp: { kind: 'bool', default: false },
     udp: { kind: 'bool', default: false },
@@ -239,6 +239,8 @@ function serveHostname(args) {
   if (positional.length > 0) usageError(`accepts at most 0 arg(s), received ${positional.length}`);
   if (flags.http && (flags.tcp || flags.udp))
     fatal("Can't server TCP/UDP mode and HTTP mode at the same time");
+  const { default: os } = await import('node:os');
+  const { default: http } = await import('node:http');
   const hostname = os.hostname();
   if (flags.tcp) {
     const server = net.createServer((conn) => {
@@ -281,9 +283,11 @@ function serveHostname(args) {
 // on N answers the variable's value (as JSON {Method, Body} with --json-response); SERVE_UDP_PORT_N
 // answers datagrams with it; SERVE_TLS_PORT_N serves HTTPS with CERT_FILE/KEY_FILE (default
 // localhost.crt/.key); SERVE_SCTP_PORT_N needs SCTP, which is fatal on a kernel without it.
-function porter(args) {
+async function porter(args) {
   const { flags, positional } = parseFlags(args, { 'json-response': { kind: 'bool', default: false } });
   if (positional.length > 0) usageError(`accepts at most 0 arg(s), received ${positional.length}`);
+  const { default: http } = await import('node:http');
+  const { default: https } = await import('node:https');
   const handler = (value) => (req, res) => {
     let body = value;
     const headers = { 'Content-Type': 'text/plain; charset=utf-8' };
