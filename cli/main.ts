@@ -1,5 +1,6 @@
 /** podnet's command line: finds the command, runs it, maps errors to exit codes. No logic of its own. */
 import { EXIT, PodnetInputError, PodnetInputErrors, PodnetTargetError } from '../spec/errors.ts';
+import { DEFAULT_MAX_INPUT_BYTES, formatBytes, parseByteSize, setMaxInputBytes } from '../spec/inputFile.ts';
 import type { CliIO, CommandModule } from './io.ts';
 import { processIO } from './io.ts';
 
@@ -39,13 +40,22 @@ async function usage(): Promise<string> {
     'Commands:',
     ...lines,
     '',
+    'Global options (before the command):',
+    `  --max-input-size SIZE   refuse input files larger than this (default ${formatBytes(DEFAULT_MAX_INPUT_BYTES)}; e.g. 256MiB)`,
+    '',
     'Exit codes: 0 conforms, 1 findings, 2 bad usage or input, 3 target or infrastructure failure.',
     '',
   ].join('\n');
 }
 
 export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
-  const [name, ...rest] = argv;
+  let args: readonly string[];
+  try {
+    args = takeGlobalOptions(argv);
+  } catch (error) {
+    return reportError(error, io);
+  }
+  const [name, ...rest] = args;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.stdout(await usage());
     return name === undefined ? EXIT.usage : EXIT.conforms;
@@ -65,6 +75,28 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   } catch (error) {
     return reportError(error, io);
   }
+}
+
+/** Options that hold for every command, given before the command's name; returns the rest. */
+function takeGlobalOptions(argv: readonly string[]): readonly string[] {
+  let rest = argv;
+  while (rest[0]?.startsWith('--max-input-size')) {
+    const [flag, ...after] = rest;
+    const inline = (flag as string).startsWith('--max-input-size=') ? (flag as string).slice(17) : undefined;
+    const value = inline ?? after[0];
+    const bytes = value === undefined ? undefined : parseByteSize(value);
+    if (bytes === undefined) {
+      throw new PodnetInputError(
+        'PODNET_BAD_ARGUMENT',
+        `--max-input-size needs a size such as 64MiB or 1GiB, got ${value === undefined ? 'nothing' : JSON.stringify(value)}`,
+        {},
+        'for example `podnet --max-input-size 256MiB predict -f big.yaml`',
+      );
+    }
+    setMaxInputBytes(bytes);
+    rest = inline === undefined ? after.slice(1) : after;
+  }
+  return rest;
 }
 
 export function reportError(error: unknown, io: CliIO): number {

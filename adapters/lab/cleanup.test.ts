@@ -1,31 +1,9 @@
 /** Teardown leaves nothing: not after a failed sync, not on SIGTERM, and a crashed lab is cleaned by prefix. */
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { cleanupLab, leftovers } from './cleanup.ts';
 import { createLabTarget } from './labTarget.ts';
+import { holdLab } from './testFixtures/holdLab.client.ts';
 import { labCluster, labNodes, labPod, testLabId } from './testing.ts';
-
-const HOLD = fileURLToPath(new URL('./testFixtures/holdLab.ts', import.meta.url));
-
-/** Starts holdLab.ts in a child process and resolves once its lab is up. */
-function holdLab(labId: string) {
-  const child = spawn(process.execPath, ['--import', 'tsx', HOLD, labId], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let err = '';
-  child.stderr.on('data', (d) => {
-    err += String(d);
-  });
-  const up = new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (d) => {
-      if (String(d).includes('up')) resolve();
-    });
-    child.on('exit', (code) => reject(new Error(`holdLab exited with ${code}: ${err}`)));
-  });
-  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
-  return { child, up, exited };
-}
 
 describe('lab cleanup', { tags: ['lab'] }, () => {
   test('teardown after a failed sync removes every namespace, process and state file', async () => {

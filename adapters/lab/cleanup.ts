@@ -6,8 +6,9 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ipBatch, run, tryRun } from './exec.ts';
-import { ANY_LAB_PREFIX, DEFAULT_STATE_ROOT, isLabId } from './names.ts';
-import { labPaths, removeLabDir } from './state.ts';
+import { ANY_LAB_PREFIX, DEFAULT_STATE_ROOT, isLabId, labIdOf } from './names.ts';
+import { type LabOwner, ownerAlive } from './owner.ts';
+import { labPaths, readLabOwner, removeLabDir } from './state.ts';
 
 /** Namespace names currently present. */
 export async function listNetns(): Promise<string[]> {
@@ -16,20 +17,25 @@ export async function listNetns(): Promise<string[]> {
   return (JSON.parse(out) as { name: string }[]).map((n) => n.name);
 }
 
-/** Pids whose command line carries `--podnet-lab=<prefix>` for a matching prefix. */
-export async function labProcesses(matches: (prefix: string) => boolean): Promise<number[]> {
-  const pids: number[] = [];
+/** Lab processes: pid and prefix of every process whose command line carries `--podnet-lab=<prefix>`. */
+async function taggedProcesses(): Promise<{ pid: number; prefix: string }[]> {
+  const found: { pid: number; prefix: string }[] = [];
   const entries = await readdir('/proc').catch(() => [] as string[]);
   await Promise.all(
     entries
       .filter((e) => /^\d+$/.test(e))
       .map(async (e) => {
         const cmd = await readFile(join('/proc', e, 'cmdline'), 'utf8').catch(() => '');
-        const m = /\0--podnet-lab=(pn[0-9a-f]{4}-)(\0|$)/.exec(cmd);
-        if (m?.[1] && matches(m[1]) && Number(e) !== process.pid) pids.push(Number(e));
+        const m = /\0--podnet-lab=(pn(?:[0-9a-f]{6}|[0-9a-f]{4})-)(\0|$)/.exec(cmd);
+        if (m?.[1] && Number(e) !== process.pid) found.push({ pid: Number(e), prefix: m[1] });
       }),
   );
-  return pids;
+  return found;
+}
+
+/** Pids whose command line carries `--podnet-lab=<prefix>` for a matching prefix. */
+export async function labProcesses(matches: (prefix: string) => boolean): Promise<number[]> {
+  return (await taggedProcesses()).filter((p) => matches(p.prefix)).map((p) => p.pid);
 }
 
 function kill(pid: number): void {
@@ -87,19 +93,39 @@ export async function cleanupLab(
 }
 
 export interface CleanupReport {
+  /** Labs removed. */
   readonly labs: readonly string[];
   readonly namespaces: number;
+  /** Labs left alone because the process that owns them still runs (`--force` removes them too). */
+  readonly kept: readonly { readonly labId: string; readonly owner: LabOwner }[];
 }
 
-/** Removes the leftovers of every lab on this machine (`podnet lab down --all`). */
-export async function cleanupAll(stateRoot = DEFAULT_STATE_ROOT): Promise<CleanupReport> {
+/**
+ * Removes the leftovers of labs on this machine (`podnet lab down --all`): every lab whose owner is gone
+ * (or never recorded one). A lab whose owner still runs, another `podnet run` or a test in progress, is
+ * kept unless `force` is set.
+ */
+export async function cleanupAll(
+  stateRoot = DEFAULT_STATE_ROOT,
+  options: { readonly force?: boolean } = {},
+): Promise<CleanupReport> {
   const namespaces = (await listNetns()).filter((n) => ANY_LAB_PREFIX.test(n));
-  const labs = new Set(namespaces.map((n) => n.slice(2, 6)));
+  const ids = new Set(namespaces.map((n) => labIdOf(n) as string));
   const dirs = (await readdir(stateRoot).catch(() => [] as string[])).filter(isLabId);
-  for (const d of dirs) labs.add(d);
-  await removeNamespaces(namespaces, () => true, true);
-  await Promise.all(dirs.map((d) => removeLabDir(labPaths(stateRoot, d))));
-  return { labs: [...labs].sort(), namespaces: namespaces.length };
+  for (const d of dirs) ids.add(d);
+  for (const p of await taggedProcesses()) ids.add(labIdOf(p.prefix) as string);
+  const kept: { labId: string; owner: LabOwner }[] = [];
+  const removed: string[] = [];
+  for (const id of [...ids].sort()) {
+    const owner = await readLabOwner(labPaths(stateRoot, id));
+    if (owner && ownerAlive(owner) && !options.force) kept.push({ labId: id, owner });
+    else removed.push(id);
+  }
+  const prefixes = new Set(removed.map((id) => `pn${id}-`));
+  const doomed = namespaces.filter((n) => prefixes.has(`pn${labIdOf(n)}-`));
+  await removeNamespaces(doomed, (p) => prefixes.has(p), true);
+  await Promise.all(removed.filter((d) => dirs.includes(d)).map((d) => removeLabDir(labPaths(stateRoot, d))));
+  return { labs: removed, namespaces: doomed.length, kept };
 }
 
 /** What is left of lab `labId` (namespaces, processes, state folder entries): empty when clean. */

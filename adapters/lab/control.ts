@@ -149,10 +149,10 @@ export function labExecArgv(lab: LabRecord, nsPod: string, command: readonly str
 
 /** Stops one lab (by id) or every lab on the machine. */
 export async function labDown(
-  target: { all: true } | { id: string },
+  target: { all: true; force?: boolean } | { id: string },
   stateRoot = DEFAULT_STATE_ROOT,
 ): Promise<CleanupReport> {
-  if ('all' in target) return cleanupAll(stateRoot);
+  if ('all' in target) return cleanupAll(stateRoot, { force: target.force === true });
   await cleanupLab(target.id, stateRoot, true);
-  return { labs: [target.id], namespaces: 0 };
+  return { labs: [target.id], namespaces: 0, kept: [] };
 }

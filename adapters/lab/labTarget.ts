@@ -35,7 +35,14 @@ import { startAgent } from './podAgent/start.ts';
 import { HostLocalRange, type LabPod, type PodReply, startPodAgents, wirePodLinks } from './pods.ts';
 import { checkPrerequisites } from './prereq.ts';
 import { runProbes } from './prober.ts';
-import { ensureLabDirs, type LabPaths, labPaths, writeLabRecord } from './state.ts';
+import {
+  claimStateDir,
+  ensureLabDirs,
+  type LabPaths,
+  labIdTaken,
+  labPaths,
+  writeLabRecord,
+} from './state.ts';
 import { type LabNode, OUTSIDE_KEY, OUTSIDE_NETWORK, OUTSIDE_SERVER_PORT, planNodes } from './topology.ts';
 import { addNamespaces, buildUnderlay } from './underlay.ts';
 
@@ -86,10 +93,12 @@ interface Topology {
 
 export class LabTarget implements Target {
   readonly name = 'lab';
-  readonly labId: string;
-  readonly names: LabNames;
-  readonly paths: LabPaths;
+  /** Chosen at random unless pinned; a random id is drawn again if, when the lab starts, it is taken. */
+  labId: string;
+  names: LabNames;
+  paths: LabPaths;
   readonly faults: readonly FaultName[];
+  private readonly pinnedId: boolean;
   private topology: Topology | undefined;
   private readonly pods = new Map<ObjectKey, LabPod>();
   private readonly clients = new Map<ObjectKey, AgentClient>();
@@ -106,15 +115,39 @@ export class LabTarget implements Target {
     if (!isLabId(id)) {
       throw new PodnetInputError(
         'PODNET_LAB_ID',
-        `lab id "${id}" must be 4 hex digits`,
+        `lab id "${id}" must be 6 hex digits`,
         {},
-        'for example 1a2b',
+        'for example 1a2b3c',
       );
     }
+    this.pinnedId = options.labId !== undefined;
     this.labId = id;
     this.names = labNames(id);
     this.paths = labPaths(options.stateDir ?? DEFAULT_STATE_ROOT, id);
     this.faults = options.faults ?? [];
+  }
+
+  /**
+   * Claims the lab id: its state folder is created exclusively, and no namespace may carry its prefix.
+   * A pinned id that another lab holds is refused; a random one is drawn again.
+   */
+  private async claimId(): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const taken = await labIdTaken(this.labId, this.paths.root);
+      if (!taken && (await claimStateDir(this.paths))) return;
+      if (this.pinnedId) {
+        throw new PodnetInputError(
+          'PODNET_LAB_ID_IN_USE',
+          `lab id "${this.labId}" belongs to a lab that exists`,
+          {},
+          `pick another id, or remove that lab with \`podnet lab down --lab ${this.labId}\``,
+        );
+      }
+      if (attempt >= 20) throw new PodnetTargetError('PODNET_LAB_ID', 'no free lab id after 20 draws');
+      this.labId = newLabId();
+      this.names = labNames(this.labId);
+      this.paths = labPaths(this.paths.root, this.labId);
+    }
   }
 
   async capabilities(): Promise<Capabilities> {
@@ -163,6 +196,7 @@ export class LabTarget implements Target {
   private async start(): Promise<void> {
     if (this.started) return;
     await checkPrerequisites(`${this.names.prefix}x`);
+    await this.claimId();
     await ensureLabDirs(this.paths);
     this.started = true;
     if (this.options.signalHandlers !== false) this.installSignalHandlers();
@@ -349,10 +383,10 @@ export class LabTarget implements Target {
         startAgent({
           key: nodeSourceKey(n.name),
           netns: n.netns,
-          socket: this.paths.agentSocket(nodeAgentName(n.name)),
+          socket: this.paths.agentSocket(nodeAgentName(n.index)),
           tcp: [],
           udp: [],
-          logFile: this.paths.log(nodeAgentName(n.name)),
+          logFile: this.paths.log(nodeAgentName(n.index)),
           prefix: this.names.prefix,
         }),
       ),
@@ -424,7 +458,8 @@ export class LabTarget implements Target {
         ...(pod.hostNetwork ? {} : { veth: this.names.podVeth(index) }),
         tcp: [...new Set(ports.filter((p) => p.protocol === 'TCP').map((p) => p.containerPort))],
         udp: [...new Set(ports.filter((p) => p.protocol === 'UDP').map((p) => p.containerPort))],
-        socket: this.paths.agentSocket(`p${index}`),
+        socket: this.paths.agentSocket(podFileName(index)),
+        fileName: podFileName(index),
         ...(replies ? { replies } : {}),
         shape,
       };
@@ -564,9 +599,8 @@ export class LabTarget implements Target {
     if (source === OUTSIDE_KEY) return this.paths.agentSocket('outside');
     const node = nodeOfSource(source);
     if (node === undefined) return this.pods.get(source)?.socket;
-    return this.topology?.nodes.some((n) => n.name === node)
-      ? this.paths.agentSocket(nodeAgentName(node))
-      : undefined;
+    const labNode = this.topology?.nodes.find((n) => n.name === node);
+    return labNode ? this.paths.agentSocket(nodeAgentName(labNode.index)) : undefined;
   }
 
   async probe(probes: readonly ProbeRequest[], options: ProbeOptions): Promise<ProbeResult[]> {
@@ -576,7 +610,7 @@ export class LabTarget implements Target {
   async nodeStates(): Promise<NodeNetworkState[]> {
     const topo = this.topology;
     if (!topo) return [];
-    return Promise.all(topo.nodes.map((n) => readNodeState(n.name, n.netns, this.paths.nodeDir(n.name))));
+    return Promise.all(topo.nodes.map((n) => readNodeState(n.name, n.netns, this.paths.nodeDir(n.index))));
   }
 
   /** Kills processes, deletes namespaces; keeps the state folder and the lab id. */
@@ -615,7 +649,12 @@ export function createLabTarget(options: LabTargetOptions = {}): LabTarget {
   return new LabTarget(options);
 }
 
-/** Socket and log name of the probe-source agent in node `name`'s namespace. */
-function nodeAgentName(name: string): string {
-  return `node-${name}`;
+/** Socket and log name of the probe-source agent in node `index`'s namespace (never the node's name). */
+function nodeAgentName(index: number): string {
+  return `node-${index}`;
+}
+
+/** Socket and log name of pod `index`'s agent (never the pod's name). */
+function podFileName(index: number): string {
+  return `p${index.toString(36)}`;
 }

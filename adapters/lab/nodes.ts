@@ -67,7 +67,7 @@ async function buildNode(
   else lines.push(...udpDeviceLines(plan));
   await ipBatch(node.netns, lines);
   const fdb = vxlanFdbLines(plan);
-  const dir = ctx.paths.nodeDir(node.name);
+  const dir = ctx.paths.nodeDir(node.index);
   await Promise.all([
     fdb.length > 0 ? run(['bridge', '-n', node.netns, '-batch', '-'], `${fdb.join('\n')}\n`) : undefined,
     run(
@@ -100,7 +100,7 @@ async function buildNode(
       port: ctx.conf.port,
       peers: plan.udpPeers,
       prefix: ctx.names.prefix,
-      logFile: ctx.paths.log(`udp-${node.name}`),
+      logFile: ctx.paths.log(`udp-${node.index}`),
     });
     await ipBatch(node.netns, udpRouteLines(plan));
     return [pid];

@@ -39,6 +39,8 @@ export interface LabPod {
   readonly socket: string;
   /** Given replies: the agent serves exactly these listeners (and not `tcp`/`udp`). */
   readonly replies?: readonly PodReply[];
+  /** The lab's own name for the pod's files (`p1c`): from its index, never from its namespace or name. */
+  readonly fileName: string;
   /** A fingerprint of what requires re-creating the pod when it changes (node, hostNetwork, ports, replies). */
   readonly shape: string;
   pid?: number;
@@ -126,7 +128,7 @@ export async function startPodAgents(ctx: PodBuildContext, pods: readonly LabPod
         tcp: p.tcp,
         udp: p.udp,
         ...(p.replies ? { replies: p.replies } : {}),
-        logFile: ctx.paths.log(p.key.replace('/', '_')),
+        logFile: ctx.paths.log(p.fileName),
         prefix: ctx.names.prefix,
       });
     }),

@@ -1,15 +1,29 @@
 /** The lab's state folder: one directory per lab under /run/podnet, holding everything but kernel state. */
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FaultName } from './faults.ts';
+import { currentOwner, type LabOwner, parseOwner } from './owner.ts';
 
 export interface LabPaths {
   readonly root: string;
   readonly dir: string;
   readonly record: string;
-  nodeDir(node: string): string;
+  /** Who keeps the lab in use (see owner.ts). */
+  readonly owner: string;
+  /** The folder of node `index` (subnet.env, annotations.json): named by index, never by a node's name. */
+  nodeDir(index: number): string;
+  /** A control socket; `name` is one of the lab's own file names (`p1c`, `n0`, `outside`), never data. */
   agentSocket(name: string): string;
   log(name: string): string;
+}
+
+/** The lab's own file names: letters, digits and dashes, so no name from a scenario can become a path. */
+const FILE_NAME = /^[a-z0-9][a-z0-9-]{0,31}$/;
+
+function ownName(name: string): string {
+  if (!FILE_NAME.test(name))
+    throw new Error(`lab file name ${JSON.stringify(name)} is not one of the lab's own`);
+  return name;
 }
 
 export function labPaths(stateRoot: string, labId: string): LabPaths {
@@ -18,16 +32,50 @@ export function labPaths(stateRoot: string, labId: string): LabPaths {
     root: stateRoot,
     dir,
     record: join(dir, 'lab.json'),
-    nodeDir: (node) => join(dir, 'nodes', node),
-    agentSocket: (name) => join(dir, 'sock', `${name}.sock`),
-    log: (name) => join(dir, 'log', `${name}.log`),
+    owner: join(dir, 'owner.json'),
+    nodeDir: (index) => join(dir, 'nodes', ownName(`n${index}`)),
+    agentSocket: (name) => join(dir, 'sock', `${ownName(name)}.sock`),
+    log: (name) => join(dir, 'log', `${ownName(name)}.log`),
   };
 }
 
+/** Creates the lab's folders and records this process as the lab's owner. */
 export async function ensureLabDirs(paths: LabPaths): Promise<void> {
   await mkdir(join(paths.dir, 'sock'), { recursive: true });
   await mkdir(join(paths.dir, 'log'), { recursive: true });
   await mkdir(join(paths.dir, 'nodes'), { recursive: true });
+  await writeFile(paths.owner, `${JSON.stringify(currentOwner())}\n`);
+}
+
+/** Whether lab `labId` exists: its state folder, or a network namespace with its prefix. */
+export async function labIdTaken(labId: string, stateRoot: string): Promise<boolean> {
+  const dirExists = await stat(join(stateRoot, labId)).then(
+    () => true,
+    () => false,
+  );
+  if (dirExists) return true;
+  const prefix = `pn${labId}-`;
+  // `ip netns add` keeps its names here; reading the folder needs no subprocess.
+  const names = await readdir('/run/netns').catch(() => [] as string[]);
+  return names.some((n) => n.startsWith(prefix));
+}
+
+/** Creates the lab's state folder exclusively: false when it exists already (another lab holds the id). */
+export async function claimStateDir(paths: LabPaths): Promise<boolean> {
+  await mkdir(paths.root, { recursive: true });
+  try {
+    await mkdir(paths.dir);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}
+
+/** The owner recorded for the lab, or undefined when none is (a lab of an older podnet, or a crash). */
+export async function readLabOwner(paths: LabPaths): Promise<LabOwner | undefined> {
+  const text = await readFile(paths.owner, 'utf8').catch(() => undefined);
+  return text === undefined ? undefined : parseOwner(text);
 }
 
 /** What `podnet lab status/exec/down` need to find a running lab. */

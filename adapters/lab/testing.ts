@@ -36,9 +36,9 @@ export function labCluster(nodes: readonly Node[], pods: readonly Pod[]): Cluste
   return { nodes, namespaces, pods, services: [], policies: [] };
 }
 
-/** A random lab id for a test, so parallel test files never share names. */
+/** A random lab id for a test (6 hex digits), so parallel test files never share names. */
 export function testLabId(): string {
-  return Math.floor(Math.random() * 0x10000)
+  return Math.floor(Math.random() * 0x1000000)
     .toString(16)
-    .padStart(4, '0');
+    .padStart(6, '0');
 }

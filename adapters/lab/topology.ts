@@ -44,7 +44,8 @@ export function nodeAddress(index: number, segment: number): string {
 
 /** A locally administered unicast MAC derived from the lab id and node index. */
 export function vtepMacOf(labId: string, index: number): string {
-  const hex = `0e${labId}f1${(index & 0xff).toString(16).padStart(2, '0')}01`;
+  // 0e (locally administered, unicast), the lab id in 3 bytes (ids of 4 hex digits padded), the index, 01.
+  const hex = `0e${labId.padStart(6, 'f')}${(index & 0xff).toString(16).padStart(2, '0')}01`;
   return (hex.match(/../g) ?? []).join(':');
 }
 

@@ -26,18 +26,24 @@ function objects(v: unknown): Obj[] {
   return Array.isArray(v) ? (v.filter((x) => typeof x === 'object' && x !== null) as Obj[]) : [];
 }
 
+/** What the resolution needs of the lab: its state paths and which index each node has. */
+export interface LabNodesView {
+  readonly paths: LabPaths;
+  nodeIndex(name: string): number | undefined;
+}
+
 export function asV1Pod(pod: ApiObject): V1Pod {
   return pod as unknown as V1Pod;
 }
 
 /** The container's hostPath mounts: mapped ones, and the problem if one cannot be mapped. */
 export function hostPathMounts(
-  paths: LabPaths,
+  lab: LabNodesView,
   pod: ApiObject,
   container: string,
 ): { mounts: SandboxMount[]; problem?: ContainerProblemState } {
   const spec = (pod.spec ?? {}) as Obj;
-  const node = String(spec.nodeName ?? '');
+  const node = lab.nodeIndex(String(spec.nodeName ?? ''));
   const volumes = new Map(objects(spec.volumes).map((v) => [String(v.name), v]));
   const c = objects(spec.containers).find((x) => x.name === container);
   const mounts: SandboxMount[] = [];
@@ -46,7 +52,8 @@ export function hostPathMounts(
     const hostPath = volume?.hostPath as Obj | undefined;
     if (!hostPath) continue;
     const sub = typeof m.subPath === 'string' && m.subPath !== '' ? `/${m.subPath}` : '';
-    const source = hostPathOnNode(paths, node, `${String(hostPath.path)}${sub}`);
+    const source =
+      node === undefined ? undefined : hostPathOnNode(lab.paths, node, `${String(hostPath.path)}${sub}`);
     if (source === undefined) {
       return {
         mounts,
@@ -62,14 +69,14 @@ export function hostPathMounts(
 }
 
 /** Containers of `pod` that cannot run in the lab, by name, with the state the kubelet would show. */
-export function containerProblems(paths: LabPaths, pod: ApiObject): Map<string, ContainerProblemState> {
+export function containerProblems(lab: LabNodesView, pod: ApiObject): Map<string, ContainerProblemState> {
   const out = new Map<string, ContainerProblemState>();
   for (const p of podServers(asV1Pod(pod)).problems)
     out.set(p.container, { reason: p.reason, message: p.message });
   for (const c of objects(((pod.spec ?? {}) as Obj).containers)) {
     const name = String(c.name);
     if (out.has(name)) continue;
-    const { problem } = hostPathMounts(paths, pod, name);
+    const { problem } = hostPathMounts(lab, pod, name);
     if (problem) out.set(name, problem);
   }
   return out;
@@ -78,7 +85,7 @@ export function containerProblems(paths: LabPaths, pod: ApiObject): Map<string, 
 /** The sandbox of one container of a pod the lab runs in `netns`. */
 export function sandboxOf(
   labPrefix: string,
-  paths: LabPaths,
+  lab: LabNodesView,
   pod: ApiObject,
   container: string,
   netns: string,
@@ -90,7 +97,7 @@ export function sandboxOf(
     labPrefix,
     netns,
     hostname: hostnameOfPod(asV1Pod(pod)),
-    mounts: hostPathMounts(paths, pod, container).mounts,
+    mounts: hostPathMounts(lab, pod, container).mounts,
     env,
   };
 }

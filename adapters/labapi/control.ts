@@ -73,9 +73,9 @@ export async function labApiUp(options: LabApiUpOptions): Promise<LabApiRecord> 
   if (!isLabId(labId))
     throw new PodnetInputError(
       'PODNET_LAB_ID',
-      `lab id "${labId}" must be 4 hex digits`,
+      `lab id "${labId}" must be 6 hex digits`,
       {},
-      'for example 1a2b',
+      'for example 1a2b3c',
     );
   const paths = labPaths(stateRoot, labId);
   if (existsSync(paths.dir) || (await listNetns()).some((n) => n.startsWith(`pn${labId}-`)))
@@ -191,9 +191,13 @@ export async function removeLabKubeconfig(
   stateRoot = DEFAULT_STATE_ROOT,
 ): Promise<string | undefined> {
   const record = await readLabApiRecord(labId, stateRoot);
-  if (!record) return undefined;
+  return record ? removeKubeconfigOf(record) : undefined;
+}
+
+/** Removes the kubeconfig a lab API record names, if that file still names the lab's context. */
+export async function removeKubeconfigOf(record: LabApiRecord): Promise<string | undefined> {
   const text = await readFile(record.kubeconfig, 'utf8').catch(() => undefined);
-  if (text === undefined || !text.includes(`current-context: ${contextName(labId)}`)) return undefined;
+  if (text === undefined || !text.includes(`current-context: ${contextName(record.labId)}`)) return undefined;
   await rm(record.kubeconfig, { force: true });
   return record.kubeconfig;
 }

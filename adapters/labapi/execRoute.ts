@@ -9,10 +9,9 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { LabPaths } from '../lab/state.ts';
 import { badRequest } from './apiErrors.ts';
 import type { ApiFaults } from './apiFaults.ts';
-import { asV1Pod, sandboxOf } from './containerSandbox.ts';
+import { asV1Pod, type LabNodesView, sandboxOf } from './containerSandbox.ts';
 import { spawnInSandbox } from './containers/sandbox.ts';
 import { acceptExec, refuseUpgrade } from './exec/acceptExec.ts';
 import { isRefusal, parseExecQuery, resolveExecContainer } from './exec/query.ts';
@@ -24,7 +23,7 @@ type Obj = Record<string, unknown>;
 
 export interface ExecRouting {
   readonly labPrefix: string;
-  readonly paths: LabPaths;
+  readonly lab: LabNodesView;
   /** The network namespace the lab runs the pod in, if it does. */
   readonly podNetns: (key: string) => string | undefined;
   readonly faults?: ApiFaults;
@@ -54,7 +53,7 @@ export function execHandler(routing: ExecRouting): ExecHandler {
     const container = resolveExecContainer(asV1Pod(pod), query.container);
     if (typeof container !== 'string') return refuseUpgrade(socket, container);
     const { netns } = execTarget(routing, pod, container);
-    const spec = sandboxOf(routing.labPrefix, routing.paths, pod, container, netns);
+    const spec = sandboxOf(routing.labPrefix, routing.lab, pod, container, netns);
     const cut = routing.faults?.execCut();
     const end = await acceptExec(request, socket, head, {
       spawn: (argv: readonly string[], streams: ExecStreams) => spawnInSandbox(spec, argv, streams),
@@ -76,7 +75,7 @@ export async function runInContainer(
 ): Promise<number | undefined> {
   const netns = routing.podNetns(`${pod.metadata.namespace}/${pod.metadata.name}`);
   if (netns === undefined) return undefined;
-  const handle = spawnInSandbox(sandboxOf(routing.labPrefix, routing.paths, pod, container, netns), argv, {
+  const handle = spawnInSandbox(sandboxOf(routing.labPrefix, routing.lab, pod, container, netns), argv, {
     stdin: false,
     stdout: true,
     stderr: true,

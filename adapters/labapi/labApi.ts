@@ -15,7 +15,7 @@ import { LabTarget } from '../lab/labTarget.ts';
 import type { PodReply } from '../lab/pods.ts';
 import { ApiFaults, formatApiFaults, parseApiFaults } from './apiFaults.ts';
 import { bootstrap } from './bootstrap.ts';
-import { asV1Pod, containerProblems } from './containerSandbox.ts';
+import { asV1Pod, containerProblems, type LabNodesView } from './containerSandbox.ts';
 import { podServers } from './containers/podServers.ts';
 import { LabControllers } from './controllers.ts';
 import { type ApiCredentials, makeCredentials } from './credentials.ts';
@@ -95,10 +95,17 @@ export class LabApi {
     return this.server?.url;
   }
 
+  private nodesView(): LabNodesView {
+    return {
+      paths: this.lab.paths,
+      nodeIndex: (name) => this.lab.labNodes().find((n) => n.name === name)?.index,
+    };
+  }
+
   private routing(): ExecRouting {
     return {
       labPrefix: this.lab.names.prefix,
-      paths: this.lab.paths,
+      lab: this.nodesView(),
       podNetns: (key) => this.lab.podNetns(key),
       faults: this.faults,
       ...(this.options.log ? { log: this.options.log } : {}),
@@ -111,7 +118,7 @@ export class LabApi {
     await this.lab.sync({ nodes: [], namespaces: [], pods: [], services: [], policies: [] });
     this.credentials = await makeCredentials(join(this.lab.paths.dir, 'api'), this.options.labId);
     bootstrap(this.registry, this.options.proxyMode ?? 'random');
-    await registerNodes(this.registry, this.lab.labNodes(), (n) => this.lab.paths.nodeDir(n));
+    await registerNodes(this.registry, this.lab.labNodes(), (n) => this.lab.paths.nodeDir(n.index));
     const routing = this.routing();
     this.prober = new ReadinessProber(
       labProbeRunner(this.lab, (pod, container, argv, timeoutMs) =>
@@ -135,7 +142,7 @@ export class LabApi {
       },
       this.prober,
       {
-        containerProblems: (pod) => containerProblems(this.lab.paths, pod),
+        containerProblems: (pod) => containerProblems(this.nodesView(), pod),
         ...(log ? { log } : {}),
       },
     );

@@ -103,11 +103,11 @@ export async function nodeObject(node: LabNode, nodeDir: string, now = Date.now(
 export async function registerNodes(
   registry: Registry,
   nodes: readonly LabNode[],
-  nodeDir: (name: string) => string,
+  nodeDir: (node: LabNode) => string,
 ): Promise<void> {
   const r = resourceOfKind('Node');
   for (const n of nodes) {
     if (registry.find(r, undefined, n.name)) continue;
-    registry.createInternal(r, await nodeObject(n, nodeDir(n.name)));
+    registry.createInternal(r, await nodeObject(n, nodeDir(n)));
   }
 }

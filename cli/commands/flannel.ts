@@ -2,7 +2,6 @@
  * `podnet flannel <subcommand>`: flannel checks. `validate` reads net-conf.json as flannel does; `check`
  * compares every node of a running target with what flannel should have programmed.
  */
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { FaultName } from '../../adapters/lab/faults.ts';
 import { netConfSummary, netConfSummaryLines } from '../../oracle/flannel/netConfSummary.ts';
@@ -15,6 +14,7 @@ import {
 import { DEFAULT_RUN_OPTIONS } from '../../runner/options.ts';
 import { EXIT, PodnetInputError } from '../../spec/errors.ts';
 import type { FlannelSubnetManager } from '../../spec/flannelExpectation.ts';
+import { readInputFile } from '../../spec/inputFile.ts';
 import { durationOption, integerOption, parseCommandArgs, stringOption } from '../args.ts';
 import type { CliIO, CommandRun } from '../io.ts';
 
@@ -89,16 +89,7 @@ async function validate(argv: readonly string[], io: CliIO): Promise<number> {
       'podnet flannel validate net-conf.json',
     );
   }
-  let text: string;
-  try {
-    text = await readFile(resolve(io.cwd, file), 'utf8');
-  } catch (error) {
-    throw new PodnetInputError(
-      'PODNET_FILE_UNREADABLE',
-      `cannot read the file (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-      { file },
-    );
-  }
+  const text = readInputFile(resolve(io.cwd, file), { what: 'net-conf.json' });
 
   const result = parseNetConf(text, { subnetManager: manager as FlannelSubnetManager });
   if (!result.ok) {

@@ -7,6 +7,7 @@ import {
   DEFAULT_KUBECONFIG,
   labApiUp,
   readLabApiRecord,
+  removeKubeconfigOf,
   removeLabKubeconfig,
 } from '../../adapters/labapi/control.ts';
 import { EXIT, PodnetInputError } from '../../spec/errors.ts';
@@ -31,7 +32,7 @@ const HELP = `Usage:
                 [--nodes N] [--segments 1|2] [--backend vxlan|host-gw|udp] [--fault NAME]... [--lab ID]
   podnet lab status
   podnet lab exec [--lab ID] NS/POD|node:NAME -- CMD...
-  podnet lab down [--lab ID] [--all]
+  podnet lab down [--lab ID] [--all [--force]]
   podnet lab faults
 
 The lab keeps running after \`lab up\` until \`lab down\`. Needs root.
@@ -42,6 +43,10 @@ with \`kubectl --kubeconfig FILE create -f …\` or run \`podnet run --target ku
 not a real cluster: adapters/labapi/README.md lists what it serves and what it does not.
 --api-faults LIST  the API's own faults, e.g. throttle=5%:1,error=2,slow=10%:2s,watch-drop=1:1s,
                    exec-cut=10%:64b,never-ready=1,seed=7 (rate NN% or count N; see the README)
+
+\`lab down --all\` removes every lab whose owner process is gone (leftovers of crashed runs, labs
+started by \`lab up\`); labs that a running podnet process uses (a lab API's daemon owns its lab) are
+kept unless --force is given.
 `;
 
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
@@ -214,15 +219,28 @@ async function exec(argv: readonly string[], io: CliIO): Promise<number> {
 }
 
 async function down(argv: readonly string[], io: CliIO): Promise<number> {
-  const args = parseCommandArgs('lab down', argv, { lab: { type: 'string' }, all: { type: 'boolean' } });
+  const args = parseCommandArgs('lab down', argv, {
+    lab: { type: 'string' },
+    all: { type: 'boolean' },
+    force: { type: 'boolean' },
+  });
   if (booleanOption(args, 'all')) {
-    for (const lab of await runningLabs()) await removeLabKubeconfig(lab.labId);
-    const report = await labDown({ all: true });
+    const apis = (await Promise.all((await runningLabs()).map((l) => readLabApiRecord(l.labId)))).filter(
+      (r) => r !== undefined,
+    );
+    const report = await labDown({ all: true, force: booleanOption(args, 'force') });
+    for (const api of apis) if (report.labs.includes(api.labId)) await removeKubeconfigOf(api);
     io.stdout(
       report.labs.length === 0
         ? 'no lab leftovers found\n'
         : `removed ${report.labs.length} lab(s): ${report.labs.join(', ')} (${report.namespaces} namespaces)\n`,
     );
+    for (const k of report.kept) {
+      io.stdout(
+        `kept lab ${k.labId}: in use by pid ${k.owner.pid}${k.owner.command ? ` (${k.owner.command})` : ''}\n`,
+      );
+    }
+    if (report.kept.length > 0) io.stdout('  --force removes labs in use too\n');
     return EXIT.conforms;
   }
   const lab = await findLab(stringOption(args, 'lab'));

@@ -1,6 +1,7 @@
 /** `podnet run`: the conformance loop against a target (the embedded lab by default). */
 import { join, resolve } from 'node:path';
 import { isFaultName } from '../../adapters/lab/faults.ts';
+import { isLabId } from '../../adapters/lab/names.ts';
 import { appendStepSummary, renderAll, renderGithubSummary, renderTerminal } from '../../reports/index.ts';
 import type { RunOptions } from '../../runner/options.ts';
 import { DEFAULT_RUN_OPTIONS } from '../../runner/options.ts';
@@ -251,12 +252,15 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   return result.exitCode;
 }
 
-/** PODNET_LAB_ID pins the lab id (4 hex digits), so tests and scripts can find exactly this lab. */
+/** PODNET_LAB_ID pins the lab id (6 hex digits), so tests and scripts can find exactly this lab. */
 export function labIdFrom(io: CliIO): { labId?: string } {
   const id = io.env.PODNET_LAB_ID;
   if (id === undefined || id === '') return {};
-  if (!/^[0-9a-f]{4}$/.test(id)) {
-    throw new PodnetInputError('PODNET_BAD_ARGUMENT', `PODNET_LAB_ID must be 4 hex digits, got "${id}"`);
+  if (!isLabId(id)) {
+    throw new PodnetInputError(
+      'PODNET_BAD_ARGUMENT',
+      `PODNET_LAB_ID must be 6 hex digits, got ${JSON.stringify(id.slice(0, 40))}`,
+    );
   }
   return { labId: id };
 }

@@ -7,9 +7,11 @@
  * only the `kubernetes.io/metadata.name` label (reported in `implicitNamespaces`); a missing
  * `metadata.namespace` means `default`. Kinds podnet does not use are skipped and reported.
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { PodnetInputError, PodnetInputErrors } from '../errors.ts';
+import { inputPathKind, readInputFile } from '../inputFile.ts';
 import type { Cluster, Namespace } from '../model.ts';
 import { implicitNamespace } from './defaults.ts';
 import type { ManifestObject } from './manifestObject.ts';
@@ -51,7 +53,7 @@ export async function loadManifestsFromPaths(paths: readonly string[]): Promise<
   const errors: PodnetInputError[] = [];
   const objects: ManifestObject[] = [];
   for (const file of files) {
-    const text = await readFile(file, 'utf8');
+    const text = readInputFile(file, { what: 'manifest' });
     objects.push(...parseManifestsCollecting(text, file, errors));
   }
   return { ...buildCluster(objects, errors), files };
@@ -99,25 +101,24 @@ export function buildCluster(
 
 /** A file as is; a directory as its .yaml/.yml/.json files, recursively, sorted by path. */
 async function expandPath(path: string): Promise<string[]> {
-  let info: Awaited<ReturnType<typeof stat>>;
-  try {
-    info = await stat(path);
-  } catch {
-    throw new PodnetInputError(
-      'PODNET_FILE_NOT_FOUND',
-      'no such file or directory',
-      { file: path },
-      'check the path given to -f',
-    );
-  }
-  if (!info.isDirectory()) return [path];
+  if (inputPathKind(path, { what: 'manifest' }) === 'file') return [path];
   const found: string[] = [];
   const walk = async (dir: string): Promise<void> => {
-    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) =>
-      a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
-    );
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      throw new PodnetInputError(
+        'PODNET_BAD_INPUT_FILE',
+        `cannot list the folder: ${(error as NodeJS.ErrnoException).code ?? String(error)}`,
+        { file: dir },
+      );
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const e of entries) {
       const full = join(dir, e.name);
+      // Links to folders are not followed (no cycles); a manifest-named entry of any other kind is read,
+      // and reading refuses what is not a regular file (a FIFO, a dangling link) with its path.
       if (e.isDirectory()) await walk(full);
       else if (MANIFEST_EXTENSIONS.has(extname(e.name).toLowerCase())) found.push(full);
     }

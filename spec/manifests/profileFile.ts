@@ -6,9 +6,9 @@
  *
  * Unknown keys and wrong values are errors (exit 2) that name the key and list what is valid.
  */
-import { readFileSync } from 'node:fs';
 import { LineCounter, parseDocument } from 'yaml';
 import { PodnetInputError, PodnetInputErrors } from '../errors.ts';
+import { readInputFile } from '../inputFile.ts';
 import { DEFAULT_PROFILE, type SemanticProfile } from '../profile.ts';
 
 type Choice = { readonly kind: 'boolean' } | { readonly kind: 'enum'; readonly values: readonly string[] };
@@ -30,17 +30,7 @@ const SUPPORT: Readonly<Record<keyof SemanticProfile['support'], Choice>> = {
 /** The profile in `path` merged over DEFAULT_PROFILE; DEFAULT_PROFILE when no path is given. */
 export function loadProfile(path?: string): SemanticProfile {
   if (path === undefined) return DEFAULT_PROFILE;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new PodnetInputError(
-      'PODNET_FILE_NOT_FOUND',
-      'cannot read profile file',
-      { file: path },
-      'check the path given to --profile',
-    );
-  }
+  const text = readInputFile(path, { what: 'profile file' });
   return parseProfile(text, path);
 }
 

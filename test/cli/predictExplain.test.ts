@@ -155,7 +155,10 @@ describe('podnet predict and explain', { tags: ['e2e'] }, () => {
     const cases: [string[], RegExp][] = [
       [['predict', '-f', join(dir, 'missing.yaml')], /missing\.yaml/],
       [['predict', '-f', EXAMPLE, '--format', 'xml'], /--format must be table or json/],
-      [['predict', '-f', EXAMPLE, '--profile', join(dir, 'none.yaml')], /cannot read profile file/],
+      [
+        ['predict', '-f', EXAMPLE, '--profile', join(dir, 'none.yaml')],
+        /none.yaml: no such file or directory/,
+      ],
       [['explain', '-f', EXAMPLE, '--from', 'default/db-0', '--to', 'default/db-1'], /--port is required/],
       [
         ['explain', '-f', EXAMPLE, '--from', 'default/db-0', '--to', 'default/db-1', '--port', '80/icmp'],

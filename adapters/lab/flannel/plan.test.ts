@@ -8,7 +8,7 @@ import { planFlannel, subnetEnvText } from './plan.ts';
 
 function nodes(segments: number[]) {
   const specs = segments.map((segment, i) => ({ name: `n${i}`, segment }));
-  return planNodes(labNames('abcd'), specs, allocateLeases(specs, parseCidr('10.244.0.0/16'), 24));
+  return planNodes(labNames('abcdef'), specs, allocateLeases(specs, parseCidr('10.244.0.0/16'), 24));
 }
 
 describe('flannel agent plan', () => {
@@ -25,10 +25,10 @@ describe('flannel agent plan', () => {
     expect(p0?.routes).toEqual([
       { dst: '10.244.1.0/24', gateway: '10.244.1.0', dev: 'flannel.1', onlink: true },
     ]);
-    expect(p0?.neighbours).toEqual([{ dst: '10.244.1.0', lladdr: '0e:ab:cd:f1:01:01', dev: 'flannel.1' }]);
-    expect(p0?.fdb).toEqual([{ mac: '0e:ab:cd:f1:01:01', dev: 'flannel.1', dst: '192.168.100.11' }]);
+    expect(p0?.neighbours).toEqual([{ dst: '10.244.1.0', lladdr: '0e:ab:cd:ef:01:01', dev: 'flannel.1' }]);
+    expect(p0?.fdb).toEqual([{ mac: '0e:ab:cd:ef:01:01', dev: 'flannel.1', dst: '192.168.100.11' }]);
     expect(p0?.annotations['flannel.alpha.coreos.com/backend-data']).toBe(
-      '{"VNI":1,"VtepMAC":"0e:ab:cd:f1:00:01"}',
+      '{"VNI":1,"VtepMAC":"0e:ab:cd:ef:00:01"}',
     );
   });
   test('vxlan DirectRouting: a same-segment peer gets a plain route via its public IP, no neighbour/FDB', () => {

@@ -2,7 +2,7 @@
 import { createLabTarget } from '../labTarget.ts';
 import { labCluster, labNodes, labPod } from '../testing.ts';
 
-const lab = createLabTarget({ labId: process.argv[2] ?? '0000' });
+const lab = createLabTarget({ labId: process.argv[2] ?? '000000' });
 await lab.sync(labCluster(labNodes([0, 0]), [labPod('x', 'a', 'node-1'), labPod('x', 'b', 'node-2')]));
 process.stdout.write('up\n');
 setInterval(() => {}, 1000);

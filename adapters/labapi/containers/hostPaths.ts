@@ -9,8 +9,8 @@ import type { LabPaths } from '../../lab/state.ts';
 /** The flannel run folder on a node (flannel's default `-subnet-file` is /run/flannel/subnet.env). */
 export const FLANNEL_RUN_DIR = '/run/flannel';
 
-/** The path on this machine that stands for `hostPath` on lab node `node`, or undefined. */
-export function hostPathOnNode(paths: LabPaths, node: string, hostPath: string): string | undefined {
+/** The path on this machine that stands for `hostPath` on the lab node of index `node`, or undefined. */
+export function hostPathOnNode(paths: LabPaths, node: number, hostPath: string): string | undefined {
   const clean = hostPath.replace(/\/+$/, '') || '/';
   if (clean === FLANNEL_RUN_DIR) return paths.nodeDir(node);
   if (clean.startsWith(`${FLANNEL_RUN_DIR}/`)) {

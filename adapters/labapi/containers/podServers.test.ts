@@ -153,15 +153,15 @@ describe('podServers', () => {
 });
 
 describe('hostPathOnNode', () => {
-  const paths = { nodeDir: (n: string) => `/run/podnet/abcd/nodes/${n}` } as Parameters<
+  const paths = { nodeDir: (n: number) => `/run/podnet/abcdef/nodes/n${n}` } as unknown as Parameters<
     typeof hostPathOnNode
   >[0];
   test('/run/flannel of a node is its lab folder; anything else is not a lab node path', () => {
-    expect(hostPathOnNode(paths, 'node-1', '/run/flannel')).toBe('/run/podnet/abcd/nodes/node-1');
-    expect(hostPathOnNode(paths, 'node-1', '/run/flannel/subnet.env')).toBe(
-      '/run/podnet/abcd/nodes/node-1/subnet.env',
+    expect(hostPathOnNode(paths, 0, '/run/flannel')).toBe('/run/podnet/abcdef/nodes/n0');
+    expect(hostPathOnNode(paths, 0, '/run/flannel/subnet.env')).toBe(
+      '/run/podnet/abcdef/nodes/n0/subnet.env',
     );
-    expect(hostPathOnNode(paths, 'node-1', '/run/flannel/../../etc')).toBeUndefined();
-    expect(hostPathOnNode(paths, 'node-1', '/etc')).toBeUndefined();
+    expect(hostPathOnNode(paths, 0, '/run/flannel/../../etc')).toBeUndefined();
+    expect(hostPathOnNode(paths, 0, '/etc')).toBeUndefined();
   });
 });

@@ -95,7 +95,7 @@ function sandboxOf(key: ObjectKey): SandboxSpec {
 
 function readerSandbox(): SandboxSpec {
   const node = lab.labNodes().find((n) => n.name === 'node-1');
-  const flannelDir = hostPathOnNode(lab.paths, 'node-1', FLANNEL_RUN_DIR) as string;
+  const flannelDir = hostPathOnNode(lab.paths, 0, FLANNEL_RUN_DIR) as string;
   return {
     labPrefix: lab.names.prefix,
     netns: node?.netns as string,
@@ -261,7 +261,7 @@ describe('a lab API container (spawnInSandbox)', { tags: ['lab'] }, () => {
       '-c',
       `cat ${READER_FLANNEL_DIR}/subnet.env; touch ${READER_FLANNEL_DIR}/x 2>/dev/null || echo read-only; hostname`,
     ]);
-    const onNode = await readFile(join(lab.paths.nodeDir('node-1'), 'subnet.env'), 'utf8');
+    const onNode = await readFile(join(lab.paths.nodeDir(0), 'subnet.env'), 'utf8');
     expect(r.stdout).toBe(`${onNode}read-only\nnode-1\n`);
   });
 
