@@ -72,12 +72,13 @@ chroot "$root" /bin/sh -c 'command -v "$1" >/dev/null 2>&1 || { printf "missing 
 exit $?
 `;
 
-const LAB_PREFIX = /^pn[0-9a-f]{4}-$/;
+/** A lab's prefix: `pn` + its id (6 hex digits; 4 for labs made before ids grew) + `-` (adapters/lab/names.ts). */
+const LAB_PREFIX = /^pn(?:[0-9a-f]{6}|[0-9a-f]{4})-$/;
 
 /** Throws unless the spec names a lab namespace of its own lab and sane paths. */
 export function checkSandboxSpec(spec: SandboxSpec): void {
   const bad = (what: string) => new PodnetTargetError('PODNET_LABAPI_SANDBOX', `sandbox: ${what}`);
-  if (!LAB_PREFIX.test(spec.labPrefix)) throw bad(`lab prefix "${spec.labPrefix}" is not pn<4 hex>-`);
+  if (!LAB_PREFIX.test(spec.labPrefix)) throw bad(`lab prefix "${spec.labPrefix}" is not pn<lab id>-`);
   if (!spec.netns.startsWith(spec.labPrefix) || !/^[A-Za-z0-9_.-]+$/.test(spec.netns))
     throw bad(`network namespace "${spec.netns}" is not one of lab ${spec.labPrefix}`);
   if (!existsSync(`/run/netns/${spec.netns}`)) throw bad(`network namespace "${spec.netns}" does not exist`);
