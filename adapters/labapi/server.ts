@@ -28,6 +28,7 @@ import {
 } from './discovery.ts';
 import { openApiV3Index, openApiV3Lookup } from './openapi.ts';
 import { PATCH_TYPES, type PatchType } from './patch.ts';
+import { decodeProtobufBody, PROTOBUF } from './protobuf.ts';
 import type { DeleteOptions, FieldValidation, Registry, WriteOptions } from './registry.ts';
 import { apiVersionOf, findResource, type ResourceInfo, resourceOfKind } from './resources.ts';
 import type { ApiObject, ObjectStore } from './store.ts';
@@ -162,6 +163,7 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 function parseBody(buffer: Buffer, contentType: string): unknown {
+  if (contentType === PROTOBUF) return decodeProtobufBody(buffer);
   const text = buffer.toString('utf8');
   if (text.trim() === '') return undefined;
   try {
@@ -240,6 +242,12 @@ export function createApiHandlers(deps: ApiServerDeps): {
     const method = req.method ?? 'GET';
     const accept = req.headers.accept;
     const table = present(r, accept, q);
+    // The API server warns on every use of a deprecated API (v1 Endpoints since 1.33, KEP-4974).
+    if (r.kind === 'Endpoints')
+      res.setHeader(
+        'Warning',
+        '299 - "v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice"',
+      );
     const namespace = r.namespaced ? rr.namespace : undefined;
     if (rr.subresource === 'exec') throw badRequest('Upgrade request required');
     const watch = rr.watch || q.get('watch') === 'true' || q.get('watch') === '1';
@@ -536,13 +544,13 @@ function methodNotAllowed(): ApiError {
 }
 
 function checkWriteContentType(contentType: string): void {
-  if (contentType === 'application/json' || contentType === 'application/yaml' || contentType === '') return;
+  if (['application/json', 'application/yaml', PROTOBUF, ''].includes(contentType)) return;
   throw new ApiError({
     kind: 'Status',
     apiVersion: 'v1',
     metadata: {},
     status: 'Failure',
-    message: `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml`,
+    message: `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, ${PROTOBUF}`,
     reason: 'UnsupportedMediaType',
     code: 415,
   });
