@@ -11,6 +11,7 @@ import { request } from 'node:https';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PodnetInputError, PodnetTargetError } from '../../spec/errors.ts';
+import { checkOutputFile } from '../../spec/inputFile.ts';
 import type { FlannelBackendType } from '../../spec/scenario.ts';
 import type { ProxyMode } from '../../spec/target.ts';
 import { listNetns } from '../lab/cleanup.ts';
@@ -68,6 +69,7 @@ function getVersion(url: string, caPem: string): Promise<unknown> {
 export async function labApiUp(options: LabApiUpOptions): Promise<LabApiRecord> {
   checkLabOptions(options.backend, options.faults ?? []);
   parseApiFaults(options.apiFaults);
+  checkOutputFile(options.kubeconfigOut, 'kubeconfig');
   const stateRoot = options.stateRoot ?? DEFAULT_STATE_ROOT;
   const labId = options.labId ?? newLabId();
   if (!isLabId(labId))
@@ -104,6 +106,15 @@ export async function labApiUp(options: LabApiUpOptions): Promise<LabApiRecord> 
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const lines: string[] = [];
+  // Ctrl-C while the lab is being built ends the daemon too (it tears the lab down on SIGTERM).
+  const interrupt = (signal: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(child.pid, 'SIGTERM');
+    } catch {}
+    process.kill(process.pid, signal);
+  };
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     const fail = (why: string) => {
@@ -143,6 +154,9 @@ export async function labApiUp(options: LabApiUpOptions): Promise<LabApiRecord> 
     child.stderr?.on('data', onData);
     child.on('error', (e) => fail(e.message));
     child.on('exit', (code, signal) => fail(`it exited (${signal ?? `code ${code}`})`));
+  }).finally(() => {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
   });
   child.removeAllListeners('exit');
   child.stdout?.destroy();

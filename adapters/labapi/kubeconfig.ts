@@ -4,7 +4,8 @@
  * (staging/src/k8s.io/client-go/tools/clientcmd/api/v1/types.go); kubectl and client-node read it as is.
  * Written mode 0600: it holds the token.
  */
-import { chmod, writeFile } from 'node:fs/promises';
+import { chmod, rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { stringify } from 'yaml';
 
 export interface KubeconfigInput {
@@ -40,7 +41,18 @@ export function renderKubeconfig(input: KubeconfigInput): string {
   });
 }
 
+/**
+ * Writes the kubeconfig atomically (a temporary file beside it, renamed over it) and created mode 0600, so
+ * the token is never readable by others, not even for a moment.
+ */
 export async function writeKubeconfig(file: string, input: KubeconfigInput): Promise<void> {
-  await writeFile(file, renderKubeconfig(input), { mode: 0o600 });
-  await chmod(file, 0o600);
+  const temporary = join(dirname(file), `.${basename(file)}.${process.pid}.tmp`);
+  try {
+    await writeFile(temporary, renderKubeconfig(input), { mode: 0o600, flag: 'wx' });
+    await chmod(temporary, 0o600);
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
 }
