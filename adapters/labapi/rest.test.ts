@@ -135,6 +135,49 @@ describe('create', () => {
     expect(s.message).toMatch(/^Pod "Bad_Name" is invalid: \[metadata\.name: Invalid value/);
   });
 
+  test('container env names and resource quantities are validated (validateEnv, ValidateResourceRequirements)', async () => {
+    await namespace('x');
+    const r = await api.call('POST', '/api/v1/namespaces/x/pods', {
+      metadata: { name: 'a' },
+      spec: {
+        containers: [
+          {
+            name: 'c',
+            image: 'agnhost',
+            env: [
+              { name: 'A=B', value: '1' },
+              { name: 'OK', value: '2' },
+            ],
+            resources: { requests: { cpu: '2', memory: 'lots' }, limits: { cpu: '500m' } },
+          },
+        ],
+      },
+    });
+    expect(r.status).toBe(422);
+    const fields = ((await json(r)).details as { causes: { field: string }[] }).causes.map((c) => c.field);
+    expect(fields).toEqual(
+      expect.arrayContaining([
+        'spec.containers[0].env[0].name',
+        'spec.containers[0].resources.requests[memory]',
+        'spec.containers[0].resources.requests',
+      ]),
+    );
+    expect(fields).not.toContain('spec.containers[0].env[1].name');
+    const ok = await api.call('POST', '/api/v1/namespaces/x/pods', {
+      metadata: { name: 'b' },
+      spec: {
+        containers: [
+          {
+            name: 'c',
+            image: 'agnhost',
+            resources: { requests: { cpu: '100m', memory: '64Mi' }, limits: { cpu: 1, memory: '1Gi' } },
+          },
+        ],
+      },
+    });
+    expect(ok.status).toBe(201);
+  });
+
   test('NetworkPolicy validation: ipBlock beside another peer is Forbidden, a bad policyType NotSupported', async () => {
     await namespace('x');
     const r = await api.call('POST', '/apis/networking.k8s.io/v1/namespaces/x/networkpolicies', {

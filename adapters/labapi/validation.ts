@@ -209,6 +209,93 @@ function probeErrors(probe: unknown, path: string): FieldError[] {
   return errors;
 }
 
+/**
+ * Environment variable names (validateEnv with RelaxedEnvironmentVariableValidation, on by default since
+ * 1.32: any printable ASCII but `=`).
+ */
+function envErrors(env: unknown, path: string): FieldError[] {
+  const errors: FieldError[] = [];
+  objects(env).forEach((e, i) => {
+    const name = e.name;
+    if (typeof name !== 'string' || name === '') errors.push(required(`${path}[${i}].name`));
+    else if (!/^[\x20-\x3c\x3e-\x7e]+$/.test(name))
+      errors.push(
+        invalidValue(
+          `${path}[${i}].name`,
+          name,
+          "a valid environment variable name must consist only of printable ASCII characters other than '='",
+        ),
+      );
+  });
+  return errors;
+}
+
+/** resource.Quantity's syntax (apimachinery pkg/api/resource/quantity.go ParseQuantity). */
+const QUANTITY = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+|[KMGTPE]i|[numkMGTPE])?$/;
+
+/** The value of a quantity in base units, for comparing a request with its limit. */
+function quantityValue(q: string): number {
+  const m = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(.*)$/.exec(q);
+  if (!m) return Number.NaN;
+  const suffix: Record<string, number> = {
+    '': 1,
+    n: 1e-9,
+    u: 1e-6,
+    m: 1e-3,
+    k: 1e3,
+    M: 1e6,
+    G: 1e9,
+    T: 1e12,
+    P: 1e15,
+    E: 1e18,
+    Ki: 2 ** 10,
+    Mi: 2 ** 20,
+    Gi: 2 ** 30,
+    Ti: 2 ** 40,
+    Pi: 2 ** 50,
+    Ei: 2 ** 60,
+  };
+  const s = m[2] as string;
+  const factor = /^[eE]/.test(s) ? 10 ** Number(s.slice(1)) : suffix[s];
+  return factor === undefined ? Number.NaN : Number(m[1]) * factor;
+}
+
+/** Requests and limits (ValidateResourceRequirements): quantities, non-negative, request ≤ limit. */
+function resourceErrors(resources: unknown, path: string): FieldError[] {
+  if (typeof resources !== 'object' || resources === null) return [];
+  const r = resources as Obj;
+  const errors: FieldError[] = [];
+  for (const kind of ['limits', 'requests'] as const) {
+    for (const [name, q] of Object.entries((r[kind] ?? {}) as Record<string, unknown>)) {
+      const text = String(q);
+      if (!QUANTITY.test(text))
+        errors.push(
+          invalidValue(
+            `${path}.${kind}[${name}]`,
+            text,
+            "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+          ),
+        );
+      else if (quantityValue(text) < 0)
+        errors.push(invalidValue(`${path}.${kind}[${name}]`, text, 'must be greater than or equal to 0'));
+    }
+  }
+  const limits = (r.limits ?? {}) as Record<string, unknown>;
+  for (const [name, q] of Object.entries((r.requests ?? {}) as Record<string, unknown>)) {
+    const limit = limits[name];
+    if (limit === undefined || !QUANTITY.test(String(q)) || !QUANTITY.test(String(limit))) continue;
+    if (quantityValue(String(q)) > quantityValue(String(limit)))
+      errors.push(
+        invalidValue(
+          `${path}.requests`,
+          String(q),
+          `must be less than or equal to ${name} limit of ${String(limit)}`,
+        ),
+      );
+  }
+  return errors;
+}
+
 function podErrors(o: ApiObject): FieldError[] {
   const spec = (o.spec ?? {}) as Obj;
   const errors: FieldError[] = [];
@@ -252,6 +339,7 @@ function podErrors(o: ApiObject): FieldError[] {
     objects(spec[list]).forEach((c, i) => {
       const path = `spec.${list}[${i}]`;
       if (typeof c.image !== 'string' || c.image.trim() === '') errors.push(required(`${path}.image`));
+      errors.push(...envErrors(c.env, `${path}.env`), ...resourceErrors(c.resources, `${path}.resources`));
       const pull = c.imagePullPolicy;
       if (pull !== undefined && !['Always', 'IfNotPresent', 'Never'].includes(pull as string))
         errors.push(notSupported(`${path}.imagePullPolicy`, pull, ['Always', 'IfNotPresent', 'Never']));
