@@ -79,8 +79,8 @@ describe('import boundaries (DESIGN.md Layout)', () => {
     expect(violations).toEqual([]);
   });
 
-  test('nothing under adapters/lab reaches oracle/, directly or through another module (tests included)', () => {
-    const labFiles = allFiles.filter((f) => relative(ROOT, f).startsWith('adapters/lab/'));
+  test('nothing under adapters/lab or adapters/labapi (the API that drives the lab) reaches oracle/, directly or through another module (tests included)', () => {
+    const labFiles = allFiles.filter((f) => /^adapters\/(lab|labapi)\//.test(relative(ROOT, f)));
     const violations: string[] = [];
     for (const start of labFiles) {
       const seen = new Set<string>();
@@ -100,6 +100,48 @@ describe('import boundaries (DESIGN.md Layout)', () => {
           if (rel.startsWith('oracle/')) violations.push([...chain, rel].join(' -> '));
           else stack.push({ file: t, chain: [...chain, rel] });
         }
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  test('the kube adapter does not depend on the lab or its API in production code (its tests may)', () => {
+    const violations: string[] = [];
+    for (const file of allFiles) {
+      const rel = relative(ROOT, file);
+      if (!rel.startsWith('adapters/kube/') || rel.endsWith('.test.ts')) continue;
+      for (const target of localImports(file)) {
+        if (/^adapters\/(lab|labapi)\//.test(relative(ROOT, target)))
+          violations.push(`${rel} imports ${relative(ROOT, target)}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  test('adapters/labapi (production code) imports only spec/, adapters/lab/ and itself, never oracle/ or adapters/kube/', () => {
+    // The lab API is part of the lab, not of the kube adapter it serves (issue 13), and like the lab it never
+    // reaches the oracle.
+    const allowed = ['spec/', 'adapters/lab/', 'adapters/labapi/'];
+    const violations: string[] = [];
+    for (const file of allFiles) {
+      const rel = relative(ROOT, file);
+      if (!rel.startsWith('adapters/labapi/') || file.endsWith('.test.ts')) continue;
+      for (const target of localImports(file)) {
+        const to = relative(ROOT, target);
+        if (!allowed.some((a) => to.startsWith(a))) violations.push(`${rel} imports ${to}`);
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+
+  test('adapters/lab never imports adapters/labapi (the API builds on the lab, not the other way round)', () => {
+    const violations: string[] = [];
+    for (const file of allFiles) {
+      const rel = relative(ROOT, file);
+      if (!rel.startsWith('adapters/lab/')) continue;
+      for (const target of localImports(file)) {
+        const to = relative(ROOT, target);
+        if (to.startsWith('adapters/labapi/')) violations.push(`${rel} imports ${to}`);
       }
     }
     expect(violations).toEqual([]);

@@ -19,7 +19,8 @@ import { labNodes, labPod, testLabId } from '../lab/testing.ts';
 import type { ExecRunner } from './kubectlExec.ts';
 import { DEFAULT_PROBER_OPTIONS, runKubeProbes } from './prober.ts';
 
-const TESTING = join(import.meta.dirname, 'testing');
+// The lab API's stand-ins for agnhost and netcat (what /agnhost and nc run in a lab sandbox).
+const STANDINS = join(import.meta.dirname, '..', 'labapi', 'containers', 'standins');
 // Generous: a loaded machine must not turn a slow UDP reply into a timeout on one side only.
 const PROBE_TIMEOUT_MS = 3000;
 
@@ -137,8 +138,8 @@ describe('batched kube probe script in the lab', { tags: ['lab'] }, () => {
       {
         ...DEFAULT_PROBER_OPTIONS,
         concurrency: 32,
-        agnhost: join(TESTING, 'agnhostStandIn.mjs'),
-        nc: join(TESTING, 'ncStandIn.mjs'),
+        agnhost: join(STANDINS, 'agnhost.mjs'),
+        nc: join(STANDINS, 'nc.mjs'),
       },
     );
     const viaLab = await lab.probe(probes, { concurrency: 32 });

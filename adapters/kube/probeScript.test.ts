@@ -9,10 +9,11 @@ import { classifyConnect } from './classifyConnect.ts';
 import type { ScriptProbe } from './probeScript.ts';
 import { PROBE_SCRIPT, parseScriptOutput, probeScriptArgv, timeoutArgs } from './probeScript.ts';
 
-const TESTING = join(import.meta.dirname, 'testing');
+// The lab API's stand-ins for agnhost and netcat (what /agnhost and nc run in a lab sandbox).
+const STANDINS = join(import.meta.dirname, '..', 'labapi', 'containers', 'standins');
 const SETTINGS = {
-  agnhost: join(TESTING, 'agnhostStandIn.mjs'),
-  nc: join(TESTING, 'ncStandIn.mjs'),
+  agnhost: join(STANDINS, 'agnhost.mjs'),
+  nc: join(STANDINS, 'nc.mjs'),
   timeoutMs: 400,
   parallel: 4,
 };

@@ -69,6 +69,41 @@ describe('pod readiness', () => {
     expect(stopped).toBe(true);
   });
 
+  // Found on the lab API (adapters/labapi): an event that arrived while a list was in flight was dropped,
+  // so the wait slept a whole interval after the pods were already Ready.
+  test('a watch event that arrives during a list is not lost', async () => {
+    let current = pod({ phase: 'Pending' });
+    let fire: (() => void) | undefined;
+    let lists = 0;
+    const started = Date.now();
+    const seen = await waitForPods(
+      new Map([['n/a', true]]),
+      async () => {
+        lists++;
+        const answer = [current];
+        if (lists === 1) {
+          // The pod becomes Ready (and its watch event fires) while this list is still answering.
+          current = pod(READY);
+          fire?.();
+        }
+        return answer;
+      },
+      {
+        timeoutMs: 60_000,
+        intervalMs: 60_000,
+        image: 'i',
+        watch: async (onChange) => {
+          fire = onChange;
+          return () => {};
+        },
+      },
+    );
+    expect(seen.get('n/a')?.status?.podIP).toBe('10.244.1.2');
+    expect(lists).toBe(2);
+    // Bounded far below the 60 s interval the lost event would have cost.
+    expect(Date.now() - started).toBeLessThan(30_000);
+  });
+
   test('an image that cannot be pulled fails at once and names --image', async () => {
     const bad = pod({
       phase: 'Pending',

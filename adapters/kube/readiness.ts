@@ -71,9 +71,16 @@ export async function waitForPods(
   let pending: string[] = [...wanted.keys()];
   let last = new Map<string, V1Pod>();
   let wake: (() => void) | undefined;
-  const stop = options.watch ? await options.watch(() => wake?.()).catch(() => undefined) : undefined;
+  // An event that arrives while `list()` is in flight must not be lost: it marks the next sleep as skipped.
+  let changed = false;
+  const onChange = (): void => {
+    changed = true;
+    wake?.();
+  };
+  const stop = options.watch ? await options.watch(onChange).catch(() => undefined) : undefined;
   try {
     while (true) {
+      changed = false;
       last = new Map((await list()).map((p) => [`${p.metadata?.namespace}/${p.metadata?.name}`, p]));
       const reasons: string[] = [];
       pending = [];
@@ -103,6 +110,7 @@ export async function waitForPods(
           'check `kubectl get pods -A -l app.kubernetes.io/managed-by=podnet` and the events of those pods',
         );
       }
+      if (changed) continue;
       await new Promise<void>((r) => {
         const timer = setTimeout(r, options.intervalMs);
         wake = () => {

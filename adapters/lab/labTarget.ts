@@ -32,7 +32,7 @@ import { readNodeState } from './nodeStateRead.ts';
 import { buildNodes } from './nodes.ts';
 import { AgentClient } from './podAgent/client.ts';
 import { startAgent } from './podAgent/start.ts';
-import { HostLocalRange, type LabPod, startPodAgents, wirePodLinks } from './pods.ts';
+import { HostLocalRange, type LabPod, type PodReply, startPodAgents, wirePodLinks } from './pods.ts';
 import { checkPrerequisites } from './prereq.ts';
 import { runProbes } from './prober.ts';
 import {
@@ -74,6 +74,12 @@ export interface LabTargetOptions {
   readonly stateDir?: string;
   /** Tear down on SIGINT/SIGTERM while the lab is up (default true). */
   readonly signalHandlers?: boolean;
+  /**
+   * What a pod's listeners answer (the lab API: agnhost's replies, per port and protocol), asked for every
+   * pod at sync. Undefined, or undefined for a pod: its agent serves its declared ports with
+   * `<ns>/<pod> <source>` as always. Given: it serves exactly these listeners, whatever ports it declares.
+   */
+  readonly podReplies?: (pod: Pod) => readonly PodReply[] | undefined;
 }
 
 /** The virtual Service range: ClusterIPs are reachable only through the service proxy's DNAT. */
@@ -397,16 +403,26 @@ export class LabTarget implements Target {
     topo.pids.push(...pids, outsidePid, ...nodeAgentPids);
   }
 
-  private shapeOf(pod: Pod, node: string): string {
+  private shapeOf(pod: Pod, node: string, replies: readonly PodReply[] | undefined): string {
     const ports = pod.containers
       .flatMap((c) => c.ports.map((p) => `${p.protocol}:${p.containerPort}`))
       .sort();
-    return JSON.stringify({ node, hostNetwork: pod.hostNetwork, ports });
+    return JSON.stringify({
+      node,
+      hostNetwork: pod.hostNetwork,
+      ports,
+      ...(replies
+        ? { replies: replies.map((r) => `${r.protocol}:${r.port}:${r.mode}:${r.text}`).sort() }
+        : {}),
+    });
   }
 
   private diffPods(pods: readonly Pod[], topo: Topology): { removed: LabPod[]; added: LabPod[] } {
     const nodeByName = new Map(topo.nodes.map((n) => [n.name, n]));
-    const wanted = new Map<ObjectKey, { pod: Pod; node: LabNode }>();
+    const wanted = new Map<
+      ObjectKey,
+      { pod: Pod; node: LabNode; replies: readonly PodReply[] | undefined; shape: string }
+    >();
     for (const pod of pods) {
       const key = keyOf(pod);
       let node: LabNode | undefined;
@@ -425,19 +441,20 @@ export class LabTarget implements Target {
       } else {
         node = this.pods.get(key)?.node ?? (topo.nodes[this.rrNext++ % topo.nodes.length] as LabNode);
       }
-      wanted.set(key, { pod, node });
+      const replies = this.options.podReplies?.(pod);
+      wanted.set(key, { pod, node, replies, shape: this.shapeOf(pod, node.name, replies) });
     }
     const removed: LabPod[] = [];
     for (const [key, existing] of this.pods) {
       const w = wanted.get(key);
-      if (!w || this.shapeOf(w.pod, w.node.name) !== existing.shape) removed.push(existing);
+      if (!w || w.shape !== existing.shape) removed.push(existing);
     }
     for (const p of removed) {
       this.pods.delete(p.key);
       if (!p.hostNetwork) topo.ranges.get(p.node.name)?.release(p.ip);
     }
     const added: LabPod[] = [];
-    for (const [key, { pod, node }] of wanted) {
+    for (const [key, { pod, node, replies, shape }] of wanted) {
       if (this.pods.has(key)) continue;
       const index = this.podSeq++;
       const ports = pod.containers.flatMap((c) => c.ports);
@@ -452,7 +469,8 @@ export class LabTarget implements Target {
         udp: [...new Set(ports.filter((p) => p.protocol === 'UDP').map((p) => p.containerPort))],
         socket: this.paths.agentSocket(podFileName(index)),
         fileName: podFileName(index),
-        shape: this.shapeOf(pod, node.name),
+        ...(replies ? { replies } : {}),
+        shape,
       };
       added.push(lp);
       this.pods.set(key, lp);

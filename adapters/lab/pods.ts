@@ -14,6 +14,18 @@ import { startAgent } from './podAgent/start.ts';
 import type { LabPaths } from './state.ts';
 import type { LabNode } from './topology.ts';
 
+/**
+ * What one listener of a pod answers, when the pod's agent must answer as the pod's real server would
+ * (the lab API serves agnhost's replies) instead of `<ns>/<pod> <source>`: `tcp-raw` writes the text and
+ * closes, `udp` answers every datagram with it, `http` answers every HTTP request with it.
+ */
+export interface PodReply {
+  readonly port: number;
+  readonly protocol: 'TCP' | 'UDP';
+  readonly mode: 'tcp-raw' | 'udp' | 'http';
+  readonly text: string;
+}
+
 export interface LabPod {
   readonly key: ObjectKey;
   readonly node: LabNode;
@@ -25,9 +37,11 @@ export interface LabPod {
   readonly tcp: readonly number[];
   readonly udp: readonly number[];
   readonly socket: string;
+  /** Given replies: the agent serves exactly these listeners (and not `tcp`/`udp`). */
+  readonly replies?: readonly PodReply[];
   /** The lab's own name for the pod's files (`p1c`): from its index, never from its namespace or name. */
   readonly fileName: string;
-  /** A fingerprint of what requires re-creating the pod when it changes (node, hostNetwork, ports). */
+  /** A fingerprint of what requires re-creating the pod when it changes (node, hostNetwork, ports, replies). */
   readonly shape: string;
   pid?: number;
 }
@@ -113,6 +127,7 @@ export async function startPodAgents(ctx: PodBuildContext, pods: readonly LabPod
         socket: p.socket,
         tcp: p.tcp,
         udp: p.udp,
+        ...(p.replies ? { replies: p.replies } : {}),
         logFile: ctx.paths.log(p.fileName),
         prefix: ctx.names.prefix,
       });

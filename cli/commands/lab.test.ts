@@ -21,3 +21,23 @@ test('podnet lab faults lists every fault of the catalogue with its description'
 test('podnet lab up rejects an unknown fault before touching the machine (exit 2)', async () => {
   await expect(run(['up', '--fault', 'no-such-fault'], captureIO())).rejects.toMatchObject({ exitCode: 2 });
 });
+
+test('podnet lab up --api refuses bad input before touching the machine (exit 2)', async () => {
+  await expect(run(['up', '--api', '--api-faults', 'throttle=500%'], captureIO())).rejects.toMatchObject({
+    exitCode: 2,
+    message: expect.stringContaining('--api-faults'),
+  });
+  await expect(
+    run(['up', '--api', '--kubeconfig-out', '/proc/1/kubeconfig'], captureIO()),
+  ).rejects.toMatchObject({
+    exitCode: 2,
+  });
+  await expect(run(['up', '--api', '-f', 'x.yaml'], captureIO())).rejects.toMatchObject({ exitCode: 2 });
+  await expect(run(['up', '--kubeconfig-out', 'k'], captureIO())).rejects.toMatchObject({
+    exitCode: 2,
+    message: expect.stringContaining('--kubeconfig-out needs --api'),
+  });
+  await expect(run(['up', '--api', '--proxy-mode', 'ipvs'], captureIO())).rejects.toMatchObject({
+    exitCode: 2,
+  });
+});

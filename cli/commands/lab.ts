@@ -1,26 +1,54 @@
 /** `podnet lab up|status|exec|down|faults`: the embedded lab by hand. */
+import { resolve } from 'node:path';
 import { execa } from 'execa';
 import { findLab, labDown, labExecArgv, labUp, runningLabs } from '../../adapters/lab/control.ts';
 import { FAULTS } from '../../adapters/lab/faults.ts';
 import { LAB_NODE_RANGE, LAB_SEGMENT_RANGE } from '../../adapters/lab/topology.ts';
+import {
+  DEFAULT_KUBECONFIG,
+  labApiUp,
+  readLabApiRecord,
+  removeKubeconfigOf,
+  removeLabKubeconfig,
+} from '../../adapters/labapi/control.ts';
 import { EXIT, PodnetInputError } from '../../spec/errors.ts';
 import { loadClusterFromPaths } from '../../spec/manifests/load.ts';
+import { quoteValue } from '../../spec/quote.ts';
 import type { FlannelBackendType } from '../../spec/scenario.ts';
-import { booleanOption, integerOption, parseCommandArgs, stringListOption, stringOption } from '../args.ts';
+import type { ProxyMode } from '../../spec/target.ts';
+import {
+  booleanOption,
+  integerOption,
+  type ParsedArgs,
+  parseCommandArgs,
+  stringListOption,
+  stringOption,
+} from '../args.ts';
 import type { CliIO } from '../io.ts';
 
 export const summary = 'build, inspect and remove the embedded lab (network namespaces on this machine)';
 
 const HELP = `Usage:
   podnet lab up [-f MANIFESTS]... [--nodes N] [--segments 1|2] [--backend vxlan|host-gw|udp] [--fault NAME]... [--lab ID]
+  podnet lab up --api [--kubeconfig-out FILE] [--api-faults LIST] [--proxy-mode random|round-robin]
+                [--nodes N] [--segments 1|2] [--backend vxlan|host-gw|udp] [--fault NAME]... [--lab ID]
   podnet lab status
   podnet lab exec [--lab ID] NS/POD|node:NAME -- CMD...
   podnet lab down [--lab ID] [--all [--force]]
   podnet lab faults
 
 The lab keeps running after \`lab up\` until \`lab down\`. Needs root.
+
+--api serves a Kubernetes API in front of the lab (HTTPS on 127.0.0.1, a CA made for the lab, a bearer
+token) and writes a kubeconfig for kubectl and client-node (default ./${DEFAULT_KUBECONFIG}); create objects
+with \`kubectl --kubeconfig FILE create -f …\` or run \`podnet run --target kube --kubeconfig FILE\`. It is
+not a real cluster: adapters/labapi/README.md lists what it serves and what it does not.
+--api-faults LIST  the API's own faults, e.g. throttle=5%:1,error=2,slow=10%:2s,watch-drop=1:1s,
+                   exec-cut=10%:64b,never-ready=1,seed=7 (rate NN% or count N; see the README)
+
 \`lab down --all\` removes every lab whose owner process is gone (leftovers of crashed runs, labs
-started by \`lab up\`); labs that a running podnet process uses are kept unless --force is given.
+started by \`lab up\`); labs that a running podnet process uses (a lab API's daemon owns its lab) are
+kept unless --force is given.
 `;
 
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
@@ -59,10 +87,25 @@ async function up(argv: readonly string[], io: CliIO): Promise<number> {
     backend: { type: 'string' },
     fault: { type: 'string', multiple: true },
     lab: { type: 'string' },
+    api: { type: 'boolean' },
+    'kubeconfig-out': { type: 'string' },
+    'api-faults': { type: 'string' },
+    'proxy-mode': { type: 'string' },
   });
   if (booleanOption(args, 'help')) {
     io.stdout(HELP);
     return EXIT.conforms;
+  }
+  if (booleanOption(args, 'api')) return upWithApi(args, io);
+  for (const option of ['kubeconfig-out', 'api-faults', 'proxy-mode']) {
+    if (stringOption(args, option) !== undefined) {
+      throw new PodnetInputError(
+        'PODNET_BAD_ARGUMENT',
+        `--${option} needs --api`,
+        {},
+        'podnet lab up --api …',
+      );
+    }
   }
   const files = stringListOption(args, 'file');
   const cluster = files.length > 0 ? await loadClusterFromPaths(files) : undefined;
@@ -80,6 +123,49 @@ async function up(argv: readonly string[], io: CliIO): Promise<number> {
     `lab ${record.labId} is up (backend ${record.backend}${record.faults.length ? `, faults ${record.faults.join(', ')}` : ''})\n`,
   );
   printLab(record, io);
+  io.stdout(`stop it with: podnet lab down --lab ${record.labId}\n`);
+  return EXIT.conforms;
+}
+
+async function upWithApi(args: ParsedArgs, io: CliIO): Promise<number> {
+  if (stringListOption(args, 'file').length > 0) {
+    throw new PodnetInputError(
+      'PODNET_BAD_ARGUMENT',
+      '-f cannot be combined with --api',
+      {},
+      'start the lab with `podnet lab up --api`, then `kubectl --kubeconfig FILE create -f MANIFESTS`',
+    );
+  }
+  const proxyMode = stringOption(args, 'proxy-mode');
+  if (proxyMode !== undefined && proxyMode !== 'random' && proxyMode !== 'round-robin') {
+    throw new PodnetInputError(
+      'PODNET_BAD_ARGUMENT',
+      `--proxy-mode must be random or round-robin, got ${quoteValue(proxyMode)}`,
+    );
+  }
+  const backend = stringOption(args, 'backend');
+  const labId = stringOption(args, 'lab');
+  const apiFaults = stringOption(args, 'api-faults');
+  const kubeconfigOut = resolve(io.cwd, stringOption(args, 'kubeconfig-out') ?? DEFAULT_KUBECONFIG);
+  const api = await labApiUp({
+    nodes: integerOption(args, 'lab up', 'nodes', 2, LAB_NODE_RANGE),
+    segments: integerOption(args, 'lab up', 'segments', 1, LAB_SEGMENT_RANGE),
+    ...(backend ? { backend: backend as FlannelBackendType } : {}),
+    faults: stringListOption(args, 'fault'),
+    ...(proxyMode ? { proxyMode: proxyMode as ProxyMode } : {}),
+    ...(apiFaults ? { apiFaults } : {}),
+    kubeconfigOut,
+    ...(labId ? { labId } : {}),
+  });
+  const record = await findLab(api.labId);
+  io.stdout(
+    `lab ${record.labId} is up (backend ${record.backend}${record.faults.length ? `, faults ${record.faults.join(', ')}` : ''}) with its Kubernetes API\n`,
+  );
+  printLab(record, io);
+  io.stdout(
+    `  api ${api.url}  kubeconfig ${api.kubeconfig}${api.apiFaults ? `  api faults ${api.apiFaults}` : ''}\n`,
+  );
+  io.stdout(`try: kubectl --kubeconfig ${api.kubeconfig} get nodes\n`);
   io.stdout(`stop it with: podnet lab down --lab ${record.labId}\n`);
   return EXIT.conforms;
 }
@@ -102,6 +188,11 @@ async function status(argv: readonly string[], io: CliIO): Promise<number> {
     io.stdout(
       `lab ${lab.labId}  backend ${lab.backend}  since ${lab.createdAt}${lab.faults.length ? `  faults ${lab.faults.join(', ')}` : ''}\n`,
     );
+    const api = await readLabApiRecord(lab.labId);
+    if (api)
+      io.stdout(
+        `  api ${api.url}  kubeconfig ${api.kubeconfig}${api.apiFaults ? `  api faults ${api.apiFaults}` : ''}\n`,
+      );
     printLab(lab, io);
   }
   return EXIT.conforms;
@@ -136,7 +227,11 @@ async function down(argv: readonly string[], io: CliIO): Promise<number> {
     force: { type: 'boolean' },
   });
   if (booleanOption(args, 'all')) {
+    const apis = (await Promise.all((await runningLabs()).map((l) => readLabApiRecord(l.labId)))).filter(
+      (r) => r !== undefined,
+    );
     const report = await labDown({ all: true, force: booleanOption(args, 'force') });
+    for (const api of apis) if (report.labs.includes(api.labId)) await removeKubeconfigOf(api);
     io.stdout(
       report.labs.length === 0
         ? 'no lab leftovers found\n'
@@ -151,8 +246,9 @@ async function down(argv: readonly string[], io: CliIO): Promise<number> {
     return EXIT.conforms;
   }
   const lab = await findLab(stringOption(args, 'lab'));
+  const kubeconfig = await removeLabKubeconfig(lab.labId);
   await labDown({ id: lab.labId });
-  io.stdout(`lab ${lab.labId} removed\n`);
+  io.stdout(`lab ${lab.labId} removed${kubeconfig ? ` (and its kubeconfig ${kubeconfig})` : ''}\n`);
   return EXIT.conforms;
 }
 

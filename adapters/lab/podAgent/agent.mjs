@@ -1,10 +1,12 @@
 // The lab's pod agent. Runs inside one pod's network namespace (or a node's, for hostNetwork pods).
 // Plain ESM for node, no imports of ours: it must start in tens of milliseconds.
-// argv: --podnet-lab=<prefix> <config JSON: {key, sock, tcp: number[], udp: number[]}>
-// Serves every TCP/UDP port, replying `<ns>/<pod> <source address>`; runs probes sent as JSON lines on
+// argv: --podnet-lab=<prefix> <config JSON: {key, sock, tcp: number[], udp: number[], replies?: PodReply[]}>
+// Serves every TCP/UDP port, replying `<ns>/<pod> <source address>` (or, given `replies`, exactly those
+// listeners with their texts, see pods.ts PodReply); runs probes sent as JSON lines on
 // the unix socket `sock` (outside the pod network, so policies never block it) and answers one JSON line each.
 import dgram from 'node:dgram';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 
 const config = JSON.parse(process.argv[3] ?? '{}');
@@ -14,21 +16,41 @@ function plainAddress(address) {
   return typeof address === 'string' && address.startsWith('::ffff:') ? address.slice(7) : String(address);
 }
 
-for (const port of config.tcp ?? []) {
+// Given replies (the lab API: what agnhost's serve-hostname/porter would answer), serve exactly those
+// listeners; otherwise every declared TCP/UDP port answers `<ns>/<pod> <source>`.
+const replies = Array.isArray(config.replies) ? config.replies : undefined;
+const tcpServed = replies
+  ? replies.filter((r) => r.mode === 'tcp-raw').map((r) => ({ port: r.port, answer: () => r.text }))
+  : (config.tcp ?? []).map((port) => ({ port, answer: (source) => `${key} ${source}\n` }));
+const udpServed = replies
+  ? replies.filter((r) => r.mode === 'udp').map((r) => ({ port: r.port, answer: () => r.text }))
+  : (config.udp ?? []).map((port) => ({ port, answer: (source) => `${key} ${source}\n` }));
+const httpServed = replies ? replies.filter((r) => r.mode === 'http') : [];
+
+for (const { port, answer } of tcpServed) {
   const server = net.createServer((socket) => {
     socket.on('error', () => {});
-    socket.end(`${key} ${plainAddress(socket.remoteAddress)}\n`);
+    socket.end(answer(plainAddress(socket.remoteAddress)));
   });
   server.on('error', (e) => process.stderr.write(`tcp ${port}: ${e.message}\n`));
   server.listen({ port, host: '0.0.0.0', backlog: 4096 });
 }
-for (const port of config.udp ?? []) {
+for (const { port, answer } of udpServed) {
   const socket = dgram.createSocket('udp4');
   socket.on('error', (e) => process.stderr.write(`udp ${port}: ${e.message}\n`));
   socket.on('message', (_msg, rinfo) => {
-    socket.send(`${key} ${rinfo.address}\n`, rinfo.port, rinfo.address);
+    socket.send(answer(rinfo.address), rinfo.port, rinfo.address);
   });
   socket.bind(port, '0.0.0.0');
+}
+for (const { port, text } of httpServed) {
+  // Go's net/http answers a handler's plain text as text/plain; charset=utf-8.
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8' });
+    res.end(text);
+  });
+  server.on('error', (e) => process.stderr.write(`http ${port}: ${e.message}\n`));
+  server.listen({ port, host: '0.0.0.0', backlog: 4096 });
 }
 
 const REFUSED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN']);

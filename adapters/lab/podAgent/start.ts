@@ -4,6 +4,7 @@ import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PodnetTargetError } from '../../../spec/errors.ts';
 import { inNetns } from '../exec.ts';
+import type { PodReply } from '../pods.ts';
 
 export const AGENT_PATH = fileURLToPath(new URL('./agent.mjs', import.meta.url));
 
@@ -17,6 +18,8 @@ export interface AgentSpec {
   readonly socket: string;
   readonly tcp: readonly number[];
   readonly udp: readonly number[];
+  /** Listeners with given answers instead of `tcp`/`udp` (see PodReply). */
+  readonly replies?: readonly PodReply[];
   readonly logFile: string;
   /** The lab prefix, put on the command line so leftovers are found by it. */
   readonly prefix: string;
@@ -24,7 +27,13 @@ export interface AgentSpec {
 
 /** Starts one agent and resolves with its pid once it listens. */
 export function startAgent(spec: AgentSpec): Promise<number> {
-  const config = JSON.stringify({ key: spec.key, sock: spec.socket, tcp: spec.tcp, udp: spec.udp });
+  const config = JSON.stringify({
+    key: spec.key,
+    sock: spec.socket,
+    tcp: spec.tcp,
+    udp: spec.udp,
+    ...(spec.replies ? { replies: spec.replies } : {}),
+  });
   const log = openSync(spec.logFile, 'a');
   const [file, ...args] = inNetns(spec.netns, [
     process.execPath,
