@@ -4,6 +4,8 @@ export default defineConfig({
   test: {
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', 'podnet-results/**'],
+    // Removes labs that test workers left behind (a timed-out test never reaches its cleanup).
+    globalSetup: ['test/globalSetup.ts'],
     // A hang guard, not a performance check: CI machines are shared and 2-core.
     testTimeout: 120_000,
     hookTimeout: 60_000,

@@ -48,11 +48,12 @@ describe('a shared machine', { tags: ['lab', 'e2e'] }, () => {
     );
     await Promise.all(IDS.map((id, i) => ownedBy(id, runs[i]?.pid as number)));
     const down = await execa('node', [BIN, 'lab', 'down', '--all'], { cwd: dir, reject: false });
-    expect(down.exitCode, down.stderr).toBe(0);
-    for (const [i, id] of IDS.entries()) {
-      expect(down.stdout).toContain(`kept lab ${id}: in use by pid ${runs[i]?.pid}`);
-    }
     const done = await Promise.all(runs);
+    const story = `lab down: ${down.stdout}\n${done.map((r) => `run: exit ${r.exitCode}\n${r.stderr}`).join('\n')}`;
+    expect(down.exitCode, story).toBe(0);
+    for (const [i, id] of IDS.entries()) {
+      expect(down.stdout, story).toContain(`kept lab ${id}: in use by pid ${runs[i]?.pid}`);
+    }
     for (const [i, r] of done.entries()) {
       expect(r.stderr).not.toContain('internal error');
       expect(r.exitCode, r.stdout).toBe(0);

@@ -110,7 +110,11 @@ export interface CleanupReport {
  */
 export async function cleanupAll(
   stateRoot = DEFAULT_STATE_ROOT,
-  options: { readonly force?: boolean } = {},
+  options: {
+    readonly force?: boolean;
+    /** Only labs whose (gone) owner's command line matches: a test run removing what its own workers left. */
+    readonly ownerCommand?: RegExp;
+  } = {},
 ): Promise<CleanupReport> {
   const namespaces = (await listNetns()).filter((n) => ANY_LAB_PREFIX.test(n));
   const ids = new Set(namespaces.map((n) => labIdOf(n) as string));
@@ -122,7 +126,7 @@ export async function cleanupAll(
   for (const id of [...ids].sort()) {
     const owner = await readLabOwner(labPaths(stateRoot, id));
     if (owner && ownerAlive(owner) && !options.force) kept.push({ labId: id, owner });
-    else removed.push(id);
+    else if (!options.ownerCommand || (owner && options.ownerCommand.test(owner.command))) removed.push(id);
   }
   const prefixes = new Set(removed.map((id) => `pn${id}-`));
   const doomed = namespaces.filter((n) => prefixes.has(`pn${labIdOf(n)}-`));

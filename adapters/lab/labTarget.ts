@@ -41,6 +41,7 @@ import {
   type LabPaths,
   labIdTaken,
   labPaths,
+  removeLabDir,
   writeLabRecord,
 } from './state.ts';
 import {
@@ -203,8 +204,15 @@ export class LabTarget implements Target {
 
   private async start(): Promise<void> {
     if (this.started) return;
-    await checkPrerequisites(`${this.names.prefix}x`);
+    // The id (and with it the owner record) comes first: the prerequisite check already makes a
+    // namespace with the lab's prefix, which `lab down --all` must see as a lab in use.
     await this.claimId();
+    try {
+      await checkPrerequisites(`${this.names.prefix}x`);
+    } catch (error) {
+      await removeLabDir(this.paths);
+      throw error;
+    }
     await ensureLabDirs(this.paths);
     this.started = true;
     if (this.options.signalHandlers !== false) this.installSignalHandlers();

@@ -40,11 +40,11 @@ export function ownerAlive(owner: LabOwner): boolean {
   return start !== undefined && start === owner.startTime;
 }
 
-/** A readable command line of `pid`, at most 80 characters. */
+/** A readable command line of `pid`, at most 200 characters. */
 function commandOf(pid: number): string {
   try {
     const text = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
-    return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+    return text.length > 200 ? `${text.slice(0, 197)}...` : text;
   } catch {
     return '';
   }

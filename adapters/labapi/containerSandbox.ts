@@ -89,6 +89,7 @@ export function sandboxOf(
   pod: ApiObject,
   container: string,
   netns: string,
+  fastConnect?: string,
 ): SandboxSpec {
   const c = objects(((pod.spec ?? {}) as Obj).containers).find((x) => x.name === container);
   const env: Record<string, string> = {};
@@ -99,5 +100,6 @@ export function sandboxOf(
     hostname: hostnameOfPod(asV1Pod(pod)),
     mounts: hostPathMounts(lab, pod, container).mounts,
     env,
+    ...(fastConnect ? { fastConnect } : {}),
   };
 }

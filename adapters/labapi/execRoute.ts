@@ -28,6 +28,8 @@ export interface ExecRouting {
   readonly podNetns: (key: string) => string | undefined;
   readonly faults?: ApiFaults;
   readonly log?: (line: string) => void;
+  /** The compiled `agnhost connect`, when it could be built. */
+  readonly fastConnect?: string;
 }
 
 function runningContainer(pod: ApiObject, container: string): boolean {
@@ -53,7 +55,7 @@ export function execHandler(routing: ExecRouting): ExecHandler {
     const container = resolveExecContainer(asV1Pod(pod), query.container);
     if (typeof container !== 'string') return refuseUpgrade(socket, container);
     const { netns } = execTarget(routing, pod, container);
-    const spec = sandboxOf(routing.labPrefix, routing.lab, pod, container, netns);
+    const spec = sandboxOf(routing.labPrefix, routing.lab, pod, container, netns, routing.fastConnect);
     const cut = routing.faults?.execCut();
     const end = await acceptExec(request, socket, head, {
       spawn: (argv: readonly string[], streams: ExecStreams) => spawnInSandbox(spec, argv, streams),
@@ -75,12 +77,16 @@ export async function runInContainer(
 ): Promise<number | undefined> {
   const netns = routing.podNetns(`${pod.metadata.namespace}/${pod.metadata.name}`);
   if (netns === undefined) return undefined;
-  const handle = spawnInSandbox(sandboxOf(routing.labPrefix, routing.lab, pod, container, netns), argv, {
-    stdin: false,
-    stdout: true,
-    stderr: true,
-    tty: false,
-  });
+  const handle = spawnInSandbox(
+    sandboxOf(routing.labPrefix, routing.lab, pod, container, netns, routing.fastConnect),
+    argv,
+    {
+      stdin: false,
+      stdout: true,
+      stderr: true,
+      tty: false,
+    },
+  );
   handle.stdout?.resume();
   handle.stderr?.resume();
   const timer = setTimeout(() => handle.kill(), timeoutMs);

@@ -17,6 +17,7 @@ import { ApiFaults, formatApiFaults, parseApiFaults } from './apiFaults.ts';
 import { bootstrap } from './bootstrap.ts';
 import { asV1Pod, containerProblems, type LabNodesView } from './containerSandbox.ts';
 import { podServers } from './containers/podServers.ts';
+import { ensureAgnhostConnect } from './containers/sandbox.ts';
 import { LabControllers } from './controllers.ts';
 import { type ApiCredentials, makeCredentials } from './credentials.ts';
 import { type ExecRouting, execHandler, runInContainer } from './execRoute.ts';
@@ -70,6 +71,8 @@ export class LabApi {
   private credentials: ApiCredentials | undefined;
   private readonly replies = new Map<string, readonly PodReply[]>();
   private record: LabApiRecord | undefined;
+  /** The compiled `agnhost connect` the sandboxes run (built at start). */
+  private fastConnect: string | undefined;
 
   constructor(readonly options: LabApiOptions) {
     const log = options.log;
@@ -109,6 +112,7 @@ export class LabApi {
       podNetns: (key) => this.lab.podNetns(key),
       faults: this.faults,
       ...(this.options.log ? { log: this.options.log } : {}),
+      ...(this.fastConnect ? { fastConnect: this.fastConnect } : {}),
     };
   }
 
@@ -116,6 +120,7 @@ export class LabApi {
   async start(): Promise<LabApiRecord> {
     const log = this.options.log;
     await this.lab.sync({ nodes: [], namespaces: [], pods: [], services: [], policies: [] });
+    this.fastConnect = await ensureAgnhostConnect(this.lab.paths.root);
     this.credentials = await makeCredentials(join(this.lab.paths.dir, 'api'), this.options.labId);
     bootstrap(this.registry, this.options.proxyMode ?? 'random');
     await registerNodes(this.registry, this.lab.labNodes(), (n) => this.lab.paths.nodeDir(n.index));

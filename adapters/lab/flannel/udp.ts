@@ -5,13 +5,11 @@
  * attaches to the TUN and execs the Node forwarder with the TUN on fd 3.
  */
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
-import { mkdir, rename } from 'node:fs/promises';
-import { join } from 'node:path';
+import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { PodnetTargetError } from '../../../spec/errors.ts';
-import { inNetns, run } from '../exec.ts';
+import { ensureCHelper } from '../cHelper.ts';
+import { inNetns } from '../exec.ts';
 import type { NodeFlannelPlan } from './plan.ts';
 
 const TUNEXEC_SOURCE = fileURLToPath(new URL('./udp/tunexec.c', import.meta.url));
@@ -35,26 +33,13 @@ export function udpRouteLines(plan: NodeFlannelPlan): string[] {
 }
 
 /** Compiles tunexec.c into `<stateRoot>/.bin/` once per source version; returns its path. */
-export async function ensureTunexec(stateRoot: string): Promise<string> {
-  const source = readFileSync(TUNEXEC_SOURCE);
-  const hash = createHash('sha256').update(source).digest('hex').slice(0, 12);
-  const dir = join(stateRoot, '.bin');
-  const binary = join(dir, `tunexec-${hash}`);
-  if (existsSync(binary)) return binary;
-  await mkdir(dir, { recursive: true });
-  const tmp = `${binary}.${process.pid}.${Math.random().toString(16).slice(2)}.tmp`;
-  try {
-    await run(['gcc', '-O2', '-o', tmp, TUNEXEC_SOURCE]);
-  } catch (e) {
-    throw new PodnetTargetError(
-      'PODNET_LAB_PREREQ',
-      'the udp backend needs a C compiler to build its TUN helper, and gcc failed or is missing',
-      'install gcc (apt-get install gcc), or use --backend vxlan or host-gw',
-      { cause: e },
-    );
-  }
-  await rename(tmp, binary);
-  return binary;
+export function ensureTunexec(stateRoot: string): Promise<string> {
+  return ensureCHelper(
+    stateRoot,
+    TUNEXEC_SOURCE,
+    'the udp backend needs a C compiler to build its TUN helper',
+    'install gcc (apt-get install gcc), or use --backend vxlan or host-gw',
+  );
 }
 
 export interface ForwarderSpec {

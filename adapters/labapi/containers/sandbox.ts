@@ -26,6 +26,7 @@ import { isAbsolute } from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { PodnetTargetError } from '../../../spec/errors.ts';
+import { ensureCHelper } from '../../lab/cHelper.ts';
 import { handleOfChild, notFoundMessage } from '../exec/childHandle.ts';
 import type { ExecExit, ExecHandle, ExecStreams } from '../exec/types.ts';
 import type { SandboxSpec } from './types.ts';
@@ -33,13 +34,26 @@ import type { SandboxSpec } from './types.ts';
 /** The folder of the agnhost and netcat stand-ins (shown read-only at /.podnet/standins). */
 export const STANDINS_DIR = fileURLToPath(new URL('./standins/', import.meta.url));
 
+/** The C `agnhost connect` (the probe script runs one per probe; a Node start each cost ~0.3 s of CPU). */
+export const AGNHOST_CONNECT_SOURCE = fileURLToPath(new URL('./standins/agnhostConnect.c', import.meta.url));
+
+/** Compiles the C `agnhost connect` once per source version; returns its path. */
+export function ensureAgnhostConnect(stateRoot: string): Promise<string> {
+  return ensureCHelper(
+    stateRoot,
+    AGNHOST_CONNECT_SOURCE,
+    "the lab API's sandboxes need a C compiler for their fast agnhost connect",
+    'install gcc (apt-get install gcc)',
+  );
+}
+
 /** PATH as container runtimes default it (containerd's oci.DefaultSpec). */
 export const CONTAINER_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
 export const SANDBOX_SETUP = `set -eu
 exec 4>&2 2>&3
-host=$2 standins=$3 node=$4 n=$5
-shift 5
+host=$2 standins=$3 node=$4 fast=$5 n=$6
+shift 6
 r=/mnt
 [ -d "$r" ] || r=/tmp
 mount -t tmpfs -o mode=0755,size=64m podnet-sandbox "$r"
@@ -55,9 +69,21 @@ mkdir -p "$root/.podnet/standins"
 : > "$root/.podnet/node"
 mount --bind -o ro "$standins" "$root/.podnet/standins"
 mount --bind -o ro "$node" "$root/.podnet/node"
-printf '#!/bin/sh\\nexec /.podnet/node /.podnet/standins/agnhost.mjs "$@"\\n' > "$root/agnhost"
-printf '#!/bin/sh\\nexec /.podnet/node /.podnet/standins/nc.mjs "$@"\\n' > "$root/usr/bin/nc"
-chmod 0755 "$root/agnhost" "$root/usr/bin/nc"
+if [ -n "$fast" ]; then
+  : > "$root/.podnet/agnhost-connect"
+  mount --bind -o ro "$fast" "$root/.podnet/agnhost-connect"
+  printf '#!/bin/sh\\n[ "$1" = connect ] && exec /.podnet/agnhost-connect /.podnet/node /.podnet/standins/agnhost.mjs "$@"\\nexec /.podnet/node /.podnet/standins/agnhost.mjs "$@"\\n' > "$root/agnhost"
+else
+  printf '#!/bin/sh\\nexec /.podnet/node /.podnet/standins/agnhost.mjs "$@"\\n' > "$root/agnhost"
+fi
+chmod 0755 "$root/agnhost"
+# netcat-openbsd itself when the machine has it (agnhost's image carries it); else the stand-in.
+if [ -x /bin/nc.openbsd ]; then
+  ln -sf /bin/nc.openbsd "$root/usr/bin/nc"
+else
+  printf '#!/bin/sh\\nexec /.podnet/node /.podnet/standins/nc.mjs "$@"\\n' > "$root/usr/bin/nc"
+  chmod 0755 "$root/usr/bin/nc"
+fi
 while [ "$n" -gt 0 ]; do
   if [ -d "$1" ]; then mkdir -p "$root$2"; else mkdir -p "$root$(dirname "$2")"; : > "$root$2"; fi
   mount --bind "$1" "$root$2"
@@ -84,6 +110,8 @@ export function checkSandboxSpec(spec: SandboxSpec): void {
   if (!existsSync(`/run/netns/${spec.netns}`)) throw bad(`network namespace "${spec.netns}" does not exist`);
   if (!/^[A-Za-z0-9.-]{1,64}$/.test(spec.hostname))
     throw bad(`hostname "${spec.hostname}" is not a host name`);
+  if (spec.fastConnect !== undefined && (!isAbsolute(spec.fastConnect) || !existsSync(spec.fastConnect)))
+    throw bad(`agnhost connect helper "${spec.fastConnect}" does not exist`);
   for (const m of spec.mounts ?? []) {
     if (!isAbsolute(m.hostPath) || !existsSync(m.hostPath))
       throw bad(`mount source "${m.hostPath}" does not exist`);
@@ -117,6 +145,7 @@ export function sandboxArgv(spec: SandboxSpec, argv: readonly string[]): string[
     spec.hostname,
     STANDINS_DIR,
     process.execPath,
+    spec.fastConnect ?? '',
     String(mounts.length),
     ...mounts.flatMap((m) => [m.hostPath, m.containerPath, m.readOnly ? 'ro' : 'rw']),
     ...argv,

@@ -25,6 +25,8 @@ export interface SandboxSpec {
   readonly mounts?: readonly SandboxMount[];
   /** The container's environment (its `env`); PATH, HOSTNAME and HOME are set as a runtime sets them. */
   readonly env?: Readonly<Record<string, string>>;
+  /** The compiled `agnhost connect` (standins/agnhostConnect.c): /agnhost connect runs it instead of Node. */
+  readonly fastConnect?: string;
 }
 
 /** One listener of a pod and its exact answer (what the lab's pod agent serves), and its container. */

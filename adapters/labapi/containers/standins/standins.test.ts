@@ -1,9 +1,12 @@
 // The agnhost and netcat stand-ins' command lines, as agnhost's cobra/pflag and netcat answer them
 // (no listener is opened here: what they serve is tested in a lab pod, sandbox.lab.test.ts).
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, test } from 'vitest';
+import { ensureAgnhostConnect } from '../sandbox.ts';
 
 const AGNHOST = join(import.meta.dirname, 'agnhost.mjs');
 const NC = join(import.meta.dirname, 'nc.mjs');
@@ -107,5 +110,54 @@ describe('netcat stand-in', () => {
       '',
       `nc: connect to 127.0.0.1 port ${port} (tcp) failed: Connection refused`,
     ]);
+  });
+});
+
+describe('the C agnhost connect answers as the full stand-in', () => {
+  test('for every argument shape: its own fast path, or the stand-in it hands over to', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'podnet-cconnect-'));
+    const binary = await ensureAgnhostConnect(root);
+    const server = net.createServer().listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const open = (server.address() as net.AddressInfo).port;
+    const closed = net.createServer().listen(0, '127.0.0.1');
+    await new Promise((r) => closed.once('listening', r));
+    const refused = (closed.address() as net.AddressInfo).port;
+    await new Promise((r) => closed.close(r));
+    const cases = [
+      ['connect', `127.0.0.1:${open}`, '--timeout=2s'],
+      ['connect', `127.0.0.1:${open}`],
+      ['connect', `127.0.0.1:${refused}`, '--timeout', '1500ms'],
+      ['connect', `[::1]:${refused}`, '--timeout=1s'],
+      ['connect', `127.0.0.1:${refused}`, '--protocol=udp', '--timeout=1s'],
+      ['connect', `127.0.0.1:${refused}`, '--protocol', 'udp', '--udp-data=x', '--timeout=1s'],
+      ['connect', `localhost:${refused}`, '--timeout=1s'],
+      ['connect', `127.0.0.1:${refused}`, '--protocol=sctp', '--timeout=1s'],
+      ['connect', '127.0.0.1', '--timeout=1s'],
+      ['connect', `127.0.0.1:${refused}`, '--timeout=soon'],
+      ['connect', `127.0.0.1:${refused}`, '--nope'],
+      ['connect'],
+      ['connect', 'a:1', 'b:2'],
+    ];
+    try {
+      for (const args of cases) {
+        const full = await agnhost(args);
+        const fast = await execa(binary, [process.execPath, AGNHOST, ...args], {
+          reject: false,
+          extendEnv: false,
+          timeout: 10_000,
+        });
+        // UDP errors name the local port, which differs from run to run.
+        const same = (s: string) => s.replace(/127\.0\.0\.1:\d+->/, '127.0.0.1:PORT->');
+        expect([fast.exitCode, fast.stdout, same(fast.stderr)], args.join(' ')).toEqual([
+          full.exitCode,
+          full.stdout,
+          same(full.stderr),
+        ]);
+      }
+    } finally {
+      server.close();
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
