@@ -1,10 +1,12 @@
 // `podnet run`, `podnet replay` and Ctrl-C, through the real binary in a temp dir, against the lab.
+import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { cleanupLab } from '../adapters/lab/cleanup.ts';
+import { DEFAULT_STATE_ROOT } from '../adapters/lab/names.ts';
 import { labLeftovers } from './labLeftovers.ts';
 
 const BIN = resolve(import.meta.dirname, '..', 'bin', 'podnet.js');
@@ -113,8 +115,12 @@ describe('podnet run on the lab', { tags: ['lab', 'e2e'] }, () => {
         env: { PODNET_LAB_ID: labId },
       },
     );
-    // Wait until the lab is up and probing, then interrupt.
-    await new Promise((r) => setTimeout(r, 6000));
+    // Wait until the lab is built (its record is written after the first sync: the run is probing by
+    // then), not a fixed time: start-up alone takes seconds on a loaded machine.
+    const record = join(DEFAULT_STATE_ROOT, labId, 'lab.json');
+    for (let i = 0; i < 1200 && !existsSync(record); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(existsSync(record), 'the run never built its lab').toBe(true);
+    await new Promise((r) => setTimeout(r, 1000));
     child.kill('SIGINT');
     const r = await child;
     expect([0, 1, 130]).toContain(r.exitCode);

@@ -38,7 +38,7 @@ describe('a shared machine', { tags: ['lab', 'e2e'] }, () => {
     const runs = IDS.map((id, i) =>
       execa(
         'node',
-        [BIN, 'run', '--seed', String(i + 1), '--budget', '20s', '--out', `out-${i}`, '--quiet'],
+        [BIN, 'run', '--seed', String(i + 1), '--budget', '60s', '--out', `out-${i}`, '--quiet'],
         {
           cwd: dir,
           reject: false,
@@ -47,10 +47,14 @@ describe('a shared machine', { tags: ['lab', 'e2e'] }, () => {
       ),
     );
     await Promise.all(IDS.map((id, i) => ownedBy(id, runs[i]?.pid as number)));
+    // The runs search for 60 s: long enough that they still hold their labs when `lab down` (a node
+    // start, seconds on a loaded machine) looks at the machine.
     const down = await execa('node', [BIN, 'lab', 'down', '--all'], { cwd: dir, reject: false });
+    const stillRunning = runs.map((r) => r.exitCode === null);
     const done = await Promise.all(runs);
     const story = `lab down: ${down.stdout}\n${done.map((r) => `run: exit ${r.exitCode}\n${r.stderr}`).join('\n')}`;
     expect(down.exitCode, story).toBe(0);
+    expect(stillRunning, `the runs ended before lab down looked; ${story}`).toEqual([true, true]);
     for (const [i, id] of IDS.entries()) {
       expect(down.stdout, story).toContain(`kept lab ${id}: in use by pid ${runs[i]?.pid}`);
     }
