@@ -86,12 +86,62 @@ export function goodnessOfFitPower(
     });
     return { power: Math.min(1, power), method: 'exact', testMethod: rule.method };
   }
+  return {
+    power: simulatedPower(alternative, samples, rule.reject, options),
+    method: 'simulated',
+    testMethod: rule.method,
+  };
+}
+
+/** The share of `simulationRuns` multinomial draws from `seed` that `reject` rejects. */
+function simulatedPower(
+  alternative: readonly number[],
+  samples: number,
+  reject: (counts: readonly number[]) => boolean,
+  options: CalibrationOptions,
+): number {
   const prng = createPrng(options.seed);
   let rejections = 0;
   for (let r = 0; r < options.simulationRuns; r++) {
-    if (rule.reject(drawMultinomial(prng, alternative, samples))) rejections++;
+    if (reject(drawMultinomial(prng, alternative, samples))) rejections++;
   }
-  return { power: rejections / options.simulationRuns, method: 'simulated', testMethod: rule.method };
+  return rejections / options.simulationRuns;
+}
+
+/**
+ * A cheap stand-in for the simulated power at K, for the search only: the statistic at K against the
+ * critical value of the rule prepared at a nearby K (the exact critical value moves slowly with K), so no
+ * null distribution is built per K. Undefined when the rule there has no critical statistic.
+ */
+function standInPower(
+  alternative: readonly number[],
+  alpha: number,
+  options: CalibrationOptions,
+  near: number,
+): ((samples: number) => number) | undefined {
+  const n = alternative.length;
+  const uniform = new Array<number>(n).fill(1 / n);
+  const gofOptions = {
+    alpha,
+    statistic: options.statistic,
+    exactEnumerationLimit: options.exactEnumerationLimit,
+    exactLatticeWorkLimit: options.exactLatticeWorkLimit,
+  };
+  const critical = goodnessOfFitRule(near, uniform, gofOptions).criticalStatistic;
+  if (critical === undefined) return undefined;
+  return (samples) => {
+    const statistic = goodnessOfFitRule(samples, uniform, {
+      ...gofOptions,
+      exactEnumerationLimit: 0,
+      exactLatticeWorkLimit: 0,
+    }).statistic;
+    return simulatedPower(
+      alternative,
+      samples,
+      (counts) => counts.reduce((s, c, i) => s + statistic.term(i, c), 0) >= critical * (1 - 1e-9),
+      options,
+    );
+  };
 }
 
 /**
@@ -163,6 +213,35 @@ export function calibratedSampleSize(
       lo = hi;
       hi = Math.ceil(hi * 1.25) + 1;
       if (hi > MAX_SAMPLES) throw tooLarge();
+    }
+  }
+  // Where power is simulated, each exact evaluation builds a null distribution for that K (tens of ms);
+  // bracket and narrow on the stand-in first, then settle K with exact evaluations from there.
+  if (evaluate(hi).method === 'simulated') {
+    const stand = standInPower(alternative, alpha, options, hi);
+    if (stand) {
+      const standPasses = (k: number) => stand(k) >= power + margin;
+      let sLo = lo;
+      let sHi = hi;
+      while (!standPasses(sHi)) {
+        sLo = sHi;
+        sHi = Math.ceil(sHi * 1.1) + 1;
+        if (sHi > MAX_SAMPLES) throw tooLarge();
+      }
+      while (sHi - sLo > 1) {
+        const mid = Math.floor((sLo + sHi) / 2);
+        if (standPasses(mid)) sHi = mid;
+        else sLo = mid;
+      }
+      // Settle with the exact rule: step up to the first passing K, then down while K - 1 also passes.
+      let k = Math.max(1, sHi);
+      while (!passes(k)) {
+        k++;
+        if (k > MAX_SAMPLES) throw tooLarge();
+      }
+      while (k > 1 && passes(k - 1)) k--;
+      lo = k - 1;
+      hi = k;
     }
   }
   const required = (k: number) => power + (evaluate(k).method === 'simulated' ? margin : 0);

@@ -282,6 +282,8 @@ export interface GoodnessOfFitRule {
   readonly reject: (counts: readonly number[]) => boolean;
   /** For enumeration and lattice: whether the test rejects a vector with this statistic value. */
   readonly rejectsStatistic?: (stat: number) => boolean;
+  /** For enumeration and lattice: a statistic value from which on the test rejects (none below the last accepted). */
+  readonly criticalStatistic?: number;
 }
 
 /**
@@ -305,13 +307,27 @@ export function goodnessOfFitRule(
     while (first < dist.tail.length && (dist.tail[first] as number) > alpha) first++;
     const below = first > 0 ? (dist.values[first - 1] as number) : Number.NEGATIVE_INFINITY;
     const rejectsStatistic = (x: number) => tieFloor(x) > below;
-    return { method: 'enumeration', statistic, rejectsStatistic, reject: (c) => rejectsStatistic(stat(c)) };
+    const criticalStatistic =
+      first < dist.values.length ? (dist.values[first] as number) : Number.POSITIVE_INFINITY;
+    return {
+      method: 'enumeration',
+      statistic,
+      rejectsStatistic,
+      criticalStatistic,
+      reject: (c) => rejectsStatistic(stat(c)),
+    };
   }
   if (prepared.method === 'lattice') {
     const critical = latticeCritical(prepared.dist, alpha);
     const step = prepared.dist.step;
     const rejectsStatistic = (x: number) => latticeIndex(tieFloor(x), step) >= critical;
-    return { method: 'lattice', statistic, rejectsStatistic, reject: (c) => rejectsStatistic(stat(c)) };
+    return {
+      method: 'lattice',
+      statistic,
+      rejectsStatistic,
+      criticalStatistic: critical * step,
+      reject: (c) => rejectsStatistic(stat(c)),
+    };
   }
   const rangeOf = new Map<number, { low: number; high: number }>();
   for (const p of shares) {

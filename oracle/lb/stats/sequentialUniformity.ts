@@ -43,7 +43,7 @@ export class SequentialUniformityTest {
     if (this.n >= this.maxSamples)
       throw new RangeError(`the test already used its ${this.maxSamples} samples`);
     // BF_{n+1} / BF_n = (O_i + 1) / (n + k) / p0_i: the Dirichlet posterior predictive over p0.
-    this.logBF += Math.log(o + 1) - Math.log(this.n + k) - (this.logShares[index] as number);
+    this.logBF += logOf(o + 1) - logOf(this.n + k) - (this.logShares[index] as number);
     this.counts[index] = o + 1;
     this.n++;
     if (this.logBF > this.maxLogBF) this.maxLogBF = this.logBF;
@@ -84,6 +84,19 @@ export class SequentialUniformityTest {
   get observed(): readonly number[] {
     return this.counts;
   }
+}
+
+/** ln i for integers, from a table shared by every test (simulations add millions of samples). */
+let logTable = new Float64Array(0);
+
+function logOf(i: number): number {
+  if (i >= logTable.length) {
+    const grown = new Float64Array(Math.max(1024, 2 * logTable.length, i + 1));
+    grown.set(logTable);
+    for (let j = logTable.length; j < grown.length; j++) grown[j] = Math.log(j);
+    logTable = grown;
+  }
+  return logTable[i] as number;
 }
 
 function fmt(v: number): string {
