@@ -150,7 +150,8 @@ function standInPower(
  * α = 1e-3 it gives K = 191, where the exact power is 0.889), and a discrete test's power is saw-toothed
  * in K, so the search is explicit about what it returns: the K with power >= target at K and at every
  * K' up to `checkedThrough`, and power < target at K - 1. It brackets from the approximation, narrows the
- * bracket (interpolating, else halving), and
+ * bracket (interpolating, else halving; where power is simulated, on a stand-in first: the statistic at K
+ * against the critical value of the rule at a nearby K, then settled with the exact rule at each K), and
  * then checks the next values of K (10% of K, at most 100, where the power is exact or a bound; 2 where
  * each value costs a simulation); a dip there restarts the search above the dip. Simulated power must
  * clear the target by two standard errors.
