@@ -175,11 +175,6 @@ export function calibratedSampleSize(
       checkedThrough: 0,
     };
   }
-  if (approx.samples === 0) {
-    throw new RangeError(
-      `the alternative ${alternative.join(', ')} equals the uniform null: no sample size detects it`,
-    );
-  }
   const known = new Map<number, GoodnessOfFitPower>();
   const evaluate = (k: number) => {
     let r = known.get(k);
