@@ -1,6 +1,8 @@
 // `npm run bench -- lbstats [--runs N] [--seed S]`: acceptance evidence for issue 8 item 2.
 // Simulates each LB test on data its prediction fits (false alarms vs stated α, binomial tolerance) and the
 // power for 3 endpoints with one at 2x share at α = 1e-3 (sample size from the noncentral chi-square).
+// `npm run bench -- lbstats --timing`: issue 15's bound instead, no goodness-of-fit call or sample-size
+// plan past 1 s for up to 1,000 endpoints and 10^6 samples (CPU and wall time of each, worst first).
 
 import { DEFAULT_LB_OPTIONS } from '../oracle/lb/options.ts';
 import { formatSamplePlan, planSamples } from '../oracle/lb/samplePlan.ts';
@@ -27,12 +29,15 @@ import {
   cumulativeShares,
   drawCategory,
   drawCounts,
+  drawMultinomial,
   simulateRejectionRate,
 } from '../oracle/lb/stats/simulate.ts';
 
 const TOLERANCE_LEVEL = 1e-3;
 
 export async function main(args: readonly string[]): Promise<number> {
+  if (args.includes('--timing')) return timing(args);
+  const cpuStarted = process.cpuUsage();
   const runs = Number(flag(args, '--runs') ?? 10_000);
   const seed = Number(flag(args, '--seed') ?? 20261126);
   // Power is shown against 0.9, where 10,000 runs leave a standard error of 0.003: use more.
@@ -95,8 +100,8 @@ export async function main(args: readonly string[]): Promise<number> {
   const o = DEFAULT_LB_OPTIONS;
   const size = calibratedSampleSize(alternative, 1e-3, 0.9, {
     statistic: o.goodnessOfFit,
-    minExpectedForAsymptotic: o.minExpectedForAsymptotic,
     exactEnumerationLimit: o.exactEnumerationLimit,
+    exactLatticeWorkLimit: o.exactLatticeWorkLimit,
     simulationRuns: o.powerSimulationRuns,
     seed: o.powerSimulationSeed,
   });
@@ -109,8 +114,8 @@ export async function main(args: readonly string[]): Promise<number> {
   const gofOpts = {
     alpha: 1e-3,
     statistic: o.goodnessOfFit,
-    minExpectedForAsymptotic: o.minExpectedForAsymptotic,
     exactEnumerationLimit: o.exactEnumerationLimit,
+    exactLatticeWorkLimit: o.exactLatticeWorkLimit,
   };
   const simulatePower = (k: number, s: number) =>
     simulateRejectionRate(
@@ -191,9 +196,10 @@ export async function main(args: readonly string[]): Promise<number> {
   for (let n = 1; n <= 5; n++) for (const line of formatSamplePlan(planSamples(n, 1, o), o)) out(line);
 
   const ms = performance.now() - started;
+  const cpu = process.cpuUsage(cpuStarted);
   out('');
   out(
-    `lbstats runs=${runs} tests=${scenarios.length} failures=${failures} K=${size.samples} power=${power.rate.toFixed(4)} seq_cap=${seq.cap} seq_power=${seqPower.rate.toFixed(4)} seq_median=${seq.medianStop} ms=${ms.toFixed(0)}`,
+    `lbstats runs=${runs} tests=${scenarios.length} failures=${failures} K=${size.samples} power=${power.rate.toFixed(4)} seq_cap=${seq.cap} seq_power=${seqPower.rate.toFixed(4)} seq_median=${seq.medianStop} ms=${ms.toFixed(0)} cpu_ms=${((cpu.user + cpu.system) / 1000).toFixed(0)}`,
   );
   return failures === 0 ? 0 : 1;
 }
@@ -205,4 +211,104 @@ function flag(args: readonly string[], name: string): string | undefined {
 
 function pad(cells: readonly string[], widths: readonly number[]): string {
   return cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' ');
+}
+
+interface Timed {
+  readonly what: string;
+  readonly cpuMs: number;
+  readonly wallMs: number;
+  readonly note: string;
+}
+
+/** CPU time (this process, user + system) and wall time of one call. */
+function time<T>(what: string, run: () => T, note: (value: T) => string): Timed {
+  const cpu = process.cpuUsage();
+  const wall = performance.now();
+  const value = run();
+  const used = process.cpuUsage(cpu);
+  return {
+    what,
+    cpuMs: (used.user + used.system) / 1000,
+    wallMs: performance.now() - wall,
+    note: note(value),
+  };
+}
+
+/**
+ * Issue 15 acceptance: every goodness-of-fit call and sample-size plan on a grid up to 1,000 endpoints
+ * and 10^6 samples, timed one by one (each call is the first for its K and N, so nothing is cached).
+ * The machine is shared: wall time includes waiting for a core, CPU time does not.
+ */
+function timing(args: readonly string[]): number {
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  const boundMs = Number(flag(args, '--bound-ms') ?? 1000);
+  const o = DEFAULT_LB_OPTIONS;
+  const prng = createPrng(Number(flag(args, '--seed') ?? 15));
+  const calls: Timed[] = [];
+  for (const n of [2, 3, 5, 10, 20, 50, 100, 1000]) {
+    for (const k of [...new Set([10 * n, 1000, 10_000, 100_000, 1_000_000])].filter((x) => x >= n)) {
+      const uniform = new Array<number>(n).fill(1 / n);
+      for (const [shape, shares] of [
+        ['uniform', uniform],
+        ['skewed', oneEndpointSkew(n, 1.5)],
+      ] as const) {
+        const counts = drawMultinomial(prng, shares, k);
+        for (const statistic of ['pearson', 'g'] as const) {
+          for (const alpha of [1e-3, 1e-6]) {
+            calls.push(
+              time(
+                `goodnessOfFit N=${n} K=${k} ${shape} ${statistic} alpha=${alpha}`,
+                () =>
+                  goodnessOfFit(counts, uniform, {
+                    alpha,
+                    statistic,
+                    exactEnumerationLimit: o.exactEnumerationLimit,
+                    exactLatticeWorkLimit: o.exactLatticeWorkLimit,
+                  }),
+                (r) => `${r.test} p=${r.pValue.toExponential(2)} ${r.method.split(' (')[0]}`,
+              ),
+            );
+          }
+        }
+      }
+    }
+  }
+  const plans: Timed[] = [];
+  for (const n of [2, 3, 4, 5, 10, 20, 50, 100, 1000]) {
+    for (const testsInRun of [1, 1000]) {
+      for (const statistic of ['pearson', 'g'] as const) {
+        const options = { ...o, goodnessOfFit: statistic };
+        plans.push(
+          time(
+            `planSamples N=${n} alpha=${o.familyAlpha / testsInRun} ${statistic}`,
+            () => planSamples(n, testsInRun, options),
+            (p) =>
+              `K=${p.goodnessOfFit.samples} (${p.goodnessOfFit.testMethod}, ${p.goodnessOfFit.powerMethod} power ${p.goodnessOfFit.achievedPower.toFixed(3)}), sequential cap ${p.sequential.cap}`,
+          ),
+        );
+      }
+    }
+  }
+  const report = (title: string, rows: readonly Timed[]) => {
+    const worst = [...rows].sort((a, b) => b.cpuMs - a.cpuMs);
+    out(`${title}: ${rows.length} calls; the 8 slowest by CPU time`);
+    out(pad(['cpu ms', 'wall ms', 'call', 'result'], [8, 8, 56, 0]));
+    for (const r of worst.slice(0, 8)) {
+      out(pad([r.cpuMs.toFixed(0), r.wallMs.toFixed(0), r.what, r.note], [8, 8, 56, 0]));
+    }
+    out('');
+    return {
+      cpu: Math.max(...rows.map((r) => r.cpuMs)),
+      wall: Math.max(...rows.map((r) => r.wallMs)),
+    };
+  };
+  out(`lbstats --timing: bound ${boundMs} ms per call (issue 15); defaults ${JSON.stringify(o)}`);
+  out('');
+  const g = report('Goodness-of-fit calls (N up to 1,000, K up to 10^6)', calls);
+  const p = report('Sample-size plans (planSamples: calibrated K and the sequential cap)', plans);
+  const met = g.cpu <= boundMs && p.cpu <= boundMs;
+  out(
+    `lbstats_timing gof_calls=${calls.length} gof_max_cpu_ms=${g.cpu.toFixed(0)} gof_max_wall_ms=${g.wall.toFixed(0)} plans=${plans.length} plan_max_cpu_ms=${p.cpu.toFixed(0)} plan_max_wall_ms=${p.wall.toFixed(0)} bound_ms=${boundMs} met=${met ? 'yes' : 'no'}`,
+  );
+  return met ? 0 : 1;
 }

@@ -82,8 +82,8 @@ function distributionTest(
     goodnessOfFit(counts, shares, {
       alpha,
       statistic: options.goodnessOfFit,
-      minExpectedForAsymptotic: options.minExpectedForAsymptotic,
       exactEnumerationLimit: options.exactEnumerationLimit,
+      exactLatticeWorkLimit: options.exactLatticeWorkLimit,
     });
   // Anything outside the eligible set is impossible under the prediction: the fixed test reports p = 0.
   if (options.distributionTest === 'fixed' || (counts[members.length] as number) > 0 || members.length < 2) {

@@ -16,12 +16,18 @@ export interface LbOptions {
   /** Upper bound on new connections per (Service port, node, client) for the sequential test. */
   readonly maxSamples: number;
   /**
-   * Below this expected count per endpoint the chi-square tail is not trusted and the p-value is exact
-   * (lb.md §7.2: E_i >= 5, preferably >= 20 when alpha <= 1e-4).
+   * Largest number of count vectors the exact multinomial p-value may enumerate (counted exactly); past
+   * it the goodness-of-fit p-value comes from the lattice computation (issue 15; `stats/goodnessOfFit.ts`).
    */
-  readonly minExpectedForAsymptotic: number;
-  /** Largest number of count vectors the exact multinomial p-value may enumerate before falling back. */
   readonly exactEnumerationLimit: number;
+  /**
+   * Largest number of inner-loop steps of the lattice computation of the exact goodness-of-fit tail (3 to
+   * 8 ns each on the shared 2-core machine; a sample-size plan may build six). 15e6 keeps N <= 8 at the
+   * planned sizes on the lattice; past it the test becomes per-endpoint exact binomial tests with
+   * Bonferroni, whose α holds at any size. The chi-square tail is never used: at small α it understates
+   * the exact tail.
+   */
+  readonly exactLatticeWorkLimit: number;
   /**
    * Random mode: `fixed` runs one goodness-of-fit test on the planned sample; `sequential` feeds connections
    * to the anytime-valid Bayes-factor test, which stops as soon as the evidence suffices (lb.md §7.8).
@@ -44,8 +50,8 @@ export const DEFAULT_LB_OPTIONS: LbOptions = {
   power: 0.9,
   effectRatio: 2,
   maxSamples: 3000,
-  minExpectedForAsymptotic: 20,
   exactEnumerationLimit: 200_000,
+  exactLatticeWorkLimit: 15_000_000,
   distributionTest: 'fixed',
   goodnessOfFit: 'pearson',
   powerSimulationRuns: 4000,
@@ -65,12 +71,15 @@ export function lbOptions(overrides: Partial<LbOptions> = {}): LbOptions {
   if (!(o.effectRatio >= 0) || o.effectRatio === 1) {
     throw new RangeError(`lb option effectRatio must be >= 0 and not 1, got ${o.effectRatio}`);
   }
-  for (const k of ['maxSamples', 'exactEnumerationLimit', 'powerSimulationRuns'] as const) {
+  for (const k of [
+    'maxSamples',
+    'exactEnumerationLimit',
+    'exactLatticeWorkLimit',
+    'powerSimulationRuns',
+  ] as const) {
     if (!Number.isInteger(o[k]) || o[k] < 1)
       throw new RangeError(`lb option ${k} must be a positive integer`);
   }
-  if (!(o.minExpectedForAsymptotic >= 0))
-    throw new RangeError('lb option minExpectedForAsymptotic must be >= 0');
   if (!Number.isInteger(o.roundRobinMaxViolations) || o.roundRobinMaxViolations < 0) {
     throw new RangeError('lb option roundRobinMaxViolations must be a non-negative integer');
   }

@@ -3,6 +3,7 @@ import { affinitySamplesNeeded } from './stats/affinityConstancy.ts';
 import type { CalibratedSampleSize } from './stats/calibratedSampleSize.ts';
 import { calibratedSampleSize } from './stats/calibratedSampleSize.ts';
 import { coverageSamplesNeeded } from './stats/coverage.ts';
+import type { GoodnessOfFitMethod } from './stats/goodnessOfFit.ts';
 import { oneEndpointSkew } from './stats/power.ts';
 import { roundRobinSamplesNeeded } from './stats/roundRobinSequence.ts';
 import type { SequentialCap } from './stats/sequentialSampleCap.ts';
@@ -43,8 +44,8 @@ export function planSamples(endpoints: number, testsInRun: number, options: LbOp
     alphaPerTest,
     goodnessOfFit: calibratedSampleSize(alternative, alphaPerTest, options.power, {
       statistic: options.goodnessOfFit,
-      minExpectedForAsymptotic: options.minExpectedForAsymptotic,
       exactEnumerationLimit: options.exactEnumerationLimit,
+      exactLatticeWorkLimit: options.exactLatticeWorkLimit,
       simulationRuns: options.powerSimulationRuns,
       seed: options.powerSimulationSeed,
     }),
@@ -60,7 +61,7 @@ export function planSamples(endpoints: number, testsInRun: number, options: LbOp
           )
         : { cap: 0, medianStop: 0, runs: 0 },
     coverage: coverageSamplesNeeded(endpoints, alphaPerTest),
-    roundRobin: roundRobinSamplesNeeded(endpoints, alphaPerTest),
+    roundRobin: roundRobinSamplesNeeded(endpoints, alphaPerTest, options.roundRobinMaxViolations),
     affinityPerWindow: affinitySamplesNeeded(endpoints, alphaPerTest),
   };
 }
@@ -75,13 +76,19 @@ export function formatSamplePlan(plan: SamplePlan, options: LbOptions): string[]
   }
   return [
     `LB sample plan for ${plan.endpoints} endpoint(s): alpha per test ${fmt(plan.alphaPerTest)} (family ${fmt(options.familyAlpha)} by Holm)`,
-    `  goodness of fit: ${g.samples} new connections detect one endpoint at ${options.effectRatio}x share with power ${g.achievedPower.toFixed(3)} >= ${options.power} (${g.powerMethod}; noncentral chi-square alone: w=${g.effectW.toFixed(3)}, lambda*=${g.noncentrality.toFixed(2)}, K=${g.approximateSamples})`,
-    `  sequential test: stops at Bayes factor >= ${fmt(1 / plan.alphaPerTest)}, typically after ${plan.sequential.medianStop} connections under that effect, and reaches power ${options.power} by ${plan.sequential.cap} (its cap; simulated)`,
+    `  goodness of fit: ${g.samples} new connections detect one endpoint at ${options.effectRatio}x share with power ${g.achievedPower.toFixed(3)} >= ${options.power} (${g.powerMethod} power of the ${TEST_METHOD[g.testMethod]}, at least the target through K=${g.checkedThrough}; noncentral chi-square alone: w=${g.effectW.toFixed(3)}, lambda*=${g.noncentrality.toFixed(2)}, K=${g.approximateSamples})`,
+    `  sequential test: stops at Bayes factor >= ${fmt(1 / plan.alphaPerTest)}, ${Number.isFinite(plan.sequential.medianStop) ? `typically after ${plan.sequential.medianStop} connections under that effect` : `mostly not within ${options.maxSamples} connections under that effect`}, and ${plan.sequential.cap < options.maxSamples ? `reaches power ${options.power} by ${plan.sequential.cap} (its cap; simulated)` : `does not reach power ${options.power} within its cap of ${plan.sequential.cap}`}`,
     `  coverage: ${plan.coverage} connections reach every endpoint except with probability ${fmt(plan.alphaPerTest)}`,
     `  round-robin sequence: ${plan.roundRobin} consecutive connections from one client through one node`,
     `  affinity: ${Number.isFinite(plan.affinityPerWindow) ? plan.affinityPerWindow : 'untestable (one endpoint)'} connections per client window`,
   ];
 }
+
+const TEST_METHOD: Record<GoodnessOfFitMethod, string> = {
+  enumeration: 'exact multinomial test',
+  lattice: 'exact multinomial test on a lattice',
+  'endpoint-binomial': 'per-endpoint binomial test (exact X² out of budget)',
+};
 
 function fmt(v: number): string {
   return Number(v.toPrecision(3)).toString();

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { chiSquareCdf, chiSquareSurvival, chiSquareUpperQuantile } from './chiSquare.ts';
+import { reference } from './reference.test-helpers.ts';
 
 describe('chi-square distribution', () => {
   test("R's pchisq: the 68.27% rule and the 5% point of df=1", () => {
@@ -49,5 +50,18 @@ describe('chi-square distribution', () => {
     expect(() => chiSquareSurvival(1, 0)).toThrow(RangeError);
     expect(() => chiSquareUpperQuantile(1, 2)).toThrow(RangeError);
     expect(chiSquareSurvival(-1, 3)).toBe(1);
+  });
+
+  test('survival agrees with mpmath up to df = 2e7 (issue 15, item 6: the tail at huge df)', () => {
+    for (const { df, x, sf } of reference.chiSquare.survival) {
+      const tolerance = df > 1e6 ? 1e-11 : 1e-13;
+      expect(Math.abs(chiSquareSurvival(x, df) - sf) / sf, `df=${df} x=${x}`).toBeLessThan(tolerance);
+    }
+  });
+
+  test("upper quantiles agree with SciPy's chi2.isf", () => {
+    for (const { df, alpha, x } of reference.chiSquare.upperQuantile) {
+      expect(Math.abs(chiSquareUpperQuantile(alpha, df) - x) / x, `df=${df} α=${alpha}`).toBeLessThan(1e-11);
+    }
   });
 });

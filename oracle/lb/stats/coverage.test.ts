@@ -27,6 +27,13 @@ describe('coverage (lb.md §7.4; upstream e2e verifyServeHostnameServiceUp is a 
     expect(coverageTest([...'ab'], E, 'cycle', 1e-3).pValue).toBe(1);
   });
 
+  test('issue 15 item 7: no observations is no evidence (p = 1), not NaN', () => {
+    const r = coverageTest([], E, 'uniform', 1e-3);
+    expect(r.pValue).toBe(1);
+    expect(r.reject).toBe(false);
+    expect(coverageTest([], E, 'cycle', 1e-3).pValue).toBe(1);
+  });
+
   test('a backend outside the eligible set rejects (support)', () => {
     expect(coverageTest([...'abcx'], E, 'uniform', 1e-3).pValue).toBe(0);
   });

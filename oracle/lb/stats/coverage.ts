@@ -13,6 +13,7 @@ export function coverageTest(
   prediction: 'uniform' | 'cycle',
   alpha: number,
 ): LbTestResult {
+  if (!(alpha >= 0 && alpha < 1)) throw new RangeError(`alpha must lie in [0, 1), got ${alpha}`);
   const n = eligible.length;
   const allowed = new Set(eligible);
   const seen = new Set<string>();
@@ -25,7 +26,8 @@ export function coverageTest(
   const unseen = n - seen.size;
   let pValue: number;
   if (unexpected > 0) pValue = 0;
-  else if (unseen === 0) pValue = 1;
+  else if (unseen === 0 || k === 0)
+    pValue = 1; // no observations: no evidence (and 0·log 0 would be NaN)
   else if (prediction === 'cycle') pValue = k >= n ? 0 : 1;
   else pValue = Math.min(1, Math.exp(logChoose(n, unseen) + k * Math.log1p(-unseen / n)));
   return {

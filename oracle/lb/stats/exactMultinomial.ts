@@ -1,9 +1,18 @@
 import { logFactorial } from './lgamma.ts';
+import { compositionCountUpTo, partitionCountUpTo } from './vectorCount.ts';
 
-/** A statistic of a count vector that does not depend on the order of the counts when p is uniform. */
-export type CountStatistic = (counts: readonly number[]) => number;
+/**
+ * A statistic that adds one term per category, Σ_i term(i, O_i) (Pearson's X², the G statistic). Adding
+ * the terms while walking count vectors costs O(1) per vector instead of O(N).
+ */
+export interface AdditiveStatistic {
+  /** Names the statistic and everything its terms depend on besides K and N (part of cache keys). */
+  readonly key: string;
+  /** The term of category `category` holding `count` observations. */
+  readonly term: (category: number, count: number) => number;
+}
 
-interface NullDistribution {
+export interface NullDistribution {
   /** Distinct statistic values, ascending. */
   readonly values: Float64Array;
   /** tail[i] = P(statistic >= values[i]) under Multinomial(K, uniform). */
@@ -14,84 +23,140 @@ const CACHE_SIZE = 16;
 const cache = new Map<string, NullDistribution>();
 
 /** Ties in floating point: a vector whose statistic equals the observed one counts as "as extreme". */
-function tieFloor(observed: number): number {
+export function tieFloor(observed: number): number {
   return observed - 1e-9 * Math.max(1, Math.abs(observed));
 }
 
 /**
- * Exact upper-tail probability P(stat >= observed) under Multinomial(K, shares), by enumerating count
- * vectors: partitions when the shares are uniform (the statistic is symmetric; the null distribution is
- * built once per (statistic, K, N) and cached), every composition otherwise. Returns undefined when more
- * than `limit` vectors would be needed.
+ * Exact upper-tail probability P(stat >= observed) under Multinomial(K, shares), or undefined when more
+ * than `limit` count vectors would be needed (`nullDistribution`).
  */
 export function exactMultinomialTail(
   samples: number,
   shares: readonly number[],
-  statistic: CountStatistic,
-  statisticName: string,
+  statistic: AdditiveStatistic,
   observed: number,
   limit: number,
 ): number | undefined {
-  const n = shares.length;
-  if (isUniform(shares)) {
-    const dist = uniformNullDistribution(samples, n, statistic, statisticName, limit);
-    return dist === undefined ? undefined : tailAt(dist, observed);
-  }
-  if (compositionCount(samples, n) > limit) return undefined;
-  const threshold = tieFloor(observed);
-  let tail = 0;
-  forEachComposition(samples, shares, (counts, logP) => {
-    if (statistic(counts) >= threshold) tail += Math.exp(logP);
-  });
-  return Math.min(1, tail);
+  const dist = nullDistribution(samples, shares, statistic, limit);
+  return dist === undefined ? undefined : tailAt(dist, observed);
 }
 
-/** The cached null distribution of `statistic` for K draws over N equally likely endpoints. */
-export function uniformNullDistribution(
+/**
+ * The exact null distribution of `statistic` under Multinomial(K, shares), by enumerating count vectors:
+ * partitions of K into at most N parts when the shares are uniform (the statistic is symmetric), every
+ * composition otherwise. Built once per (statistic, K, N) and cached; undefined when more than `limit`
+ * vectors would be needed (counted exactly, `vectorCount.ts`).
+ */
+export function nullDistribution(
   samples: number,
-  n: number,
-  statistic: CountStatistic,
-  statisticName: string,
+  shares: readonly number[],
+  statistic: AdditiveStatistic,
   limit: number,
 ): NullDistribution | undefined {
-  const key = `${statisticName}|${samples}|${n}`;
+  const n = shares.length;
+  const uniform = isUniform(shares);
+  // Counted before the cache is read, so that the limit decides the same way whatever ran before.
+  const count = uniform ? partitionCountUpTo(samples, n, limit) : compositionCountUpTo(samples, n, limit);
+  if (count > limit) return undefined;
+  const key = `${statistic.key}|${samples}|${n}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  if (partitionCountBound(samples, n) > limit) return undefined;
-  const stats: number[] = [];
-  const probs: number[] = [];
-  const logK = logFactorial(samples);
-  const logN = Math.log(n);
-  const counts = new Array<number>(n).fill(0);
-  // Non-increasing parts: counts[0] >= counts[1] >= ... >= counts[n-1].
-  const walk = (i: number, left: number, max: number) => {
-    if (i === n - 1) {
-      if (left > max) return;
-      counts[i] = left;
-      stats.push(statistic(counts));
-      probs.push(Math.exp(logProbabilityOfPartition(counts, logK, logN, samples, n)));
-      return;
-    }
-    for (let c = Math.min(left, max); c * (n - i) >= left; c--) {
-      counts[i] = c;
-      walk(i + 1, left - c, c);
-    }
+  const stats = new Float64Array(count);
+  const probs = new Float64Array(count);
+  let found = 0;
+  const record = (stat: number, logP: number) => {
+    stats[found] = stat;
+    probs[found] = Math.exp(logP);
+    found++;
   };
-  walk(0, samples, samples);
-  const order = stats.map((_, i) => i).sort((a, b) => (stats[a] as number) - (stats[b] as number));
-  const values = new Float64Array(order.length);
-  const tail = new Float64Array(order.length);
-  let acc = 0;
-  for (let j = order.length - 1; j >= 0; j--) {
-    const i = order[j] as number;
-    acc += probs[i] as number;
-    values[j] = stats[i] as number;
-    tail[j] = Math.min(1, acc);
-  }
+  if (uniform) walkPartitions(samples, n, statistic, record);
+  else walkCompositions(samples, shares, statistic, record);
+  if (found !== count) throw new Error(`enumeration visited ${found} vectors, expected ${count}`);
+  const dist = tailsOf(stats, probs);
   if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
-  const dist = { values, tail };
   cache.set(key, dist);
   return dist;
+}
+
+/**
+ * Distinct statistic values in ascending order with P(statistic >= value): a native numeric sort of the
+ * values, then each vector's probability added to its value's slot found by binary search (no sort with
+ * a comparator, which costs several times more at 1e5 vectors).
+ */
+function tailsOf(stats: Float64Array, probs: Float64Array): NullDistribution {
+  const sorted = Float64Array.from(stats).sort();
+  let distinct = 0;
+  for (let i = 0; i < sorted.length; i++) {
+    if (i === 0 || (sorted[i] as number) !== (sorted[distinct - 1] as number))
+      sorted[distinct++] = sorted[i] as number;
+  }
+  const values = sorted.slice(0, distinct);
+  const mass = new Float64Array(distinct);
+  for (let i = 0; i < stats.length; i++) {
+    const x = stats[i] as number;
+    let lo = 0;
+    let hi = distinct - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((values[mid] as number) < x) lo = mid + 1;
+      else hi = mid;
+    }
+    mass[lo] = (mass[lo] as number) + (probs[i] as number);
+  }
+  const tail = new Float64Array(distinct);
+  let acc = 0;
+  for (let j = distinct - 1; j >= 0; j--) {
+    acc += mass[j] as number;
+    tail[j] = Math.min(1, acc);
+  }
+  return { values, tail };
+}
+
+/**
+ * Calls `visit(stat, log P)` once per partition of K into at most N parts, P being the probability of the
+ * partition in any order under Multinomial(K, 1/N): one arrangement times N!/Π(run lengths)!.
+ */
+function walkPartitions(
+  samples: number,
+  n: number,
+  statistic: AdditiveStatistic,
+  visit: (stat: number, logP: number) => void,
+): void {
+  const term = new Float64Array(samples + 1);
+  const logFact = new Float64Array(Math.max(samples, n) + 1);
+  for (let c = 0; c < logFact.length; c++) logFact[c] = logFactorial(c);
+  for (let c = 0; c <= samples; c++) term[c] = statistic.term(0, c);
+  const zeroTerm = term[0] as number;
+  const logRun = Float64Array.from({ length: n + 1 }, (_, r) => (r > 0 ? Math.log(r) : 0));
+  // Parts in non-increasing order; `run` counts the parts equal to the last one placed.
+  const walk = (i: number, left: number, max: number, stat: number, logP: number, run: number) => {
+    if (left === 0) {
+      const zeros = n - i;
+      visit(stat + zeros * zeroTerm, logP - (logFact[zeros] as number));
+      return;
+    }
+    if (i === n) return;
+    for (let c = Math.min(left, max); c * (n - i) >= left; c--) {
+      const nextRun = c === max && i > 0 ? run + 1 : 1;
+      walk(
+        i + 1,
+        left - c,
+        c,
+        stat + (term[c] as number),
+        logP - (logFact[c] as number) - (logRun[nextRun] as number),
+        nextRun,
+      );
+    }
+  };
+  walk(
+    0,
+    samples,
+    samples,
+    0,
+    (logFact[samples] as number) - samples * Math.log(n) + (logFact[n] as number),
+    0,
+  );
 }
 
 /** P(stat >= observed) from a null distribution, by binary search for the first value >= observed. */
@@ -107,6 +172,42 @@ export function tailAt(dist: NullDistribution, observed: number): number {
   return lo < dist.tail.length ? (dist.tail[lo] as number) : 0;
 }
 
+/**
+ * Calls `visit(stat, log P(counts))` for every composition of K into N parts under Multinomial(K, shares),
+ * with the additive statistic summed along the way; trailing zeros are added in one step.
+ */
+export function walkCompositions(
+  samples: number,
+  shares: readonly number[],
+  statistic: AdditiveStatistic,
+  visit: (stat: number, logP: number) => void,
+): void {
+  const n = shares.length;
+  const logShares = shares.map((p) => Math.log(p));
+  const logFact = Array.from({ length: samples + 1 }, (_, c) => logFactorial(c));
+  // zeroSuffix[i] = Σ_{j >= i} term(j, 0).
+  const zeroSuffix = new Float64Array(n + 1);
+  for (let i = n - 1; i >= 0; i--) zeroSuffix[i] = (zeroSuffix[i + 1] as number) + statistic.term(i, 0);
+  const walk = (i: number, left: number, stat: number, logP: number) => {
+    if (left === 0) {
+      visit(stat + (zeroSuffix[i] as number), logP);
+      return;
+    }
+    if (i === n - 1) {
+      visit(
+        stat + statistic.term(i, left),
+        logP - (logFact[left] as number) + left * (logShares[i] as number),
+      );
+      return;
+    }
+    for (let c = 0; c <= left; c++) {
+      const t = c === 0 ? 0 : -(logFact[c] as number) + c * (logShares[i] as number);
+      walk(i + 1, left - c, stat + statistic.term(i, c), logP + t);
+    }
+  };
+  walk(0, samples, 0, logFactorial(samples));
+}
+
 /** Calls `visit(counts, log P(counts))` for every composition of K into N parts under Multinomial(K, shares). */
 export function forEachComposition(
   samples: number,
@@ -114,14 +215,15 @@ export function forEachComposition(
   visit: (counts: readonly number[], logP: number) => void,
 ): void {
   const n = shares.length;
-  const logK = logFactorial(samples);
+  const logFact = Array.from({ length: samples + 1 }, (_, c) => logFactorial(c));
   const logShares = shares.map((p) => Math.log(p));
   const counts = new Array<number>(n).fill(0);
-  const term = (i: number, c: number) => -logFactorial(c) + (c === 0 ? 0 : c * (logShares[i] as number));
+  const term = (i: number, c: number) =>
+    -(logFact[c] as number) + (c === 0 ? 0 : c * (logShares[i] as number));
   const walk = (i: number, left: number, logP: number) => {
     if (i === n - 1) {
       counts[i] = left;
-      visit(counts, logK + logP + term(i, left));
+      visit(counts, (logFact[samples] as number) + logP + term(i, left));
       return;
     }
     for (let c = 0; c <= left; c++) {
@@ -134,40 +236,4 @@ export function forEachComposition(
 
 export function isUniform(shares: readonly number[]): boolean {
   return shares.every((p) => Math.abs(p - 1 / shares.length) < 1e-12);
-}
-
-/** log P(counts in any order) under Multinomial(K, 1/n): one arrangement times the distinct permutations. */
-function logProbabilityOfPartition(
-  counts: readonly number[],
-  logK: number,
-  logN: number,
-  samples: number,
-  n: number,
-): number {
-  let logP = logK - samples * logN;
-  for (const c of counts) logP -= logFactorial(c);
-  let arrangements = logFactorial(n);
-  let run = 1;
-  for (let i = 1; i <= n; i++) {
-    if (i < n && counts[i] === counts[i - 1]) run++;
-    else {
-      arrangements -= logFactorial(run);
-      run = 1;
-    }
-  }
-  return logP + arrangements;
-}
-
-/** C(K + n - 1, n - 1): the number of count vectors. */
-export function compositionCount(samples: number, n: number): number {
-  let c = 1;
-  for (let i = 1; i < n; i++) c = (c * (samples + i)) / i;
-  return c;
-}
-
-/** Compositions divided by n!, plus slack: about the number of partitions into at most n parts. */
-function partitionCountBound(samples: number, n: number): number {
-  let f = 1;
-  for (let i = 2; i <= n; i++) f *= i;
-  return compositionCount(samples, n) / f + samples + 1;
 }

@@ -55,8 +55,8 @@ describe('power and stated miss rates, simulated', () => {
     const opts = {
       alpha: 1e-3,
       statistic: 'pearson' as const,
-      minExpectedForAsymptotic: 20,
       exactEnumerationLimit: 200_000,
+      exactLatticeWorkLimit: 20_000_000,
     };
     const r = simulateRejectionRate(
       RUNS,

@@ -1,6 +1,7 @@
+import { DEFAULT_LB_OPTIONS } from '../options.ts';
 import { affinityConstancyTest } from './affinityConstancy.ts';
 import { coverageTest } from './coverage.ts';
-import { goodnessOfFit } from './goodnessOfFit.ts';
+import { goodnessOfFit, goodnessOfFitRule } from './goodnessOfFit.ts';
 import { holm } from './holm.ts';
 import type { Prng } from './prng.ts';
 import { createPrng } from './prng.ts';
@@ -16,6 +17,12 @@ export interface FalseAlarmScenario {
   /** One run: draw data that satisfies the prediction, return whether the test rejected. */
   readonly run: (prng: Prng) => boolean;
 }
+
+/** The enumeration and lattice budgets of `DEFAULT_LB_OPTIONS`. */
+const DEFAULT_LIMITS = {
+  exactEnumerationLimit: DEFAULT_LB_OPTIONS.exactEnumerationLimit,
+  exactLatticeWorkLimit: DEFAULT_LB_OPTIONS.exactLatticeWorkLimit,
+};
 
 const labels = (n: number) => Array.from({ length: n }, (_, i) => `e${i}`);
 
@@ -34,13 +41,11 @@ export function goodnessOfFitScenario(
   samples: number,
   alpha: number,
   statistic: 'pearson' | 'g',
-  minExpectedForAsymptotic = 20,
+  limits: { exactEnumerationLimit: number; exactLatticeWorkLimit: number } = DEFAULT_LIMITS,
 ): FalseAlarmScenario {
   const shares = new Array<number>(endpoints).fill(1 / endpoints);
-  const opts = { alpha, statistic, minExpectedForAsymptotic, exactEnumerationLimit: 200_000 };
-  const probe = new Array<number>(endpoints).fill(0);
-  probe[0] = samples;
-  const method = goodnessOfFit(probe, shares, opts).method.startsWith('exact') ? 'exact' : 'asymptotic';
+  const opts = { alpha, statistic, ...limits };
+  const method = goodnessOfFitRule(samples, shares, opts).method;
   return {
     name: `${statistic === 'pearson' ? 'chi-square' : 'g-test'} N=${endpoints} K=${samples} ${method}`,
     alpha,
@@ -116,12 +121,7 @@ export function holmScenario(
 ): FalseAlarmScenario {
   const gof = goodnessOfFitScenario(endpoints, samples, 1, 'pearson');
   const shares = new Array<number>(endpoints).fill(1 / endpoints);
-  const opts = {
-    alpha: 1,
-    statistic: 'pearson' as const,
-    minExpectedForAsymptotic: 20,
-    exactEnumerationLimit: 200_000,
-  };
+  const opts = { alpha: familyAlpha / services, statistic: 'pearson' as const, ...DEFAULT_LIMITS };
   return {
     name: `holm m=${services} N=${endpoints} K=${samples}`,
     alpha: familyAlpha,

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { holm } from './holm.ts';
+import { reference } from './reference.test-helpers.ts';
 
 describe('Holm step-down (Holm 1979; lb.md §7.7)', () => {
   test('thresholds of the lb.md example: m = 20, α = 1e-3 gives 5.0e-5, 5.26e-5, 5.56e-5, …', () => {
@@ -23,8 +24,12 @@ describe('Holm step-down (Holm 1979; lb.md §7.7)', () => {
     );
     expect(d.map((x) => x.id)).toEqual(['a', 'b', 'c', 'd']);
     expect(d.map((x) => x.reject)).toEqual([true, false, false, true]);
-    // Adjusted p-values: running max of (m - rank + 1) p.
-    expect(d.map((x) => x.adjustedPValue)).toEqual([0.03, 0.06, 0.06, 0.02]);
+    // Adjusted p-values: running max of (m - rank + 1) p, rounded up (3 · 0.01 is a hair above 0.03).
+    const adjusted = d.map((x) => x.adjustedPValue);
+    [0.03, 0.06, 0.06, 0.02].forEach((v, i) => {
+      expect(adjusted[i]).toBeGreaterThanOrEqual(v);
+      expect(adjusted[i]).toBeCloseTo(v, 15);
+    });
   });
 
   test('exact-test results (p in {0, 1}) pass through: 0 always rejects, 1 never', () => {
@@ -36,5 +41,35 @@ describe('Holm step-down (Holm 1979; lb.md §7.7)', () => {
       1e-3,
     );
     expect(d.map((x) => x.reject)).toEqual([true, false]);
+  });
+
+  test('issue 15 item 7: a NaN or out-of-range p-value is an error, not a rejection that depends on order', () => {
+    const nan = { id: 'nan', pValue: Number.NaN };
+    const small = { id: 'small', pValue: 1e-4 };
+    expect(() => holm([nan, small], 0.05)).toThrow(/"nan".*\[0, 1\]/);
+    expect(() => holm([small, nan], 0.05)).toThrow(RangeError);
+    expect(() => holm([{ id: 'big', pValue: 1.5 }], 0.05)).toThrow(RangeError);
+  });
+
+  test('issue 15 item 7: on the threshold, reject, adjustedPValue <= α and pValue <= threshold agree (exact k·p <= α)', () => {
+    for (const { familyAlpha, m, p, reject } of reference.holmTies) {
+      const tests = [
+        { id: 'tie', pValue: p },
+        ...Array.from({ length: m - 1 }, (_, i) => ({ id: `one${i}`, pValue: 1 })),
+      ];
+      const d = holm(tests, familyAlpha)[0];
+      expect(d?.reject, `α=${familyAlpha} m=${m}`).toBe(reject);
+      expect((d?.adjustedPValue as number) <= familyAlpha).toBe(reject);
+      expect(p <= (d?.threshold as number)).toBe(reject);
+    }
+  });
+
+  test('the outcome does not depend on input order (ties on p broken by position)', () => {
+    const tests = [0.01, 0.02, 0.01, 0.04, 0.03].map((pValue, i) => ({ id: `t${i}`, pValue }));
+    const forward = holm(tests, 0.05);
+    const backward = holm([...tests].reverse(), 0.05).reverse();
+    expect(backward.map((x) => [x.id, x.reject, x.adjustedPValue])).toEqual(
+      forward.map((x) => [x.id, x.reject, x.adjustedPValue]),
+    );
   });
 });

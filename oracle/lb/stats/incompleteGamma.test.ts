@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { gammaP, gammaQ } from './incompleteGamma.ts';
+import { reference } from './reference.test-helpers.ts';
 
 /** A&S 6.5.13: Q(n, x) = e^{-x} Σ_{k<n} x^k / k! for integer n. */
 function poissonQ(n: number, x: number): number {
@@ -41,5 +42,30 @@ describe('regularized incomplete gamma', () => {
     expect(gammaQ(2, Number.POSITIVE_INFINITY)).toBe(0);
     expect(() => gammaP(0, 1)).toThrow(RangeError);
     expect(() => gammaQ(1, -1)).toThrow(RangeError);
+  });
+
+  test('issue 15 item 6: Q(1e7, 1e7) = 0.49996 (mpmath), not 0.50074 (the 10,000-term cap cut the series)', () => {
+    const exact = reference.incompleteGamma.find((r) => r.a === 1e7 && r.x === 1e7);
+    expect(exact?.Q).toBeCloseTo(0.49996, 5);
+    expect(Math.abs(gammaQ(1e7, 1e7) - (exact?.Q as number))).toBeLessThan(1e-13);
+    expect(Math.abs(gammaP(1e7, 1e7) - (exact?.P as number))).toBeLessThan(1e-13);
+  });
+
+  test('agrees with mpmath (40 digits) from a = 0.5 to a = 1e9, both sides of x = a', () => {
+    for (const { a, x, P, Q } of reference.incompleteGamma) {
+      // Relative error 1e-13 up to a = 1e7; the long sums at a = 1e9 keep about 1e-12.
+      const tolerance = a > 1e7 ? 2e-12 : 1e-13;
+      for (const [ours, exact] of [
+        [gammaQ(a, x), Q],
+        [gammaP(a, x), P],
+      ] as const) {
+        if (exact < 1e-300) expect(ours).toBeLessThan(1e-290);
+        else expect(Math.abs(ours - exact) / exact, `a=${a} x=${x}`).toBeLessThan(tolerance);
+      }
+    }
+  });
+
+  test('refuses a past 1e12 with a clear error instead of a truncated sum', () => {
+    expect(() => gammaQ(2e12, 2e12)).toThrow(/a <= 1000000000000/);
   });
 });

@@ -45,7 +45,8 @@ describe('power and sample size (lb.md §7.3, noncentral chi-square)', () => {
     }
   });
 
-  test('nothing to size for one endpoint', () => {
+  test('nothing to size for one endpoint; an alternative equal to the null is an error (issue 15 item 7)', () => {
     expect(chiSquareSampleSize([1], 1e-3, 0.9).samples).toBe(0);
+    expect(() => chiSquareSampleSize([0.5, 0.5], 1e-3, 0.9)).toThrow(/equals the uniform null/);
   });
 });

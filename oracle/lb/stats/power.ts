@@ -29,7 +29,7 @@ export interface SampleSize {
   readonly effectW: number;
   /** λ* with P(χ²_{N-1}(λ*) > χ²_{1-α,N-1}) = power. */
   readonly noncentrality: number;
-  /** K = ceil(λ* / w²); 0 when there is nothing to test (one endpoint). */
+  /** K = ceil(λ* / w²); 0 when there is nothing to test (one endpoint). An alternative equal to the null throws. */
   readonly samples: number;
 }
 
@@ -46,7 +46,12 @@ export function chiSquareSampleSize(
   const n = alternative.length;
   const uniform = new Array<number>(n).fill(1 / n);
   const w = n < 2 ? 0 : cohenW(alternative, uniform);
-  if (n < 2 || w === 0) return { endpoints: n, alpha, power, effectW: w, noncentrality: 0, samples: 0 };
+  if (n < 2) return { endpoints: n, alpha, power, effectW: w, noncentrality: 0, samples: 0 };
+  if (!(w > 0)) {
+    throw new RangeError(
+      `the alternative ${alternative.join(', ')} equals the uniform null: no sample size detects it`,
+    );
+  }
   const lambda = requiredNoncentrality(alpha, n - 1, power);
   return {
     endpoints: n,

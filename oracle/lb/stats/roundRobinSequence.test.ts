@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { reference } from './reference.test-helpers.ts';
 import { roundRobinSamplesNeeded, roundRobinSequenceTest } from './roundRobinSequence.ts';
 
 const E = ['a', 'b', 'c'];
@@ -74,6 +75,55 @@ describe('round-robin sequence test (lb.md §7.5, ipvs rr: ip_vs_rr.c)', () => {
       [1e-3, 1e-6, 1e-9].forEach((alpha, i) => {
         expect(roundRobinSamplesNeeded(Number(n), alpha)).toBe(row[i]);
       });
+    }
+  });
+
+  test('issue 15 item 4: the stated miss rate is exact for v > 0 (N = 5, K = 7, v = 2: 0.21504, not 0.0384)', () => {
+    const names = ['a', 'b', 'c', 'd', 'e', 'f'];
+    for (const { endpoints, samples, maxViolations, pass } of reference.roundRobin) {
+      const E = names.slice(0, endpoints);
+      const r = roundRobinSequenceTest(
+        E.slice(0, 1).concat(new Array(samples - 1).fill(E[0])),
+        E,
+        maxViolations,
+      );
+      expect(r.errorRate.miss as number, `N=${endpoints} K=${samples} v=${maxViolations}`).toBeCloseTo(
+        pass,
+        14,
+      );
+    }
+  });
+
+  test('the miss rate equals the share of all N^K sequences the test lets through (enumeration in TypeScript)', () => {
+    const names = ['a', 'b', 'c', 'd'];
+    for (const [n, k, v] of [
+      [2, 6, 1],
+      [3, 7, 2],
+      [4, 6, 1],
+      [3, 4, 0],
+      [4, 3, 1],
+    ] as const) {
+      const E = names.slice(0, n);
+      let passed = 0;
+      const seq = new Array<string>(k);
+      for (let code = 0; code < n ** k; code++) {
+        for (let i = 0, x = code; i < k; i++, x = Math.floor(x / n)) seq[i] = E[x % n] as string;
+        if (!roundRobinSequenceTest(seq, E, v).reject) passed++;
+      }
+      expect(roundRobinSequenceTest(seq, E, v).errorRate.miss as number).toBeCloseTo(passed / n ** k, 14);
+    }
+  });
+
+  test('samples needed with tolerated violations: the smallest K whose exact miss rate is <= α', () => {
+    for (const v of [1, 2, 3]) {
+      const k = roundRobinSamplesNeeded(3, 1e-3, v);
+      const seqOf = (len: number) => Array.from({ length: len }, (_, i) => 'abc'[i % 3] as string);
+      expect(
+        roundRobinSequenceTest(seqOf(k), ['a', 'b', 'c'], v).errorRate.miss as number,
+      ).toBeLessThanOrEqual(1e-3);
+      expect(
+        roundRobinSequenceTest(seqOf(k - 1), ['a', 'b', 'c'], v).errorRate.miss as number,
+      ).toBeGreaterThan(1e-3);
     }
   });
 });

@@ -12,7 +12,8 @@ import type { LbTestResult } from './testResult.ts';
  * a repeat before all N were seen, or a backend that is not the successor of the previous one. Decision:
  * reject when violations exceed `maxViolations` (0: exact). Under the prediction there are no violations,
  * so the false-alarm rate is 0 (lb.md §7.8: exact predictions need a disturbance model, not an α).
- * `miss` is the chance that a uniform random balancer passes: N!/N^K when maxViolations = 0.
+ * `miss` is the exact chance that a uniform random balancer passes (`randomPassesCycle`): N!/N^K when
+ * maxViolations = 0.
  */
 export function roundRobinSequenceTest(
   sequence: readonly string[],
@@ -45,7 +46,7 @@ export function roundRobinSequenceTest(
   }
   const k = sequence.length;
   const reject = violations > maxViolations;
-  const miss = n >= 2 && k >= n ? randomPassesCycle(n, k, maxViolations) : 1;
+  const miss = n >= 2 ? randomPassesCycle(n, k, maxViolations) : 1;
   return {
     test: 'round-robin-sequence',
     statistic: violations,
@@ -59,17 +60,66 @@ export function roundRobinSequenceTest(
 }
 
 /**
- * P(a uniform random sequence of length K shows at most v violations): the first N draws distinct
- * (N!/N^N), then each later draw is the successor with probability 1/N. Exact for v = 0 (N!/N^K);
- * for v > 0 it counts only violations after the first window, so it is an upper bound.
+ * P(a uniform random sequence of length K over N endpoints shows at most v violations), exactly, for the
+ * violation count above: while fewer than N distinct endpoints have been seen, a draw is a violation when
+ * it repeats one (probability d/N with d seen) and otherwise extends the learned order; once all N are seen,
+ * each draw is a violation unless it is the successor of the previous one (probability 1 - 1/N, independent).
+ * So V = (repeats before the N-th distinct endpoint) + Binomial(draws left, 1 - 1/N). v = 0 gives N!/N^K.
  */
-function randomPassesCycle(n: number, k: number, v: number): number {
-  const firstWindowDistinct = Math.exp(logFactorial(n) - n * Math.log(n));
-  return firstWindowDistinct * binomialCdf(v, k - n, 1 - 1 / n);
+export function randomPassesCycle(n: number, k: number, v: number): number {
+  if (n < 2) return 1;
+  // collecting[r]: P(the d-th distinct endpoint just arrived after r repeats), for the current d.
+  let collecting = new Float64Array(v + 1);
+  collecting[0] = 1; // d = 0
+  let pass = 0;
+  for (let d = 0; d < n; d++) {
+    // From d distinct, a path repeats some more times (while r <= v), then draws a new endpoint or stops.
+    const repeat = d / n;
+    const next = new Float64Array(v + 1);
+    for (let r = 0; r <= v; r++) {
+      let mass = collecting[r] as number;
+      for (let r2 = r; r2 <= v && mass > 0; r2++) {
+        const drawsUsed = d + r2;
+        if (drawsUsed >= k) {
+          pass += mass; // the sequence ends while still collecting: r2 <= v violations
+          break;
+        }
+        next[r2] = (next[r2] as number) + mass * (1 - repeat);
+        mass *= repeat;
+      }
+    }
+    collecting = next;
+  }
+  // All N seen after N + r draws with r repeats; the K - N - r draws left each violate with 1 - 1/N.
+  for (let r = 0; r <= v; r++) {
+    const mass = collecting[r] as number;
+    if (mass === 0) continue;
+    const left = k - n - r;
+    pass += mass * binomialCdf(v - r, left, 1 - 1 / n);
+  }
+  return Math.min(1, pass);
 }
 
-/** The K for which a random balancer passes the exact-cycle test with probability <= alpha: log(N!/α)/log N. */
-export function roundRobinSamplesNeeded(endpoints: number, alpha: number): number {
+/**
+ * The smallest K for which a uniform random balancer passes the cycle test with at most `maxViolations`
+ * violations with probability <= alpha; for 0 violations log(N!/α)/log N. K >= N.
+ */
+export function roundRobinSamplesNeeded(endpoints: number, alpha: number, maxViolations = 0): number {
   if (endpoints < 2) return endpoints;
-  return Math.max(endpoints, Math.ceil((logFactorial(endpoints) - Math.log(alpha)) / Math.log(endpoints)));
+  if (maxViolations === 0) {
+    return Math.max(endpoints, Math.ceil((logFactorial(endpoints) - Math.log(alpha)) / Math.log(endpoints)));
+  }
+  // The pass probability falls with K (violations only accumulate): gallop, then bisect.
+  let lo = endpoints - 1;
+  let hi = endpoints;
+  while (randomPassesCycle(endpoints, hi, maxViolations) > alpha) {
+    lo = hi;
+    hi *= 2;
+  }
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (randomPassesCycle(endpoints, mid, maxViolations) > alpha) lo = mid;
+    else hi = mid;
+  }
+  return hi;
 }

@@ -45,4 +45,15 @@ describe('anytime-valid sequential Bayes-factor test (lb.md §7.8)', () => {
     expect(() => new SequentialUniformityTest(third, 0, 10)).toThrow(RangeError);
     expect(() => new SequentialUniformityTest(third, 1e-3, 10).add(3)).toThrow(RangeError);
   });
+
+  test('issue 15 item 7: shares that do not sum to 1, or no sample budget, are errors', () => {
+    // Ville's bound needs BF to be a martingale under the prediction, which (0.5, 0.5, 0.5) is not.
+    expect(() => new SequentialUniformityTest([0.5, 0.5, 0.5], 1e-3, 10)).toThrow(/sum to 1/);
+    expect(() => new SequentialUniformityTest([0.2, 0.2], 1e-3, 10)).toThrow(/sum to 1/);
+    expect(() => new SequentialUniformityTest(third, 1e-3, 0)).toThrow(/maxSamples/);
+    expect(() => new SequentialUniformityTest(third, 1e-3, 2.5)).toThrow(/maxSamples/);
+    const t = new SequentialUniformityTest(third, 1e-3, 1);
+    expect(t.add(0)).toBe(true);
+    expect(() => t.add(1)).toThrow(/already used/);
+  });
 });

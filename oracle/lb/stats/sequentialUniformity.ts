@@ -23,7 +23,13 @@ export class SequentialUniformityTest {
     readonly maxSamples: number,
   ) {
     if (shares.length < 1 || shares.some((p) => !(p > 0))) throw new RangeError('shares must all be > 0');
+    const sum = shares.reduce((s, p) => s + p, 0);
+    // Ville's bound needs BF to be a martingale under H0, which holds only for a probability vector.
+    if (Math.abs(sum - 1) > 1e-9) throw new RangeError(`shares must sum to 1, got ${sum}`);
     if (!(alpha > 0 && alpha < 1)) throw new RangeError(`alpha must lie in (0, 1), got ${alpha}`);
+    if (!Number.isInteger(maxSamples) || maxSamples < 1) {
+      throw new RangeError(`maxSamples must be a positive integer, got ${maxSamples}`);
+    }
     this.counts = new Array<number>(shares.length).fill(0);
     this.logShares = shares.map((p) => Math.log(p));
     this.threshold = Math.log(1 / alpha);
@@ -34,8 +40,10 @@ export class SequentialUniformityTest {
     const k = this.counts.length;
     const o = this.counts[index];
     if (o === undefined) throw new RangeError(`category ${index} is outside 0..${k - 1}`);
+    if (this.n >= this.maxSamples)
+      throw new RangeError(`the test already used its ${this.maxSamples} samples`);
     // BF_{n+1} / BF_n = (O_i + 1) / (n + k) / p0_i: the Dirichlet posterior predictive over p0.
-    this.logBF += Math.log(o + 1) - Math.log(this.n + k) - (this.logShares[index] as number);
+    this.logBF += logOf(o + 1) - logOf(this.n + k) - (this.logShares[index] as number);
     this.counts[index] = o + 1;
     this.n++;
     if (this.logBF > this.maxLogBF) this.maxLogBF = this.logBF;
@@ -76,6 +84,19 @@ export class SequentialUniformityTest {
   get observed(): readonly number[] {
     return this.counts;
   }
+}
+
+/** ln i for integers, from a table shared by every test (simulations add millions of samples). */
+let logTable = new Float64Array(0);
+
+function logOf(i: number): number {
+  if (i >= logTable.length) {
+    const grown = new Float64Array(Math.max(1024, 2 * logTable.length, i + 1));
+    grown.set(logTable);
+    for (let j = logTable.length; j < grown.length; j++) grown[j] = Math.log(j);
+    logTable = grown;
+  }
+  return logTable[i] as number;
 }
 
 function fmt(v: number): string {

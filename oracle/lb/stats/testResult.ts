@@ -5,11 +5,15 @@ export type LbTestName =
   | 'sequential-bayes-factor'
   | 'round-robin-sequence'
   | 'affinity-constancy'
-  | 'coverage';
+  | 'coverage'
+  | 'endpoint-binomial';
 
 export interface LbTestResult {
   readonly test: LbTestName;
-  /** The test statistic (X², G, log Bayes factor, violations, distinct endpoints, endpoints unseen). */
+  /**
+   * The test statistic (X², G, log Bayes factor, violations, distinct endpoints, endpoints unseen; for
+   * endpoint-binomial, the X² or G that was out of budget).
+   */
   readonly statistic: number;
   /** Probability under the prediction of a result at least this extreme (an upper bound where stated). */
   readonly pValue: number;
