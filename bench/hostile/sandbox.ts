@@ -1,0 +1,152 @@
+/**
+ * One podnet invocation in a sandbox of its own: new pid, mount and network namespaces (unshare), the
+ * case's run folder bind-mounted on /run. A lab that podnet builds by mistake for bad input therefore
+ * gets its state folder and network namespaces inside the case's temp folder, is invisible to the
+ * labs other people run on this machine (their /run/netns, their /run/podnet, their processes: lab
+ * teardown finds processes through /proc, which here shows only the sandbox's own), and dies with the
+ * sandbox: killing unshare kills its pid 1 (--kill-child), which takes every process of the namespace,
+ * and with them the namespaces. Nothing is sent outside: the network namespace has loopback only.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+const ENTRY = join(import.meta.dirname, 'sandboxEntry.mjs');
+/** Output kept per stream; the rest is counted, not stored. */
+const MAX_CAPTURE = 4 * 1024 * 1024;
+
+export interface Invocation {
+  /** The case's temp root: `run/` is mounted on /run, the entry's report goes here. */
+  readonly root: string;
+  readonly cwd: string;
+  /** `node` and its arguments. */
+  readonly command: readonly string[];
+  /** Raw bytes of the whole command line, when it must carry non-UTF-8 bytes. */
+  readonly rawCommand?: readonly Buffer[];
+  readonly env: Readonly<Record<string, string>>;
+  readonly asNobody: boolean;
+  readonly readOnly: readonly string[];
+  readonly timeoutMs: number;
+}
+
+export interface Finished {
+  readonly exitCode: number | null;
+  readonly timedOut: boolean;
+  readonly durationMs: number;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly leftoverProcesses: readonly string[];
+  readonly sandboxError?: string;
+}
+
+/** Runs `invocation` in a fresh sandbox; resolves when the sandbox is gone. */
+export function runSandboxed(invocation: Invocation): Promise<Finished> {
+  const report = join(invocation.root, 'sandbox-report.json');
+  const own = ['--run', join(invocation.root, 'run'), '--report', report];
+  for (const dir of invocation.readOnly) own.push('--ro', dir);
+  if (invocation.asNobody) own.push('--as-nobody');
+  if (invocation.rawCommand) {
+    const file = join(invocation.root, 'argv.bin');
+    writeFileSync(
+      file,
+      Buffer.concat(invocation.rawCommand.flatMap((b) => [b, Buffer.from([0])])).subarray(0, -1),
+    );
+    own.push('--argv-file', file);
+  }
+  const argv = [
+    '--mount',
+    '--pid',
+    '--fork',
+    '--kill-child=SIGKILL',
+    '--mount-proc',
+    '--net',
+    '--propagation',
+    'private',
+    '--',
+    process.execPath,
+    ENTRY,
+    ...own,
+    '--',
+    ...invocation.command,
+  ];
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn('unshare', argv, {
+      cwd: invocation.cwd,
+      env: invocation.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out = capture(child.stdout);
+    const err = capture(child.stderr);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, invocation.timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      resolve({
+        exitCode: null,
+        timedOut: false,
+        durationMs: performance.now() - started,
+        stdout: '',
+        stderr: '',
+        leftoverProcesses: [],
+        sandboxError: `cannot start unshare: ${error.message}`,
+      });
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const durationMs = performance.now() - started;
+      const stdout = out.text();
+      const stderr = err.text();
+      let leftovers: string[] = [];
+      let sandboxError: string | undefined;
+      try {
+        leftovers = (JSON.parse(readFileSync(report, 'utf8')) as { leftovers: string[] }).leftovers;
+      } catch {
+        if (!timedOut) sandboxError = `the sandbox did not report (exit ${code}): ${stderr.slice(0, 300)}`;
+      }
+      if (!timedOut && code === 125 && /^sandbox: /m.test(stderr)) sandboxError = stderr.slice(0, 300);
+      resolve({
+        exitCode: timedOut ? null : code,
+        timedOut,
+        durationMs,
+        stdout,
+        stderr,
+        leftoverProcesses: leftovers,
+        ...(sandboxError !== undefined ? { sandboxError } : {}),
+      });
+    });
+  });
+}
+
+function capture(stream: NodeJS.ReadableStream): { text: () => string } {
+  const chunks: Buffer[] = [];
+  let kept = 0;
+  let dropped = 0;
+  stream.on('data', (chunk: Buffer) => {
+    if (kept < MAX_CAPTURE) {
+      const part = chunk.subarray(0, MAX_CAPTURE - kept);
+      chunks.push(part);
+      kept += part.length;
+      dropped += chunk.length - part.length;
+    } else dropped += chunk.length;
+  });
+  return {
+    text: () =>
+      Buffer.concat(chunks).toString('utf8') +
+      (dropped > 0 ? `\n[harness: ${dropped} more bytes not kept]` : ''),
+  };
+}
+
+/** Why sandboxes cannot run here, or undefined when they can (root, unshare, mount namespaces). */
+export function sandboxProblem(): string | undefined {
+  if (typeof process.getuid === 'function' && process.getuid() !== 0) return 'the sandbox needs root';
+  const r = spawnSync('unshare', ['--mount', '--pid', '--fork', '--mount-proc', '--net', '--', 'true'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  if (r.error) return `unshare is missing: ${r.error.message}`;
+  if (r.status !== 0) return `unshare fails: ${String(r.stderr).trim()}`;
+  return undefined;
+}
