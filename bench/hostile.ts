@@ -12,8 +12,8 @@ import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { allCases } from './hostile/cases/index.ts';
 import { printable } from './hostile/judge.ts';
-import { runCase } from './hostile/runCase.ts';
-import { sandboxProblem } from './hostile/sandbox.ts';
+import { removeLiveFolders, runCase } from './hostile/runCase.ts';
+import { killAllSandboxes, sandboxProblem } from './hostile/sandbox.ts';
 import { type CaseResult, KINDS, type Kind } from './hostile/types.ts';
 
 /** Named options and their defaults, printed with every run. */
@@ -190,6 +190,17 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.stdout.write(
     `hostile inputs: ${cases.length} cases against ${podnet}\n  commit ${commit}\n  timeout ${timeoutSeconds} s per case, ${concurrency} at once\n`,
   );
+  // Ctrl-C: kill the sandboxes (their namespaces and processes die with them), then remove the folders.
+  const stop = (signal: NodeJS.Signals) => {
+    killAllSandboxes();
+    setTimeout(() => {
+      removeLiveFolders();
+      process.stderr.write(`hostile: stopped by ${signal}; sandboxes killed, temp folders removed\n`);
+      process.exit(130);
+    }, 500);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
   const labsBefore = hostLabs();
   const started = Date.now();
   let done = 0;

@@ -141,30 +141,45 @@ async function invoke(
   };
 }
 
-/** Runs `c` against the podnet at `options.podnet` and judges it. Leaves nothing behind. */
-export async function runCase(c: HostileCase, options: RunOptions): Promise<CaseResult> {
+/** Case folders in use, so that Ctrl-C can remove them. */
+const liveFolders = new Set<string>();
+
+/** Removes the folders of cases still running (after their sandboxes were killed). */
+export function removeLiveFolders(): void {
+  for (const root of liveFolders) removeCaseFolder(root);
+}
+
+/** One try of `c` in a fresh folder: its result, and whether a hang is the only thing wrong with it. */
+async function attempt(
+  c: HostileCase,
+  options: RunOptions,
+  timeoutMs: number,
+): Promise<{ readonly result: CaseResult; readonly onlyHung: boolean }> {
   const ctx = makeContext();
+  liveFolders.add(ctx.root);
   const label = c.argv(ctx);
   const base = { kind: c.kind, name: c.name, argv: label };
   try {
     try {
       c.setup?.(ctx);
     } catch (error) {
-      return skipped(base, `setup failed: ${(error as Error).message}`);
+      return { result: skipped(base, `setup failed: ${(error as Error).message}`), onlyHung: false };
     }
     const before = snapshot(ctx.work);
-    const first = await invoke(c, ctx, label, options, before);
-    if (first.sandboxError !== undefined) return skipped(base, first.sandboxError);
+    const run = { ...options, timeoutMs };
+    const first = await invoke(c, ctx, label, run, before);
+    if (first.sandboxError !== undefined)
+      return { result: skipped(base, first.sandboxError), onlyHung: false };
     const problems = [...judge(c.expect, first), ...(c.check?.(first, ctx) ?? [])];
     if (c.followUp && !first.timedOut) {
       const next = c.followUp.argv(ctx, first);
       if ('problem' in next) problems.push(next.problem);
       else {
-        const second = await invoke(c, ctx, next, options, before);
+        const second = await invoke(c, ctx, next, run, before);
         problems.push(...c.followUp.check(second, first).map((p) => `second run: ${p}`));
       }
     }
-    return {
+    const result: CaseResult = {
       ...base,
       verdict: problems.length === 0 ? 'right' : 'wrong',
       problems,
@@ -173,9 +188,33 @@ export async function runCase(c: HostileCase, options: RunOptions): Promise<Case
       stdout: printable(first.stdout, 400),
       stderr: printable(first.stderr, 700),
     };
+    return { result, onlyHung: first.timedOut && problems.length === 1 };
   } finally {
     removeCaseFolder(ctx.root);
+    liveFolders.delete(ctx.root);
   }
+}
+
+/** How much longer the second try of a case that only hung gets (a loaded machine is not a hang). */
+export const RETRY_TIMEOUT_FACTOR = 3;
+
+/**
+ * Runs `c` against the podnet at `options.podnet` and judges it. A case whose only fault is running
+ * past its timeout is tried once more, in a fresh folder, with three times the time: on a shared,
+ * loaded machine a slow start is not a hang. Leaves nothing behind.
+ */
+export async function runCase(c: HostileCase, options: RunOptions): Promise<CaseResult> {
+  const timeoutMs = c.timeoutMs ?? options.timeoutMs;
+  const first = await attempt(c, options, timeoutMs);
+  if (!first.onlyHung) return first.result;
+  const second = await attempt(c, options, timeoutMs * RETRY_TIMEOUT_FACTOR);
+  if (!second.onlyHung) return second.result;
+  return {
+    ...second.result,
+    problems: [
+      `hung: killed after ${timeoutMs / 1000} s, and after ${(timeoutMs * RETRY_TIMEOUT_FACTOR) / 1000} s on a second try`,
+    ],
+  };
 }
 
 function skipped(base: Pick<CaseResult, 'kind' | 'name' | 'argv'>, why: string): CaseResult {

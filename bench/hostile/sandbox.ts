@@ -7,13 +7,21 @@
  * sandbox: killing unshare kills its pid 1 (--kill-child), which takes every process of the namespace,
  * and with them the namespaces. Nothing is sent outside: the network namespace has loopback only.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ENTRY = join(import.meta.dirname, 'sandboxEntry.mjs');
 /** Output kept per stream; the rest is counted, not stored. */
 const MAX_CAPTURE = 4 * 1024 * 1024;
+
+/** Sandboxes running now, so that Ctrl-C can kill them (and everything in them) at once. */
+const live = new Set<ChildProcess>();
+
+/** Kills every running sandbox: unshare dies, its pid 1 gets SIGKILL, the namespaces go with it. */
+export function killAllSandboxes(): void {
+  for (const child of live) child.kill('SIGKILL');
+}
 
 export interface Invocation {
   /** The case's temp root: `run/` is mounted on /run, the entry's report goes here. */
@@ -76,6 +84,7 @@ export function runSandboxed(invocation: Invocation): Promise<Finished> {
       env: invocation.env,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    live.add(child);
     const out = capture(child.stdout);
     const err = capture(child.stderr);
     let timedOut = false;
@@ -84,6 +93,7 @@ export function runSandboxed(invocation: Invocation): Promise<Finished> {
       child.kill('SIGKILL');
     }, invocation.timeoutMs);
     child.on('error', (error) => {
+      live.delete(child);
       clearTimeout(timer);
       resolve({
         exitCode: null,
@@ -96,6 +106,7 @@ export function runSandboxed(invocation: Invocation): Promise<Finished> {
       });
     });
     child.on('close', (code) => {
+      live.delete(child);
       clearTimeout(timer);
       const durationMs = performance.now() - started;
       const stdout = out.text();

@@ -55,7 +55,7 @@ export function controlCases(): HostileCase[] {
         setup: (ctx) => {
           put(ctx, 'dir/a/one.yaml', validManifest());
           folder(ctx, 'dir/empty');
-          put(ctx, 'elsewhere/ns.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata: {name: y}\n');
+          put(ctx, 'elsewhere/ns.yaml', 'apiVersion: v1\nkind: Namespace\nmetadata: {name: other}\n');
           link(ctx, 'dir/ns.yaml', '../elsewhere/ns.yaml');
         },
       },
