@@ -195,25 +195,24 @@ async function attempt(
   }
 }
 
-/** How much longer the second try of a case that only hung gets (a loaded machine is not a hang). */
+/** The second try of a case that only hung gets this many times the harness timeout. */
 export const RETRY_TIMEOUT_FACTOR = 3;
 
 /**
  * Runs `c` against the podnet at `options.podnet` and judges it. A case whose only fault is running
- * past its timeout is tried once more, in a fresh folder, with three times the time: on a shared,
- * loaded machine a slow start is not a hang. Leaves nothing behind.
+ * past its timeout is tried once more, in a fresh folder, with three times the harness timeout (and at
+ * least its own): on a shared, loaded machine a slow start is not a hang. Leaves nothing behind.
  */
 export async function runCase(c: HostileCase, options: RunOptions): Promise<CaseResult> {
   const timeoutMs = c.timeoutMs ?? options.timeoutMs;
   const first = await attempt(c, options, timeoutMs);
   if (!first.onlyHung) return first.result;
-  const second = await attempt(c, options, timeoutMs * RETRY_TIMEOUT_FACTOR);
+  const retryMs = Math.max(timeoutMs, options.timeoutMs * RETRY_TIMEOUT_FACTOR);
+  const second = await attempt(c, options, retryMs);
   if (!second.onlyHung) return second.result;
   return {
     ...second.result,
-    problems: [
-      `hung: killed after ${timeoutMs / 1000} s, and after ${(timeoutMs * RETRY_TIMEOUT_FACTOR) / 1000} s on a second try`,
-    ],
+    problems: [`hung: killed after ${timeoutMs / 1000} s, and after ${retryMs / 1000} s on a second try`],
   };
 }
 
