@@ -25,8 +25,8 @@ interface Reader {
   readonly id: string;
   /** Extension of the hostile file (readers of folders pick files by extension). */
   readonly ext: string;
-  /** A valid input, and the exit code it gets; undefined when running it would build a lab. */
-  readonly valid?: { readonly text: string; readonly exit: number };
+  /** A valid input, the exit code it gets (and what stderr says when that is a failure); undefined when running it would build a lab. */
+  readonly valid?: { readonly text: string; readonly exit: number; readonly stderr?: readonly RegExp[] };
   readonly acceptsFolder: boolean;
   /** Exit codes right for an empty file; undefined: not tried (it would build a lab). */
   readonly emptyExit?: readonly number[];
@@ -106,7 +106,7 @@ export const READERS: readonly Reader[] = [
   {
     id: '--kubeconfig',
     ext: '.yaml',
-    valid: { text: kubeconfig(), exit: 3 },
+    valid: { text: kubeconfig(), exit: 3, stderr: [/127\.0\.0\.1|unreachable|refused|connect/i] },
     acceptsFolder: false,
     emptyExit: [2],
     asNobody: true,
@@ -255,7 +255,7 @@ function readerCases(r: Reader): HostileCase[] {
       fileCase(r, 'mode 000 read by root (root may read it: not an error)', {
         file: f,
         setup: (ctx) => unreadable(ctx, f, valid.text),
-        expect: { exit: valid.exit },
+        expect: { exit: valid.exit, ...(valid.stderr ? { stderr: valid.stderr } : {}) },
       }),
     );
   }
