@@ -109,19 +109,20 @@ describe('judge', () => {
     const problems = judge(
       { exit: 2 },
       outcome({
-        runEntries: ['netns', 'podnet'],
+        runEntries: ['netns', 'podnet', 'podnet/1a2b3c'],
         labLeftovers: ['/run/netns/pn1a2b-u'],
         canaryEntries: ['pod.log'],
         leftoverProcesses: ['42 node agent.js --podnet-lab=pn1a2b-'],
       }),
     );
     expect(problems).toEqual([
-      'started building a lab for bad input (created netns, podnet)',
+      'started building a lab for bad input (created /run/netns, /run/podnet/1a2b3c)',
       'left lab state behind: /run/netns/pn1a2b-u',
       'wrote outside its folders, through a forged name: pod.log',
       'left processes running: 42 node agent.js --podnet-lab=pn1a2b-',
     ]);
     expect(judge({ exit: 0, labAllowed: true }, outcome({ exitCode: 0, runEntries: ['netns'] }))).toEqual([]);
+    expect(judge({ exit: 2 }, outcome({ runEntries: ['podnet'] }))).toEqual([]);
   });
 });
 

@@ -6,6 +6,12 @@
  */
 import type { Expectation, Outcome } from './types.ts';
 
+/**
+ * What under the sandbox's /run shows that a lab was started: `ip netns add` makes /run/netns (and it
+ * stays after `ip netns del`), a lab makes /run/podnet/<id>, iptables makes /run/xtables.lock. An empty
+ * /run/podnet alone (the state root made ahead) is not a lab.
+ */
+
 /** Longest stderr line a reader can take in; longer means a value was echoed uncut. */
 export const MAX_STDERR_LINE = 1000;
 
@@ -99,8 +105,11 @@ export function judge(expect: Expectation, outcome: Outcome): string[] {
   for (const path of expect.present ?? []) {
     if (!outcome.written.has(path)) problems.push(`did not write ${path}`);
   }
-  if (!expect.labAllowed && outcome.runEntries.length > 0) {
-    problems.push(`started building a lab for bad input (created ${listed(outcome.runEntries)})`);
+  const labEvidence = outcome.runEntries.filter((e) => e !== 'podnet');
+  if (!expect.labAllowed && labEvidence.length > 0) {
+    problems.push(
+      `started building a lab for bad input (created ${listed(labEvidence.map((e) => `/run/${e}`))})`,
+    );
   }
   if (outcome.labLeftovers.length > 0)
     problems.push(`left lab state behind: ${listed(outcome.labLeftovers)}`);
