@@ -17,16 +17,17 @@ import { killAllSandboxes, sandboxProblem } from './hostile/sandbox.ts';
 import { type CaseResult, KINDS, type Kind } from './hostile/types.ts';
 
 /** Named options and their defaults, printed with every run. */
-const DEFAULTS = { timeoutSeconds: 20, concurrency: 2 } as const;
+const DEFAULTS = { timeoutSeconds: 20, maxSeconds: 180, concurrency: 2 } as const;
 
 const USAGE = `usage: npm run bench -- hostile [--podnet PATH/bin/podnet.js] [--json FILE] [--kind K]...
-                                  [--case TEXT] [--timeout SECONDS] [--concurrency N] [--list]
+                                  [--case TEXT] [--timeout SECONDS] [--max-time SECONDS] [--concurrency N] [--list]
   --podnet       the podnet to measure (default: this checkout's bin/podnet.js)
   --json         write per-case verdicts (and why each wrong one is wrong) to FILE
   --kind         only these kinds (repeatable or comma-separated): ${KINDS.join(', ')}
   --case         only cases whose name contains TEXT
-  --timeout      seconds before a case counts as hung (default ${DEFAULTS.timeoutSeconds}; cases that may build
-                 a lab by mistake get 60, the replay control 240)
+  --timeout      seconds after which a case whose processes use no CPU for 10 s is hung (default ${DEFAULTS.timeoutSeconds})
+  --max-time     seconds after which any case is stopped and hung (default ${DEFAULTS.maxSeconds}; cases that may
+                 build a lab by mistake 90, the replay control 240)
   --concurrency  cases run at once (default ${DEFAULTS.concurrency})
   --list         print the cases and exit
 `;
@@ -147,6 +148,7 @@ const OPTIONS = {
   kind: { type: 'string', multiple: true },
   case: { type: 'string' },
   timeout: { type: 'string' },
+  'max-time': { type: 'string' },
   concurrency: { type: 'string' },
   list: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
@@ -169,6 +171,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const kinds = (values.kind ?? []).flatMap((k) => k.split(',')).filter(Boolean);
   for (const k of kinds) if (!(KINDS as readonly string[]).includes(k)) return fail(`unknown kind "${k}"`);
   const timeoutSeconds = Number(values.timeout ?? DEFAULTS.timeoutSeconds);
+  const maxSeconds = Number(values['max-time'] ?? DEFAULTS.maxSeconds);
   const concurrency = Number(values.concurrency ?? DEFAULTS.concurrency);
   if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1)
     return fail('--timeout must be a whole number of seconds');
@@ -188,7 +191,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (problem) return fail(`cannot sandbox the cases: ${problem}`);
   const commit = commitOf(podnet);
   process.stdout.write(
-    `hostile inputs: ${cases.length} cases against ${podnet}\n  commit ${commit}\n  timeout ${timeoutSeconds} s per case, ${concurrency} at once\n`,
+    `hostile inputs: ${cases.length} cases against ${podnet}\n  commit ${commit}\n  hung: no CPU for 10 s after ${timeoutSeconds} s, or running after ${maxSeconds} s; ${concurrency} at once\n`,
   );
   // Ctrl-C: kill the sandboxes (their namespaces and processes die with them), then remove the folders.
   const stop = (signal: NodeJS.Signals) => {
@@ -205,7 +208,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const started = Date.now();
   let done = 0;
   const results = await pool(cases, concurrency, async (c) => {
-    const r = await runCase(c, { podnet, timeoutMs: timeoutSeconds * 1000 });
+    const r = await runCase(c, { podnet, idleAfterMs: timeoutSeconds * 1000, maxMs: maxSeconds * 1000 });
     done++;
     process.stderr.write(
       `[${done}/${cases.length}] ${r.verdict.padEnd(7)} ${c.kind}: ${printable(c.name, 100)}\n`,
@@ -227,7 +230,7 @@ export async function main(argv: readonly string[]): Promise<number> {
           commit,
           startedAt: new Date(started).toISOString(),
           durationMs: Date.now() - started,
-          options: { timeoutSeconds, concurrency, kinds: kinds.length > 0 ? kinds : [...KINDS] },
+          options: { timeoutSeconds, maxSeconds, concurrency, kinds: kinds.length > 0 ? kinds : [...KINDS] },
           totals: {
             cases: results.length,
             right: count('right'),

@@ -58,7 +58,9 @@ function exitCodes(expect: Expectation): readonly number[] {
 export function judge(expect: Expectation, outcome: Outcome): string[] {
   const problems: string[] = [];
   const both = `${outcome.stdout}\n${outcome.stderr}`;
-  if (outcome.timedOut) problems.push(`hung: killed after ${Math.round(outcome.durationMs / 1000)} s`);
+  if (outcome.timedOut) {
+    problems.push(`hung: ${outcome.hang ?? `killed after ${Math.round(outcome.durationMs / 1000)} s`}`);
+  }
   const wanted = exitCodes(expect);
   if (!outcome.timedOut && (outcome.exitCode === null || !wanted.includes(outcome.exitCode))) {
     problems.push(`exit ${outcome.exitCode ?? 'by signal'}, expected ${wanted.join(' or ')}`);

@@ -13,7 +13,10 @@ const MAX_FILE_TEXT = 4 * 1024 * 1024;
 export interface RunOptions {
   /** Absolute path of bin/podnet.js of the podnet under test. */
   readonly podnet: string;
-  readonly timeoutMs: number;
+  /** After this long, a case whose processes use no CPU is hung. */
+  readonly idleAfterMs: number;
+  /** Longest a case runs, unless it sets its own. */
+  readonly maxMs: number;
 }
 
 /** A fresh case folder: work (cwd), run (the sandbox's /run), home, tmp, canary. */
@@ -119,13 +122,15 @@ async function invoke(
     env,
     asNobody: c.asNobody ?? false,
     readOnly: c.readOnly?.(ctx) ?? [],
-    timeoutMs: c.timeoutMs ?? options.timeoutMs,
+    idleAfterMs: options.idleAfterMs,
+    maxMs: c.maxMs ?? options.maxMs,
   });
   const runDir = join(ctx.root, 'run');
   return {
     argv,
     exitCode: finished.exitCode,
     timedOut: finished.timedOut,
+    ...(finished.hang !== undefined ? { hang: finished.hang } : {}),
     durationMs: finished.durationMs,
     stdout: finished.stdout,
     stderr: finished.stderr,
@@ -153,7 +158,6 @@ export function removeLiveFolders(): void {
 async function attempt(
   c: HostileCase,
   options: RunOptions,
-  timeoutMs: number,
 ): Promise<{ readonly result: CaseResult; readonly onlyHung: boolean }> {
   const ctx = makeContext();
   liveFolders.add(ctx.root);
@@ -166,8 +170,7 @@ async function attempt(
       return { result: skipped(base, `setup failed: ${(error as Error).message}`), onlyHung: false };
     }
     const before = snapshot(ctx.work);
-    const run = { ...options, timeoutMs };
-    const first = await invoke(c, ctx, label, run, before);
+    const first = await invoke(c, ctx, label, options, before);
     if (first.sandboxError !== undefined)
       return { result: skipped(base, first.sandboxError), onlyHung: false };
     const problems = [...judge(c.expect, first), ...(c.check?.(first, ctx) ?? [])];
@@ -175,7 +178,7 @@ async function attempt(
       const next = c.followUp.argv(ctx, first);
       if ('problem' in next) problems.push(next.problem);
       else {
-        const second = await invoke(c, ctx, next, run, before);
+        const second = await invoke(c, ctx, next, options, before);
         problems.push(...c.followUp.check(second, first).map((p) => `second run: ${p}`));
       }
     }
@@ -195,25 +198,17 @@ async function attempt(
   }
 }
 
-/** The second try of a case that only hung gets this many times the harness timeout. */
-export const RETRY_TIMEOUT_FACTOR = 3;
-
 /**
- * Runs `c` against the podnet at `options.podnet` and judges it. A case whose only fault is running
- * past its timeout is tried once more, in a fresh folder, with three times the harness timeout (and at
- * least its own): on a shared, loaded machine a slow start is not a hang. Leaves nothing behind.
+ * Runs `c` against the podnet at `options.podnet` and judges it. A case whose only fault is a hang is
+ * tried once more in a fresh folder, so that one stall of a loaded, shared machine is not called a hang.
+ * Leaves nothing behind.
  */
 export async function runCase(c: HostileCase, options: RunOptions): Promise<CaseResult> {
-  const timeoutMs = c.timeoutMs ?? options.timeoutMs;
-  const first = await attempt(c, options, timeoutMs);
+  const first = await attempt(c, options);
   if (!first.onlyHung) return first.result;
-  const retryMs = Math.max(timeoutMs, options.timeoutMs * RETRY_TIMEOUT_FACTOR);
-  const second = await attempt(c, options, retryMs);
+  const second = await attempt(c, options);
   if (!second.onlyHung) return second.result;
-  return {
-    ...second.result,
-    problems: [`hung: killed after ${timeoutMs / 1000} s, and after ${retryMs / 1000} s on a second try`],
-  };
+  return { ...second.result, problems: [`${second.result.problems[0]} (twice)`] };
 }
 
 function skipped(base: Pick<CaseResult, 'kind' | 'name' | 'argv'>, why: string): CaseResult {

@@ -8,7 +8,7 @@
  * and with them the namespaces. Nothing is sent outside: the network namespace has loopback only.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ENTRY = join(import.meta.dirname, 'sandboxEntry.mjs');
@@ -34,12 +34,17 @@ export interface Invocation {
   readonly env: Readonly<Record<string, string>>;
   readonly asNobody: boolean;
   readonly readOnly: readonly string[];
-  readonly timeoutMs: number;
+  /** After this long, a sandbox that uses no CPU is hung (blocked on something), not slow. */
+  readonly idleAfterMs: number;
+  /** Whatever it does, the sandbox is killed after this long. */
+  readonly maxMs: number;
 }
 
 export interface Finished {
   readonly exitCode: number | null;
   readonly timedOut: boolean;
+  /** Why it was killed, when it was. */
+  readonly hang?: string;
   readonly durationMs: number;
   readonly stdout: string;
   readonly stderr: string;
@@ -88,13 +93,33 @@ export function runSandboxed(invocation: Invocation): Promise<Finished> {
     const out = capture(child.stdout);
     const err = capture(child.stderr);
     let timedOut = false;
-    const timer = setTimeout(() => {
+    let hang: string | undefined;
+    const kill = (why: string) => {
       timedOut = true;
+      hang = why;
       child.kill('SIGKILL');
-    }, invocation.timeoutMs);
+    };
+    // A loaded, shared machine makes slow starts common: only a sandbox that stopped using the CPU is
+    // called hung before maxMs (a process blocked on a FIFO uses none; a starved one still gets some).
+    const samples: { at: number; ticks: number }[] = [];
+    const poll = setInterval(() => {
+      const at = performance.now() - started;
+      if (at >= invocation.maxMs) return kill(`still running after ${Math.round(invocation.maxMs / 1000)} s`);
+      if (child.pid === undefined) return;
+      samples.push({ at, ticks: treeCpuTicks(child.pid) });
+      const windowStart = samples.find((s) => s.at >= at - IDLE_WINDOW_MS);
+      const oldest = samples[0];
+      if (at < invocation.idleAfterMs || !windowStart || !oldest || at - oldest.at < IDLE_WINDOW_MS) return;
+      const used = (samples[samples.length - 1]?.ticks ?? 0) - windowStart.ticks;
+      if (used <= IDLE_TICKS) {
+        kill(
+          `blocked: no CPU used for ${IDLE_WINDOW_MS / 1000} s, ${Math.round(at / 1000)} s after it started`,
+        );
+      }
+    }, POLL_MS);
     child.on('error', (error) => {
       live.delete(child);
-      clearTimeout(timer);
+      clearInterval(poll);
       resolve({
         exitCode: null,
         timedOut: false,
@@ -107,7 +132,7 @@ export function runSandboxed(invocation: Invocation): Promise<Finished> {
     });
     child.on('close', (code) => {
       live.delete(child);
-      clearTimeout(timer);
+      clearInterval(poll);
       const durationMs = performance.now() - started;
       const stdout = out.text();
       const stderr = err.text();
@@ -122,6 +147,7 @@ export function runSandboxed(invocation: Invocation): Promise<Finished> {
       resolve({
         exitCode: timedOut ? null : code,
         timedOut,
+        ...(hang !== undefined ? { hang } : {}),
         durationMs,
         stdout,
         stderr,
@@ -149,6 +175,44 @@ function capture(stream: NodeJS.ReadableStream): { text: () => string } {
       Buffer.concat(chunks).toString('utf8') +
       (dropped > 0 ? `\n[harness: ${dropped} more bytes not kept]` : ''),
   };
+}
+
+const POLL_MS = 1000;
+const IDLE_WINDOW_MS = 10_000;
+/** CPU ticks (1/100 s) a whole sandbox may use in the idle window and still count as idle. */
+const IDLE_TICKS = 5;
+
+/** CPU ticks used so far by `pid` and its descendants (live ones, plus children they reaped). */
+export function treeCpuTicks(pid: number): number {
+  const children = new Map<number, number[]>();
+  const ticks = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // Fields after the command name: state ppid … utime(14) stime(15) cutime(16) cstime(17).
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ppid = Number(fields[1]);
+    const list = children.get(ppid) ?? [];
+    list.push(Number(entry));
+    children.set(ppid, list);
+    ticks.set(
+      Number(entry),
+      [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i] ?? 0), 0),
+    );
+  }
+  let total = 0;
+  const stack = [pid];
+  while (stack.length > 0) {
+    const at = stack.pop() as number;
+    total += ticks.get(at) ?? 0;
+    stack.push(...(children.get(at) ?? []));
+  }
+  return total;
 }
 
 /** Why sandboxes cannot run here, or undefined when they can (root, unshare, mount namespaces). */

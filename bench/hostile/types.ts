@@ -52,6 +52,8 @@ export interface Outcome {
   readonly argv: readonly string[];
   readonly exitCode: number | null;
   readonly timedOut: boolean;
+  /** Why it was killed, when it was: blocked (no CPU) or over the case's longest time. */
+  readonly hang?: string;
   readonly durationMs: number;
   readonly stdout: string;
   readonly stderr: string;
@@ -93,8 +95,8 @@ export interface HostileCase {
   readonly asNobody?: boolean;
   /** Folders made read-only inside the sandbox. */
   readonly readOnly?: (ctx: CaseContext) => readonly string[];
-  /** Overrides the harness timeout (cases that may build a lab). */
-  readonly timeoutMs?: number;
+  /** Overrides the harness's longest run time (cases that may build a lab by mistake). */
+  readonly maxMs?: number;
   readonly expect: Expectation;
   /** Problems beyond the expectation (reports scanned for injection, files parsed…). */
   readonly check?: (outcome: Outcome, ctx: CaseContext) => readonly string[];

@@ -195,7 +195,7 @@ export function controlCases(): HostileCase[] {
         stdout: [/REPRODUCED/],
         labAllowed: true,
       },
-      { timeoutMs: 240_000 },
+      { maxMs: 240_000 },
     ),
   ];
 }

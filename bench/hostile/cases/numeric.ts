@@ -6,7 +6,7 @@
 import { SMALL_MANIFEST } from '../fixtures.ts';
 import { put } from '../setup.ts';
 import type { HostileCase, Outcome } from '../types.ts';
-import { LAB_CASE_TIMEOUT_MS } from './files.ts';
+import { LAB_CASE_MAX_MS } from './files.ts';
 
 function optionCase(
   command: readonly string[],
@@ -21,7 +21,7 @@ function optionCase(
   return {
     kind: 'numeric',
     name: `${command.join(' ')} ${option} ${JSON.stringify(value)}`,
-    ...(options.lab ? { timeoutMs: LAB_CASE_TIMEOUT_MS } : {}),
+    ...(options.lab ? { maxMs: LAB_CASE_MAX_MS } : {}),
     ...(options.env ? { env: () => options.env ?? {} } : {}),
     setup: (ctx) => put(ctx, 'm.yaml', SMALL_MANIFEST),
     argv: () => [...command, `${option}=${value}`],
@@ -78,7 +78,7 @@ export function numericCases(): HostileCase[] {
     {
       kind: 'numeric',
       name: 'run with PODNET_LAB_ID="zz/../x"',
-      timeoutMs: LAB_CASE_TIMEOUT_MS,
+      maxMs: LAB_CASE_MAX_MS,
       env: () => ({ PODNET_LAB_ID: 'zz/../x' }),
       argv: () => ['run', '--runs', '1'],
       expect: { exit: 2, stderr: [/PODNET_LAB_ID/] },

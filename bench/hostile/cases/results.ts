@@ -8,7 +8,7 @@
 import { replayScenario, resultsWith, resultsWithLiteral, setIn, validResults } from '../fixtures.ts';
 import { put } from '../setup.ts';
 import type { CaseContext, HostileCase } from '../types.ts';
-import { LAB_CASE_TIMEOUT_MS } from './files.ts';
+import { LAB_CASE_MAX_MS } from './files.ts';
 
 type Path = readonly (string | number)[];
 
@@ -45,7 +45,7 @@ function replayCase(
   return {
     kind: 'results',
     name: `replay: ${name}`,
-    timeoutMs: LAB_CASE_TIMEOUT_MS,
+    maxMs: LAB_CASE_MAX_MS,
     setup: (ctx) => put(ctx, 'results.json', text(ctx)),
     argv: () => ['replay', 'results.json', ...extraArgs],
     expect: { exit: 2, stderr: [/results\.json/, field] },

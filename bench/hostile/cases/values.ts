@@ -10,7 +10,7 @@
 import { type ManifestPath, manifestWith, RawYaml } from '../fixtures.ts';
 import { put } from '../setup.ts';
 import type { HostileCase } from '../types.ts';
-import { LAB_CASE_TIMEOUT_MS } from './files.ts';
+import { LAB_CASE_MAX_MS } from './files.ts';
 
 type Change = readonly [ManifestPath, unknown];
 
@@ -65,7 +65,7 @@ function labValueCase(
   return {
     kind: 'values',
     name: `lab up: ${name}`,
-    timeoutMs: LAB_CASE_TIMEOUT_MS,
+    maxMs: LAB_CASE_MAX_MS,
     setup: (ctx) => put(ctx, 'm.yaml', manifestWith(changes)),
     argv: () => ['lab', 'up', '-f', 'm.yaml', '--nodes', '2'],
     expect: { exit, stderr: [field] },
