@@ -17,17 +17,18 @@ import { killAllSandboxes, sandboxProblem } from './hostile/sandbox.ts';
 import { type CaseResult, KINDS, type Kind } from './hostile/types.ts';
 
 /** Named options and their defaults, printed with every run. */
-const DEFAULTS = { timeoutSeconds: 20, maxSeconds: 180, concurrency: 2 } as const;
+const DEFAULTS = { timeoutSeconds: 20, maxCpuSeconds: 60, maxSeconds: 900, concurrency: 2 } as const;
 
 const USAGE = `usage: npm run bench -- hostile [--podnet PATH/bin/podnet.js] [--json FILE] [--kind K]...
-                                  [--case TEXT] [--timeout SECONDS] [--max-time SECONDS] [--concurrency N] [--list]
+                                  [--case TEXT] [--timeout S] [--max-cpu S] [--max-time S] [--concurrency N] [--list]
   --podnet       the podnet to measure (default: this checkout's bin/podnet.js)
   --json         write per-case verdicts (and why each wrong one is wrong) to FILE
   --kind         only these kinds (repeatable or comma-separated): ${KINDS.join(', ')}
   --case         only cases whose name contains TEXT
   --timeout      seconds after which a case whose processes use no CPU for 10 s is hung (default ${DEFAULTS.timeoutSeconds})
-  --max-time     seconds after which any case is stopped and hung (default ${DEFAULTS.maxSeconds}; cases that may
-                 build a lab by mistake 90, the replay control 240)
+  --max-cpu      CPU seconds after which a case is a runaway (default ${DEFAULTS.maxCpuSeconds})
+  --max-time     wall seconds after which any case is stopped, a last resort (default ${DEFAULTS.maxSeconds}; cases
+                 that may build a lab by mistake 90, the replay control 240)
   --concurrency  cases run at once (default ${DEFAULTS.concurrency})
   --list         print the cases and exit
 `;
@@ -131,7 +132,7 @@ function wrongList(results: readonly CaseResult[]): string {
     for (const r of wrong) {
       lines.push(
         `- [${r.verdict}] ${printable(r.name, 160)}`,
-        `    podnet ${printable(r.argv.join(' '), 160)}  → exit ${r.exitCode ?? '-'} in ${(r.durationMs / 1000).toFixed(1)} s`,
+        `    podnet ${printable(r.argv.join(' '), 160)}  → exit ${r.exitCode ?? '-'} in ${(r.durationMs / 1000).toFixed(1)} s (${(r.cpuMs / 1000).toFixed(1)} s CPU)`,
         ...r.problems.map((p) => `    * ${printable(p, 300)}`),
       );
       // stdout and stderr are stored printable already (newlines as \n).
@@ -148,6 +149,7 @@ const OPTIONS = {
   kind: { type: 'string', multiple: true },
   case: { type: 'string' },
   timeout: { type: 'string' },
+  'max-cpu': { type: 'string' },
   'max-time': { type: 'string' },
   concurrency: { type: 'string' },
   list: { type: 'boolean' },
@@ -172,6 +174,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   for (const k of kinds) if (!(KINDS as readonly string[]).includes(k)) return fail(`unknown kind "${k}"`);
   const timeoutSeconds = Number(values.timeout ?? DEFAULTS.timeoutSeconds);
   const maxSeconds = Number(values['max-time'] ?? DEFAULTS.maxSeconds);
+  const maxCpuSeconds = Number(values['max-cpu'] ?? DEFAULTS.maxCpuSeconds);
   const concurrency = Number(values.concurrency ?? DEFAULTS.concurrency);
   if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1)
     return fail('--timeout must be a whole number of seconds');
@@ -191,7 +194,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (problem) return fail(`cannot sandbox the cases: ${problem}`);
   const commit = commitOf(podnet);
   process.stdout.write(
-    `hostile inputs: ${cases.length} cases against ${podnet}\n  commit ${commit}\n  hung: no CPU for 10 s after ${timeoutSeconds} s, or running after ${maxSeconds} s; ${concurrency} at once\n`,
+    `hostile inputs: ${cases.length} cases against ${podnet}\n  commit ${commit}\n  hung: no CPU for 10 s after ${timeoutSeconds} s, over ${maxCpuSeconds} s of CPU, or running after ${maxSeconds} s; ${concurrency} at once\n`,
   );
   // Ctrl-C: kill the sandboxes (their namespaces and processes die with them), then remove the folders.
   const stop = (signal: NodeJS.Signals) => {
@@ -208,10 +211,16 @@ export async function main(argv: readonly string[]): Promise<number> {
   const started = Date.now();
   let done = 0;
   const results = await pool(cases, concurrency, async (c) => {
-    const r = await runCase(c, { podnet, idleAfterMs: timeoutSeconds * 1000, maxMs: maxSeconds * 1000 });
+    const r = await runCase(c, {
+      podnet,
+      idleAfterMs: timeoutSeconds * 1000,
+      maxCpuMs: maxCpuSeconds * 1000,
+      maxMs: maxSeconds * 1000,
+    });
     done++;
+    const why = r.verdict === 'right' ? '' : ` — ${printable(r.problems.join('; '), 240)}`;
     process.stderr.write(
-      `[${done}/${cases.length}] ${r.verdict.padEnd(7)} ${c.kind}: ${printable(c.name, 100)}\n`,
+      `[${done}/${cases.length}] ${r.verdict.padEnd(7)} ${c.kind}: ${printable(c.name, 100)}${why}\n`,
     );
     return r;
   });
@@ -230,7 +239,13 @@ export async function main(argv: readonly string[]): Promise<number> {
           commit,
           startedAt: new Date(started).toISOString(),
           durationMs: Date.now() - started,
-          options: { timeoutSeconds, maxSeconds, concurrency, kinds: kinds.length > 0 ? kinds : [...KINDS] },
+          options: {
+            timeoutSeconds,
+            maxCpuSeconds,
+            maxSeconds,
+            concurrency,
+            kinds: kinds.length > 0 ? kinds : [...KINDS],
+          },
           totals: {
             cases: results.length,
             right: count('right'),

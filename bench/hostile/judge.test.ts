@@ -8,6 +8,7 @@ function outcome(over: Partial<Outcome> = {}): Outcome {
     exitCode: 2,
     timedOut: false,
     durationMs: 100,
+    cpuMs: 0,
     stdout: '',
     stderr: 'podnet: in.yaml: is a FIFO (named pipe), not a manifest\n',
     written: new Map(),

@@ -15,6 +15,8 @@ export interface RunOptions {
   readonly podnet: string;
   /** After this long, a case whose processes use no CPU is hung. */
   readonly idleAfterMs: number;
+  /** CPU time after which a case is a runaway. */
+  readonly maxCpuMs: number;
   /** Longest a case runs, unless it sets its own. */
   readonly maxMs: number;
 }
@@ -123,6 +125,7 @@ async function invoke(
     asNobody: c.asNobody ?? false,
     readOnly: c.readOnly?.(ctx) ?? [],
     idleAfterMs: options.idleAfterMs,
+    maxCpuMs: options.maxCpuMs,
     maxMs: c.maxMs ?? options.maxMs,
   });
   const runDir = join(ctx.root, 'run');
@@ -132,6 +135,7 @@ async function invoke(
     timedOut: finished.timedOut,
     ...(finished.hang !== undefined ? { hang: finished.hang } : {}),
     durationMs: finished.durationMs,
+    cpuMs: finished.cpuMs,
     stdout: finished.stdout,
     stderr: finished.stderr,
     written: writtenSince(ctx.work, before),
@@ -188,6 +192,7 @@ async function attempt(
       problems,
       exitCode: first.exitCode,
       durationMs: Math.round(first.durationMs),
+      cpuMs: first.cpuMs,
       stdout: printable(first.stdout, 400),
       stderr: printable(first.stderr, 700),
     };
@@ -218,6 +223,7 @@ function skipped(base: Pick<CaseResult, 'kind' | 'name' | 'argv'>, why: string):
     problems: [why],
     exitCode: null,
     durationMs: 0,
+    cpuMs: 0,
     stdout: '',
     stderr: '',
   };

@@ -36,6 +36,8 @@ export interface Invocation {
   readonly readOnly: readonly string[];
   /** After this long, a sandbox that uses no CPU is hung (blocked on something), not slow. */
   readonly idleAfterMs: number;
+  /** A sandbox that used this much CPU time is a runaway, however long it ran. */
+  readonly maxCpuMs: number;
   /** Whatever it does, the sandbox is killed after this long. */
   readonly maxMs: number;
 }
@@ -46,6 +48,8 @@ export interface Finished {
   /** Why it was killed, when it was. */
   readonly hang?: string;
   readonly durationMs: number;
+  /** CPU time the sandbox's processes used (sampled once a second). */
+  readonly cpuMs: number;
   readonly stdout: string;
   readonly stderr: string;
   readonly leftoverProcesses: readonly string[];
@@ -99,19 +103,25 @@ export function runSandboxed(invocation: Invocation): Promise<Finished> {
       hang = why;
       child.kill('SIGKILL');
     };
-    // A loaded, shared machine makes slow starts common: only a sandbox that stopped using the CPU is
-    // called hung before maxMs (a process blocked on a FIFO uses none; a starved one still gets some).
+    // On a loaded, shared machine wall time says little: a sandbox is hung when it stopped using the
+    // CPU (a process blocked on a FIFO uses none; a starved one still gets some), or when it used more
+    // CPU than any sane answer needs; the wall-clock limit is only a last resort.
     const samples: { at: number; ticks: number }[] = [];
     const poll = setInterval(() => {
       const at = performance.now() - started;
       if (at >= invocation.maxMs) return kill(`still running after ${Math.round(invocation.maxMs / 1000)} s`);
       if (child.pid === undefined) return;
-      samples.push({ at, ticks: treeCpuTicks(child.pid) });
+      const ticks = treeCpuTicks(child.pid);
+      samples.push({ at, ticks });
+      if (ticks * 10 >= invocation.maxCpuMs) {
+        return kill(
+          `used more than ${Math.round(invocation.maxCpuMs / 1000)} s of CPU (${Math.round(at / 1000)} s after it started)`,
+        );
+      }
       const windowStart = samples.find((s) => s.at >= at - IDLE_WINDOW_MS);
       const oldest = samples[0];
       if (at < invocation.idleAfterMs || !windowStart || !oldest || at - oldest.at < IDLE_WINDOW_MS) return;
-      const used = (samples[samples.length - 1]?.ticks ?? 0) - windowStart.ticks;
-      if (used <= IDLE_TICKS) {
+      if (ticks - windowStart.ticks <= IDLE_TICKS) {
         kill(
           `blocked: no CPU used for ${IDLE_WINDOW_MS / 1000} s, ${Math.round(at / 1000)} s after it started`,
         );
@@ -124,6 +134,7 @@ export function runSandboxed(invocation: Invocation): Promise<Finished> {
         exitCode: null,
         timedOut: false,
         durationMs: performance.now() - started,
+        cpuMs: 0,
         stdout: '',
         stderr: '',
         leftoverProcesses: [],
@@ -148,6 +159,7 @@ export function runSandboxed(invocation: Invocation): Promise<Finished> {
         exitCode: timedOut ? null : code,
         timedOut,
         ...(hang !== undefined ? { hang } : {}),
+        cpuMs: (samples[samples.length - 1]?.ticks ?? 0) * 10,
         durationMs,
         stdout,
         stderr,

@@ -55,6 +55,8 @@ export interface Outcome {
   /** Why it was killed, when it was: blocked (no CPU) or over the case's longest time. */
   readonly hang?: string;
   readonly durationMs: number;
+  /** CPU time podnet and its children used (sampled once a second, so 0 for short runs). */
+  readonly cpuMs: number;
   readonly stdout: string;
   readonly stderr: string;
   /** Files under the work folder that are new or changed since the setup, with their text (cut at 4 MiB). */
@@ -114,6 +116,7 @@ export interface CaseResult {
   readonly argv: readonly string[];
   readonly exitCode: number | null;
   readonly durationMs: number;
+  readonly cpuMs: number;
   /** Shortened, control characters shown as escapes. */
   readonly stdout: string;
   readonly stderr: string;

@@ -244,7 +244,7 @@ function readerCases(r: Reader): HostileCase[] {
         // An empty manifest may fail later (no pod x/a): the message must then say so, not name the file.
         expect: {
           exit: r.emptyExit,
-          stderr: [/input\.|empty|no (objects?|pods?|such)|not found|unexpected end/i],
+          stderr: [/input\.|empty|no (objects?|pods?|such)|not found|not in|unexpected end/i],
         },
       }),
     );
