@@ -27,8 +27,8 @@ const USAGE = `usage: npm run bench -- hostile [--podnet PATH/bin/podnet.js] [--
   --case         only cases whose name contains TEXT
   --timeout      seconds after which a case whose processes use no CPU for 10 s is hung (default ${DEFAULTS.timeoutSeconds})
   --max-cpu      CPU seconds after which a case is a runaway (default ${DEFAULTS.maxCpuSeconds})
-  --max-time     wall seconds after which any case is stopped, a last resort (default ${DEFAULTS.maxSeconds}; cases
-                 that may build a lab by mistake 90, the replay control 240)
+  --max-time     wall seconds after which any case is stopped, a last resort (default ${DEFAULTS.maxSeconds});
+                 a case that builds a lab for bad input is stopped 30 s after the lab appears
   --concurrency  cases run at once (default ${DEFAULTS.concurrency})
   --list         print the cases and exit
 `;

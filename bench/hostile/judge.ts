@@ -59,7 +59,7 @@ export function judge(expect: Expectation, outcome: Outcome): string[] {
   const problems: string[] = [];
   const both = `${outcome.stdout}\n${outcome.stderr}`;
   if (outcome.timedOut) {
-    problems.push(`hung: ${outcome.hang ?? `killed after ${Math.round(outcome.durationMs / 1000)} s`}`);
+    problems.push(outcome.hang ?? `hung: killed after ${Math.round(outcome.durationMs / 1000)} s`);
   }
   const wanted = exitCodes(expect);
   if (!outcome.timedOut && (outcome.exitCode === null || !wanted.includes(outcome.exitCode))) {

@@ -7,6 +7,9 @@ import { judge, printable } from './judge.ts';
 import { runSandboxed } from './sandbox.ts';
 import type { CaseContext, CaseResult, HostileCase, Outcome } from './types.ts';
 
+/** How long a lab built for bad input may run before the harness stops it. */
+const LAB_GRACE_MS = 30_000;
+
 /** Text kept of each file podnet wrote (for secret and injection checks). */
 const MAX_FILE_TEXT = 4 * 1024 * 1024;
 
@@ -125,8 +128,11 @@ async function invoke(
     asNobody: c.asNobody ?? false,
     readOnly: c.readOnly?.(ctx) ?? [],
     idleAfterMs: options.idleAfterMs,
-    maxCpuMs: options.maxCpuMs,
+    maxCpuMs: c.maxCpuMs ?? options.maxCpuMs,
     maxMs: c.maxMs ?? options.maxMs,
+    // A lab built for bad input already makes the case wrong: watch it a while (for writes through
+    // forged names), then stop it.
+    ...(c.expect.labAllowed ? {} : { labGraceMs: LAB_GRACE_MS }),
   });
   const runDir = join(ctx.root, 'run');
   return {
@@ -196,7 +202,10 @@ async function attempt(
       stdout: printable(first.stdout, 400),
       stderr: printable(first.stderr, 700),
     };
-    return { result, onlyHung: first.timedOut && problems.length === 1 };
+    return {
+      result,
+      onlyHung: first.timedOut && (first.hang ?? '').startsWith('hung') && problems.length === 1,
+    };
   } finally {
     removeCaseFolder(ctx.root);
     liveFolders.delete(ctx.root);

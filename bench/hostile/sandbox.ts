@@ -8,7 +8,7 @@
  * and with them the namespaces. Nothing is sent outside: the network namespace has loopback only.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ENTRY = join(import.meta.dirname, 'sandboxEntry.mjs');
@@ -40,12 +40,14 @@ export interface Invocation {
   readonly maxCpuMs: number;
   /** Whatever it does, the sandbox is killed after this long. */
   readonly maxMs: number;
+  /** When set, the sandbox is stopped this long after a lab shows up in its /run (bad input built one). */
+  readonly labGraceMs?: number;
 }
 
 export interface Finished {
   readonly exitCode: number | null;
   readonly timedOut: boolean;
-  /** Why it was killed, when it was. */
+  /** Why the harness killed it, when it did: `hung: …` or `stopped: …`. */
   readonly hang?: string;
   readonly durationMs: number;
   /** CPU time the sandbox's processes used (sampled once a second). */
@@ -107,15 +109,25 @@ export function runSandboxed(invocation: Invocation): Promise<Finished> {
     // CPU (a process blocked on a FIFO uses none; a starved one still gets some), or when it used more
     // CPU than any sane answer needs; the wall-clock limit is only a last resort.
     const samples: { at: number; ticks: number }[] = [];
+    let labSeenAt: number | undefined;
     const poll = setInterval(() => {
       const at = performance.now() - started;
-      if (at >= invocation.maxMs) return kill(`still running after ${Math.round(invocation.maxMs / 1000)} s`);
+      if (at >= invocation.maxMs)
+        return kill(`hung: still running after ${Math.round(invocation.maxMs / 1000)} s`);
+      if (invocation.labGraceMs !== undefined) {
+        labSeenAt ??= labStarted(join(invocation.root, 'run')) ? at : undefined;
+        if (labSeenAt !== undefined && at - labSeenAt >= invocation.labGraceMs) {
+          return kill(
+            `stopped: still running ${Math.round(invocation.labGraceMs / 1000)} s after it started a lab`,
+          );
+        }
+      }
       if (child.pid === undefined) return;
       const ticks = treeCpuTicks(child.pid);
       samples.push({ at, ticks });
       if (ticks * 10 >= invocation.maxCpuMs) {
         return kill(
-          `used more than ${Math.round(invocation.maxCpuMs / 1000)} s of CPU (${Math.round(at / 1000)} s after it started)`,
+          `hung: used more than ${Math.round(invocation.maxCpuMs / 1000)} s of CPU (${Math.round(at / 1000)} s after it started)`,
         );
       }
       const windowStart = samples.find((s) => s.at >= at - IDLE_WINDOW_MS);
@@ -123,7 +135,7 @@ export function runSandboxed(invocation: Invocation): Promise<Finished> {
       if (at < invocation.idleAfterMs || !windowStart || !oldest || at - oldest.at < IDLE_WINDOW_MS) return;
       if (ticks - windowStart.ticks <= IDLE_TICKS) {
         kill(
-          `blocked: no CPU used for ${IDLE_WINDOW_MS / 1000} s, ${Math.round(at / 1000)} s after it started`,
+          `hung: blocked, no CPU used for ${IDLE_WINDOW_MS / 1000} s, ${Math.round(at / 1000)} s after it started`,
         );
       }
     }, POLL_MS);
@@ -190,6 +202,16 @@ function capture(stream: NodeJS.ReadableStream): { text: () => string } {
 }
 
 const POLL_MS = 1000;
+
+/** Whether a lab was started under `runDir` (the sandbox's /run): `ip netns add` made netns/, or a lab folder. */
+function labStarted(runDir: string): boolean {
+  if (existsSync(join(runDir, 'netns'))) return true;
+  try {
+    return readdirSync(join(runDir, 'podnet')).length > 0;
+  } catch {
+    return false;
+  }
+}
 const IDLE_WINDOW_MS = 10_000;
 /** CPU ticks (1/100 s) a whole sandbox may use in the idle window and still count as idle. */
 const IDLE_TICKS = 5;

@@ -52,7 +52,7 @@ export interface Outcome {
   readonly argv: readonly string[];
   readonly exitCode: number | null;
   readonly timedOut: boolean;
-  /** Why it was killed, when it was: blocked (no CPU) or over the case's longest time. */
+  /** Why the harness killed it, when it did: `hung: …` (blocked, runaway) or `stopped: …` (a lab for bad input). */
   readonly hang?: string;
   readonly durationMs: number;
   /** CPU time podnet and its children used (sampled once a second, so 0 for short runs). */
@@ -97,8 +97,10 @@ export interface HostileCase {
   readonly asNobody?: boolean;
   /** Folders made read-only inside the sandbox. */
   readonly readOnly?: (ctx: CaseContext) => readonly string[];
-  /** Overrides the harness's longest run time (cases that may build a lab by mistake). */
+  /** Overrides the harness's longest run time. */
   readonly maxMs?: number;
+  /** Overrides the harness's CPU budget (the replay control builds a real lab). */
+  readonly maxCpuMs?: number;
   readonly expect: Expectation;
   /** Problems beyond the expectation (reports scanned for injection, files parsed…). */
   readonly check?: (outcome: Outcome, ctx: CaseContext) => readonly string[];

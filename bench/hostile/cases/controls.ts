@@ -195,7 +195,7 @@ export function controlCases(): HostileCase[] {
         stdout: [/REPRODUCED/],
         labAllowed: true,
       },
-      { maxMs: 240_000 },
+      { maxCpuMs: 300_000 },
     ),
   ];
 }

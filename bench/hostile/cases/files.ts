@@ -15,9 +15,6 @@ import {
 import { fifo, folder, link, put, socketFile, sparse, unreadable } from '../setup.ts';
 import type { CaseContext, HostileCase } from '../types.ts';
 
-/** Longest a case that may build a lab by mistake runs: the lab it built already makes it wrong. */
-export const LAB_CASE_MAX_MS = 90_000;
-
 /** Size cap podnet documents (64 MiB); one byte more is over it. */
 const CAP = 64 * 1024 * 1024;
 
@@ -34,7 +31,6 @@ interface Reader {
   readonly asNobody: boolean;
   readonly argv: (file: string) => string[];
   readonly setup?: (ctx: CaseContext) => void;
-  readonly maxMs?: number;
 }
 
 const results = `${JSON.stringify(validResults(), null, 2)}\n`;
@@ -64,7 +60,6 @@ export const READERS: readonly Reader[] = [
     acceptsFolder: true,
     asNobody: false,
     argv: (f) => ['lab', 'up', '-f', f, '--nodes', '2'],
-    maxMs: LAB_CASE_MAX_MS,
   },
   {
     id: 'flannel validate',
@@ -101,7 +96,6 @@ export const READERS: readonly Reader[] = [
     emptyExit: [2],
     asNobody: true,
     argv: (f) => ['replay', f],
-    maxMs: LAB_CASE_MAX_MS,
   },
   {
     id: '--kubeconfig',
@@ -129,7 +123,6 @@ function fileCase(
   return {
     kind: 'files',
     name: `${reader.id}: ${hazard}`,
-    ...(reader.maxMs ? { maxMs: reader.maxMs } : {}),
     ...rest,
     setup: (ctx) => {
       reader.setup?.(ctx);
@@ -181,7 +174,6 @@ function readerCases(r: Reader): HostileCase[] {
     {
       kind: 'files',
       name: `${r.id}: a file over a cap lowered with --max-input-size 1KiB`,
-      ...(r.maxMs ? { maxMs: r.maxMs } : {}),
       setup: (ctx) => {
         r.setup?.(ctx);
         put(ctx, f, `# ${'padding '.repeat(512)}\n${r.valid?.text ?? ''}`);

@@ -7,7 +7,6 @@
 import { kubeconfig } from '../fixtures.ts';
 import { fifo, put } from '../setup.ts';
 import type { CaseContext, HostileCase } from '../types.ts';
-import { LAB_CASE_MAX_MS } from './files.ts';
 
 /** A string that must appear nowhere podnet prints or writes. */
 export const SECRET = 'PNXSECRET0x7f3a9c1e5b';
@@ -159,7 +158,6 @@ export function kubeconfigCases(): HostileCase[] {
     {
       kind: 'kubeconfig',
       name: 'run --target kube: malformed kubeconfig with a token',
-      maxMs: LAB_CASE_MAX_MS,
       setup: write(`${kubeconfig({ token: SECRET })}clusters: [unclosed\n`),
       argv: () => ['run', '--target', 'kube', '--kubeconfig', 'kubeconfig', '--runs', '1', '--out', 'out'],
       expect: { exit: 2, stderr: [/kubeconfig/], secret: SECRET },
@@ -167,7 +165,6 @@ export function kubeconfigCases(): HostileCase[] {
     {
       kind: 'kubeconfig',
       name: 'run --target kube: server URL with user:password, unreachable (nothing recorded in clear)',
-      maxMs: LAB_CASE_MAX_MS,
       setup: write(kubeconfig({ server: `https://admin:${SECRET}@127.0.0.1:1` })),
       argv: () => ['run', '--target', 'kube', '--kubeconfig', 'kubeconfig', '--runs', '1', '--out', 'out'],
       expect: { exit: 3, stderr: [/127\.0\.0\.1|unreachable|refused|connect/i], secret: SECRET },

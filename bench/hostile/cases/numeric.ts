@@ -6,7 +6,6 @@
 import { SMALL_MANIFEST } from '../fixtures.ts';
 import { put } from '../setup.ts';
 import type { HostileCase, Outcome } from '../types.ts';
-import { LAB_CASE_MAX_MS } from './files.ts';
 
 function optionCase(
   command: readonly string[],
@@ -21,7 +20,6 @@ function optionCase(
   return {
     kind: 'numeric',
     name: `${command.join(' ')} ${option} ${JSON.stringify(value)}`,
-    ...(options.lab ? { maxMs: LAB_CASE_MAX_MS } : {}),
     ...(options.env ? { env: () => options.env ?? {} } : {}),
     setup: (ctx) => put(ctx, 'm.yaml', SMALL_MANIFEST),
     argv: () => [...command, `${option}=${value}`],
@@ -39,30 +37,28 @@ export function numericCases(): HostileCase[] {
   const run = ['run', '--runs', '1', '--budget', '20s'];
   return [
     ...seeds.map((s) => optionCase(['generate', '--size', 'small'], '--seed', s)),
-    optionCase(run, '--seed', '-1', { lab: true }),
-    optionCase(run, '--seed', '4294967296', { lab: true }),
-    optionCase(run, '--seed', '1e3', { lab: true }),
+    optionCase(run, '--seed', '-1'),
+    optionCase(run, '--seed', '4294967296'),
+    optionCase(run, '--seed', '1e3'),
     ...['-1', '1e3', '', '0x5', '99999999999999999999'].map((v) =>
       optionCase(['generate', '--stats'], '--runs', v),
     ),
     optionCase(['generate'], '--size', 'huge'),
     ...['0', '-5s', '5x', '1e999s', '99999999999999h', '5 s', '1.5.5s', ''].map((v) =>
-      optionCase(['run', '--runs', '1'], '--budget', v, { lab: true }),
+      optionCase(['run', '--runs', '1'], '--budget', v),
     ),
     ...['0', '1e999ms', '999999999999h', 'abc'].map((v) =>
-      optionCase(['run', '--runs', '1'], '--probe-timeout', v, { lab: true }),
+      optionCase(['run', '--runs', '1'], '--probe-timeout', v),
     ),
-    optionCase(['run', '--runs', '1'], '--converge-timeout', '-1', { lab: true }),
-    optionCase(['run', '--runs', '1'], '--shrink-budget', 'x', { lab: true }),
+    optionCase(['run', '--runs', '1'], '--converge-timeout', '-1'),
+    optionCase(['run', '--runs', '1'], '--shrink-budget', 'x'),
     ...['0', '-1', '1.5', '1e3', '99999999999'].map((v) =>
-      optionCase(['run', '--runs', '1'], '--concurrency', v, { lab: true }),
+      optionCase(['run', '--runs', '1'], '--concurrency', v),
     ),
-    ...['0', '-3', '1e3'].map((v) => optionCase(['run'], '--runs', v, { lab: true })),
-    ...['0', '-1', '1e3', '2.5', '100000', ''].map((v) =>
-      optionCase(['lab', 'up'], '--nodes', v, { lab: true }),
-    ),
-    optionCase(['lab', 'up', '--nodes', '2'], '--segments', '0', { lab: true }),
-    optionCase(['lab', 'up', '--nodes', '2'], '--segments', '5', { lab: true }),
+    ...['0', '-3', '1e3'].map((v) => optionCase(['run'], '--runs', v)),
+    ...['0', '-1', '1e3', '2.5', '100000', ''].map((v) => optionCase(['lab', 'up'], '--nodes', v)),
+    optionCase(['lab', 'up', '--nodes', '2'], '--segments', '0'),
+    optionCase(['lab', 'up', '--nodes', '2'], '--segments', '5'),
     ...['0', '-1', '1e3', '64XB', '', '99999999999999GiB'].map<HostileCase>((v) => ({
       kind: 'numeric',
       name: `--max-input-size ${JSON.stringify(v)} predict`,
@@ -73,12 +69,11 @@ export function numericCases(): HostileCase[] {
     ...['0', '65536', '-1', '80/xyz', '1.5', ''].map((v) =>
       optionCase(['explain', '-f', 'm.yaml', '--from', 'x/a', '--to', 'x/a'], '--port', v),
     ),
-    optionCase(['selftest', '--fault', 'ignore-except'], '--repeats', '0', { lab: true }),
-    optionCase(['selftest', '--fault', 'ignore-except'], '--budget-per-fault', 'x', { lab: true }),
+    optionCase(['selftest', '--fault', 'ignore-except'], '--repeats', '0'),
+    optionCase(['selftest', '--fault', 'ignore-except'], '--budget-per-fault', 'x'),
     {
       kind: 'numeric',
       name: 'run with PODNET_LAB_ID="zz/../x"',
-      maxMs: LAB_CASE_MAX_MS,
       env: () => ({ PODNET_LAB_ID: 'zz/../x' }),
       argv: () => ['run', '--runs', '1'],
       expect: { exit: 2, stderr: [/PODNET_LAB_ID/] },

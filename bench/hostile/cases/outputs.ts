@@ -7,7 +7,6 @@
 import { validResults } from '../fixtures.ts';
 import { fifo, folder, put } from '../setup.ts';
 import type { CaseContext, HostileCase } from '../types.ts';
-import { LAB_CASE_MAX_MS } from './files.ts';
 
 const RESULTS = `${JSON.stringify(validResults(), null, 2)}\n`;
 
@@ -47,7 +46,6 @@ function labOutputCase(
   return {
     kind: 'outputs',
     name: `${command.join(' ')}${name ? ` ${name}` : ''}`,
-    maxMs: LAB_CASE_MAX_MS,
     ...(options.setup ? { setup: options.setup } : {}),
     ...(options.readOnly
       ? { readOnly: (ctx: CaseContext) => (options.readOnly ?? []).map((d) => ctx.path(d)) }

@@ -8,7 +8,6 @@
 import { replayScenario, resultsWith, resultsWithLiteral, setIn, validResults } from '../fixtures.ts';
 import { put } from '../setup.ts';
 import type { CaseContext, HostileCase } from '../types.ts';
-import { LAB_CASE_MAX_MS } from './files.ts';
 
 type Path = readonly (string | number)[];
 
@@ -45,7 +44,6 @@ function replayCase(
   return {
     kind: 'results',
     name: `replay: ${name}`,
-    maxMs: LAB_CASE_MAX_MS,
     setup: (ctx) => put(ctx, 'results.json', text(ctx)),
     argv: () => ['replay', 'results.json', ...extraArgs],
     expect: { exit: 2, stderr: [/results\.json/, field] },

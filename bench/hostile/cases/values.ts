@@ -10,7 +10,6 @@
 import { type ManifestPath, manifestWith, RawYaml } from '../fixtures.ts';
 import { put } from '../setup.ts';
 import type { HostileCase } from '../types.ts';
-import { LAB_CASE_MAX_MS } from './files.ts';
 
 type Change = readonly [ManifestPath, unknown];
 
@@ -65,7 +64,6 @@ function labValueCase(
   return {
     kind: 'values',
     name: `lab up: ${name}`,
-    maxMs: LAB_CASE_MAX_MS,
     setup: (ctx) => put(ctx, 'm.yaml', manifestWith(changes)),
     argv: () => ['lab', 'up', '-f', 'm.yaml', '--nodes', '2'],
     expect: { exit, stderr: [field] },
