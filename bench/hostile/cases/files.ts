@@ -3,6 +3,7 @@
  * dangling links (alone and inside a folder), folders, files over the size cap, unreadable files,
  * binary bytes, empty files, a huge line. Each must get exit 2 at once, naming the path and the reason.
  */
+import { chmodSync } from 'node:fs';
 import {
   kubeconfig,
   randomBytes,
@@ -256,7 +257,11 @@ function readerCases(r: Reader): HostileCase[] {
       fileCase(r, 'mode 000 read by nobody (uid 65534)', {
         file: f,
         asNobody: true,
-        setup: (ctx) => unreadable(ctx, f, r.valid?.text ?? results),
+        setup: (ctx) => {
+          unreadable(ctx, f, r.valid?.text ?? results);
+          // Outputs (report's out/) go where nobody may write, so the case is about the input alone.
+          chmodSync(folder(ctx, 'out'), 0o777);
+        },
         expect: { exit: 2, stderr: names(f, /permission denied|EACCES|not readable|cannot read/i) },
       }),
     );

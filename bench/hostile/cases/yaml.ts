@@ -110,7 +110,7 @@ export function yamlCases(): HostileCase[] {
     textCase(
       PROFILE,
       'YAML flow nested 100,000 deep',
-      `support: ${deepYamlFlow(100_000).split('data: ')[1]}`,
+      `support: ${deepYamlFlow(100_000).split('\ndata: ')[1]}`,
       2,
       NESTING,
     ),
