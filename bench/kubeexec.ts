@@ -1,4 +1,5 @@
 // `npm run bench -- kubeexec [--exec-ms 150] [--pods 9] [--ports 2]`: issue 9's exec benchmark.
+// With `--lab-api` or `--kubeconfig FILE` it runs with the real kubectl instead (kubeexec/live.ts).
 // A 9-pod × 2-port matrix (every pod probes every pod's ports: 162 probes) through the kube adapter's
 // real prober (adapters/kube/prober.ts), once batched (one exec per source pod) and once with one exec
 // per probe. No cluster: each `kubectl exec` is a fake that sleeps a simulated 150 ms and returns the
@@ -67,6 +68,10 @@ async function measure(
 }
 
 export async function main(args: readonly string[]): Promise<number> {
+  if (args.includes('--lab-api') || args.includes('--kubeconfig')) {
+    const { liveMain } = await import('./kubeexec/live.ts');
+    return liveMain(args, (name) => flag(args, name));
+  }
   const execMs = Number(flag(args, '--exec-ms') ?? 150);
   const podCount = Number(flag(args, '--pods') ?? 9);
   const portCount = Number(flag(args, '--ports') ?? 2);

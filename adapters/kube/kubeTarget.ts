@@ -40,6 +40,8 @@ import { FLANNEL_ANNOTATION_PREFIX, flannelAnnotations, readKubeNodeState } from
 import { checkPolicyEnforcement, type EnforcementCheck } from './policyEnforcement.ts';
 import type { ExecMode } from './prober.ts';
 import { DEFAULT_PROBER_OPTIONS, runKubeProbes } from './prober.ts';
+import type { SessionSpawner } from './probeSessions.ts';
+import { ProbeSessions } from './probeSessions.ts';
 import type { ProxyFacts } from './proxyMode.ts';
 import { parseKubeProxyConfig, parseProxyModeReply, proxyModesOf } from './proxyMode.ts';
 import { waitForPods } from './readiness.ts';
@@ -62,7 +64,10 @@ export interface KubeTargetOptions {
   readonly nodeSelector?: readonly string[];
   /** Leave the run's namespaces in place on teardown (for debugging a failure). Default false. */
   readonly keep?: boolean;
-  /** `batched` (default): one exec per source pod; `per-probe`: one exec per probe. */
+  /**
+   * `session` (default): one long-lived exec per source pod takes every batch of its probes; `batched`:
+   * one exec per source pod per batch; `per-probe`: one exec per probe.
+   */
   readonly execMode?: ExecMode;
   /** `kubectl exec` processes in flight (default 8). */
   readonly execConcurrency?: number;
@@ -79,6 +84,8 @@ export interface KubeTargetOptions {
   /** For tests: ready-made clients and exec runner instead of kubeconfig, client-node and execa. */
   readonly clients?: KubeClients;
   readonly run?: ExecRunner;
+  /** For tests: how session mode starts its `kubectl exec --stdin` processes (with `run`). */
+  readonly spawnSession?: SessionSpawner;
 }
 
 interface AppliedPod {
@@ -100,6 +107,8 @@ export class KubeTarget implements Target {
   readonly objects: RunObjects;
   private readonly run: ExecRunner;
   private readonly connection: KubectlConnection;
+  /** Session mode's sessions; undefined when a test substitutes `run` without a session spawner. */
+  private readonly sessions: ProbeSessions | undefined;
   private readonly image: string;
   private nodeMap = new Map<string, RealNode>();
   private nodeMapKey = '';
@@ -135,6 +144,15 @@ export class KubeTarget implements Target {
       ...(options.context !== undefined ? { context: options.context } : {}),
       // No --request-timeout for exec: it could cut a long batch's stream; execa's timeout bounds each exec.
     };
+    const mode = options.execMode ?? DEFAULT_PROBER_OPTIONS.mode;
+    this.sessions =
+      mode === 'session' && (options.run === undefined || options.spawnSession !== undefined)
+        ? new ProbeSessions(
+            this.connection,
+            { agnhost: DEFAULT_PROBER_OPTIONS.agnhost, nc: DEFAULT_PROBER_OPTIONS.nc },
+            options.spawnSession,
+          )
+        : undefined;
     if (options.signalHandlers !== false) this.installSignalHandlers();
   }
 
@@ -144,7 +162,12 @@ export class KubeTarget implements Target {
       kubeRunId: this.runId,
       kubeServer: this.clients.server,
       kubeImage: this.image,
-      kubeExecMode: this.options.execMode ?? DEFAULT_PROBER_OPTIONS.mode,
+      // Session mode without sessions (a test's substituted runner) runs batched execs.
+      kubeExecMode: this.sessions
+        ? 'session'
+        : (this.options.execMode ?? 'session') === 'session'
+          ? 'batched'
+          : (this.options.execMode as ExecMode),
       kubeNodes: [...this.nodeMap].map(([s, r]) => `${s}=${r.name}`),
       ...(this.proxyFacts
         ? { kubeProxyMode: this.proxyFacts.mode, kubeProxyModeSource: this.proxyFacts.source }
@@ -372,6 +395,8 @@ export class KubeTarget implements Target {
         this.pods.delete(key);
       }
     }
+    if (toDelete.size > 0)
+      await this.sessions?.closeWhere((t) => toDelete.get(t.namespace)?.has(t.pod) === true);
     for (const [ns, names] of toDelete) {
       await this.objects.deletePods(ns, names);
       await this.waitGone(names, () => this.objects.pods(ns), `pods in ${ns}`);
@@ -527,6 +552,7 @@ export class KubeTarget implements Target {
         sourceOf: this.sourceOf,
         modeOf: (r) => (this.serviceIPs.has(r.host) ? 'r' : 'c'),
         servedByOf: (reply) => this.hostnames.get(reply.trim()),
+        ...(this.sessions ? { sessions: this.sessions } : {}),
       },
       {
         ...DEFAULT_PROBER_OPTIONS,
@@ -568,6 +594,7 @@ export class KubeTarget implements Target {
 
   async teardown(): Promise<void> {
     this.removeSignalHandlers();
+    await this.sessions?.closeAll();
     if (this.tornDown) return;
     this.tornDown = true;
     if (this.options.keep) return;

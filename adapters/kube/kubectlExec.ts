@@ -29,6 +29,7 @@ export function kubectlExecArgv(
   conn: KubectlConnection,
   target: ExecTarget,
   command: readonly string[],
+  options: { readonly stdin?: boolean } = {},
 ): string[] {
   return [
     conn.kubectl ?? 'kubectl',
@@ -38,6 +39,7 @@ export function kubectlExecArgv(
       ? [`--request-timeout=${Math.ceil(conn.requestTimeoutMs / 1000)}s`]
       : []),
     'exec',
+    ...(options.stdin ? ['--stdin'] : []),
     '--namespace',
     target.namespace,
     target.pod,

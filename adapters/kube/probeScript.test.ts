@@ -81,6 +81,22 @@ describe('the batched probe script (POSIX sh)', () => {
     expect(parsed.lines.get('p2')?.text).toBe('REFUSED');
   });
 
+  test('tabs, newlines and carriage returns in an answer become blanks: one line per probe', async () => {
+    const odd = net.createServer((sock) => {
+      sock.on('error', () => {});
+      sock.end('a\tb\r\nc\nd');
+    });
+    await new Promise<void>((r) => odd.listen(0, '127.0.0.1', () => r()));
+    try {
+      const port = (odd.address() as net.AddressInfo).port;
+      const { parsed } = await runScript([{ id: 'o', host: '127.0.0.1', port, protocol: 'TCP', mode: 'r' }]);
+      expect(parsed.noise).toEqual([]);
+      expect(parsed.lines.get('o')).toMatchObject({ kind: 'r', text: 'a b  c d' });
+    } finally {
+      odd.close();
+    }
+  });
+
   test('a UDP port with no server answers with an ICMP port-unreachable: REFUSED, not a timeout', async () => {
     const { parsed } = await runScript([
       { id: 'u', host: '127.0.0.1', port: closedPort, protocol: 'UDP', mode: 'c' },

@@ -14,7 +14,7 @@
  * `PODNET-END<TAB>count`. A missing line or end marker means the exec broke: those probes are `error`.
  */
 import { PodnetTargetError } from '../../spec/errors.ts';
-import type { Protocol } from '../../spec/model.ts';
+import { PROTOCOLS, type Protocol } from '../../spec/model.ts';
 
 export type ProbeMode = 'c' | 'r';
 
@@ -37,29 +37,60 @@ export interface ScriptSettings {
   readonly parallel: number;
 }
 
-/** The constant script. `$1..$5` are settings; then groups of five describe the probes. */
-export const PROBE_SCRIPT = `A="$1"; N="$2"; T="$3"; W="$4"; P="$5"; shift 5
-n=0; k=0
+/**
+ * `one ID HOST PORT PROTO MODE`: one probe, one output line. Reads `$A` (agnhost), `$N` (netcat), `$T`
+ * (agnhost's timeout) and `$W` (netcat's wait) set by the script around it. `flat` turns tabs, newlines
+ * and carriage returns in the answer `$o` into blanks, forking `tr` only when there is one (most answers
+ * are empty or one line: a process less per probe).
+ */
+const ONE_PROBE = `TB=$(printf '\\t'); CR=$(printf '\\r'); NL='
+'
+flat() {
+  case "$o" in *"$TB"*|*"$NL"*|*"$CR"*) o=$(printf '%s' "$o" | tr '\\t\\n\\r' '   ') ;; esac
+}
 one() {
   case "$2" in *:*) d="[$2]:$3" ;; *) d="$2:$3" ;; esac
   if [ "$5" = r ]; then
     if [ "$4" = udp ]; then o=$(printf 'hostname\\n' | "$N" -u -w "$W" "$2" "$3" 2>/dev/null)
     else o=$("$N" -w "$W" "$2" "$3" </dev/null 2>/dev/null); fi
     if [ -n "$o" ]; then
-      printf 'PODNET\\t%s\\t0\\tr\\t%s\\n' "$1" "$(printf '%s' "$o" | tr '\\t\\n\\r' '   ')"
+      flat
+      printf 'PODNET\\t%s\\t0\\tr\\t%s\\n' "$1" "$o"
       return
     fi
   fi
   o=$("$A" connect "$d" --timeout="$T" --protocol="$4" 2>&1); c=$?
-  printf 'PODNET\\t%s\\t%s\\tc\\t%s\\n' "$1" "$c" "$(printf '%s' "$o" | tr '\\t\\n\\r' '   ')"
+  flat
+  printf 'PODNET\\t%s\\t%s\\tc\\t%s\\n' "$1" "$c" "$o"
 }
+`;
+
+/** Runs the probes in `$@` (groups of five), `$P` at once, then prints the end marker with `$n` and `$1`. */
+const FAN_OUT = `n=0; k=0
 while [ "$#" -ge 5 ]; do
   one "$1" "$2" "$3" "$4" "$5" &
   shift 5; n=$((n+1)); k=$((k+1))
   if [ "$k" -ge "$P" ]; then wait; k=0; fi
 done
 wait
-printf 'PODNET-END\\t%s\\n' "$n"
+`;
+
+/** The constant script. `$1..$5` are settings; then groups of five describe the probes. */
+export const PROBE_SCRIPT = `A="$1"; N="$2"; T="$3"; W="$4"; P="$5"; shift 5
+${ONE_PROBE}${FAN_OUT}printf 'PODNET-END\\t%s\\n' "$n"
+`;
+
+/**
+ * The session script (probeSessions.ts): one long-lived `kubectl exec -i` per source pod reads one batch
+ * per stdin line, `BATCH T W P id host port proto mode …`, runs it like PROBE_SCRIPT and ends it with
+ * `PODNET-END<TAB>count<TAB>BATCH`. The line's words are split by the shell with globbing off (`set -f`)
+ * and only ever used as quoted arguments; every word is checked before it is written (sessionLine).
+ */
+export const SESSION_SCRIPT = `set -f; A="$1"; N="$2"
+${ONE_PROBE}while read -r b T W P rest; do
+  set -- $rest
+${FAN_OUT}  printf 'PODNET-END\\t%s\\t%s\\n' "$n" "$b"
+done
 `;
 
 const ID = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -74,6 +105,9 @@ export function checkScriptProbe(p: ScriptProbe): void {
   if (!IPV4.test(p.host) && !(p.host.includes(':') && IPV6.test(p.host)))
     throw bad(`host "${p.host}" is not an IP address`);
   if (!Number.isInteger(p.port) || p.port < 1 || p.port > 65535) throw bad(`port ${p.port} is out of range`);
+  if (!PROTOCOLS.includes(p.protocol))
+    throw bad(`protocol ${JSON.stringify(p.protocol)} is not TCP, UDP or SCTP`);
+  if (p.mode !== 'c' && p.mode !== 'r') throw bad(`mode ${JSON.stringify(p.mode)} is not c or r`);
 }
 
 /** agnhost's `--timeout` takes a Go duration; netcat's `-w` whole seconds (at least 1). */
@@ -101,6 +135,27 @@ export function probeScriptArgv(probes: readonly ScriptProbe[], settings: Script
     argv.push(p.id, p.host, String(p.port), p.protocol.toLowerCase(), p.mode);
   }
   return argv;
+}
+
+/**
+ * The stdin line that runs `probes` as batch `batch` in a session (SESSION_SCRIPT), newline-terminated.
+ * Every word is checked (checkScriptProbe, and the settings are numbers), so no word holds a blank, a
+ * newline or a glob character.
+ */
+export function sessionLine(
+  batch: number,
+  probes: readonly ScriptProbe[],
+  settings: Omit<ScriptSettings, 'agnhost' | 'nc'>,
+): string {
+  if (!Number.isSafeInteger(batch) || batch < 0)
+    throw new PodnetTargetError('PODNET_KUBE_BAD_PROBE', `batch number ${batch} is not a natural number`);
+  const t = timeoutArgs(settings.timeoutMs);
+  const words = [String(batch), t.agnhost, t.ncWait, String(Math.max(1, Math.floor(settings.parallel)))];
+  for (const p of probes) {
+    checkScriptProbe(p);
+    words.push(p.id, p.host, String(p.port), p.protocol.toLowerCase(), p.mode);
+  }
+  return `${words.join(' ')}\n`;
 }
 
 /** One parsed output line. */

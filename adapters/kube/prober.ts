@@ -1,18 +1,23 @@
 /**
- * Runs probes through `kubectl exec`. Batched (default): one exec per source pod runs all of its probes
- * concurrently inside the pod (probeScript.ts). Fallback: one exec per probe, the way Cyclonus and the
+ * Runs probes through `kubectl exec`. Session (default): one long-lived `kubectl exec --stdin` per source
+ * pod takes each batch of that pod's probes as a stdin line (probeSessions.ts); a batch whose session
+ * breaks runs as a batched exec instead. Batched: one exec per source pod per batch runs all of its probes
+ * concurrently inside the pod (probeScript.ts). Per-probe: one exec per probe, the way Cyclonus and the
  * upstream e2e tests do it. Either way a failed exec is `error` (inconclusive, retried by the runner),
  * never a verdict, and outcomes come from agnhost's own messages, not from exit codes alone.
  */
 import type { ObjectKey } from '../../spec/model.ts';
 import type { ProbeRequest, ProbeResult } from '../../spec/target.ts';
 import { classifyConnect } from './classifyConnect.ts';
-import type { ExecRunner, ExecTarget, KubectlConnection } from './kubectlExec.ts';
+import type { ExecOutcome, ExecRunner, ExecTarget, KubectlConnection } from './kubectlExec.ts';
 import { kubectlExecArgv } from './kubectlExec.ts';
 import type { ProbeMode, ScriptProbe } from './probeScript.ts';
-import { parseScriptOutput, probeScriptArgv, timeoutArgs } from './probeScript.ts';
+import { parseScriptOutput, probeScriptArgv, sessionLine, timeoutArgs } from './probeScript.ts';
+import type { ProbeSessions } from './probeSessions.ts';
 
-export type ExecMode = 'batched' | 'per-probe';
+export type ExecMode = 'session' | 'batched' | 'per-probe';
+
+export const EXEC_MODES: readonly ExecMode[] = ['session', 'batched', 'per-probe'];
 
 export interface ProberOptions {
   readonly mode: ExecMode;
@@ -20,6 +25,8 @@ export interface ProberOptions {
   readonly concurrency: number;
   /** `kubectl exec` processes in flight at once in batched mode (default 8). */
   readonly execConcurrency: number;
+  /** Batches in flight at once in session mode, each in its own pod's session (default 32). */
+  readonly sessionConcurrency: number;
   /** Upper bound on probes in flight inside one pod (default 16: each is an agnhost process). */
   readonly podParallelism: number;
   /** Time allowed on top of the probes' own timeouts before an exec is killed (default 20 s). */
@@ -30,9 +37,10 @@ export interface ProberOptions {
 }
 
 export const DEFAULT_PROBER_OPTIONS: Omit<ProberOptions, 'signal'> = {
-  mode: 'batched',
+  mode: 'session',
   concurrency: 64,
   execConcurrency: 8,
+  sessionConcurrency: 32,
   podParallelism: 16,
   execSlackMs: 20_000,
   agnhost: '/agnhost',
@@ -48,6 +56,8 @@ export interface ProberEnv {
   readonly modeOf: (request: ProbeRequest) => ProbeMode;
   /** The pod a reply names (serve-hostname answers with the pod's hostname). */
   readonly servedByOf: (reply: string) => ObjectKey | undefined;
+  /** The sessions of session mode; without them session mode runs batched execs. */
+  readonly sessions?: ProbeSessions;
 }
 
 /** Runs `requests`; one result per request, in request order. */
@@ -73,8 +83,13 @@ export async function runKubeProbes(
     groups.set(r.from, g);
   }
   const batches: ProbeRequest[][] =
-    options.mode === 'batched' ? [...groups.values()] : [...groups.values()].flat().map((r) => [r]);
-  const execsInFlight = options.mode === 'batched' ? options.execConcurrency : options.concurrency;
+    options.mode === 'per-probe' ? [...groups.values()].flat().map((r) => [r]) : [...groups.values()];
+  const execsInFlight =
+    options.mode === 'per-probe'
+      ? options.concurrency
+      : options.mode === 'session' && env.sessions
+        ? options.sessionConcurrency
+        : options.execConcurrency;
   await pool(batches, Math.max(1, execsInFlight), async (batch) => {
     for (const r of await runBatch(batch, env, options)) byId.set(r.id, r);
   });
@@ -104,12 +119,15 @@ export async function runBatch(
     mode: env.modeOf(r),
   }));
   let argv: string[];
+  let line: (batchNumber: number) => string;
   try {
     argv = kubectlExecArgv(
       env.connection,
       target,
       probeScriptArgv(scriptProbes, { agnhost: options.agnhost, nc: options.nc, timeoutMs, parallel }),
     );
+    line = (n) => sessionLine(n, scriptProbes, { timeoutMs, parallel });
+    line(0);
   } catch (error) {
     return batch.map((r) => ({
       id: r.id,
@@ -120,10 +138,17 @@ export async function runBatch(
   }
   const waves = Math.ceil(batch.length / parallel);
   const perProbeMs = timeoutMs + Number(timeoutArgs(timeoutMs).ncWait) * 1000;
-  const outcome = await env.run(argv, {
+  const execOptions = {
     timeoutMs: waves * perProbeMs + options.execSlackMs,
     ...(options.signal ? { signal: options.signal } : {}),
-  });
+  };
+  let outcome: ExecOutcome | undefined;
+  if (options.mode === 'session' && env.sessions) {
+    outcome = await env.sessions.run(target, line, execOptions);
+    // A broken session costs time, never a verdict: the batch runs again as a batched exec.
+    if (outcome.failure !== undefined && !options.signal?.aborted) outcome = undefined;
+  }
+  outcome ??= await env.run(argv, execOptions);
   const parsed = parseScriptOutput(outcome.stdout);
   const execProblem =
     outcome.failure ??

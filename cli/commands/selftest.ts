@@ -7,6 +7,7 @@ import { AREA_RUNNERS, labSessionDeps } from '../../runner/wiring.ts';
 import { PodnetInputError } from '../../spec/errors.ts';
 import { checkOutputDirectory, writeOutputFile } from '../../spec/inputFile.ts';
 import { loadProfile } from '../../spec/manifests/profileFile.ts';
+import { quoteValue } from '../../spec/quote.ts';
 import {
   booleanOption,
   durationOption,
@@ -20,13 +21,19 @@ import { runOptionsFrom } from './run.ts';
 
 export const summary = "measure the kit against the lab's fault catalogue";
 
-const HELP = `Usage: podnet selftest [--budget-per-fault 60s] [--repeats N] [--fault NAME]... [--out DIR]
+const HELP = `Usage: podnet selftest [--target lab|kube-lab] [--budget-per-fault 60s] [--repeats N] [--fault NAME]...
+                       [--skip-clean] [--out DIR]
 
 First one clean run on the lab (it must find nothing), then, for each fault of the lab's catalogue in
 an enabled area, runs with the fault injected. Prints a table (fault, found, median time to the first
 finding, shrunk size in pods/policies/steps) and writes selftest.json into --out.
 
 Options:
+  --target lab|kube-lab        lab (default): the lab target. kube-lab: the kube adapter (client-node, the
+                               real kubectl, kubectl exec) against a lab API started per trial with the
+                               fault injected (\`lab up --api --fault F\`); areas policy and model. Needs root
+                               and kubectl on PATH. The lab API is not a real cluster.
+  --skip-clean                 leave out the clean run
   --budget-per-fault DURATION  search budget of each faulty run (default 60s)
   --budget DURATION            budget of the clean run (default 60s)
   --repeats N                  seeds per fault; the time is their median (default 3)
@@ -53,10 +60,21 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     concurrency: { type: 'string' },
     profile: { type: 'string' },
     out: { type: 'string' },
+    target: { type: 'string' },
+    'skip-clean': { type: 'boolean' },
   });
   if (booleanOption(args, 'help')) {
     io.stdout(HELP);
     return 0;
+  }
+  const targetName = stringOption(args, 'target') ?? 'lab';
+  if (targetName !== 'lab' && targetName !== 'kube-lab') {
+    throw new PodnetInputError(
+      'PODNET_BAD_ARGUMENT',
+      `unknown --target ${quoteValue(targetName)}`,
+      { field: '--target' },
+      'use --target lab (the default) or --target kube-lab',
+    );
   }
   const profilePath = stringOption(args, 'profile');
   const profile = loadProfile(profilePath !== undefined ? resolve(io.cwd, profilePath) : undefined);
@@ -73,7 +91,13 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       );
     }
   }
-  const runnable = AREA_RUNNERS.flatMap((r) => r.areas);
+  // kube-lab: the kube wiring's runners; loaded only then (client-node is large).
+  const kubeLab = targetName === 'kube-lab' ? await loadKubeLab() : undefined;
+  const areaRunners = kubeLab?.areaRunners ?? AREA_RUNNERS;
+  const runnable = areaRunners.flatMap((r) => r.areas);
+  for (const a of options.areas.filter((x) => !runnable.includes(x))) {
+    io.stderr(`podnet: area "${a}" is not available for --target ${targetName}; its faults are left out\n`);
+  }
   const faults = FAULTS.filter((f) => options.areas.includes(f.area) && runnable.includes(f.area)).filter(
     (f) => only.length === 0 || only.includes(f.name),
   );
@@ -89,15 +113,18 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   try {
     rows = await runSelftest(
       {
-        openTarget: (fs) => labSessionDeps({ faults: fs as never }).openTarget(),
-        targetName: 'lab',
-        areaRunners: AREA_RUNNERS,
+        openTarget: kubeLab
+          ? (fs) => kubeLab.open(fs, io.env)
+          : (fs) => labSessionDeps({ faults: fs as never }).openTarget(),
+        targetName: kubeLab ? 'kube' : 'lab',
+        areaRunners,
       },
       {
         options,
         faults,
         budgetPerFaultMs: durationOption(args, 'selftest', 'budget-per-fault', 60_000),
         repeats: integerOption(args, 'selftest', 'repeats', 3, { min: 1, max: 100 }),
+        skipClean: booleanOption(args, 'skip-clean'),
         signal: controller.signal,
         listener: printer,
       },
@@ -113,4 +140,15 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   );
   io.stdout(`${renderSelftestTable(rows)}\n\nselftest.json: ${join(outDir, 'selftest.json')}\n`);
   return rows.every((r) => r.ok) && !controller.signal.aborted ? 0 : 1;
+}
+
+async function loadKubeLab() {
+  const [{ KUBE_AREA_RUNNERS }, { openKubeLab }] = await Promise.all([
+    import('../../runner/wiringKube.ts'),
+    import('../../runner/wiringKubeLab.ts'),
+  ]);
+  return {
+    areaRunners: KUBE_AREA_RUNNERS,
+    open: (faults: readonly string[], env: CliIO['env']) => openKubeLab(faults, { env }),
+  };
 }

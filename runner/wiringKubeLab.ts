@@ -1,0 +1,72 @@
+/**
+ * `podnet selftest --target kube-lab`: the live-cluster path measured against the lab's fault catalogue.
+ * Each trial starts a lab with its Kubernetes API (`lab up --api --fault F`, adapters/labapi), opens the
+ * unchanged kube adapter on the kubeconfig that lab wrote, and takes both down afterwards. Only this
+ * wiring knows that the cluster is a lab: the kube adapter sees an API server, kubectl and agnhost.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { labDown } from '../adapters/lab/control.ts';
+import { newLabId } from '../adapters/lab/names.ts';
+import { labApiUp, removeLabKubeconfig } from '../adapters/labapi/control.ts';
+import type { Target } from '../spec/target.ts';
+import { openKube } from './wiringKube.ts';
+
+export interface KubeLabOptions {
+  /** Environment for kubectl (PATH, HOME); the kubeconfig is always the lab's own. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Lab state root (tests); default /run/podnet. */
+  readonly stateRoot?: string;
+}
+
+/**
+ * Opens a kube target on a fresh lab API with `faults` injected in the lab. Tearing the target down
+ * deletes the run's objects through the API (as on a cluster), then takes the lab and its API down and
+ * removes the kubeconfig; a failure while opening takes the lab down before it is reported.
+ */
+export async function openKubeLab(faults: readonly string[], options: KubeLabOptions = {}): Promise<Target> {
+  const dir = await mkdtemp(join(tmpdir(), 'podnet-kube-lab-'));
+  const labId = newLabId();
+  const stopLab = async () => {
+    await removeLabKubeconfig(labId, options.stateRoot).catch(() => {});
+    await labDown({ id: labId }, options.stateRoot);
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    const api = await labApiUp({
+      faults,
+      labId,
+      kubeconfigOut: join(dir, 'kubeconfig'),
+      ...(options.stateRoot ? { stateRoot: options.stateRoot } : {}),
+    });
+    const target = await openKube({
+      kubeconfig: api.kubeconfig,
+      ...(options.env ? { env: options.env } : {}),
+    })();
+    return alsoOnTeardown(target, stopLab);
+  } catch (error) {
+    await stopLab().catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * `target` with `after` run once its own teardown has finished (or failed). The instance itself is kept,
+ * not wrapped: the kube wiring recognises its target (`instanceof`) to read enforcement and notes.
+ */
+function alsoOnTeardown<T extends Target>(target: T, after: () => Promise<void>): T {
+  const own = target.teardown.bind(target);
+  let done = false;
+  target.teardown = async () => {
+    try {
+      await own();
+    } finally {
+      if (!done) {
+        done = true;
+        await after();
+      }
+    }
+  };
+  return target;
+}
