@@ -1,6 +1,5 @@
 // The batched probe script, run by a real POSIX sh (dash here; busybox ash in agnhost's image) against
 // local servers, with stand-ins for `/agnhost connect` and netcat that print agnhost's messages.
-import dgram from 'node:dgram';
 import net from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -8,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { classifyConnect } from './classifyConnect.ts';
 import type { ScriptProbe } from './probeScript.ts';
 import { PROBE_SCRIPT, parseScriptOutput, probeScriptArgv, timeoutArgs } from './probeScript.ts';
+import { type LocalServers, startLocalServers } from './testing/localServers.ts';
 
 // The lab API's stand-ins for agnhost and netcat (what /agnhost and nc run in a lab sandbox).
 const STANDINS = join(import.meta.dirname, '..', 'labapi', 'containers', 'standins');
@@ -18,34 +18,16 @@ const SETTINGS = {
   parallel: 4,
 };
 
-let tcp: net.Server;
-let udp: dgram.Socket;
+let servers: LocalServers;
 let tcpPort = 0;
 let udpPort = 0;
 let closedPort = 0;
 
 beforeAll(async () => {
-  tcp = net
-    .createServer((s) => {
-      s.on('error', () => {}); // clients that only test the connection reset it
-      s.end('x-a');
-    })
-    .listen(0, '127.0.0.1');
-  await new Promise((r) => tcp.once('listening', r));
-  tcpPort = (tcp.address() as net.AddressInfo).port;
-  udp = dgram.createSocket('udp4');
-  udp.on('message', (_m, rinfo) => udp.send('x-b', rinfo.port, rinfo.address));
-  await new Promise<void>((r) => udp.bind(0, '127.0.0.1', () => r()));
-  udpPort = udp.address().port;
-  const probe = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => probe.once('listening', r));
-  closedPort = (probe.address() as net.AddressInfo).port;
-  await new Promise((r) => probe.close(r));
+  servers = await startLocalServers('x-a', 'x-b');
+  ({ tcpPort, udpPort, closedPort } = servers);
 });
-afterAll(() => {
-  tcp.close();
-  udp.close();
-});
+afterAll(() => servers.close());
 
 async function runScript(probes: ScriptProbe[]) {
   const argv = probeScriptArgv(probes, SETTINGS);

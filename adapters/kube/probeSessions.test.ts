@@ -5,7 +5,6 @@
 // sessions closed when their pods go, and no process left behind.
 import type { ChildProcess } from 'node:child_process';
 import { spawn } from 'node:child_process';
-import net from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ExecRunner, ExecTarget } from './kubectlExec.ts';
@@ -14,40 +13,24 @@ import type { ScriptProbe } from './probeScript.ts';
 import { parseScriptOutput, SESSION_SCRIPT, sessionLine } from './probeScript.ts';
 import type { SessionSpawner } from './probeSessions.ts';
 import { ProbeSessions } from './probeSessions.ts';
+import { type LocalServers, startLocalServers } from './testing/localServers.ts';
 
 const STANDINS = join(import.meta.dirname, '..', 'labapi', 'containers', 'standins');
 const SETTINGS = { agnhost: join(STANDINS, 'agnhost.mjs'), nc: join(STANDINS, 'nc.mjs') };
 const A: ExecTarget = { namespace: 'podnet-x-a', pod: 'a', container: 'c' };
 const B: ExecTarget = { namespace: 'podnet-x-a', pod: 'b', container: 'c' };
 
-let tcp: net.Server;
-let silent: net.Server;
+let servers: LocalServers;
 let tcpPort = 0;
 let silentPort = 0;
 let closedPort = 0;
 
 beforeAll(async () => {
-  tcp = net
-    .createServer((s) => {
-      s.on('error', () => {});
-      s.end('pod-a');
-    })
-    .listen(0, '127.0.0.1');
-  await new Promise((r) => tcp.once('listening', r));
-  tcpPort = (tcp.address() as net.AddressInfo).port;
-  // Accepts and never answers: a reply probe (netcat -w 1) waits a second on it.
-  silent = net.createServer((s) => s.on('error', () => {})).listen(0, '127.0.0.1');
-  await new Promise((r) => silent.once('listening', r));
-  silentPort = (silent.address() as net.AddressInfo).port;
-  const probe = net.createServer().listen(0, '127.0.0.1');
-  await new Promise((r) => probe.once('listening', r));
-  closedPort = (probe.address() as net.AddressInfo).port;
-  await new Promise((r) => probe.close(r));
+  // tcpPort answers "pod-a"; silentPort accepts and never answers (a reply probe waits a second on it).
+  servers = await startLocalServers('pod-a', 'pod-a');
+  ({ tcpPort, silentPort, closedPort } = servers);
 });
-afterAll(() => {
-  tcp.close();
-  silent.close();
-});
+afterAll(() => servers.close());
 
 /** Runs the command after `--` of a kubectl argv locally; records every argv and process. */
 function localSpawner(): { spawner: SessionSpawner; argvs: string[][]; children: ChildProcess[] } {
