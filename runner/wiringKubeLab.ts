@@ -18,6 +18,8 @@ export interface KubeLabOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Lab state root (tests); default /run/podnet. */
   readonly stateRoot?: string;
+  /** The lab's id (`PODNET_LAB_ID`, so a test can check what is left of it); default a new one. */
+  readonly labId?: string;
 }
 
 /**
@@ -27,7 +29,7 @@ export interface KubeLabOptions {
  */
 export async function openKubeLab(faults: readonly string[], options: KubeLabOptions = {}): Promise<Target> {
   const dir = await mkdtemp(join(tmpdir(), 'podnet-kube-lab-'));
-  const labId = newLabId();
+  const labId = options.labId ?? newLabId();
   const stopLab = async () => {
     await removeLabKubeconfig(labId, options.stateRoot).catch(() => {});
     await labDown({ id: labId }, options.stateRoot);

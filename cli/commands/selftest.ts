@@ -17,7 +17,7 @@ import {
   stringOption,
 } from '../args.ts';
 import type { CliIO } from '../io.ts';
-import { runOptionsFrom } from './run.ts';
+import { labIdFrom, runOptionsFrom } from './run.ts';
 
 export const summary = "measure the kit against the lab's fault catalogue";
 
@@ -91,6 +91,8 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       );
     }
   }
+  // PODNET_LAB_ID: every trial's lab takes this id in turn (one trial at a time), as `podnet run` does.
+  const labId = labIdFrom(io);
   // kube-lab: the kube wiring's runners; loaded only then (client-node is large).
   const kubeLab = targetName === 'kube-lab' ? await loadKubeLab() : undefined;
   const areaRunners = kubeLab?.areaRunners ?? AREA_RUNNERS;
@@ -114,8 +116,8 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     rows = await runSelftest(
       {
         openTarget: kubeLab
-          ? (fs) => kubeLab.open(fs, io.env)
-          : (fs) => labSessionDeps({ faults: fs as never }).openTarget(),
+          ? (fs) => kubeLab.open(fs, io.env, labId.labId)
+          : (fs) => labSessionDeps({ faults: fs as never, ...labId }).openTarget(),
         targetName: kubeLab ? 'kube' : 'lab',
         areaRunners,
       },
@@ -149,6 +151,7 @@ async function loadKubeLab() {
   ]);
   return {
     areaRunners: KUBE_AREA_RUNNERS,
-    open: (faults: readonly string[], env: CliIO['env']) => openKubeLab(faults, { env }),
+    open: (faults: readonly string[], env: CliIO['env'], labId: string | undefined) =>
+      openKubeLab(faults, { env, ...(labId !== undefined ? { labId } : {}) }),
   };
 }
