@@ -34,6 +34,8 @@ export interface AreaOutcome {
   readonly shrunk?: { readonly pods: number; readonly policies: number; readonly steps: number };
   /** Recorded in results.json options (e.g. unsupported probe counts). */
   readonly notes?: Readonly<Record<string, number | string>>;
+  /** Why the target cannot run this area at all (the area is then reported `unsupported`, never faked). */
+  readonly unsupported?: string;
 }
 
 export interface AreaRunner {

@@ -113,6 +113,7 @@ export async function runSession(deps: SessionDeps, settings: SessionSettings): 
     const outcome = outcomes.find((o) => o.areas.includes(area));
     const runnable = deps.areaRunners.some((r) => r.areas.includes(area));
     if (!outcome) return { area, status: runnable ? 'not-run' : 'unsupported', scenarios: 0, findings: 0 };
+    if (outcome.unsupported !== undefined) return { area, status: 'unsupported', scenarios: 0, findings: 0 };
     const n = findings.filter((f) => f.area === area && isJudged(f)).length;
     return { area, status: n > 0 ? 'fail' : 'pass', scenarios: outcome.scenarios, findings: n };
   });

@@ -1,7 +1,7 @@
 // The kube wiring: the one finding for a cluster that enforces no NetworkPolicy, and the areas it runs.
 import { describe, expect, test } from 'vitest';
 import { NOT_ENFORCED_TITLE } from '../adapters/kube/policyEnforcement.ts';
-import type { Target } from '../spec/target.ts';
+import type { Capabilities, Target } from '../spec/target.ts';
 import type { AreaContext, AreaRunner } from './area.ts';
 import { DEFAULT_RUN_OPTIONS } from './options.ts';
 import { enforcementAware, KUBE_AREA_RUNNERS, kubeSessionDeps, notEnforcedFinding } from './wiringKube.ts';
@@ -25,10 +25,10 @@ test('plain flannel gives ONE finding, "NetworkPolicy is not enforced in this cl
   expect(f.explanation?.[0]).toContain('deny-all');
 });
 
-test('the kube session runs the policy/model conformance loop and names its target', () => {
+test('the kube session runs the policy/model conformance loop and the LB area, and names its target', () => {
   const deps = kubeSessionDeps({});
   expect(deps.targetName).toBe('kube');
-  expect(KUBE_AREA_RUNNERS.flatMap((r) => r.areas)).toEqual(['policy', 'model']);
+  expect(KUBE_AREA_RUNNERS.flatMap((r) => r.areas)).toEqual(['policy', 'model', 'lb']);
 });
 
 describe('enforcementAware', () => {
@@ -86,5 +86,49 @@ describe('enforcementAware', () => {
       expect(seen).toEqual([['policy', 'model']]);
       expect(out.findings).toEqual([]);
     }
+  });
+});
+
+describe('the LB area on a cluster', () => {
+  const lb = KUBE_AREA_RUNNERS.find((r) => r.areas.includes('lb')) as AreaRunner;
+  const cluster = (proxyModes: Capabilities['proxyModes']): Target => ({
+    name: 'fake',
+    capabilities: async () => ({
+      protocols: ['TCP'],
+      ipv6: false,
+      policyEnforced: true,
+      proxyModes,
+      nodeState: false,
+    }),
+    sync: async () => {
+      throw new Error('no scenario may reach a cluster without a proxy mode');
+    },
+    probe: async () => [],
+    nodeStates: async () => [],
+    teardown: async () => {},
+  });
+  const lbCtx = (t: Target): AreaContext => ({
+    target: t,
+    targetName: 'kube',
+    options: { ...DEFAULT_RUN_OPTIONS, areas: ['lb'], budgetMs: 5000 },
+    faults: [],
+    resultsPath: 'results.json',
+    signal: new AbortController().signal,
+    nextFindingId: () => 'F1',
+  });
+
+  test('no kube-proxy found: the area is unsupported, says why, and runs nothing', async () => {
+    const out = await lb.run(lbCtx(cluster([])));
+    expect(out.unsupported).toMatch(/no proxy mode|no kube-proxy/);
+    expect(out.scenarios).toBe(0);
+    expect(out.findings).toEqual([]);
+  });
+
+  test('the mode the cluster runs is the one it tests (it cannot be switched)', async () => {
+    const { clusterModeTargets } = await import('./areas/lb/clusterModeTargets.ts');
+    const t = cluster(['round-robin']);
+    const targets = await clusterModeTargets(lbCtx(t));
+    expect(targets.modes).toEqual(['round-robin']);
+    expect(await targets.get('round-robin')).toBe(t);
   });
 });

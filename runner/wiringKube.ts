@@ -7,10 +7,14 @@ import type { KubeTargetOptions } from '../adapters/kube/kubeTarget.ts';
 import { KubeTarget, openKubeTarget } from '../adapters/kube/kubeTarget.ts';
 import type { EnforcementCheck } from '../adapters/kube/policyEnforcement.ts';
 import { NOT_ENFORCED_TITLE } from '../adapters/kube/policyEnforcement.ts';
+import { clusterToManifests } from '../spec/manifests/write.ts';
 import type { Finding } from '../spec/results.ts';
 import type { Target } from '../spec/target.ts';
 import type { AreaContext, AreaOutcome, AreaRunner } from './area.ts';
 import { conformanceArea } from './areas/conformanceArea.ts';
+import { clusterModeTargets } from './areas/lb/clusterModeTargets.ts';
+import { lbArea } from './areas/lbArea.ts';
+import { policyOracleFactory } from './oracleBridge.ts';
 import type { SessionDeps } from './session.ts';
 import { LAB_CONFORMANCE } from './wiring.ts';
 
@@ -49,10 +53,14 @@ export function openKube(options: KubeWiringOptions): () => Promise<Target> {
 
 /**
  * Areas a live cluster runs: the policy/model conformance loop, with the same scenarios, oracle and
- * renderers as the lab. The flannel area is left out: it re-realizes clusters under other net-confs
- * and backends, which a live cluster cannot do on demand.
+ * renderers as the lab, and the LB area in the proxy mode the cluster runs. The flannel area is left
+ * out: it re-realizes clusters under other net-confs and backends, which a live cluster cannot do on
+ * demand.
  */
-export const KUBE_AREA_RUNNERS: readonly AreaRunner[] = [enforcementAware(conformanceArea(LAB_CONFORMANCE))];
+export const KUBE_AREA_RUNNERS: readonly AreaRunner[] = [
+  enforcementAware(conformanceArea(LAB_CONFORMANCE)),
+  lbArea({ modeTargets: clusterModeTargets, oracleFactory: policyOracleFactory, toYaml: clusterToManifests }),
+];
 
 /**
  * On a cluster that enforces no NetworkPolicy (`capabilities().policyEnforced === false`), the policy

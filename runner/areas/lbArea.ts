@@ -47,7 +47,7 @@ export interface LbAreaOptions {
 export const DEFAULT_LB_AREA_OPTIONS: LbAreaOptions = { plannedTests: 1000, rejectProbes: 3 };
 
 export interface LbAreaDeps {
-  readonly modeTargets: (ctx: AreaContext) => ModeTargets;
+  readonly modeTargets: (ctx: AreaContext) => ModeTargets | Promise<ModeTargets>;
   readonly oracleFactory: PolicyOracleFactory;
   readonly toYaml: (cluster: Cluster) => string;
   /** Overrides of the LB statistics options (family α, power, effect size, …). */
@@ -90,7 +90,21 @@ export function lbArea(deps: LbAreaDeps): AreaRunner {
       const lb = lbOptions(deps.lb);
       const area = { ...DEFAULT_LB_AREA_OPTIONS, ...deps.area };
       const alphaPerTest = lb.familyAlpha / area.plannedTests;
-      const targets = deps.modeTargets(ctx);
+      const targets = await deps.modeTargets(ctx);
+      if (targets.modes.length === 0) {
+        const why =
+          'the target balances Services in no proxy mode the LB area can test (no kube-proxy found)';
+        ctx.listener?.({ kind: 'message', text: `lb: unsupported: ${why}` });
+        return {
+          areas: ['lb'],
+          scenarios: 0,
+          probes: 0,
+          findings: [],
+          checks: [],
+          unsupported: why,
+          notes: { lbUnsupported: why },
+        };
+      }
       const started = Date.now();
       const searchDeadline = started + options.budgetMs;
       let shrinkDeadline = Number.POSITIVE_INFINITY;
