@@ -36,8 +36,14 @@ export function parseCommandArgs(command: string, argv: readonly string[], optio
   }
 }
 
+/** A string option's value; an empty value (`-o ""`) is bad input, never "not given". */
 export function stringOption(args: ParsedArgs, name: string): string | undefined {
   const v = args.values[name];
+  if (v === '') {
+    throw new PodnetInputError('PODNET_BAD_ARGUMENT', `--${name} needs a value, got an empty string`, {
+      field: `--${name}`,
+    });
+  }
   return typeof v === 'string' ? v : undefined;
 }
 

@@ -1,7 +1,7 @@
 /** podnet's command line: finds the command, runs it, maps errors to exit codes. No logic of its own. */
 import { EXIT, PodnetInputError, PodnetInputErrors, PodnetTargetError } from '../spec/errors.ts';
 import { DEFAULT_MAX_INPUT_BYTES, formatBytes, parseByteSize, setMaxInputBytes } from '../spec/inputFile.ts';
-import { escapeControl, quoteValue } from '../spec/quote.ts';
+import { cutLongRuns, escapeControl, quoteValue } from '../spec/quote.ts';
 import type { CliIO, CommandModule } from './io.ts';
 import { processIO } from './io.ts';
 
@@ -105,14 +105,14 @@ function takeGlobalOptions(argv: readonly string[]): readonly string[] {
 export function reportError(error: unknown, io: CliIO): number {
   // Messages quote the user's input and the target's answers: no control character reaches the terminal.
   if (error instanceof PodnetInputError || error instanceof PodnetInputErrors) {
-    io.stderr(`podnet: ${escapeControl(error.message)}\n`);
+    io.stderr(`podnet: ${cutLongRuns(escapeControl(error.message))}\n`);
     return EXIT.usage;
   }
   if (error instanceof PodnetTargetError) {
-    io.stderr(`podnet: target failure: ${escapeControl(error.message)}\n`);
+    io.stderr(`podnet: target failure: ${cutLongRuns(escapeControl(error.message))}\n`);
     return EXIT.target;
   }
-  const message = escapeControl(error instanceof Error ? error.message : String(error));
+  const message = cutLongRuns(escapeControl(error instanceof Error ? error.message : String(error)));
   io.stderr(
     `podnet: internal error: ${message}\n  hint: this is a bug in podnet; rerun with PODNET_DEBUG=1 for a stack trace\n`,
   );

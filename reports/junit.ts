@@ -126,7 +126,11 @@ function renderSuite(doc: ResultsDocument, area: Area, maxFindings: number): Ren
 function testcasesOf(doc: ResultsDocument, area: Area): Testcase[] {
   const judged = doc.findings.filter((f) => f.area === area && f.kind !== 'undefined');
   const byRule = new Map<string, Finding[]>();
-  for (const f of judged) byRule.set(f.rule, [...(byRule.get(f.rule) ?? []), f]);
+  for (const f of judged) {
+    const list = byRule.get(f.rule);
+    if (list) list.push(f);
+    else byRule.set(f.rule, [f]);
+  }
   const cases = new Map<string, Testcase>();
   for (const check of doc.checks ?? []) {
     if (check.area !== area) continue;

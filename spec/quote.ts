@@ -47,3 +47,18 @@ export function quoteValue(value: unknown, max = MAX_QUOTED_LENGTH): string {
   }
   return quoteValue(JSON.stringify(value) ?? String(value), max);
 }
+
+/** Longest unbroken run of characters a printed message keeps (a path, a label key, an echoed value). */
+export const MAX_RUN_LENGTH = 300;
+
+/**
+ * `text` with every run of non-blank characters longer than `max` cut to its first and last few
+ * characters and its length: the last guard before a message is printed, for values a message quoted
+ * without `quoteValue` (file paths, field paths built from keys). Nothing legitimate is that long.
+ */
+export function cutLongRuns(text: string, max = MAX_RUN_LENGTH): string {
+  return text.replace(new RegExp(`\\S{${max + 1},}`, 'g'), (run) => {
+    const keep = Math.floor(max / 3);
+    return `${run.slice(0, keep)}…${run.slice(-keep)} (${run.length} characters)`;
+  });
+}

@@ -3,9 +3,11 @@
  * bombs (billion laughs) and nesting deep enough to overflow the stack become input errors (exit 2)
  * naming the file, for every reader of user YAML (manifests, profiles, kubeconfigs).
  */
+
 import type { Document } from 'yaml';
 import { type InputLocation, PodnetInputError } from './errors.ts';
 import { isStackOverflow, MAX_NESTING_DEPTH, nestsDeeperThan } from './nesting.ts';
+import { quoteValue } from './quote.ts';
 
 /** Alias expansions one document may make (yaml's guard; kubectl's go-yaml v2 has a similar one). */
 export const MAX_ALIAS_COUNT = 1000;
@@ -33,6 +35,16 @@ export function yamlToValue(doc: Document, where: InputLocation): unknown {
         `too many YAML alias expansions (over ${MAX_ALIAS_COUNT}): an alias bomb?`,
         where,
         'write the objects out instead of building them from anchors and aliases',
+      );
+    }
+    // Anything else yaml refuses while building values (a merge key `<<` whose source is not a mapping,
+    // e.g. an alias to an anchor of another document: anchors are per document) is the input's fault.
+    if (error instanceof Error) {
+      throw new PodnetInputError(
+        'PODNET_YAML',
+        `not usable YAML: ${quoteValue(error.message, 200)}`,
+        where,
+        'anchors and aliases work within one document (between two `---`); a merge key `<<` takes a mapping',
       );
     }
     throw error;

@@ -106,6 +106,17 @@ describe('a malformed kubeconfig is bad input that never shows its secrets', () 
     );
     expect(e.message).toMatch(/not a usable kubeconfig: clusters\[0\]\.cluster\.server is missing/);
   });
+  test('a server that is not an absolute http(s) URL is bad input naming the field, never echoed', () => {
+    for (const server of [`not a url ${SECRET}`, `127.0.0.1:6443`, `ftp://h/${SECRET}`]) {
+      const e = errorOf(
+        `clusters: [{name: a, cluster: {server: "${server}"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: c, context: {cluster: a, user: u}}]\ncurrent-context: c\n`,
+        'server.yaml',
+      );
+      expect(e.location.field).toBe('clusters[0].cluster.server');
+      expect(e.message).toMatch(/absolute http\(s\) URL/);
+      expect(e.message).not.toContain(SECRET);
+    }
+  });
   test('an alias bomb is refused', () => {
     const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
     for (let i = 1; i < 12; i++)

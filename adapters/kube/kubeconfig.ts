@@ -105,6 +105,13 @@ function readKubeconfig(file: string): { text: string; secrets: string[] } {
       if (key === 'clusters' && server !== undefined && typeof server !== 'string') {
         throw bad('must be a URL string', { field: `${at}.cluster.server` });
       }
+      // client-node needs an absolute URL ("You need to define an absolute base url"). The value is not
+      // echoed: a server string may carry credentials.
+      if (key === 'clusters' && typeof server === 'string' && !isHttpUrl(server)) {
+        throw bad('must be an absolute http(s) URL such as https://host:6443 (value not shown)', {
+          field: `${at}.cluster.server`,
+        });
+      }
     });
   }
   const current = record['current-context'];
@@ -112,6 +119,15 @@ function readKubeconfig(file: string): { text: string; secrets: string[] } {
     throw bad('must be a string', { field: 'current-context' });
   }
   return { text, secrets: secretsOf(value) };
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.host !== '' && !/\s/.test(text);
+  } catch {
+    return false;
+  }
 }
 
 const KUBECONFIG_HINT = 'check the file with `kubectl config view --kubeconfig FILE`';

@@ -10,7 +10,7 @@ import { nodeOfSource, nodeSourceKey } from '../../spec/target.ts';
 import { type CleanupReport, cleanupAll, cleanupLab, listNetns } from './cleanup.ts';
 import { inNetns } from './exec.ts';
 import { FAULTS, type FaultName, isFaultName } from './faults.ts';
-import { createLabTarget } from './labTarget.ts';
+import { checkManifestClusterIPs, createLabTarget } from './labTarget.ts';
 import { DEFAULT_STATE_ROOT, isLabId } from './names.ts';
 import { type LabRecord, labPaths, readLabRecord } from './state.ts';
 
@@ -51,6 +51,7 @@ export function checkLabOptions(backend: string | undefined, faults: readonly st
 /** Builds a lab and leaves it running; resolves with its record. */
 export async function labUp(options: LabUpOptions): Promise<LabRecord> {
   checkLabOptions(options.backend, options.faults ?? []);
+  if (options.cluster) checkManifestClusterIPs(options.cluster);
   const lab = createLabTarget({
     ...(options.nodes !== undefined ? { nodes: options.nodes } : {}),
     ...(options.segments !== undefined ? { segments: options.segments } : {}),

@@ -666,6 +666,17 @@ export function createLabTarget(options: LabTargetOptions = {}): LabTarget {
   return new LabTarget(options);
 }
 
+/**
+ * The ClusterIPs a cluster's manifests chose, checked as the first sync would check them: `lab up -f`
+ * refuses them before anything of a lab exists.
+ */
+export function checkManifestClusterIPs(cluster: Cluster): void {
+  const taken = new Set<string>();
+  for (const svc of cluster.services) {
+    if (svc.clusterIP) taken.add(checkedClusterIP(keyOf(svc), svc.clusterIP, taken));
+  }
+}
+
 /** A ClusterIP the manifests chose: an IPv4 address of the lab's Service range, not taken (as the API allocates). */
 function checkedClusterIP(service: ObjectKey, ip: string, taken: ReadonlySet<string>): string {
   let address: number | undefined;

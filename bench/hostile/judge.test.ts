@@ -124,6 +124,8 @@ describe('judge', () => {
     ]);
     expect(judge({ exit: 0, labAllowed: true }, outcome({ exitCode: 0, runEntries: ['netns'] }))).toEqual([]);
     expect(judge({ exit: 2 }, outcome({ runEntries: ['podnet'] }))).toEqual([]);
+    // mount(8)'s utab, from the sandbox's own read-only bind mount: not podnet's.
+    expect(judge({ exit: 2 }, outcome({ runEntries: ['mount', 'mount/utab'] }))).toEqual([]);
   });
 });
 

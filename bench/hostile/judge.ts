@@ -107,7 +107,10 @@ export function judge(expect: Expectation, outcome: Outcome): string[] {
   for (const path of expect.present ?? []) {
     if (!outcome.written.has(path)) problems.push(`did not write ${path}`);
   }
-  const labEvidence = outcome.runEntries.filter((e) => e !== 'podnet');
+  // /run/mount is mount(8)'s utab, written when the sandbox itself makes a case's folder read-only.
+  const labEvidence = outcome.runEntries.filter(
+    (e) => e !== 'podnet' && e !== 'mount' && !e.startsWith('mount/'),
+  );
   if (!expect.labAllowed && labEvidence.length > 0) {
     problems.push(
       `started building a lab for bad input (created ${listed(labEvidence.map((e) => `/run/${e}`))})`,

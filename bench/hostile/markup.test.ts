@@ -78,6 +78,19 @@ describe('xmlInjections', () => {
 });
 
 describe('markdownInjections', () => {
+  test('an escaped link and payloads inside a fenced code block are clean', () => {
+    expect(markdownInjections('a \\[l\\](javascript:pnxscript()) b\n')).toEqual([]);
+    expect(
+      markdownInjections(
+        '````yaml\n<pnxtag> [l](javascript:pnxscript())\n## pnxhead\n```\n| a | pnxcell |\n````\n',
+      ),
+    ).toEqual([]);
+    // A fence shorter than the opening one does not close the block; after the real close, markup counts.
+    expect(markdownInjections('````\n```\n## pnxhead\n````\n## pnxhead\n')).toEqual([
+      'a heading injected by a newline in a field',
+    ]);
+  });
+
   test('escaped table cells and inline text are clean', () => {
     expect(markdownInjections('| a \\| pnxcell \\| b | &lt;pnxtag&gt; |\n## podnet\n')).toEqual([]);
   });

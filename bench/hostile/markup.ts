@@ -152,12 +152,39 @@ export function xmlInjections(xml: string): string[] {
   return found;
 }
 
-/** What in a GitHub-flavoured Markdown summary came from a payload as markup. */
+/**
+ * The Markdown outside fenced code blocks: inside a block opened by a fence of n backticks (up to three
+ * blanks before it) everything is literal until a line of at least n backticks closes it (CommonMark
+ * 0.31, "Fenced code blocks"), so payloads there are text, not markup.
+ */
+export function outsideFences(md: string): string {
+  const kept: string[] = [];
+  let open = 0;
+  for (const line of md.split('\n')) {
+    const fence = /^ {0,3}(`{3,})/.exec(line);
+    if (open > 0) {
+      if (fence && (fence[1] as string).length >= open && /^ {0,3}`+\s*$/.test(line)) open = 0;
+      continue;
+    }
+    if (fence && !/`/.test(line.slice(fence[0].length))) {
+      open = (fence[1] as string).length;
+      continue;
+    }
+    kept.push(line);
+  }
+  return kept.join('\n');
+}
+
+/**
+ * What in a GitHub-flavoured Markdown summary came from a payload as markup, outside fenced code blocks.
+ * A bracket escaped with a backslash opens no link (CommonMark "Backslash escapes").
+ */
 export function markdownInjections(md: string): string[] {
   const found: string[] = [];
-  if (/<pnx/i.test(md)) found.push('raw HTML from a payload (<pnx…>)');
-  if (/\]\(\s*javascript:[^)]*pnx/i.test(md)) found.push('a javascript: link from a payload');
-  for (const line of md.split('\n')) {
+  const text = outsideFences(md);
+  if (/<pnx/i.test(text)) found.push('raw HTML from a payload (<pnx…>)');
+  if (/(^|[^\\])\]\(\s*javascript:[^)]*pnx/im.test(text)) found.push('a javascript: link from a payload');
+  for (const line of text.split('\n')) {
     if (/^\s{0,3}#{1,6}\s*pnxhead/.test(line)) found.push('a heading injected by a newline in a field');
     if (/(^|[^\\])\|\s*pnxcell/.test(line)) found.push('a table cell injected by an unescaped |');
   }

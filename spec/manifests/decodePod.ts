@@ -21,6 +21,12 @@ import {
 export function decodePod(d: Decoder): Pod | undefined {
   const meta = decodeMetadata(d, dns1123SubdomainProblems, true);
   const nodeName = d.string(['spec', 'nodeName']);
+  // validation.go ValidatePodSpec: a non-empty spec.nodeName must be a node name (ValidateNodeName:
+  // DNS-1123 subdomain). It also names lab paths and links, so it is checked here, once.
+  if (nodeName !== undefined && nodeName !== '') {
+    for (const p of dns1123SubdomainProblems(nodeName))
+      d.fail(['spec', 'nodeName'], 'PODNET_INVALID_NAME', `invalid node name ${quoteValue(nodeName)}: ${p}`);
+  }
   const hostNetwork = d.boolean(['spec', 'hostNetwork']) ?? false;
   const containersRaw = d.list(['spec', 'containers']);
   if (containersRaw === undefined || containersRaw.length === 0) {

@@ -84,6 +84,18 @@ describe('numbers and echoed values', () => {
   });
 });
 
+test.each(['node with space', '../../x', 'a\u001b[2Jb'])(
+  'pod spec.nodeName %j is refused as a node name',
+  (name) => {
+    const [e] = errorsOf(
+      `apiVersion: v1\nkind: Pod\nmetadata: {name: a, namespace: x}\nspec:\n  nodeName: ${JSON.stringify(name)}\n  containers: [{name: c, image: i}]\n`,
+    );
+    expect(e?.code).toBe('PODNET_INVALID_NAME');
+    expect(e?.message).toMatch(/spec\.nodeName.*invalid node name/);
+    expect(e?.message).not.toContain('\u001b');
+  },
+);
+
 describe('hostile YAML and JSON', () => {
   test('an alias bomb is refused by name, without expanding it', () => {
     const lines = ['a: &a [x, x, x, x, x, x, x, x, x]'];
@@ -94,6 +106,22 @@ describe('hostile YAML and JSON', () => {
     const [e] = errorsOf(`apiVersion: v1\nkind: Namespace\nmetadata: {name: x}\n${lines.join('\n')}\n`);
     expect(e?.code).toBe('PODNET_YAML_ALIASES');
     expect(e?.message).toMatch(/^in\.yaml:1: too many YAML alias expansions/);
+  });
+
+  test("a merge key works within a document; an alias to another document's anchor is bad input, not a crash", () => {
+    const pod = (name: string, meta: string) =>
+      `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  namespace: x\n${meta}spec:\n  containers: [{name: c, image: i}]\n`;
+    const within = loadManifestsFromText(
+      pod('b', '  annotations: &common {app: web}\n  labels:\n    <<: *common\n    tier: back\n'),
+      'in.yaml',
+    );
+    expect(within.cluster.pods[0]?.labels).toEqual({ app: 'web', tier: 'back' });
+    // Anchors belong to their document (YAML 1.2 §9.1; kubectl decodes each document on its own).
+    const [e] = errorsOf(
+      `${pod('a', '  labels: &common {app: web}\n')}---\n${pod('b', '  labels:\n    <<: *common\n')}`,
+    );
+    expect(e?.code).toBe('PODNET_YAML');
+    expect(e?.message).toMatch(/^in\.yaml:\d+: not usable YAML: "Merge sources must be maps/);
   });
 
   test.each([
