@@ -22,6 +22,15 @@ test('podnet lab up rejects an unknown fault before touching the machine (exit 2
   await expect(run(['up', '--fault', 'no-such-fault'], captureIO())).rejects.toMatchObject({ exitCode: 2 });
 });
 
+test('podnet lab up refuses more segments than nodes before touching the machine (exit 2), with or without --api', async () => {
+  for (const api of [[], ['--api']]) {
+    await expect(run(['up', ...api, '--nodes', '2', '--segments', '5'], captureIO())).rejects.toMatchObject({
+      exitCode: 2,
+      message: expect.stringContaining('--segments 5 is more than --nodes 2'),
+    });
+  }
+});
+
 test('podnet lab up --api refuses bad input before touching the machine (exit 2)', async () => {
   await expect(run(['up', '--api', '--api-faults', 'throttle=500%'], captureIO())).rejects.toMatchObject({
     exitCode: 2,

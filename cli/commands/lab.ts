@@ -113,8 +113,7 @@ async function up(argv: readonly string[], io: CliIO): Promise<number> {
   const labId = stringOption(args, 'lab');
   const record = await labUp({
     ...(cluster ? { cluster } : {}),
-    nodes: integerOption(args, 'lab up', 'nodes', 2, LAB_NODE_RANGE),
-    segments: integerOption(args, 'lab up', 'segments', 1, LAB_SEGMENT_RANGE),
+    ...labShape(args, (cluster?.nodes.length ?? 0) > 0),
     ...(backend ? { backend: backend as FlannelBackendType } : {}),
     faults: stringListOption(args, 'fault'),
     ...(labId ? { labId } : {}),
@@ -148,8 +147,7 @@ async function upWithApi(args: ParsedArgs, io: CliIO): Promise<number> {
   const apiFaults = stringOption(args, 'api-faults');
   const kubeconfigOut = resolve(io.cwd, stringOption(args, 'kubeconfig-out') ?? DEFAULT_KUBECONFIG);
   const api = await labApiUp({
-    nodes: integerOption(args, 'lab up', 'nodes', 2, LAB_NODE_RANGE),
-    segments: integerOption(args, 'lab up', 'segments', 1, LAB_SEGMENT_RANGE),
+    ...labShape(args, false),
     ...(backend ? { backend: backend as FlannelBackendType } : {}),
     faults: stringListOption(args, 'fault'),
     ...(proxyMode ? { proxyMode: proxyMode as ProxyMode } : {}),
@@ -256,4 +254,22 @@ function faults(io: CliIO): number {
   const width = Math.max(...FAULTS.map((f) => f.name.length));
   for (const f of FAULTS) io.stdout(`${f.name.padEnd(width)}  ${f.area.padEnd(7)}  ${f.description}\n`);
   return EXIT.conforms;
+}
+
+/**
+ * `--nodes` and `--segments`. Generated nodes are spread over the segments round-robin, so more segments
+ * than nodes would build segments with no node on them: refused, unless manifests place the nodes.
+ */
+function labShape(args: ParsedArgs, manifestNodes: boolean): { nodes: number; segments: number } {
+  const nodes = integerOption(args, 'lab up', 'nodes', 2, LAB_NODE_RANGE);
+  const segments = integerOption(args, 'lab up', 'segments', 1, LAB_SEGMENT_RANGE);
+  if (!manifestNodes && segments > nodes) {
+    throw new PodnetInputError(
+      'PODNET_BAD_ARGUMENT',
+      `--segments ${segments} is more than --nodes ${nodes}: every segment needs a node`,
+      { field: '--segments' },
+      `use at most ${nodes} segments, or more nodes`,
+    );
+  }
+  return { nodes, segments };
 }
