@@ -4,12 +4,7 @@
  * unchanged kube adapter on the kubeconfig that lab wrote, and takes both down afterwards. Only this
  * wiring knows that the cluster is a lab: the kube adapter sees an API server, kubectl and agnhost.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { labDown } from '../adapters/lab/control.ts';
-import { newLabId } from '../adapters/lab/names.ts';
-import { labApiUp, removeLabKubeconfig } from '../adapters/labapi/control.ts';
+import { startTemporaryLabApi } from '../adapters/labapi/control.ts';
 import type { Target } from '../spec/target.ts';
 import { openKube } from './wiringKube.ts';
 
@@ -28,27 +23,19 @@ export interface KubeLabOptions {
  * removes the kubeconfig; a failure while opening takes the lab down before it is reported.
  */
 export async function openKubeLab(faults: readonly string[], options: KubeLabOptions = {}): Promise<Target> {
-  const dir = await mkdtemp(join(tmpdir(), 'podnet-kube-lab-'));
-  const labId = options.labId ?? newLabId();
-  const stopLab = async () => {
-    await removeLabKubeconfig(labId, options.stateRoot).catch(() => {});
-    await labDown({ id: labId }, options.stateRoot);
-    await rm(dir, { recursive: true, force: true });
-  };
+  const lab = await startTemporaryLabApi({
+    faults,
+    ...(options.labId ? { labId: options.labId } : {}),
+    ...(options.stateRoot ? { stateRoot: options.stateRoot } : {}),
+  });
   try {
-    const api = await labApiUp({
-      faults,
-      labId,
-      kubeconfigOut: join(dir, 'kubeconfig'),
-      ...(options.stateRoot ? { stateRoot: options.stateRoot } : {}),
-    });
     const target = await openKube({
-      kubeconfig: api.kubeconfig,
+      kubeconfig: lab.api.kubeconfig,
       ...(options.env ? { env: options.env } : {}),
     })();
-    return alsoOnTeardown(target, stopLab);
+    return alsoOnTeardown(target, lab.stop);
   } catch (error) {
-    await stopLab().catch(() => {});
+    await lab.stop().catch(() => {});
     throw error;
   }
 }

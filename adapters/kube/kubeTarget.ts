@@ -165,9 +165,9 @@ export class KubeTarget implements Target {
       // Session mode without sessions (a test's substituted runner) runs batched execs.
       kubeExecMode: this.sessions
         ? 'session'
-        : (this.options.execMode ?? 'session') === 'session'
-          ? 'batched'
-          : (this.options.execMode as ExecMode),
+        : this.options.execMode === 'per-probe'
+          ? 'per-probe'
+          : 'batched',
       kubeNodes: [...this.nodeMap].map(([s, r]) => `${s}=${r.name}`),
       ...(this.proxyFacts
         ? { kubeProxyMode: this.proxyFacts.mode, kubeProxyModeSource: this.proxyFacts.source }

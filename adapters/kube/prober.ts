@@ -17,8 +17,6 @@ import type { ProbeSessions } from './probeSessions.ts';
 
 export type ExecMode = 'session' | 'batched' | 'per-probe';
 
-export const EXEC_MODES: readonly ExecMode[] = ['session', 'batched', 'per-probe'];
-
 export interface ProberOptions {
   readonly mode: ExecMode;
   /** Probes in flight inside one pod (batched) or execs in flight (per-probe). */
@@ -119,15 +117,12 @@ export async function runBatch(
     mode: env.modeOf(r),
   }));
   let argv: string[];
-  let line: (batchNumber: number) => string;
   try {
     argv = kubectlExecArgv(
       env.connection,
       target,
       probeScriptArgv(scriptProbes, { agnhost: options.agnhost, nc: options.nc, timeoutMs, parallel }),
     );
-    line = (n) => sessionLine(n, scriptProbes, { timeoutMs, parallel });
-    line(0);
   } catch (error) {
     return batch.map((r) => ({
       id: r.id,
@@ -144,6 +139,8 @@ export async function runBatch(
   };
   let outcome: ExecOutcome | undefined;
   if (options.mode === 'session' && env.sessions) {
+    // The probes passed probeScriptArgv's checks above, the same ones sessionLine makes.
+    const line = (n: number) => sessionLine(n, scriptProbes, { timeoutMs, parallel });
     outcome = await env.sessions.run(target, line, execOptions);
     // A broken session costs time, never a verdict: the batch runs again as a batched exec.
     if (outcome.failure !== undefined && !options.signal?.aborted) outcome = undefined;

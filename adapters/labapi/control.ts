@@ -6,8 +6,9 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { request } from 'node:https';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PodnetInputError, PodnetTargetError } from '../../spec/errors.ts';
@@ -15,7 +16,7 @@ import { checkOutputFile } from '../../spec/inputFile.ts';
 import type { FlannelBackendType } from '../../spec/scenario.ts';
 import type { ProxyMode } from '../../spec/target.ts';
 import { listNetns } from '../lab/cleanup.ts';
-import { checkLabOptions } from '../lab/control.ts';
+import { checkLabOptions, labDown } from '../lab/control.ts';
 import type { FaultName } from '../lab/faults.ts';
 import { DEFAULT_STATE_ROOT, isLabId, newLabId } from '../lab/names.ts';
 import { labPaths } from '../lab/state.ts';
@@ -180,6 +181,29 @@ export async function labApiUp(options: LabApiUpOptions): Promise<LabApiRecord> 
       `see ${paths.log('api')}`,
     );
   return record;
+}
+
+/**
+ * A lab API for one program run (the kube-lab selftest's trials, the live exec bench): its kubeconfig in
+ * a fresh temporary folder, its id `labId` or a new one. `stop()` takes the lab and its API down and
+ * removes the kubeconfig and the folder; a start that fails has already stopped.
+ */
+export async function startTemporaryLabApi(
+  options: Omit<LabApiUpOptions, 'kubeconfigOut'>,
+): Promise<{ readonly api: LabApiRecord; stop(): Promise<void> }> {
+  const dir = await mkdtemp(join(tmpdir(), 'podnet-lab-api-'));
+  const labId = options.labId ?? newLabId();
+  const stop = async () => {
+    await removeLabKubeconfig(labId, options.stateRoot).catch(() => {});
+    await labDown({ id: labId }, options.stateRoot);
+    await rm(dir, { recursive: true, force: true });
+  };
+  try {
+    return { api: await labApiUp({ ...options, labId, kubeconfigOut: join(dir, 'kubeconfig') }), stop };
+  } catch (error) {
+    await stop().catch(() => {});
+    throw error;
+  }
 }
 
 /** The API of lab `labId`, if it runs one. */

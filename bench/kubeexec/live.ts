@@ -14,12 +14,9 @@ import { execaRunner } from '../../adapters/kube/kubectlExec.ts';
 import type { ExecMode } from '../../adapters/kube/prober.ts';
 import { DEFAULT_PROBER_OPTIONS, runKubeProbes } from '../../adapters/kube/prober.ts';
 import { ProbeSessions } from '../../adapters/kube/probeSessions.ts';
-import { labDown } from '../../adapters/lab/control.ts';
-import { newLabId } from '../../adapters/lab/names.ts';
-import { labApiUp, removeLabKubeconfig } from '../../adapters/labapi/control.ts';
+import { DEFAULT_AGNHOST_IMAGE } from '../../adapters/kube/render/context.ts';
+import { startTemporaryLabApi } from '../../adapters/labapi/control.ts';
 import type { ProbeRequest, ProbeResult } from '../../spec/target.ts';
-
-const IMAGE = 'registry.k8s.io/e2e-test-images/agnhost:2.53';
 
 function manifest(ns: string, pods: number): string {
   const docs = [
@@ -39,7 +36,7 @@ function manifest(ns: string, pods: number): string {
         containers: [
           {
             name: 'porter',
-            image: IMAGE,
+            image: DEFAULT_AGNHOST_IMAGE,
             args: ['porter'],
             env: [
               { name: 'SERVE_PORT_80', value: `p${i}` },
@@ -59,17 +56,14 @@ export async function liveMain(args: readonly string[], flag: (name: string) => 
   const podCount = Number(flag('--pods') ?? 6);
   const rounds = Number(flag('--rounds') ?? 4);
   const dir = await mkdtemp(join(tmpdir(), 'podnet-bench-kubeexec-'));
-  const labId = args.includes('--lab-api') ? newLabId() : undefined;
+  let lab: Awaited<ReturnType<typeof startTemporaryLabApi>> | undefined;
   const ns = `podnet-bench-${Math.random().toString(16).slice(2, 8)}`;
   let kubeconfig = flag('--kubeconfig');
   const kubectl = (argv: readonly string[]) =>
     execa('kubectl', ['--kubeconfig', kubeconfig as string, ...argv], { reject: false });
   const cleanup = async () => {
     if (kubeconfig) await kubectl(['delete', 'namespace', ns, '--ignore-not-found', '--wait=false']);
-    if (labId) {
-      await removeLabKubeconfig(labId).catch(() => {});
-      await labDown({ id: labId });
-    }
+    await lab?.stop();
     await rm(dir, { recursive: true, force: true });
   };
   const onSignal = () => {
@@ -78,10 +72,10 @@ export async function liveMain(args: readonly string[], flag: (name: string) => 
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    if (labId) {
-      const api = await labApiUp({ labId, kubeconfigOut: join(dir, 'kubeconfig') });
-      kubeconfig = api.kubeconfig;
-      out(`lab ${labId} with its API at ${api.url} (a lab, not a real cluster)`);
+    if (args.includes('--lab-api')) {
+      lab = await startTemporaryLabApi({});
+      kubeconfig = lab.api.kubeconfig;
+      out(`lab ${lab.api.labId} with its API at ${lab.api.url} (a lab, not a real cluster)`);
     }
     if (!kubeconfig) throw new Error('give --lab-api or --kubeconfig FILE');
     const version = await kubectl(['version', '-o', 'json']);
