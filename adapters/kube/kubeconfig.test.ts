@@ -1,10 +1,10 @@
 // kubeconfig is read as kubectl reads it: --kubeconfig over KUBECONFIG (a list, first file wins) over
 // ~/.kube/config over in-cluster; --context picks a context. A bad file or context is bad input (exit 2)
 // whose message never quotes the file's secrets; no kubeconfig at all is a target error (exit 3).
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test } from 'vitest';
 import { PodnetInputError, PodnetTargetError } from '../../spec/errors.ts';
 import { apiError, makeClients } from './clients.ts';
 import { kubeconfigSource, loadKubeConfig } from './kubeconfig.ts';
@@ -33,6 +33,9 @@ current-context: ${current}
 const a = config('a.yaml', 'alpha', 'https://127.0.0.1:6443', 'alpha');
 const b = config('b.yaml', 'beta', 'https://127.0.0.2:6443', 'beta');
 const home = mkdtempSync(join(tmpdir(), 'podnet-home-'));
+afterAll(() => {
+  for (const d of [dir, home]) rmSync(d, { recursive: true, force: true });
+});
 
 describe('kubeconfig like kubectl', () => {
   test('--kubeconfig wins over KUBECONFIG', () => {

@@ -70,13 +70,15 @@ const CLUSTER: Cluster = {
   ],
 };
 
-const tools = mkdtempSync(join(tmpdir(), 'podnet-equivalence-'));
+/** Made on first use, by the lab test only, and removed after it. */
+let tools: string | undefined;
 
 /**
  * `/agnhost` and `nc` as a lab API container has them: the C `agnhost connect` (handing anything else to
  * the Node stand-in), and netcat-openbsd itself when the machine has it.
  */
 async function containerTools(): Promise<{ agnhost: string; nc: string }> {
+  tools ??= mkdtempSync(join(tmpdir(), 'podnet-equivalence-'));
   const fast = await ensureAgnhostConnect(tools);
   const agnhost = join(tools, 'agnhost');
   writeFileSync(
@@ -92,7 +94,7 @@ async function containerTools(): Promise<{ agnhost: string; nc: string }> {
 describe('batched kube probe script in the lab', { tags: ['lab'] }, () => {
   let lab: LabTarget | undefined;
   afterAll(async () => {
-    rmSync(tools, { recursive: true, force: true });
+    if (tools) rmSync(tools, { recursive: true, force: true });
     if (!lab) return;
     await lab.teardown();
     expect(await leftovers(lab.labId)).toEqual([]);
