@@ -25,10 +25,10 @@ test('plain flannel gives ONE finding, "NetworkPolicy is not enforced in this cl
   expect(f.explanation?.[0]).toContain('deny-all');
 });
 
-test('the kube session runs the policy/model conformance loop and the LB area, and names its target', () => {
+test('the kube session runs the policy/model conformance loop, the LB area and the flannel area, and names its target', () => {
   const deps = kubeSessionDeps({});
   expect(deps.targetName).toBe('kube');
-  expect(KUBE_AREA_RUNNERS.flatMap((r) => r.areas)).toEqual(['policy', 'model', 'lb']);
+  expect(KUBE_AREA_RUNNERS.flatMap((r) => r.areas)).toEqual(['policy', 'model', 'lb', 'flannel']);
 });
 
 describe('enforcementAware', () => {

@@ -12,6 +12,7 @@ import type { Finding } from '../spec/results.ts';
 import type { Target } from '../spec/target.ts';
 import type { AreaContext, AreaOutcome, AreaRunner } from './area.ts';
 import { conformanceArea } from './areas/conformanceArea.ts';
+import { clusterFlannelArea } from './areas/flannel/clusterFlannel.ts';
 import { clusterModeTargets } from './areas/lb/clusterModeTargets.ts';
 import { lbArea } from './areas/lbArea.ts';
 import { policyOracleFactory } from './oracleBridge.ts';
@@ -53,13 +54,13 @@ export function openKube(options: KubeWiringOptions): () => Promise<Target> {
 
 /**
  * Areas a live cluster runs: the policy/model conformance loop, with the same scenarios, oracle and
- * renderers as the lab, and the LB area in the proxy mode the cluster runs. The flannel area is left
- * out: it re-realizes clusters under other net-confs and backends, which a live cluster cannot do on
- * demand.
+ * renderers as the lab; the LB area in the proxy mode the cluster runs; and the flannel area on the
+ * net-conf the cluster's flannel runs (read from its ConfigMap, never changed: clusterFlannel.ts).
  */
 export const KUBE_AREA_RUNNERS: readonly AreaRunner[] = [
   enforcementAware(conformanceArea(LAB_CONFORMANCE)),
   lbArea({ modeTargets: clusterModeTargets, oracleFactory: policyOracleFactory, toYaml: clusterToManifests }),
+  clusterFlannelArea(),
 ];
 
 /**

@@ -4,6 +4,7 @@
  * unchanged kube adapter on the kubeconfig that lab wrote, and takes both down afterwards. Only this
  * wiring knows that the cluster is a lab: the kube adapter sees an API server, kubectl and agnhost.
  */
+import { backendForFaults } from '../adapters/lab/faults.ts';
 import { startTemporaryLabApi } from '../adapters/labapi/control.ts';
 import type { Target } from '../spec/target.ts';
 import { openKube } from './wiringKube.ts';
@@ -18,13 +19,16 @@ export interface KubeLabOptions {
 }
 
 /**
- * Opens a kube target on a fresh lab API with `faults` injected in the lab. Tearing the target down
+ * Opens a kube target on a fresh lab API with `faults` injected in the lab (running the flannel backend
+ * a fault needs, e.g. host-gw for hostgw-route-missing). Tearing the target down
  * deletes the run's objects through the API (as on a cluster), then takes the lab and its API down and
  * removes the kubeconfig; a failure while opening takes the lab down before it is reported.
  */
 export async function openKubeLab(faults: readonly string[], options: KubeLabOptions = {}): Promise<Target> {
+  const backend = backendForFaults(faults);
   const lab = await startTemporaryLabApi({
     faults,
+    ...(backend ? { backend } : {}),
     ...(options.labId ? { labId: options.labId } : {}),
     ...(options.stateRoot ? { stateRoot: options.stateRoot } : {}),
   });

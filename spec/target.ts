@@ -44,6 +44,12 @@ export interface ProbeRequest {
   readonly port: number;
   readonly protocol: Protocol;
   readonly timeoutMs: number;
+  /**
+   * The caller needs to know which pod answered (`ProbeResult.servedBy`) even for a pod IP. A target that
+   * always reads the reply (the lab) ignores this; the kube target then reads it instead of only
+   * connecting (a process more per probe).
+   */
+  readonly reply?: boolean;
 }
 
 export interface ProbeResult {
@@ -59,6 +65,20 @@ export interface ProbeResult {
   readonly detail?: string;
   readonly durationMs: number;
 }
+
+/** What a live cluster's flannel runs, or why the flannel area cannot check it there. */
+export type ClusterFlannel =
+  | {
+      readonly ok: true;
+      readonly netConf: FlannelNetConf;
+      /** Where the net-conf was read (`ConfigMap kube-flannel/kube-flannel-cfg`). */
+      readonly source: string;
+      /** Nodes the check covers (every node holding a lease); scenario nodes `node-1`… map onto them. */
+      readonly nodes: number;
+      /** The prefix length of the nodes' leases (the allocator's node mask). */
+      readonly nodeMask: number;
+    }
+  | { readonly ok: false; readonly reason: string };
 
 export interface SyncOptions {
   /** Flannel network config; a change of it (or of nodes) re-realizes from scratch. */
@@ -87,6 +107,12 @@ export interface Target {
   beginScenario?(): Promise<void>;
   /** Node network state, for the flannel area. */
   nodeStates(): Promise<NodeNetworkState[]>;
+  /**
+   * A target whose flannel runs as deployed (a live cluster): what it runs, read from the cluster and
+   * never changed. The flannel area then checks that configuration instead of generating its own. A
+   * target that realizes any generated net-conf (the lab) does not implement it.
+   */
+  clusterFlannel?(): Promise<ClusterFlannel>;
   /** Remove everything this target created. Safe to call twice. */
   teardown(): Promise<void>;
 }

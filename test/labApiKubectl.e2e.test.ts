@@ -292,6 +292,7 @@ describe('the lab API with the real kubectl', { tags: ['lab', 'e2e'] }, () => {
     const names = (await kubectl(['get', 'ns', '-o', 'name'])).stdout.trim().split('\n').sort();
     expect(names).toEqual([
       'namespace/default',
+      'namespace/kube-flannel',
       'namespace/kube-node-lease',
       'namespace/kube-public',
       'namespace/kube-system',

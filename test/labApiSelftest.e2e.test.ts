@@ -4,30 +4,18 @@
 // kube path finds within a budget, and how fast, is measured by `podnet selftest --target kube-lab`
 // (figures in adapters/kube/README.md); this test runs three that seed 1 finds within 20 s there, with
 // a budget that leaves room for a machine three times slower.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { cleanupLab } from '../adapters/lab/cleanup.ts';
-import { testLabId } from '../adapters/lab/testing.ts';
+import { describe, expect, test } from 'vitest';
+import { BIN, labApiSuite } from './labApiSuite.ts';
 import { labLeftovers } from './labLeftovers.ts';
 
-const BIN = resolve(import.meta.dirname, '..', 'bin', 'podnet.js');
-let dir: string;
-const labs: string[] = [];
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'podnet-kube-lab-selftest-'));
-});
-afterAll(async () => {
-  for (const id of labs) await cleanupLab(id, undefined, true);
-  await rm(dir, { recursive: true, force: true });
-});
+const suite = labApiSuite('podnet-kube-lab-selftest-');
 
 describe('podnet selftest --target: usage', () => {
   test('an unknown target is bad input: exit 2 naming --target, before any lab', async () => {
-    const r = await execa('node', [BIN, 'selftest', '--target', 'kube', '--out', join(dir, 'bad')], {
+    const r = await execa('node', [BIN, 'selftest', '--target', 'kube', '--out', join(suite.dir(), 'bad')], {
       reject: false,
     });
     expect(r.exitCode).toBe(2);
@@ -52,9 +40,8 @@ describe('podnet selftest --target kube-lab', { tags: ['lab', 'e2e'] }, () => {
   test.each(['peers-ored', 'egress-ignored', 'protocol-ignored'])(
     '%s is found and shrunk through kubectl and the lab API; the lab is gone afterwards',
     async (fault) => {
-      const id = testLabId();
-      labs.push(id);
-      const out = join(dir, fault);
+      const id = suite.newLabId();
+      const out = join(suite.dir(), fault);
       const r = await execa(
         'node',
         [
@@ -74,7 +61,7 @@ describe('podnet selftest --target kube-lab', { tags: ['lab', 'e2e'] }, () => {
           '--out',
           out,
         ],
-        { cwd: dir, reject: false, env: { PODNET_LAB_ID: id }, timeout: 900_000 },
+        { cwd: suite.dir(), reject: false, env: { PODNET_LAB_ID: id }, timeout: 900_000 },
       );
       expect(r.exitCode, `${r.stdout}\n${r.stderr}`).toBe(0);
       const doc = JSON.parse(await readFile(join(out, 'selftest.json'), 'utf8')) as SelftestDoc;

@@ -126,3 +126,8 @@ export function isNotFound(error: unknown): boolean {
 export function isConflict(error: unknown): boolean {
   return (error as { code?: unknown }).code === 409;
 }
+
+/** Whether an API error is HTTP 403 (RBAC denies the request). */
+export function isForbidden(error: unknown): boolean {
+  return (error as { code?: unknown }).code === 403;
+}

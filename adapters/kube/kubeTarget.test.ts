@@ -323,6 +323,43 @@ describe('kube target against a recording fake API', () => {
     ).rejects.toThrow(/run label/);
   });
 
+  test('a batch with one object outside the run writes nothing of the batch', async () => {
+    const fake = new FakeKube();
+    const target = new KubeTarget(fake.clients(), {
+      runId: RUN,
+      run: fakeKubectl([]),
+      signalHandlers: false,
+    });
+    await target.sync(CLUSTER);
+    const labels = { [RUN_LABEL]: RUN, 'app.kubernetes.io/managed-by': 'podnet' };
+    const before = fake.writes().length;
+    await expect(
+      target.objects.createPods([
+        { metadata: { name: 'ok', namespace: 'podnet-a1b2c3-x', labels } },
+        { metadata: { name: 'z', namespace: 'kube-system', labels } },
+      ]),
+    ).rejects.toThrow(/namespace kube-system/);
+    await expect(
+      target.objects.createPolicies([
+        { metadata: { name: 'ok', namespace: 'podnet-a1b2c3-x', labels } },
+        { metadata: { name: 'unlabelled', namespace: 'podnet-a1b2c3-x' } },
+      ]),
+    ).rejects.toThrow(/run label/);
+    fake.policies.set('podnet-a1b2c3-x/theirs', {
+      metadata: { name: 'theirs', namespace: 'podnet-a1b2c3-x' },
+    });
+    await expect(
+      target.objects.replacePolicies([
+        { metadata: { name: 'theirs', namespace: 'podnet-a1b2c3-x', labels } },
+      ]),
+    ).rejects.toThrow(/not labelled/);
+    await expect(
+      target.objects.relabelPods('podnet-a1b2c3-x', new Map([['nobody', labels]])),
+    ).rejects.toThrow(/not labelled/);
+    expect(fake.writes().length).toBe(before);
+    await target.teardown();
+  });
+
   test('keep: teardown leaves the run in place', async () => {
     const fake = new FakeKube();
     const target = new KubeTarget(fake.clients(), {

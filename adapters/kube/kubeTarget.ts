@@ -4,7 +4,7 @@
  * (prober.ts, nodeStateRead.ts); capabilities are found by asking the cluster. `sync` is incremental:
  * namespaces and pods are relabelled in place, changed pods/Services are recreated, policies replaced.
  */
-import type { KubeConfig, V1Node, V1Pod } from '@kubernetes/client-node';
+import type { KubeConfig, V1NetworkPolicy, V1Node, V1Pod } from '@kubernetes/client-node';
 import { Watch } from '@kubernetes/client-node';
 import { PodnetTargetError } from '../../spec/errors.ts';
 import type { Cluster, ObjectKey } from '../../spec/model.ts';
@@ -13,6 +13,7 @@ import type { NodeNetworkState } from '../../spec/nodeState.ts';
 import type { Realized } from '../../spec/scenario.ts';
 import type {
   Capabilities,
+  ClusterFlannel,
   ProbeOptions,
   ProbeRequest,
   ProbeResult,
@@ -22,6 +23,7 @@ import type {
 import { nodeOfSource } from '../../spec/target.ts';
 import type { KubeClients } from './clients.ts';
 import { apiError, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, makeClients } from './clients.ts';
+import { clusterFlannelOf, readFlannelNetConf } from './clusterFlannel.ts';
 import { loadKubeConfig } from './kubeconfig.ts';
 import type { ExecRunner, ExecTarget, KubectlConnection } from './kubectlExec.ts';
 import { execaRunner, kubectlExecArgv } from './kubectlExec.ts';
@@ -98,6 +100,8 @@ interface AppliedPod {
 }
 
 const POLL_MS = 500;
+/** A deleted object that must be gone before its name comes back (pods with grace 0 go at once). */
+const GONE_POLL_MS = 100;
 /** With a watch, listing is only the safety net. */
 const WATCHED_POLL_MS = 3000;
 
@@ -364,21 +368,29 @@ export class KubeTarget implements Target {
     // deleting it would leave it Terminating for a while, and the next scenario that uses the same
     // name (x, y, z recur) could not create pods in it. An empty namespace takes no traffic.
 
-    // Pods: relabel in place; recreate when anything else changed.
+    // Pods: relabel in place; recreate when anything else changed. Each kind of change goes to the
+    // API server as one burst (RunObjects bounds it).
     const wantedPods = new Map<ObjectKey, V1Pod>(cluster.pods.map((p, i) => [keyOf(p), rendered.pods[i]!]));
     const toCreate: V1Pod[] = [];
     const toDelete = new Map<string, Set<string>>();
-    const markDelete = (ns: string, name: string) =>
-      toDelete.set(ns, (toDelete.get(ns) ?? new Set()).add(name));
+    const toRelabel = new Map<string, Map<string, Record<string, string>>>();
+    const addTo = <V>(m: Map<string, V>, ns: string, make: () => V): V => {
+      if (!m.has(ns)) m.set(ns, make());
+      return m.get(ns) as V;
+    };
     for (const [key, body] of wantedPods) {
       const { labels, ...metaRest } = body.metadata ?? {};
       const shape = JSON.stringify({ metaRest, spec: body.spec });
       const labelText = JSON.stringify(labels ?? {});
       const had = this.pods.get(key);
-      if (had && had.shape !== shape) markDelete(had.realNamespace, had.name);
+      if (had && had.shape !== shape)
+        addTo(toDelete, had.realNamespace, () => new Set<string>()).add(had.name);
       if (!had || had.shape !== shape) toCreate.push(body);
       else if (had.labels !== labelText)
-        await this.objects.patchPodLabels(had.realNamespace, had.name, labels ?? {});
+        addTo(toRelabel, had.realNamespace, () => new Map<string, Record<string, string>>()).set(
+          had.name,
+          labels ?? {},
+        );
       const pod = cluster.pods.find((p) => keyOf(p) === key)!;
       this.pods.set(key, {
         realNamespace: body.metadata?.namespace as string,
@@ -391,17 +403,26 @@ export class KubeTarget implements Target {
     }
     for (const [key, had] of [...this.pods]) {
       if (!wantedPods.has(key)) {
-        markDelete(had.realNamespace, had.name);
+        addTo(toDelete, had.realNamespace, () => new Set<string>()).add(had.name);
         this.pods.delete(key);
       }
     }
+    await Promise.all([...toRelabel].map(([ns, wanted]) => this.objects.relabelPods(ns, wanted)));
     if (toDelete.size > 0)
       await this.sessions?.closeWhere((t) => toDelete.get(t.namespace)?.has(t.pod) === true);
-    for (const [ns, names] of toDelete) {
-      await this.objects.deletePods(ns, names);
-      await this.waitGone(names, () => this.objects.pods(ns), `pods in ${ns}`);
+    await Promise.all([...toDelete].map(([ns, names]) => this.objects.deletePods(ns, names)));
+    // Only a name that comes back must be gone first (else 409 AlreadyExists); the other deleted pods
+    // leave on their own: they are in no probe, and the readiness wait below names only wanted pods.
+    const reused = new Map<string, Set<string>>();
+    for (const body of toCreate) {
+      const ns = body.metadata?.namespace as string;
+      const name = body.metadata?.name as string;
+      if (toDelete.get(ns)?.has(name)) addTo(reused, ns, () => new Set<string>()).add(name);
     }
-    for (const body of toCreate) await this.objects.createPod(body);
+    await Promise.all(
+      [...reused].map(([ns, names]) => this.waitGone(names, () => this.objects.pods(ns), `pods in ${ns}`)),
+    );
+    await this.objects.createPods(toCreate);
 
     // Services: recreate when changed (the ClusterIP is read back below).
     const wantedSvcs = new Map(cluster.services.map((s, i) => [keyOf(s), rendered.services[i]!]));
@@ -418,29 +439,38 @@ export class KubeTarget implements Target {
       await this.objects.createService(body);
       this.services.set(key, text);
     }
+    const goneSvcs = new Map<string, Set<string>>();
     for (const key of [...this.services.keys()]) {
       if (wantedSvcs.has(key)) continue;
       const [ns, name] = key.split('/') as [string, string];
-      await this.objects.deleteServices(realNs(ns), new Set([name]));
+      addTo(goneSvcs, realNs(ns), () => new Set<string>()).add(name);
       this.services.delete(key);
     }
+    await Promise.all([...goneSvcs].map(([ns, names]) => this.objects.deleteServices(ns, names)));
 
     // Policies: create, replace in place, delete.
     const wantedPolicies = new Map(cluster.policies.map((p, i) => [keyOf(p), rendered.policies[i]!]));
+    const newPolicies: V1NetworkPolicy[] = [];
+    const changedPolicies: V1NetworkPolicy[] = [];
     for (const [key, body] of wantedPolicies) {
       const text = JSON.stringify(body);
       const had = this.policies.get(key);
       if (had === text) continue;
-      if (had === undefined) await this.objects.createPolicy(body);
-      else await this.objects.replacePolicy(body);
+      (had === undefined ? newPolicies : changedPolicies).push(body);
       this.policies.set(key, text);
     }
+    const gonePolicies = new Map<string, Set<string>>();
     for (const key of [...this.policies.keys()]) {
       if (wantedPolicies.has(key)) continue;
       const [ns, name] = key.split('/') as [string, string];
-      await this.objects.deletePolicies(realNs(ns), new Set([name]));
+      addTo(gonePolicies, realNs(ns), () => new Set<string>()).add(name);
       this.policies.delete(key);
     }
+    await Promise.all([
+      this.objects.createPolicies(newPolicies),
+      changedPolicies.length > 0 ? this.objects.replacePolicies(changedPolicies) : undefined,
+      ...[...gonePolicies].map(([ns, names]) => this.objects.deletePolicies(ns, names)),
+    ]);
 
     // Wait for the pods, then read back what the cluster decided.
     const wanted = new Map([...this.pods.values()].map((p) => [`${p.realNamespace}/${p.name}`, p.wantReady]));
@@ -483,7 +513,7 @@ export class KubeTarget implements Target {
     while (Date.now() < deadline) {
       const left = (await list()).filter((o) => names.has(o.metadata?.name ?? ''));
       if (left.length === 0) return;
-      await new Promise((r) => setTimeout(r, POLL_MS));
+      await new Promise((r) => setTimeout(r, GONE_POLL_MS));
     }
     throw new PodnetTargetError(
       'PODNET_KUBE_DELETE_STUCK',
@@ -550,7 +580,7 @@ export class KubeTarget implements Target {
         run: this.run,
         connection: this.connection,
         sourceOf: this.sourceOf,
-        modeOf: (r) => (this.serviceIPs.has(r.host) ? 'r' : 'c'),
+        modeOf: (r) => (r.reply === true || this.serviceIPs.has(r.host) ? 'r' : 'c'),
         servedByOf: (reply) => this.hostnames.get(reply.trim()),
         ...(this.sessions ? { sessions: this.sessions } : {}),
       },
@@ -562,6 +592,19 @@ export class KubeTarget implements Target {
         ...(options.signal ? { signal: options.signal } : {}),
       },
     );
+  }
+
+  /** What the cluster's flannel runs (clusterFlannel.ts); read-only. */
+  async clusterFlannel(): Promise<ClusterFlannel> {
+    const netConf = await readFlannelNetConf(this.clients.core, this.clients.server);
+    if (!netConf.ok) return netConf;
+    let all: V1Node[];
+    try {
+      all = (await this.clients.core.listNode()).items;
+    } catch (error) {
+      throw apiError('list nodes', this.clients.server, error);
+    }
+    return clusterFlannelOf(netConf, all, await this.usableNodes());
   }
 
   async nodeStates(): Promise<NodeNetworkState[]> {

@@ -157,7 +157,7 @@ describe('probe sessions', () => {
     const batchedArgvs: (readonly string[])[] = [];
     const run: ExecRunner = async (argv) => {
       batchedArgvs.push(argv);
-      return { exitCode: 0, stdout: 'PODNET\tq1\t0\tc\t\nPODNET-END\t1\n', stderr: '', durationMs: 1 };
+      return { exitCode: 0, stdout: 'PODNET\tp1\t0\tc\t\nPODNET-END\t1\n', stderr: '', durationMs: 1 };
     };
     const results = await runKubeProbes(
       [{ id: 'q1', from: 'x/a', host: '10.244.0.9', port: 80, protocol: 'TCP', timeoutMs: 500 }],

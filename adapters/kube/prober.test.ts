@@ -122,13 +122,15 @@ describe('runKubeProbes', () => {
     const calls: (readonly string[])[] = [];
     const stdout = readFileSync(join(FIXTURES, 'batch-stdout.txt'), 'utf8');
     const env = fakeEnv(() => ({ stdout }), calls);
+    // The callers' ids hold characters no script word may (the flannel area's: `ns/pod>ns/pod/TCP`):
+    // the script numbers the batch's probes p1, p2, … and the results come back under the callers' ids.
     const probes = [
-      req('p1', 'x/a', '10.244.1.5'),
-      req('p2', 'x/a', '10.244.2.6'),
-      req('p3', 'x/a', '10.244.2.7'),
-      req('p4', 'x/a', '10.96.0.20'),
-      req('p5', 'x/a', '10.244.2.7', 81, 'UDP'),
-      req('p6', 'x/a', '10.244.2.9'),
+      req('x/a>y/b 1', 'x/a', '10.244.1.5'),
+      req('x/a>y/b 2', 'x/a', '10.244.2.6'),
+      req('x/a>y/b 3', 'x/a', '10.244.2.7'),
+      req('x/a>y/b 4', 'x/a', '10.96.0.20'),
+      req('x/a>y/b 5', 'x/a', '10.244.2.7', 81, 'UDP'),
+      req('x/a>y/b 6', 'x/a', '10.244.2.9'),
     ];
     const results = await runKubeProbes(probes, env, { ...DEFAULT_PROBER_OPTIONS, concurrency: 8 });
     expect(calls).toHaveLength(1);
@@ -182,12 +184,12 @@ describe('runKubeProbes', () => {
       'c',
     ]);
     expect(results.map((r) => [r.id, r.outcome])).toEqual([
-      ['p1', 'connected'],
-      ['p2', 'timeout'],
-      ['p3', 'refused'],
-      ['p4', 'connected'],
-      ['p5', 'refused'],
-      ['p6', 'refused'],
+      ['x/a>y/b 1', 'connected'],
+      ['x/a>y/b 2', 'timeout'],
+      ['x/a>y/b 3', 'refused'],
+      ['x/a>y/b 4', 'connected'],
+      ['x/a>y/b 5', 'refused'],
+      ['x/a>y/b 6', 'refused'],
     ]);
     expect(results[3]).toMatchObject({ reply: 'podnet-a1b2c3-y-b', servedBy: 'y/b' });
   });

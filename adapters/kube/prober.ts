@@ -11,6 +11,7 @@ import type { ProbeRequest, ProbeResult } from '../../spec/target.ts';
 import { classifyConnect } from './classifyConnect.ts';
 import type { ExecOutcome, ExecRunner, ExecTarget, KubectlConnection } from './kubectlExec.ts';
 import { kubectlExecArgv } from './kubectlExec.ts';
+import { pool } from './pool.ts';
 import type { ProbeMode, ScriptProbe } from './probeScript.ts';
 import { parseScriptOutput, probeScriptArgv, sessionLine, timeoutArgs } from './probeScript.ts';
 import type { ProbeSessions } from './probeSessions.ts';
@@ -96,6 +97,8 @@ export async function runKubeProbes(
   );
 }
 
+const scriptId = (index: number): string => `p${index + 1}`;
+
 /** One exec for `batch` (all from the same source). */
 export async function runBatch(
   batch: readonly ProbeRequest[],
@@ -109,8 +112,10 @@ export async function runBatch(
     return batch.map((r) => ({ id: r.id, outcome: 'error', detail: 'aborted', durationMs: 0 }));
   const timeoutMs = Math.max(...batch.map((r) => r.timeoutMs));
   const parallel = Math.max(1, Math.min(options.concurrency, options.podParallelism, batch.length));
-  const scriptProbes: ScriptProbe[] = batch.map((r) => ({
-    id: r.id,
+  // The script sees batch-local ids (`p1`, `p2`, …): a caller's id may hold any character (the flannel
+  // area's are `ns/pod>ns/pod/TCP`), and only [A-Za-z0-9_.:-] may travel as a script word.
+  const scriptProbes: ScriptProbe[] = batch.map((r, i) => ({
+    id: scriptId(i),
     host: r.host,
     port: r.port,
     protocol: r.protocol,
@@ -155,8 +160,8 @@ export async function runBatch(
         ? 'output ended before the end marker'
         : undefined);
   const stderrLine = outcome.stderr.trim().split('\n')[0] ?? '';
-  return batch.map((r): ProbeResult => {
-    const line = parsed.lines.get(r.id);
+  return batch.map((r, i): ProbeResult => {
+    const line = parsed.lines.get(scriptId(i));
     const durationMs = Math.round(outcome.durationMs);
     if (!line) {
       const why = execProblem ?? 'the batch printed no line for this probe';
@@ -185,20 +190,4 @@ export async function runBatch(
       durationMs,
     };
   });
-}
-
-/** Runs `work` over `items`, at most `limit` at once. */
-export async function pool<T>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, () => worker()));
 }

@@ -9,6 +9,14 @@ import { PodnetTargetError } from '../../spec/errors.ts';
 import type { KubeClients } from './clients.ts';
 import { apiError, isConflict, isNotFound } from './clients.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, RUN_LABEL, runSelector } from './names.ts';
+import { pool } from './pool.ts';
+
+/**
+ * Writes in flight at once. A scenario's objects go to the API server together (a real one handles
+ * that easily, and the cluster sees one burst of changes instead of a trickle), but bounded, so a
+ * large scenario does not trip API Priority and Fairness.
+ */
+const WRITES_IN_FLIGHT = 8;
 
 interface Labelled {
   readonly metadata?: {
@@ -118,6 +126,16 @@ export class RunObjects {
     if (!(await this.ownedNamespaceNames()).has(namespace)) throw this.notOwned('namespace', namespace);
   }
 
+  /** One list of the run's namespaces for a batch of objects: each must go into one of them. */
+  private async requireOwnedNamespaces(objects: readonly Labelled[]): Promise<void> {
+    if (objects.length === 0) return;
+    const owned = await this.ownedNamespaceNames();
+    for (const o of objects) {
+      const namespace = o.metadata?.namespace ?? '';
+      if (!owned.has(namespace)) throw this.notOwned('namespace', namespace);
+    }
+  }
+
   // Pods
 
   async pods(namespace: string): Promise<V1Pod[]> {
@@ -128,12 +146,19 @@ export class RunObjects {
   }
 
   async createPod(body: V1Pod): Promise<void> {
-    this.requireLabels(body, 'Pod');
-    const namespace = body.metadata?.namespace ?? '';
-    await this.requireOwnedNamespace(namespace);
-    await this.call(`create pod ${namespace}/${body.metadata?.name}`, () =>
-      this.clients.core.createNamespacedPod({ namespace, body }),
-    );
+    await this.createPods([body]);
+  }
+
+  /** Creates the pods; every one must carry the run's labels and go into a namespace of this run. */
+  async createPods(bodies: readonly V1Pod[]): Promise<void> {
+    for (const body of bodies) this.requireLabels(body, 'Pod');
+    await this.requireOwnedNamespaces(bodies);
+    await pool(bodies, WRITES_IN_FLIGHT, async (body) => {
+      const namespace = body.metadata?.namespace ?? '';
+      await this.call(`create pod ${namespace}/${body.metadata?.name}`, () =>
+        this.clients.core.createNamespacedPod({ namespace, body }),
+      );
+    });
   }
 
   async patchPodLabels(
@@ -141,28 +166,51 @@ export class RunObjects {
     name: string,
     labels: Readonly<Record<string, string>>,
   ): Promise<void> {
-    this.requireLabels({ metadata: { name, labels } }, 'Pod labels');
-    if (!(await this.pods(namespace)).some((p) => p.metadata?.name === name))
-      throw this.notOwned('pod', `${namespace}/${name}`);
-    await this.call(`relabel pod ${namespace}/${name}`, () =>
-      this.clients.core.patchNamespacedPod({
-        namespace,
-        name,
-        body: [{ op: 'replace', path: '/metadata/labels', value: { ...labels } }],
-      }),
-    );
+    await this.relabelPods(namespace, new Map([[name, labels]]));
+  }
+
+  /** Replaces the labels of pods of one namespace (name → labels); each must be a pod of this run. */
+  async relabelPods(
+    namespace: string,
+    wanted: ReadonlyMap<string, Readonly<Record<string, string>>>,
+  ): Promise<void> {
+    for (const [name, labels] of wanted) this.requireLabels({ metadata: { name, labels } }, 'Pod labels');
+    const ours = new Set((await this.pods(namespace)).map((p) => p.metadata?.name));
+    for (const name of wanted.keys()) if (!ours.has(name)) throw this.notOwned('pod', `${namespace}/${name}`);
+    await pool([...wanted], WRITES_IN_FLIGHT, async ([name, labels]) => {
+      await this.call(`relabel pod ${namespace}/${name}`, () =>
+        this.clients.core.patchNamespacedPod({
+          namespace,
+          name,
+          body: [{ op: 'replace', path: '/metadata/labels', value: { ...labels } }],
+        }),
+      );
+    });
   }
 
   async deletePods(namespace: string, names: ReadonlySet<string>): Promise<void> {
-    for (const p of await this.pods(namespace)) {
-      const name = p.metadata?.name ?? '';
-      if (!names.has(name)) continue;
+    await this.deleteListed('pod', namespace, await this.pods(namespace), names, (name) =>
+      this.clients.core.deleteNamespacedPod({ namespace, name, gracePeriodSeconds: 0 }),
+    );
+  }
+
+  /** Deletes the objects of `listed` (a run-labelled list) whose names are in `names`; already gone is fine. */
+  private async deleteListed(
+    kind: string,
+    namespace: string,
+    listed: readonly Labelled[],
+    names: ReadonlySet<string>,
+    remove: (name: string) => Promise<unknown>,
+  ): Promise<void> {
+    const doomed = listed.map((o) => o.metadata?.name ?? '').filter((n) => names.has(n));
+    await pool(doomed, WRITES_IN_FLIGHT, async (name) => {
       try {
-        await this.clients.core.deleteNamespacedPod({ namespace, name, gracePeriodSeconds: 0 });
+        await remove(name);
       } catch (error) {
-        if (!isNotFound(error)) throw apiError(`delete pod ${namespace}/${name}`, this.clients.server, error);
+        if (!isNotFound(error))
+          throw apiError(`delete ${kind} ${namespace}/${name}`, this.clients.server, error);
       }
-    }
+    });
   }
 
   // Services
@@ -184,16 +232,9 @@ export class RunObjects {
   }
 
   async deleteServices(namespace: string, names: ReadonlySet<string>): Promise<void> {
-    for (const s of await this.services(namespace)) {
-      const name = s.metadata?.name ?? '';
-      if (!names.has(name)) continue;
-      try {
-        await this.clients.core.deleteNamespacedService({ namespace, name });
-      } catch (error) {
-        if (!isNotFound(error))
-          throw apiError(`delete service ${namespace}/${name}`, this.clients.server, error);
-      }
-    }
+    await this.deleteListed('service', namespace, await this.services(namespace), names, (name) =>
+      this.clients.core.deleteNamespacedService({ namespace, name }),
+    );
   }
 
   // NetworkPolicies
@@ -206,36 +247,50 @@ export class RunObjects {
   }
 
   async createPolicy(body: V1NetworkPolicy): Promise<void> {
-    this.requireLabels(body, 'NetworkPolicy');
-    const namespace = body.metadata?.namespace ?? '';
-    await this.requireOwnedNamespace(namespace);
-    await this.call(`create networkpolicy ${namespace}/${body.metadata?.name}`, () =>
-      this.clients.networking.createNamespacedNetworkPolicy({ namespace, body }),
-    );
+    await this.createPolicies([body]);
+  }
+
+  /** Creates the policies; every one must carry the run's labels and go into a namespace of this run. */
+  async createPolicies(bodies: readonly V1NetworkPolicy[]): Promise<void> {
+    for (const body of bodies) this.requireLabels(body, 'NetworkPolicy');
+    await this.requireOwnedNamespaces(bodies);
+    await pool(bodies, WRITES_IN_FLIGHT, async (body) => {
+      const namespace = body.metadata?.namespace ?? '';
+      await this.call(`create networkpolicy ${namespace}/${body.metadata?.name}`, () =>
+        this.clients.networking.createNamespacedNetworkPolicy({ namespace, body }),
+      );
+    });
   }
 
   /** Replaces a policy in place (one atomic update, as a user's `kubectl apply` would do). */
   async replacePolicy(body: V1NetworkPolicy): Promise<void> {
-    this.requireLabels(body, 'NetworkPolicy');
-    const namespace = body.metadata?.namespace ?? '';
-    const name = body.metadata?.name ?? '';
-    if (!(await this.policies(namespace)).some((p) => p.metadata?.name === name))
-      throw this.notOwned('networkpolicy', `${namespace}/${name}`);
-    await this.call(`replace networkpolicy ${namespace}/${name}`, () =>
-      this.clients.networking.replaceNamespacedNetworkPolicy({ namespace, name, body }),
-    );
+    await this.replacePolicies([body]);
+  }
+
+  /** Replaces policies in place; each must be a policy of this run already. */
+  async replacePolicies(bodies: readonly V1NetworkPolicy[]): Promise<void> {
+    for (const body of bodies) this.requireLabels(body, 'NetworkPolicy');
+    const ours = new Map<string, Set<string | undefined>>();
+    for (const ns of new Set(bodies.map((b) => b.metadata?.namespace ?? ''))) {
+      ours.set(ns, new Set((await this.policies(ns)).map((p) => p.metadata?.name)));
+    }
+    for (const body of bodies) {
+      const namespace = body.metadata?.namespace ?? '';
+      const name = body.metadata?.name ?? '';
+      if (!ours.get(namespace)?.has(name)) throw this.notOwned('networkpolicy', `${namespace}/${name}`);
+    }
+    await pool(bodies, WRITES_IN_FLIGHT, async (body) => {
+      const namespace = body.metadata?.namespace ?? '';
+      const name = body.metadata?.name ?? '';
+      await this.call(`replace networkpolicy ${namespace}/${name}`, () =>
+        this.clients.networking.replaceNamespacedNetworkPolicy({ namespace, name, body }),
+      );
+    });
   }
 
   async deletePolicies(namespace: string, names: ReadonlySet<string>): Promise<void> {
-    for (const p of await this.policies(namespace)) {
-      const name = p.metadata?.name ?? '';
-      if (!names.has(name)) continue;
-      try {
-        await this.clients.networking.deleteNamespacedNetworkPolicy({ namespace, name });
-      } catch (error) {
-        if (!isNotFound(error))
-          throw apiError(`delete networkpolicy ${namespace}/${name}`, this.clients.server, error);
-      }
-    }
+    await this.deleteListed('networkpolicy', namespace, await this.policies(namespace), names, (name) =>
+      this.clients.networking.deleteNamespacedNetworkPolicy({ namespace, name }),
+    );
   }
 }

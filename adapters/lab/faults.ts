@@ -3,11 +3,17 @@
  * Each names the area whose checks should catch it. `podnet lab faults` prints this list.
  */
 import type { Area } from '../../spec/results.ts';
+import type { FlannelBackendType } from '../../spec/scenario.ts';
 
 export interface FaultInfo {
   readonly name: string;
   readonly area: Area;
   readonly description: string;
+  /**
+   * The flannel backend the lab must run for the fault to show at all. The lab's own flannel area
+   * generates backends; a lab behind its Kubernetes API runs one, so it is started with this one.
+   */
+  readonly backend?: FlannelBackendType;
 }
 
 export const FAULTS = [
@@ -62,16 +68,19 @@ export const FAULTS = [
     name: 'vxlan-fdb-missing',
     area: 'flannel',
     description: "one peer's VXLAN FDB entry is not programmed on one node",
+    backend: 'vxlan',
   },
   {
     name: 'hostgw-route-missing',
     area: 'flannel',
     description: 'one host-gw route to a peer subnet is not programmed on one node',
+    backend: 'host-gw',
   },
   {
     name: 'mtu-no-overhead',
     area: 'flannel',
     description: 'the VXLAN device and subnet.env MTU forget the 50-byte encapsulation overhead',
+    backend: 'vxlan',
   },
   { name: 'duplicate-lease', area: 'flannel', description: 'two nodes are handed the same subnet lease' },
   {
@@ -86,6 +95,12 @@ export type FaultName = (typeof FAULTS)[number]['name'];
 
 export function isFaultName(name: string): name is FaultName {
   return FAULTS.some((f) => f.name === name);
+}
+
+/** The backend a lab with these faults must run, if one of them needs one. */
+export function backendForFaults(names: readonly string[]): FlannelBackendType | undefined {
+  const infos: readonly FaultInfo[] = FAULTS;
+  return infos.find((f) => names.includes(f.name) && f.backend !== undefined)?.backend;
 }
 
 export function faultsOfArea(area: Area): readonly FaultInfo[] {

@@ -25,7 +25,7 @@ import { type NodeFlannelPlan, planFlannel } from './flannel/plan.ts';
 import { formatCidr, formatIPv4, parseIPv4 } from './ipv4.ts';
 import { allocateLeases } from './leases.ts';
 import { DEFAULT_STATE_ROOT, isLabId, type LabNames, labNames, newLabId } from './names.ts';
-import { type LabNetConf, readNetConf } from './netConf.ts';
+import { DEFAULT_NET_CONF, type LabNetConf, readNetConf } from './netConf.ts';
 import type { NetfilterPod, NodeNetfilterView } from './netfilter/types.ts';
 import { applyNetfilter, removeNetfilter } from './netfilterHook.ts';
 import { readNodeState } from './nodeStateRead.ts';
@@ -157,6 +157,13 @@ export class LabTarget implements Target {
       this.names = labNames(this.labId);
       this.paths = labPaths(this.paths.root, this.labId);
     }
+  }
+
+  /** The net-conf.json the flannel agent runs when a sync names none: the lab's own, with --backend applied. */
+  defaultNetConf(): FlannelNetConf {
+    const c = this.options.netConf ?? DEFAULT_NET_CONF;
+    const type = this.options.backend ?? c.Backend?.Type;
+    return type === undefined ? c : { ...c, Backend: { ...c.Backend, Type: type } };
   }
 
   async capabilities(): Promise<Capabilities> {

@@ -122,7 +122,7 @@ export class LabApi {
     await this.lab.sync({ nodes: [], namespaces: [], pods: [], services: [], policies: [] });
     this.fastConnect = await ensureAgnhostConnect(this.lab.paths.root);
     this.credentials = await makeCredentials(join(this.lab.paths.dir, 'api'), this.options.labId);
-    bootstrap(this.registry, this.options.proxyMode ?? 'random');
+    bootstrap(this.registry, this.options.proxyMode ?? 'random', this.lab.defaultNetConf());
     await registerNodes(this.registry, this.lab.labNodes(), (n) => this.lab.paths.nodeDir(n.index));
     const routing = this.routing();
     this.prober = new ReadinessProber(

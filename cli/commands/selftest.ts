@@ -31,7 +31,7 @@ finding, shrunk size in pods/policies/steps) and writes selftest.json into --out
 Options:
   --target lab|kube-lab        lab (default): the lab target. kube-lab: the kube adapter (client-node, the
                                real kubectl, kubectl exec) against a lab API started per trial with the
-                               fault injected (\`lab up --api --fault F\`); areas policy, model and lb. Needs root
+                               fault injected (\`lab up --api --fault F\`); areas policy, model, flannel and lb. Needs root
                                and kubectl on PATH. The lab API is not a real cluster.
   --skip-clean                 leave out the clean run
   --budget-per-fault DURATION  search budget of each faulty run (default 60s)

@@ -11,6 +11,7 @@ import type { Realized } from '../../spec/scenario.ts';
 import type { Target } from '../../spec/target.ts';
 import type { AreaContext } from '../area.ts';
 import { DEFAULT_RUN_OPTIONS } from '../options.ts';
+import { clusterFlannelArea, clusterFlannelScenarioArb } from './flannel/clusterFlannel.ts';
 import { flannelScenarioArb } from './flannel/flannelScenario.ts';
 import { flannelArea } from './flannelArea.ts';
 
@@ -103,5 +104,50 @@ describe('flannelArea loop', () => {
       }).run(context(target)),
     ).rejects.toThrow('the fake target is broken');
     expect(target.syncs).toBe(1);
+  });
+});
+
+describe('the flannel area on a live cluster (clusterFlannel.ts)', () => {
+  const facts = {
+    ok: true as const,
+    netConf: { Network: '10.244.0.0/16', Backend: { Type: 'host-gw' as const } },
+    source: 'ConfigMap kube-flannel/kube-flannel-cfg',
+    nodes: 3,
+    nodeMask: 24,
+  };
+
+  test('a target that cannot say what its flannel runs makes the area unsupported, syncing nothing', async () => {
+    const target = fakeTarget();
+    const outcome = await clusterFlannelArea().run(context(target));
+    expect(outcome.unsupported).toMatch(/does not report what its flannel runs/);
+    expect(outcome.scenarios).toBe(0);
+    expect(target.syncs).toBe(0);
+  });
+
+  test('a net-conf flannel would reject, or one leased node, is unsupported with the reason', async () => {
+    const bad = Object.assign(fakeTarget(), {
+      clusterFlannel: async () => ({ ...facts, netConf: { Network: 'not-a-cidr' } }),
+    });
+    expect((await clusterFlannelArea().run(context(bad))).unsupported).toMatch(/flannel rejects/);
+    const one = Object.assign(fakeTarget(), { clusterFlannel: async () => ({ ...facts, nodes: 1 }) });
+    expect((await clusterFlannelArea().run(context(one))).unsupported).toMatch(/one node/);
+  });
+
+  test('every scenario is the cluster net-conf on all its nodes, 1–2 pods each', async () => {
+    for (const s of fc.sample(clusterFlannelScenarioArb(facts), { seed: 1, numRuns: 50 })) {
+      expect(s.netConf).toEqual(facts.netConf);
+      expect(s.nodes).toHaveLength(3);
+      expect(s.nodes.every((n) => n.pods >= 1 && n.pods <= 2)).toBe(true);
+      expect(s.cluster).toEqual({ nodeMask: 24 });
+    }
+    // The fake's nodes cannot be read, so the first scenario fails: judged on the cluster's net-conf and
+    // all of its nodes, and never shrunk below them (the nodes are the cluster's).
+    const target = Object.assign(fakeTarget(), { clusterFlannel: async () => facts });
+    const outcome = await clusterFlannelArea().run(context(target));
+    expect(outcome.notes?.flannelNetConfSource).toBe(facts.source);
+    expect(outcome.findings[0]?.explanation?.[0]).toMatch(
+      /^scenario: host-gw, Network 10.244.0.0\/16, 3 nodes/,
+    );
+    expect(outcome.notes?.flannelShrunkNodes).toBe(3);
   });
 });

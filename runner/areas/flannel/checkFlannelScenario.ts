@@ -13,7 +13,7 @@ import { flannelFailed } from './flannelFindings.ts';
 import type { FlannelScenario } from './flannelScenario.ts';
 import { flannelCluster, nodeMaskOf, PROBE_TCP_PORT, PROBE_UDP_PORT } from './flannelScenario.ts';
 import type { FlannelJudgement } from './judgeNodeStates.ts';
-import { judgeNodeStates } from './judgeNodeStates.ts';
+import { judgeNodeStates, segmentsFromAddresses } from './judgeNodeStates.ts';
 import type { FlannelRow, NodeTable } from './nodeTable.ts';
 import { nodeTable } from './nodeTable.ts';
 
@@ -49,11 +49,13 @@ export async function checkFlannelScenario(
   const states = await target.nodeStates();
   const judgement = judgeNodeStates({
     netConf: scenario.netConf,
-    segments: Object.fromEntries(cluster.nodes.map((n) => [n.name, n.segment])),
+    segments: scenario.cluster
+      ? segmentsFromAddresses(realized.nodeIPs, states)
+      : Object.fromEntries(cluster.nodes.map((n) => [n.name, n.segment])),
     nodeIPs: realized.nodeIPs,
     leases: realized.nodeSubnets,
     states,
-    nodeCidrMaskSize: nodeMaskOf(scenario.netConf),
+    nodeCidrMaskSize: scenario.cluster?.nodeMask ?? nodeMaskOf(scenario.netConf),
   });
   const pods = cluster.pods.flatMap((p) => {
     const ip = realized.podIPs[keyOf(p)]?.[0];

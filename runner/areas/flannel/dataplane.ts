@@ -63,6 +63,8 @@ export function planDataplaneProbes(
             port: protocol === 'TCP' ? ports.tcp : ports.udp,
             protocol,
             timeoutMs,
+            // Which pod answered is part of the verdict (a packet delivered to the wrong pod is a failure).
+            reply: true,
           },
           fromNode,
           toNode,

@@ -21,6 +21,11 @@ export interface FlannelTopologyNode {
 export interface FlannelScenario {
   readonly netConf: FlannelNetConf;
   readonly nodes: readonly FlannelTopologyNode[];
+  /**
+   * A live cluster's flannel (runner/areas/flannel/clusterFlannel.ts): the nodes' segments are read from
+   * their addresses instead of `nodes[i].segment`, and the leases' mask is the cluster allocator's.
+   */
+  readonly cluster?: { readonly nodeMask: number };
 }
 
 export interface FlannelScenarioOptions {

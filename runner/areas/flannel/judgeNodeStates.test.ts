@@ -11,7 +11,7 @@ import type { FlannelNetConf } from '../../../spec/scenario.ts';
 import { buildFlannelFindings, ruleOfDifference } from './flannelFindings.ts';
 import type { FlannelScenario } from './flannelScenario.ts';
 import { nodeMaskOf } from './flannelScenario.ts';
-import { judgeNodeStates } from './judgeNodeStates.ts';
+import { judgeNodeStates, segmentsFromAddresses } from './judgeNodeStates.ts';
 import { nodeTable } from './nodeTable.ts';
 
 interface Recording {
@@ -34,12 +34,16 @@ function judge(
     states?: NodeNetworkState[];
     leases?: Record<string, string>;
     netConf?: FlannelNetConf;
+    segments?: Record<string, number>;
+    extInterface?: string;
   } = {},
 ) {
   const netConf = changes.netConf ?? r.scenario.netConf;
   return judgeNodeStates({
     netConf,
-    segments: Object.fromEntries(r.scenario.nodes.map((n, i) => [`node-${i + 1}`, n.segment])),
+    segments:
+      changes.segments ?? Object.fromEntries(r.scenario.nodes.map((n, i) => [`node-${i + 1}`, n.segment])),
+    ...(changes.extInterface ? { extInterface: changes.extInterface } : {}),
     nodeIPs: r.realized.nodeIPs,
     leases: changes.leases ?? r.realized.nodeSubnets,
     states: changes.states ?? r.states,
@@ -285,6 +289,45 @@ describe('nodeTable', () => {
       expected: '1450',
       observed: '1450',
       differs: false,
+    });
+  });
+});
+
+describe('a live cluster: what the nodes show instead of what the lab was told', () => {
+  test('the external interface is the one holding the node IP, not always eth0 (flanneld picks by the address it announces)', () => {
+    const renamed = JSON.parse(
+      JSON.stringify(vxlan.states).replaceAll('"eth0"', '"ens5"'),
+    ) as NodeNetworkState[];
+    const j = judge(vxlan, { states: renamed });
+    expect(j.differences).toEqual([]);
+    expect(j.nodes.map((n) => n.extInterface.name)).toEqual(['ens5', 'ens5']);
+    // Told eth0 on a node that has none, the judge says the external interface is absent.
+    const told = judge(vxlan, { states: renamed, extInterface: 'eth0' });
+    expect(told.differences.map((d) => [d.object, d.key, d.observed])).toContainEqual([
+      'link',
+      'eth0',
+      'absent',
+    ]);
+  });
+
+  test('segments read from the node addresses are the ones the lab was built with (one on-link subnet each)', () => {
+    const segments = segmentsFromAddresses(hostgw.realized.nodeIPs, hostgw.states);
+    expect(segments).toEqual({ 'node-1': 0, 'node-2': 1, 'node-3': 0 });
+    const j = judge(hostgw, { segments });
+    expect(j.differences).toEqual([]);
+    // Read as one segment, node-2 would be expected to hold routes to its non-adjacent peers.
+    const flat = judge(hostgw, {});
+    expect(flat.differences).toEqual([]);
+    const oneSegment = judge(hostgw, { segments: { 'node-1': 0, 'node-2': 0, 'node-3': 0 } });
+    expect(oneSegment.differences.length).toBeGreaterThan(0);
+  });
+
+  test('a node whose address is not found is alone on its segment', () => {
+    expect(
+      segmentsFromAddresses({ 'node-1': '192.168.100.10', 'node-9': '10.9.9.9' }, hostgw.states),
+    ).toEqual({
+      'node-1': 0,
+      'node-9': 1,
     });
   });
 });

@@ -34,6 +34,7 @@ export interface FlannelJudgeInput {
   readonly states: readonly NodeNetworkState[];
   /** The node mask of the allocator that handed out the leases (kube: --node-cidr-mask-size). */
   readonly nodeCidrMaskSize: number;
+  /** The external interface of every node; by default the one holding the node's public IP, else eth0. */
   readonly extInterface?: string;
 }
 
@@ -51,7 +52,6 @@ export function judgeNodeStates(input: FlannelJudgeInput): FlannelJudgement {
   const parsed = parseNetConf(JSON.stringify(input.netConf), { subnetManager: 'kube' });
   if (!parsed.ok) throw new Error(`flannel rejects the scenario's net-conf.json: ${parsed.error}`);
   const config = parsed.config;
-  const ext = input.extInterface ?? DEFAULT_EXT_INTERFACE;
   const byName = Object.fromEntries(input.states.map((s) => [s.node, s]));
   const leaseViolations = checkLeases(config, input.leases, 'kube', {
     nodeCidrMaskSize: input.nodeCidrMaskSize,
@@ -61,6 +61,7 @@ export function judgeNodeStates(input: FlannelJudgeInput): FlannelJudgement {
   const bare: FlannelNodeInput[] = [];
   for (const [name, publicIP] of Object.entries(input.nodeIPs)) {
     const state = byName[name];
+    const ext = input.extInterface ?? (state && interfaceHolding(state, publicIP)) ?? DEFAULT_EXT_INTERFACE;
     const extLink = state?.links.find((l) => l.name === ext);
     if (!state || !extLink) {
       differences.push({
@@ -116,6 +117,45 @@ export function judgeNodeStates(input: FlannelJudgeInput): FlannelJudgement {
     leaseViolations,
     ambiguousNodes: [...ambiguous].sort(),
   };
+}
+
+/**
+ * The interface that holds `ip` on a node. Without `--iface` flanneld takes the interface of the default
+ * route (or the one owning `--public-ip`) and announces its address as the node's public IP
+ * (flannel-io/flannel `main.go`, `pkg/ipmatch/match.go`), so on a node whose public IP is its
+ * InternalIP this is the interface flannel uses.
+ */
+export function interfaceHolding(state: NodeNetworkState, ip: string): string | undefined {
+  return state.addresses.find((a) => a.local === ip)?.dev;
+}
+
+/**
+ * L2 segments as a live cluster's addresses show them: nodes whose public IPs lie in one on-link subnet
+ * share a segment. That is what flannel's own test is about: DirectRouting goes direct when
+ * `ip route get PEER` has no gateway (`pkg/ip` DirectRouting), and host-gw's `via PEER` routes need the
+ * peer on-link. Numbered in node order from 0; a node whose address is not found is alone on its own.
+ */
+export function segmentsFromAddresses(
+  nodeIPs: Readonly<Record<string, string>>,
+  states: readonly NodeNetworkState[],
+): Record<string, number> {
+  const byName = new Map(states.map((s) => [s.node, s]));
+  const networks = new Map<string, number>();
+  const out: Record<string, number> = {};
+  for (const [node, ip] of Object.entries(nodeIPs)) {
+    const a = byName.get(node)?.addresses.find((x) => x.local === ip && x.family === 'inet');
+    const key = a ? `${ipv4Network(ip, a.prefixLength)}/${a.prefixLength}` : `alone:${node}`;
+    if (!networks.has(key)) networks.set(key, networks.size);
+    out[node] = networks.get(key) as number;
+  }
+  return out;
+}
+
+function ipv4Network(ip: string, prefix: number): string {
+  const n = ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
+  const size = 2 ** (32 - prefix);
+  const base = Math.floor(n / size) * size;
+  return [24, 16, 8, 0].map((s) => Math.floor(base / 2 ** s) % 256).join('.');
 }
 
 /** Whether a difference is about a peer's route, neighbour or FDB entry (by its lease or public IP). */
