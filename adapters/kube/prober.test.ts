@@ -1,6 +1,8 @@
 // Probe classification on recorded agnhost outputs (every outcome class; messages from
 // test/images/agnhost/connect/connect.go, kubernetes/kubernetes @ a0d8ee7), the exact kubectl exec
 // command lines, batched versus per-probe execs, and exec failures as `error` (never a verdict).
+
+import { getEventListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -192,6 +194,48 @@ describe('runKubeProbes', () => {
       ['x/a>y/b 6', 'refused'],
     ]);
     expect(results[3]).toMatchObject({ reply: 'podnet-a1b2c3-y-b', servedBy: 'y/b' });
+  });
+
+  test('many execs in flight listen on a signal of the prober, not the caller’s: no MaxListeners warning', async () => {
+    const caller = new AbortController();
+    let most = 0;
+    let inFlight = 0;
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => warnings.push(w.name);
+    process.on('warning', onWarning);
+    const env: ProberEnv = {
+      ...fakeEnv(() => ({}), []),
+      // As execa does with cancelSignal: one abort listener per exec while it runs.
+      run: async (argv, options) => {
+        const stop = () => {};
+        options.signal?.addEventListener('abort', stop);
+        inFlight += 1;
+        most = Math.max(most, getEventListeners(caller.signal, 'abort').length);
+        await new Promise((r) => setTimeout(r, 5));
+        inFlight -= 1;
+        options.signal?.removeEventListener('abort', stop);
+        return {
+          exitCode: 0,
+          stdout: `PODNET\t${argv.at(-5)}\t0\tc\t\nPODNET-END\t1\n`,
+          stderr: '',
+          durationMs: 1,
+        };
+      },
+    };
+    const probes = Array.from({ length: 30 }, (_, i) => req(`q${i}`, 'x/a', `10.244.1.${i + 1}`));
+    const results = await runKubeProbes(probes, env, {
+      ...DEFAULT_PROBER_OPTIONS,
+      mode: 'per-probe',
+      concurrency: 30,
+      signal: caller.signal,
+    });
+    await new Promise((r) => setImmediate(r));
+    process.off('warning', onWarning);
+    expect(results.every((r) => r.outcome === 'connected')).toBe(true);
+    expect(most).toBe(1);
+    expect(inFlight).toBe(0);
+    expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
   });
 
   test('per-probe fallback: one exec per probe', async () => {

@@ -6,6 +6,7 @@
  * upstream e2e tests do it. Either way a failed exec is `error` (inconclusive, retried by the runner),
  * never a verdict, and outcomes come from agnhost's own messages, not from exit codes alone.
  */
+import { setMaxListeners } from 'node:events';
 import type { ObjectKey } from '../../spec/model.ts';
 import type { ProbeRequest, ProbeResult } from '../../spec/target.ts';
 import { classifyConnect } from './classifyConnect.ts';
@@ -89,9 +90,21 @@ export async function runKubeProbes(
       : options.mode === 'session' && env.sessions
         ? options.sessionConcurrency
         : options.execConcurrency;
-  await pool(batches, Math.max(1, execsInFlight), async (batch) => {
-    for (const r of await runBatch(batch, env, options)) byId.set(r.id, r);
-  });
+  // Every exec and session batch in flight listens for the abort: up to 32 at once, past Node's default
+  // warning threshold of 10 listeners on one signal. They listen on a signal of the prober's own, which
+  // follows the caller's, so the caller's signal keeps one listener and no warning is printed.
+  const inner = new AbortController();
+  setMaxListeners(Math.max(10, execsInFlight + 1), inner.signal);
+  const follow = () => inner.abort(options.signal?.reason);
+  if (options.signal?.aborted) follow();
+  else options.signal?.addEventListener('abort', follow, { once: true });
+  try {
+    await pool(batches, Math.max(1, execsInFlight), async (batch) => {
+      for (const r of await runBatch(batch, env, { ...options, signal: inner.signal })) byId.set(r.id, r);
+    });
+  } finally {
+    options.signal?.removeEventListener('abort', follow);
+  }
   return requests.map(
     (r) => byId.get(r.id) ?? { id: r.id, outcome: 'error', detail: 'no result', durationMs: 0 },
   );
