@@ -31,13 +31,18 @@ async function events(
   const seen: WatchEvent[] = [];
   let buffer = '';
   const bound = Date.now() + boundMs;
+  // One read in flight at a time, kept across ticks: a read dropped when the tick wins would swallow the
+  // chunk it later resolves with (a whole event lost, as happened under load).
+  let pending: ReturnType<typeof reader.read> | undefined;
   try {
     while (Date.now() < bound) {
+      pending ??= reader.read();
       const next = await Promise.race([
-        reader.read(),
+        pending,
         new Promise<'tick'>((res) => setTimeout(() => res('tick'), 200)),
       ]);
       if (next === 'tick') continue;
+      pending = undefined;
       if (next.done) return { seen, ended: 'end' };
       buffer += decoder.decode(next.value, { stream: true });
       const lines = buffer.split('\n');
