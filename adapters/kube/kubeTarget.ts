@@ -468,7 +468,7 @@ export class KubeTarget implements Target {
     }
     await Promise.all([
       this.objects.createPolicies(newPolicies),
-      changedPolicies.length > 0 ? this.objects.replacePolicies(changedPolicies) : undefined,
+      this.objects.replacePolicies(changedPolicies),
       ...[...gonePolicies].map(([ns, names]) => this.objects.deletePolicies(ns, names)),
     ]);
 

@@ -122,8 +122,23 @@ export class RunObjects {
     );
   }
 
-  private async requireOwnedNamespace(namespace: string): Promise<void> {
-    if (!(await this.ownedNamespaceNames()).has(namespace)) throw this.notOwned('namespace', namespace);
+  /**
+   * Creates `bodies` of one kind: every one must carry the run's labels and go into a namespace of this
+   * run (one list of them for the batch), checked before the first write.
+   */
+  private async createAll<T extends Labelled>(
+    kind: string,
+    bodies: readonly T[],
+    create: (namespace: string, body: T) => Promise<unknown>,
+  ): Promise<void> {
+    for (const body of bodies) this.requireLabels(body, kind);
+    await this.requireOwnedNamespaces(bodies);
+    await pool(bodies, WRITES_IN_FLIGHT, async (body) => {
+      const namespace = body.metadata?.namespace ?? '';
+      await this.call(`create ${kind.toLowerCase()} ${namespace}/${body.metadata?.name}`, () =>
+        create(namespace, body),
+      );
+    });
   }
 
   /** One list of the run's namespaces for a batch of objects: each must go into one of them. */
@@ -151,14 +166,9 @@ export class RunObjects {
 
   /** Creates the pods; every one must carry the run's labels and go into a namespace of this run. */
   async createPods(bodies: readonly V1Pod[]): Promise<void> {
-    for (const body of bodies) this.requireLabels(body, 'Pod');
-    await this.requireOwnedNamespaces(bodies);
-    await pool(bodies, WRITES_IN_FLIGHT, async (body) => {
-      const namespace = body.metadata?.namespace ?? '';
-      await this.call(`create pod ${namespace}/${body.metadata?.name}`, () =>
-        this.clients.core.createNamespacedPod({ namespace, body }),
-      );
-    });
+    await this.createAll('Pod', bodies, (namespace, body) =>
+      this.clients.core.createNamespacedPod({ namespace, body }),
+    );
   }
 
   async patchPodLabels(
@@ -225,7 +235,7 @@ export class RunObjects {
   async createService(body: V1Service): Promise<V1Service> {
     this.requireLabels(body, 'Service');
     const namespace = body.metadata?.namespace ?? '';
-    await this.requireOwnedNamespace(namespace);
+    await this.requireOwnedNamespaces([body]);
     return this.call(`create service ${namespace}/${body.metadata?.name}`, () =>
       this.clients.core.createNamespacedService({ namespace, body }),
     );
@@ -246,28 +256,14 @@ export class RunObjects {
     return list.items.filter((p) => this.owns(p));
   }
 
-  async createPolicy(body: V1NetworkPolicy): Promise<void> {
-    await this.createPolicies([body]);
-  }
-
   /** Creates the policies; every one must carry the run's labels and go into a namespace of this run. */
   async createPolicies(bodies: readonly V1NetworkPolicy[]): Promise<void> {
-    for (const body of bodies) this.requireLabels(body, 'NetworkPolicy');
-    await this.requireOwnedNamespaces(bodies);
-    await pool(bodies, WRITES_IN_FLIGHT, async (body) => {
-      const namespace = body.metadata?.namespace ?? '';
-      await this.call(`create networkpolicy ${namespace}/${body.metadata?.name}`, () =>
-        this.clients.networking.createNamespacedNetworkPolicy({ namespace, body }),
-      );
-    });
+    await this.createAll('NetworkPolicy', bodies, (namespace, body) =>
+      this.clients.networking.createNamespacedNetworkPolicy({ namespace, body }),
+    );
   }
 
-  /** Replaces a policy in place (one atomic update, as a user's `kubectl apply` would do). */
-  async replacePolicy(body: V1NetworkPolicy): Promise<void> {
-    await this.replacePolicies([body]);
-  }
-
-  /** Replaces policies in place; each must be a policy of this run already. */
+  /** Replaces policies in place (each one atomic update, as `kubectl apply` would do); each must be a policy of this run already. */
   async replacePolicies(bodies: readonly V1NetworkPolicy[]): Promise<void> {
     for (const body of bodies) this.requireLabels(body, 'NetworkPolicy');
     const ours = new Map<string, Set<string | undefined>>();

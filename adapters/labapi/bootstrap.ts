@@ -41,8 +41,8 @@ const FLANNEL_CNI_CONF = {
   ],
 };
 
-export const FLANNEL_NAMESPACE = 'kube-flannel';
-export const FLANNEL_CONFIG_MAP = 'kube-flannel-cfg';
+const FLANNEL_NAMESPACE = 'kube-flannel';
+const FLANNEL_CONFIG_MAP = 'kube-flannel-cfg';
 
 export function bootstrap(registry: Registry, proxyMode: ProxyMode, netConf?: FlannelNetConf): void {
   const namespaces = resourceOfKind('Namespace');

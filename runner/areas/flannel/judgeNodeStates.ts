@@ -17,6 +17,7 @@ import type {
   LeaseViolation,
   NodeStateDifference,
 } from '../../../spec/flannelExpectation.ts';
+import { networkText, parseCidr } from '../../../spec/manifests/cidr.ts';
 import type { NodeNetworkState } from '../../../spec/nodeState.ts';
 import type { FlannelNetConf } from '../../../spec/scenario.ts';
 
@@ -144,18 +145,12 @@ export function segmentsFromAddresses(
   const out: Record<string, number> = {};
   for (const [node, ip] of Object.entries(nodeIPs)) {
     const a = byName.get(node)?.addresses.find((x) => x.local === ip && x.family === 'inet');
-    const key = a ? `${ipv4Network(ip, a.prefixLength)}/${a.prefixLength}` : `alone:${node}`;
+    const onLink = a ? parseCidr(`${ip}/${a.prefixLength}`) : undefined;
+    const key = onLink ? networkText(onLink) : `alone:${node}`;
     if (!networks.has(key)) networks.set(key, networks.size);
     out[node] = networks.get(key) as number;
   }
   return out;
-}
-
-function ipv4Network(ip: string, prefix: number): string {
-  const n = ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
-  const size = 2 ** (32 - prefix);
-  const base = Math.floor(n / size) * size;
-  return [24, 16, 8, 0].map((s) => Math.floor(base / 2 ** s) % 256).join('.');
 }
 
 /** Whether a difference is about a peer's route, neighbour or FDB entry (by its lease or public IP). */
