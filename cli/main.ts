@@ -1,7 +1,9 @@
 /** podnet's command line: finds the command, runs it, maps errors to exit codes. No logic of its own. */
+
 import { EXIT, PodnetInputError, PodnetInputErrors, PodnetTargetError } from '../spec/errors.ts';
 import { DEFAULT_MAX_INPUT_BYTES, formatBytes, parseByteSize, setMaxInputBytes } from '../spec/inputFile.ts';
 import { cutLongRuns, escapeControl, quoteValue } from '../spec/quote.ts';
+import { PODNET_VERSION } from '../spec/version.ts';
 import type { CliIO, CommandModule } from './io.ts';
 import { processIO } from './io.ts';
 
@@ -18,8 +20,6 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   lab: () => import('./commands/lab.ts'),
   cleanup: () => import('./commands/cleanup.ts'),
 };
-
-export const VERSION = '0.1.0';
 
 async function usage(): Promise<string> {
   const names = Object.keys(COMMANDS).sort();
@@ -62,7 +62,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     return name === undefined ? EXIT.usage : EXIT.conforms;
   }
   if (name === '--version') {
-    io.stdout(`podnet ${VERSION}\n`);
+    io.stdout(`podnet ${PODNET_VERSION}\n`);
     return EXIT.conforms;
   }
   const load = COMMANDS[name];

@@ -1,6 +1,5 @@
 /** How bad each kind of finding is, and the order every renderer lists findings in (worst first). */
 import type { Finding } from '../spec/results.ts';
-import { AREAS } from '../spec/results.ts';
 import type { FindingKind } from '../spec/verdict.ts';
 
 /** Every kind, worst first: a leak is a security failure, a block an availability failure. */
@@ -32,12 +31,20 @@ export function isFailureKind(kind: FindingKind): boolean {
   return kind === 'leak' || kind === 'block' || kind === 'mismatch' || kind === 'distribution';
 }
 
-/** Findings worst first, then by area, rule and id, so the order is the same for the same document. */
-export function sortFindings(findings: readonly Finding[]): Finding[] {
+/**
+ * Findings worst first, then by area (in `areaOrder`, the document's own; others after, by name), rule and
+ * id, so the order is the same for the same document.
+ */
+export function sortFindings(findings: readonly Finding[], areaOrder: readonly string[] = []): Finding[] {
+  const rank = (area: string): number => {
+    const i = areaOrder.indexOf(area);
+    return i < 0 ? areaOrder.length : i;
+  };
   return [...findings].sort(
     (a, b) =>
       kindRank(a.kind) - kindRank(b.kind) ||
-      AREAS.indexOf(a.area) - AREAS.indexOf(b.area) ||
+      rank(a.area) - rank(b.area) ||
+      compare(a.area, b.area) ||
       compare(a.rule, b.rule) ||
       compare(a.id, b.id),
   );

@@ -6,8 +6,8 @@
  * escaper of its context (`md`, `commandData`, `commandProperty`). The exit code is the gate.
  */
 import type { Finding, ResultsDocument } from '../spec/results.ts';
-import { AREAS } from '../spec/results.ts';
 import { areaStatus } from './areaStatus.ts';
+import { areasOf } from './areas.ts';
 import { escTerminal, stripInvalidXml } from './escape.ts';
 import { countByKind, isFailureKind, KINDS_WORST_FIRST, sortFindings } from './findingOrder.ts';
 import { formatNumber, formatPercent } from './formatNumber.ts';
@@ -53,7 +53,10 @@ function commandProperty(text: string): string {
 /** `::error` lines, worst findings first; the last line summarizes what did not fit. */
 export function renderAnnotations(doc: ResultsDocument, options: GithubOptions = {}): string[] {
   const max = options.maxAnnotations ?? 10;
-  const failing = sortFindings(doc.findings.filter((f) => isFailureKind(f.kind)));
+  const failing = sortFindings(
+    doc.findings.filter((f) => isFailureKind(f.kind)),
+    areasOf(doc),
+  );
   const fits = failing.length <= max ? failing : failing.slice(0, max - 1);
   const lines = fits.map(
     (f) =>
@@ -90,9 +93,9 @@ export function renderGithubSummary(doc: ResultsDocument, options: GithubOptions
     '',
     `| area | status | scenarios | ${KINDS_WORST_FIRST.join(' | ')} |`,
     `|---|---|---:|${KINDS_WORST_FIRST.map(() => '---:').join('|')}|`,
-    ...AREAS.map((area) => {
+    ...areasOf(doc).map((area) => {
       const c = countByKind(doc.findings.filter((f) => f.area === area));
-      return `| ${area} | ${md(areaStatus(doc, area))} | ${md(doc.summary.byArea[area]?.scenarios ?? '–')} | ${KINDS_WORST_FIRST.map((k) => c[k] || '·').join(' | ')} |`;
+      return `| ${md(area)} | ${md(areaStatus(doc, area))} | ${md(doc.summary.byArea[area]?.scenarios ?? '–')} | ${KINDS_WORST_FIRST.map((k) => c[k] || '·').join(' | ')} |`;
     }),
     '',
   ];
@@ -102,7 +105,10 @@ export function renderGithubSummary(doc: ResultsDocument, options: GithubOptions
       '',
     );
   }
-  const listed = sortFindings(doc.findings.filter((f) => f.kind !== 'undefined'));
+  const listed = sortFindings(
+    doc.findings.filter((f) => f.kind !== 'undefined'),
+    areasOf(doc),
+  );
   let out = head.join('\n');
   if (listed.length > 0) out += '\n### Findings, worst first\n';
   const tail = (shown: number): string =>

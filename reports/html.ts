@@ -9,8 +9,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Area, Finding, FlannelDetail, ResultsDocument } from '../spec/results.ts';
-import { AREAS } from '../spec/results.ts';
 import { areaStatus } from './areaStatus.ts';
+import { areasOf, areaTitle } from './areas.ts';
 import { esc, jsonForScript } from './escape.ts';
 import { countByKind, isFailureKind, KINDS_WORST_FIRST, sortFindings } from './findingOrder.ts';
 import { REPORT_CSS, REPORT_JS } from './htmlAssets.ts';
@@ -51,17 +51,10 @@ export const AREA_SECTIONS: readonly AreaSection[] = [
   },
 ];
 
-const AREA_NAMES: Readonly<Record<Area, string>> = {
-  policy: 'NetworkPolicy',
-  model: 'Network model',
-  flannel: 'Flannel',
-  lb: 'Load balancing',
-};
-
 /** Render the whole page. */
 export function renderHtml(doc: ResultsDocument, options: HtmlOptions = {}): string {
   const openCount = options.openFindings ?? 3;
-  const findings = sortFindings(doc.findings);
+  const findings = sortFindings(doc.findings, areasOf(doc));
   const counts = countByKind(doc.findings);
   const failures = doc.findings.filter((f) => isFailureKind(f.kind)).length;
   const index = findings.map((f, i) => ({
@@ -94,7 +87,7 @@ export function renderHtml(doc: ResultsDocument, options: HtmlOptions = {}): str
     renderHeader(doc, failures, areaSections !== ''),
     '<main class="wrap">',
     renderSummary(doc, counts, failures),
-    renderFindings(findings, namespaces, openCount),
+    renderFindings(findings, namespaces, openCount, areasOf(doc)),
     areaSections,
     renderRun(doc),
     '</main>',
@@ -148,26 +141,28 @@ function renderSummary(
   const interrupted = doc.summary.interrupted
     ? '<div class="banner">This run was interrupted before it finished: the results are partial.</div>'
     : '';
-  const cards = AREAS.map((area) => {
-    const status = areaStatus(doc, area);
-    const inArea = countByKind(doc.findings.filter((f) => f.area === area));
-    const chips = KINDS_WORST_FIRST.filter((k) => inArea[k] > 0)
-      .map((k) => `<span class="chip k-${k}">${inArea[k]} ${k}</span>`)
-      .join('');
-    const scenarios = doc.summary.byArea[area]?.scenarios;
-    const sub =
-      status === 'not-run'
-        ? 'not run'
-        : status === 'unsupported'
-          ? 'not supported by the target'
-          : `${esc(scenarios ?? '?')} scenarios`;
-    const cls = status === 'fail' ? 'fail' : status === 'pass' ? 'pass' : 'skip';
-    return (
-      `<button type="button" class="card ${cls}" data-area="${area}" title="Show ${area} findings">` +
-      `<div class="row"><span class="name">${AREA_NAMES[area]}</span><span class="st">${esc(status)}</span></div>` +
-      `<div class="sub">${area} · ${sub}</div><div class="chips">${chips || (status === 'pass' ? '<span class="muted">no findings</span>' : '')}</div></button>`
-    );
-  }).join('');
+  const cards = areasOf(doc)
+    .map((area) => {
+      const status = areaStatus(doc, area);
+      const inArea = countByKind(doc.findings.filter((f) => f.area === area));
+      const chips = KINDS_WORST_FIRST.filter((k) => inArea[k] > 0)
+        .map((k) => `<span class="chip k-${k}">${inArea[k]} ${k}</span>`)
+        .join('');
+      const scenarios = doc.summary.byArea[area]?.scenarios;
+      const sub =
+        status === 'not-run'
+          ? 'not run'
+          : status === 'unsupported'
+            ? 'not supported by the target'
+            : `${esc(scenarios ?? '?')} scenarios`;
+      const cls = status === 'fail' ? 'fail' : status === 'pass' ? 'pass' : 'skip';
+      return (
+        `<button type="button" class="card ${cls}" data-area="${esc(area)}" title="Show ${esc(area)} findings">` +
+        `<div class="row"><span class="name">${esc(areaTitle(doc, area))}</span><span class="st">${esc(status)}</span></div>` +
+        `<div class="sub">${esc(area)} · ${sub}</div><div class="chips">${chips || (status === 'pass' ? '<span class="muted">no findings</span>' : '')}</div></button>`
+      );
+    })
+    .join('');
   const kindChips = KINDS_WORST_FIRST.filter((k) => counts[k] > 0)
     .map((k) => `<button type="button" class="chip k-${k}" data-kind="${k}">${counts[k]} ${k}</button>`)
     .join(' ');
@@ -183,13 +178,14 @@ function renderFindings(
   findings: readonly Finding[],
   namespaces: readonly string[],
   openCount: number,
+  areas: readonly string[],
 ): string {
   const option = (value: string, label: string): string =>
     `<option value="${esc(value)}">${esc(label)}</option>`;
   const filters =
     '<div class="filters" role="search">' +
     '<input type="search" id="f-q" placeholder="Search: rule, pod, namespace, text…" aria-label="Search findings">' +
-    `<select id="f-area" aria-label="Area">${option('', 'All areas')}${AREAS.map((a) => option(a, a)).join('')}</select>` +
+    `<select id="f-area" aria-label="Area">${option('', 'All areas')}${areas.map((a) => option(a, a)).join('')}</select>` +
     `<select id="f-kind" aria-label="Kind">${option('', 'All kinds')}${KINDS_WORST_FIRST.map((k) => option(k, k)).join('')}</select>` +
     `<select id="f-ns" aria-label="Namespace">${option('', 'All namespaces')}${namespaces.map((n) => option(n, n)).join('')}</select>` +
     '<button type="button" id="f-clear">Clear filters</button>' +

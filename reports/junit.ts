@@ -7,10 +7,10 @@
  */
 
 import type { Area, Finding, ResultsDocument } from '../spec/results.ts';
-import { AREAS } from '../spec/results.ts';
 import { ruleInfo } from '../spec/rules.ts';
 import type { FindingKind } from '../spec/verdict.ts';
 import { areaRan, areaStatus } from './areaStatus.ts';
+import { areasOf } from './areas.ts';
 import { escXml } from './escape.ts';
 import { isFailureKind, kindRank, sortFindings } from './findingOrder.ts';
 import { formatNumber } from './formatNumber.ts';
@@ -40,7 +40,7 @@ export function junitTestName(rule: string, title: string): string {
 /** Render the whole JUnit document (XML 1.0, UTF-8). */
 export function renderJunit(doc: ResultsDocument, options: JunitOptions = {}): string {
   const maxFindings = options.maxFindingsPerCase ?? 10;
-  const suites = AREAS.map((area) => renderSuite(doc, area, maxFindings));
+  const suites = areasOf(doc).map((area) => renderSuite(doc, area, maxFindings));
   const totals = suites.reduce(
     (t, s) => ({
       tests: t.tests + s.tests,

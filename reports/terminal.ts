@@ -4,9 +4,9 @@
  * `color` is asked for; every value of the document, numbers included, goes through `escTerminal`.
  */
 import type { Finding, ResultsDocument } from '../spec/results.ts';
-import { AREAS } from '../spec/results.ts';
 import type { FindingKind } from '../spec/verdict.ts';
 import { areaStatus } from './areaStatus.ts';
+import { areasOf } from './areas.ts';
 import { escTerminal } from './escape.ts';
 import { countByKind, isFailureKind, KINDS_WORST_FIRST, sortFindings } from './findingOrder.ts';
 import { formatNumber } from './formatNumber.ts';
@@ -61,10 +61,10 @@ export function renderTerminal(doc: ResultsDocument, options: TerminalOptions = 
 
   const shownKinds = KINDS_WORST_FIRST;
   const header = ['area', 'status', 'scenarios', ...shownKinds];
-  const rows = AREAS.map((area) => {
+  const rows = areasOf(doc).map((area) => {
     const inArea = countByKind(doc.findings.filter((f) => f.area === area));
     return [
-      area,
+      escTerminal(area),
       escTerminal(areaStatus(doc, area)),
       escTerminal(doc.summary.byArea[area]?.scenarios ?? '-'),
       ...shownKinds.map((k) => (inArea[k] ? String(inArea[k]) : '·')),
@@ -81,7 +81,7 @@ export function renderTerminal(doc: ResultsDocument, options: TerminalOptions = 
     lines.push(`  ${cells.join('  ')}`);
   }
 
-  const listed = sortFindings(judged);
+  const listed = sortFindings(judged, areasOf(doc));
   if (listed.length > 0) {
     lines.push('', paint('bold', 'Findings, worst first:'));
     listed.slice(0, maxFindings).forEach((f, i) => {

@@ -2,6 +2,7 @@
  * `podnet replay`: re-realize a finding's minimal scenario on a fresh target, check it once, and say
  * whether the same finding (same rule and kind) shows again.
  */
+
 import { FAULTS, type FaultName, isFaultName } from '../adapters/lab/faults.ts';
 import { PodnetInputError } from '../spec/errors.ts';
 import type { Cluster, Protocol } from '../spec/model.ts';
@@ -11,14 +12,19 @@ import type { Area, Finding, ResultsDocument } from '../spec/results.ts';
 import type { Scenario } from '../spec/scenario.ts';
 import { showValue } from '../spec/schema.ts';
 import type { Target } from '../spec/target.ts';
-import type { ScenarioDeps } from './checkScenario.ts';
-import { checkScenario } from './checkScenario.ts';
-import { buildFindings } from './findings.ts';
+import type { ScenarioDeps } from './areas/policy/checkScenario.ts';
+import { checkScenario } from './areas/policy/checkScenario.ts';
+import { buildFindings } from './areas/policy/findings.ts';
+import { AREAS } from './areas/registry.ts';
 import type { RunOptions } from './options.ts';
 import { DEFAULT_RUN_OPTIONS } from './options.ts';
+import type { TargetEntry } from './targets/index.ts';
+import { manualProbeCommand, targetRecordedAs } from './targets/index.ts';
 
-/** Areas whose findings carry a `Scenario` the conformance loop can run again. */
-export const REPLAYABLE_AREAS: readonly Area[] = ['policy', 'model'];
+/** Whether an area's findings carry a `Scenario` the conformance loop can run again (its descriptor says). */
+function replayable(area: Area): boolean {
+  return AREAS.get(area)?.replayable === true;
+}
 
 /**
  * Bounds on the recorded options the lab sees, inclusive, in ms: a probe may wait up to a minute, a
@@ -36,6 +42,8 @@ export interface ReplayPlan {
   /** The lab faults of the original run. */
   readonly faults: readonly FaultName[];
   readonly options: RunOptions;
+  /** The target that opens a fresh copy of the one that ran. */
+  readonly target: TargetEntry;
 }
 
 /**
@@ -43,7 +51,8 @@ export interface ReplayPlan {
  * replayable one), its scenario, and the options the lab sees. Exit-2 errors name the JSON path.
  */
 export function planReplay(doc: ResultsDocument, file: string, id?: string): ReplayPlan {
-  if (doc.target !== 'lab') {
+  const target = targetRecordedAs(doc.target);
+  if (!target?.capabilities.replay) {
     throw new PodnetInputError(
       'PODNET_TARGET_UNAVAILABLE',
       `this results file comes from target ${quoteValue(doc.target)}, which replay cannot open in this build`,
@@ -51,7 +60,7 @@ export function planReplay(doc: ResultsDocument, file: string, id?: string): Rep
     );
   }
   const finding = pickFinding(doc, file, id);
-  return { finding, faults: labFaultsOf(doc, file), options: replayOptions(doc, file) };
+  return { finding, faults: labFaultsOf(doc, file), options: replayOptions(doc, file), target };
 }
 
 /** The finding to replay: by id, or the first one that carries a scenario; its scenario checked. */
@@ -62,7 +71,7 @@ export function pickFinding(
 ): Finding & { readonly scenario: Scenario } {
   const index =
     id === undefined
-      ? doc.findings.findIndex((f) => f.scenario !== undefined && REPLAYABLE_AREAS.includes(f.area))
+      ? doc.findings.findIndex((f) => f.scenario !== undefined && replayable(f.area))
       : doc.findings.findIndex((f) => f.id === id);
   const f = doc.findings[index];
   if (f === undefined) {
@@ -76,7 +85,7 @@ export function pickFinding(
       `findings in this file: ${ids.slice(0, 20).join(', ') || 'none'}${ids.length > 20 ? ', …' : ''}`,
     );
   }
-  if (!REPLAYABLE_AREAS.includes(f.area)) {
+  if (!replayable(f.area)) {
     throw new PodnetInputError(
       'PODNET_NO_FINDING',
       `finding ${quoteValue(f.id)} is a ${f.area} finding: replay re-runs policy and model findings`,
@@ -188,7 +197,7 @@ export async function replayFinding(
         numShrinks: 0,
         toYaml: deps.toYaml,
         resultsPath,
-        targetName: target.name,
+        probeCommand: (p) => manualProbeCommand({ targetName: target.name, target }, p),
         nextId: () => `R${++n}`,
       })
     : [];

@@ -1,9 +1,8 @@
 /** Assembles the one result document (spec/results.ts) from what a run gathered. */
 import type { SemanticProfile } from '../spec/profile.ts';
 import type { Area, CheckSummary, Finding, ResultsDocument, RunSummary } from '../spec/results.ts';
-import { AREAS, RESULTS_SCHEMA_VERSION } from '../spec/results.ts';
-
-export const TOOL_VERSION = '0.1.0';
+import { RESULTS_SCHEMA_VERSION } from '../spec/results.ts';
+import { PODNET_VERSION } from '../spec/version.ts';
 
 export interface AreaRun {
   readonly area: Area;
@@ -17,6 +16,8 @@ export interface ResultsInput {
   readonly seed: number;
   readonly startedAt: Date;
   readonly areas: readonly Area[];
+  /** Every area of the registry that ran, with its title, in run order (`summary.byArea`). */
+  readonly areaTitles: Readonly<Record<Area, string>>;
   readonly profile: SemanticProfile;
   readonly options: Readonly<Record<string, string | number | boolean | readonly string[]>>;
   readonly scenarios: number;
@@ -36,16 +37,16 @@ export function isJudged(f: Finding): boolean {
 
 export function buildResultsDocument(input: ResultsInput): ResultsDocument {
   const byArea: Record<string, RunSummary['byArea'][Area]> = {};
-  for (const area of AREAS) {
+  for (const [area, title] of Object.entries(input.areaTitles)) {
     const run = input.areaRuns.find((r) => r.area === area);
     byArea[area] = run
-      ? { scenarios: run.scenarios, findings: run.findings, status: run.status }
-      : { scenarios: 0, findings: 0, status: 'not-run' };
+      ? { scenarios: run.scenarios, findings: run.findings, status: run.status, title }
+      : { scenarios: 0, findings: 0, status: 'not-run', title };
   }
   const judged = input.findings.filter(isJudged).length;
   return {
     schemaVersion: RESULTS_SCHEMA_VERSION,
-    tool: { name: 'podnet', version: TOOL_VERSION },
+    tool: { name: 'podnet', version: PODNET_VERSION },
     target: input.target,
     seed: input.seed,
     startedAt: input.startedAt.toISOString(),

@@ -20,6 +20,11 @@ export interface SearchSettings<O> {
   readonly observe?: (outcome: O) => void;
   /** Probes sent so far, for the progress line. */
   readonly probesSoFar?: () => number;
+  /**
+   * What an area gates beyond the budget: asked before each search run; false ends the search as a spent
+   * budget does (the lb area stops once its planned statistical tests could be exceeded).
+   */
+  readonly admit?: () => boolean;
 }
 
 export interface SearchResult<S, O> {
@@ -41,7 +46,8 @@ class TargetBroke {
 
 /**
  * Runs `check` on scenarios drawn from `scenarios`. `check` gets `shrinking: true` once a failure was seen
- * (areas may then shorten their convergence wait).
+ * (areas may then shorten their convergence wait, or judge only the rules of the first failure). This is
+ * the runner's one `fc.check` call site: every area searches and shrinks through it.
  */
 export async function searchAndShrink<S, O extends { readonly failed: boolean }>(
   scenarios: fc.Arbitrary<S>,
@@ -61,7 +67,8 @@ export async function searchAndShrink<S, O extends { readonly failed: boolean }>
 
   const property = fc.asyncProperty(scenarios, async (scenario) => {
     if (broke || signal?.aborted) fc.pre(false);
-    if (firstFailureAt === undefined && Date.now() >= searchDeadline) fc.pre(false);
+    if (firstFailureAt === undefined && (Date.now() >= searchDeadline || settings.admit?.() === false))
+      fc.pre(false);
     if (firstFailureAt !== undefined && Date.now() > shrinkDeadline) fc.pre(false);
     let outcome: O;
     try {

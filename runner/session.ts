@@ -8,11 +8,14 @@ import { writeOutputFile } from '../spec/inputFile.ts';
 import type { Area, AreaSections, CheckSummary, Finding, ResultsDocument } from '../spec/results.ts';
 import type { Target } from '../spec/target.ts';
 import type { AreaOutcome, AreaRunner } from './area.ts';
+import type { AreaRegistry } from './areas/registry.ts';
+import { AREAS } from './areas/registry.ts';
 import type { RunOptions } from './options.ts';
 import { describeOptions } from './options.ts';
 import type { RunListener } from './progress.ts';
 import type { AreaRun } from './resultsDocument.ts';
 import { buildResultsDocument, isJudged } from './resultsDocument.ts';
+import type { TargetEntry, TargetSettings } from './targets/index.ts';
 
 /** Exit code of a run stopped by Ctrl-C before it found anything (128 + SIGINT). */
 export const EXIT_INTERRUPTED = 130;
@@ -21,6 +24,8 @@ export interface SessionDeps {
   readonly openTarget: () => Promise<Target>;
   readonly targetName: string;
   readonly areaRunners: readonly AreaRunner[];
+  /** Every area of the registry (name → title), for results.json; default: the runners' areas. */
+  readonly areaTitles?: Readonly<Record<Area, string>>;
   /** Writes report.html / junit.xml (and more) beside results.json. */
   readonly render?: (doc: ResultsDocument, outDir: string) => Promise<void>;
 }
@@ -43,6 +48,22 @@ export interface SessionResult {
   readonly document: ResultsDocument;
   readonly resultsPath: string;
   readonly outcomes: readonly AreaOutcome[];
+}
+
+/** What a session on `entry` needs: the target opened with `settings`, the registry's runners for its kind. */
+export async function sessionDepsFor(
+  entry: TargetEntry,
+  settings: TargetSettings,
+  render?: SessionDeps['render'],
+  registry: AreaRegistry = AREAS,
+): Promise<SessionDeps> {
+  return {
+    openTarget: () => entry.open(settings),
+    targetName: entry.recordAs,
+    areaRunners: await registry.runners(entry.kind),
+    areaTitles: registry.titles(),
+    ...(render ? { render } : {}),
+  };
 }
 
 export async function runSession(deps: SessionDeps, settings: SessionSettings): Promise<SessionResult> {
@@ -124,6 +145,8 @@ export async function runSession(deps: SessionDeps, settings: SessionSettings): 
     seed: options.seed,
     startedAt,
     areas: options.areas,
+    areaTitles:
+      deps.areaTitles ?? Object.fromEntries(deps.areaRunners.flatMap((r) => r.areas).map((a) => [a, a])),
     profile: options.profile,
     options: { ...describeOptions(options), ...settings.recordOptions, ...notes },
     scenarios: outcomes.reduce((n, o) => n + o.scenarios, 0),

@@ -7,8 +7,12 @@ import type { FindingKind, ProbeOutcome, Verdict } from './verdict.ts';
 
 export const RESULTS_SCHEMA_VERSION = 1;
 
-export type Area = 'policy' | 'model' | 'flannel' | 'lb';
-export const AREAS: readonly Area[] = ['policy', 'model', 'flannel', 'lb'];
+/**
+ * An area's name (`policy`, `model`, `flannel`, `lb`, or one registered later): lower-case letters, digits
+ * and dashes. The runner's area registry decides which exist; a document lists its own in `summary.byArea`.
+ */
+export type Area = string;
+export const AREA_NAME = /^[a-z][a-z0-9-]*$/;
 
 export interface ProbeDescription {
   readonly from: string;
@@ -99,15 +103,15 @@ export interface RunSummary {
   readonly findings: number;
   readonly conforms: boolean;
   readonly byArea: Readonly<
-    Partial<
-      Record<
-        Area,
-        {
-          readonly scenarios: number;
-          readonly findings: number;
-          readonly status: 'pass' | 'fail' | 'not-run' | 'unsupported';
-        }
-      >
+    Record<
+      Area,
+      {
+        readonly scenarios: number;
+        readonly findings: number;
+        readonly status: 'pass' | 'fail' | 'not-run' | 'unsupported';
+        /** The area's title for people ("NetworkPolicy"), from the registry that ran. */
+        readonly title?: string;
+      }
     >
   >;
   readonly durationMs: number;

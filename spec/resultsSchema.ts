@@ -13,7 +13,7 @@ import { PodnetInputError } from './errors.ts';
 import { PROFILE_SETTINGS, type ProfileChoice } from './manifests/profileFile.ts';
 import type { SemanticProfile } from './profile.ts';
 import type { ResultsDocument } from './results.ts';
-import { AREAS, RESULTS_SCHEMA_VERSION } from './results.ts';
+import { AREA_NAME, RESULTS_SCHEMA_VERSION } from './results.ts';
 import {
   anyOf,
   anything,
@@ -59,7 +59,10 @@ const seed = integer(0, MAX_SEED);
 const count = integer(0, Number.MAX_SAFE_INTEGER, 'a whole number (0 or more)');
 const port = integer(0, 65535);
 const durationMs = finite({ min: 0 });
-const area = oneOf(AREAS);
+const area = string({
+  expected: 'an area name such as policy, model, flannel or lb',
+  check: (text) => (AREA_NAME.test(text) ? undefined : 'must be lower-case letters, digits and dashes'),
+});
 
 /** `new Date().toISOString()`, as `podnet run` writes it. */
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
@@ -146,7 +149,12 @@ const finding = object(
 );
 
 const areaSummary = object(
-  { scenarios: count, findings: count, status: oneOf(['pass', 'fail', 'not-run', 'unsupported']) },
+  {
+    scenarios: count,
+    findings: count,
+    status: oneOf(['pass', 'fail', 'not-run', 'unsupported']),
+    title: optional(string()),
+  },
   STRIP,
 );
 
@@ -156,15 +164,7 @@ const summary = object(
     probes: count,
     findings: count,
     conforms: boolean,
-    byArea: object(
-      {
-        policy: optional(areaSummary),
-        model: optional(areaSummary),
-        flannel: optional(areaSummary),
-        lb: optional(areaSummary),
-      },
-      STRIP,
-    ),
+    byArea: record(areaSummary, { key: area }),
     durationMs,
     interrupted: boolean,
   },

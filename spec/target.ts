@@ -113,6 +113,11 @@ export interface Target {
    * target that realizes any generated net-conf (the lab) does not implement it.
    */
   clusterFlannel?(): Promise<ClusterFlannel>;
+  /**
+   * The real namespace a scenario namespace lives in, where the target renames it (a cluster run puts `x`
+   * in `podnet-<run>-x`); by-hand commands in findings name it. Absent: the names are the same.
+   */
+  realNamespace?(scenarioNamespace: string): string;
   /** Remove everything this target created. Safe to call twice. */
   teardown(): Promise<void>;
 }

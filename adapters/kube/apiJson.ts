@@ -44,3 +44,24 @@ export function toApiJson(value: unknown, type: string): unknown {
   }
   return out;
 }
+
+/** The API's JSON as a typed model value, the inverse of {@link toApiJson}: `from` becomes `_from`. */
+export function fromApiJson(value: unknown, type: string): unknown {
+  if (value === undefined || value === null) return value;
+  const array = ARRAY.exec(type);
+  if (array) return Array.isArray(value) ? value.map((v) => fromApiJson(v, array[1] as string)) : value;
+  const map = MAP.exec(type);
+  if (map) {
+    if (typeof value !== 'object') return value;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fromApiJson(v, map[1] as string)]));
+  }
+  if (type === 'Date' && typeof value === 'string') return new Date(value);
+  const attributes = modelAttributes(type);
+  if (!attributes || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  const record = value as Record<string, unknown>;
+  for (const a of attributes) {
+    if (record[a.baseName] !== undefined) out[a.name] = fromApiJson(record[a.baseName], a.type);
+  }
+  return out;
+}

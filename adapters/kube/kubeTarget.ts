@@ -562,6 +562,11 @@ export class KubeTarget implements Target {
     };
   }
 
+  /** The run's namespace for a scenario namespace (`podnet-<run>-x`), as by-hand commands name it. */
+  realNamespace(scenarioNamespace: string): string {
+    return namespaceName(this.runId, scenarioNamespace);
+  }
+
   private sourceOf = (from: ObjectKey): ExecTarget | undefined => {
     const node = nodeOfSource(from);
     if (node !== undefined) {

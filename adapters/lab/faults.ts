@@ -103,6 +103,8 @@ export function backendForFaults(names: readonly string[]): FlannelBackendType |
   return infos.find((f) => names.includes(f.name) && f.backend !== undefined)?.backend;
 }
 
-export function faultsOfArea(area: Area): readonly FaultInfo[] {
-  return FAULTS.filter((f) => f.area === area);
+/** A fault's catalogue entry. */
+export function faultInfo(name: string): FaultInfo | undefined {
+  const infos: readonly FaultInfo[] = FAULTS;
+  return infos.find((f) => f.name === name);
 }

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { execa } from 'execa';
 import { findLab, labDown, labExecArgv, labUp, runningLabs } from '../../adapters/lab/control.ts';
-import { FAULTS } from '../../adapters/lab/faults.ts';
+import { faultInfo } from '../../adapters/lab/faults.ts';
 import { LAB_NODE_RANGE, LAB_SEGMENT_RANGE } from '../../adapters/lab/topology.ts';
 import {
   DEFAULT_KUBECONFIG,
@@ -250,9 +250,14 @@ async function down(argv: readonly string[], io: CliIO): Promise<number> {
   return EXIT.conforms;
 }
 
-function faults(io: CliIO): number {
-  const width = Math.max(...FAULTS.map((f) => f.name.length));
-  for (const f of FAULTS) io.stdout(`${f.name.padEnd(width)}  ${f.area.padEnd(7)}  ${f.description}\n`);
+/** The lab's faults, listed per area as the area registry names them (the area whose checks find each). */
+async function faults(io: CliIO): Promise<number> {
+  const { AREAS } = await import('../../runner/areas/registry.ts');
+  const rows = AREAS.all().flatMap((area) =>
+    area.faults.map((name) => ({ name, area: area.name, description: faultInfo(name)?.description ?? '' })),
+  );
+  const width = Math.max(...rows.map((f) => f.name.length));
+  for (const f of rows) io.stdout(`${f.name.padEnd(width)}  ${f.area.padEnd(7)}  ${f.description}\n`);
   return EXIT.conforms;
 }
 

@@ -1,8 +1,8 @@
 /** `podnet replay`: re-realize a finding's minimal counterexample and show whether it still happens. */
 import { resolve } from 'node:path';
 import { escTerminal } from '../../reports/escape.ts';
+import { CONFORMANCE } from '../../runner/areas/policy/conformanceRunner.ts';
 import { planReplay, replayFinding } from '../../runner/replay.ts';
-import { LAB_CONFORMANCE, labSessionDeps } from '../../runner/wiring.ts';
 import { PodnetInputError } from '../../spec/errors.ts';
 import { readResultsFile } from '../../spec/resultsFile.ts';
 import { booleanOption, parseCommandArgs, stringOption } from '../args.ts';
@@ -36,16 +36,15 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   // Everything the lab will see is checked here, before any lab exists (spec/resultsFile.ts, runner/replay.ts).
   const path = resolve(io.cwd, file);
   const doc = readResultsFile(path);
-  const { finding, faults, options } = planReplay(doc, path, stringOption(args, 'finding'));
-  const deps = labSessionDeps({ faults });
+  const { finding, faults, options, target: entry } = planReplay(doc, path, stringOption(args, 'finding'));
   io.stderr(
     `podnet replay: finding ${escTerminal(finding.id)} (${escTerminal(finding.rule)}, ${finding.kind}) on a fresh lab${faults.length > 0 ? ` with faults ${faults.join(',')}` : ''}\n`,
   );
-  const target = await deps.openTarget();
+  const target = await entry.open({ faults });
   let outcome: Awaited<ReturnType<typeof replayFinding>>;
   try {
     const caps = await target.capabilities();
-    outcome = await replayFinding(finding, target, LAB_CONFORMANCE, options, caps.protocols, file);
+    outcome = await replayFinding(finding, target, CONFORMANCE, options, caps.protocols, file);
   } finally {
     await target.teardown();
   }

@@ -1,19 +1,19 @@
 /** `podnet run`: the conformance loop against a target (the embedded lab by default). */
 import { join, resolve } from 'node:path';
-import { isFaultName } from '../../adapters/lab/faults.ts';
+import { type FaultName, isFaultName } from '../../adapters/lab/faults.ts';
 import { isLabId } from '../../adapters/lab/names.ts';
 import { appendStepSummary, renderAll, renderGithubSummary, renderTerminal } from '../../reports/index.ts';
+import { AREAS } from '../../runner/areas/registry.ts';
 import type { RunOptions } from '../../runner/options.ts';
 import { CONVERGE_TIMEOUT_RANGE, DEFAULT_RUN_OPTIONS, PROBE_TIMEOUT_RANGE } from '../../runner/options.ts';
 import { progressPrinter } from '../../runner/progress.ts';
-import type { SessionDeps } from '../../runner/session.ts';
-import { runSession } from '../../runner/session.ts';
-import { labSessionDeps } from '../../runner/wiring.ts';
+import { runSession, sessionDepsFor } from '../../runner/session.ts';
+import type { TargetEntry } from '../../runner/targets/index.ts';
+import { targetNamed, targetNames } from '../../runner/targets/index.ts';
 import { PodnetInputError } from '../../spec/errors.ts';
 import { checkOutputDirectory, checkOutputFile } from '../../spec/inputFile.ts';
 import { loadProfile } from '../../spec/manifests/profileFile.ts';
 import type { Area, ResultsDocument } from '../../spec/results.ts';
-import { AREAS } from '../../spec/results.ts';
 import type { OptionSpec, ParsedArgs } from '../args.ts';
 import {
   booleanOption,
@@ -84,22 +84,19 @@ Options:
 Exit codes: 0 conforms, 1 findings, 2 bad usage or input, 3 target failure, 130 interrupted.
 `;
 
-/** How long a live cluster gets to converge after a change (the lab needs far less). */
-export const KUBE_CONVERGE_TIMEOUT_MS = 10_000;
-
 export function parseAreas(raw: string | undefined): Area[] {
-  if (raw === undefined) return [...DEFAULT_RUN_OPTIONS.areas];
+  if (raw === undefined) return AREAS.defaults();
   const areas = raw
     .split(',')
     .map((a) => a.trim())
     .filter(Boolean);
   for (const a of areas) {
-    if (!(AREAS as readonly string[]).includes(a)) {
+    if (!AREAS.get(a)) {
       throw new PodnetInputError(
         'PODNET_BAD_ARGUMENT',
         `unknown area "${a}"`,
         { field: '--areas' },
-        `areas are ${AREAS.join(', ')}`,
+        `areas are ${AREAS.names().join(', ')}`,
       );
     }
   }
@@ -108,9 +105,9 @@ export function parseAreas(raw: string | undefined): Area[] {
       'PODNET_BAD_ARGUMENT',
       '--areas is empty',
       { field: '--areas' },
-      `areas are ${AREAS.join(', ')}`,
+      `areas are ${AREAS.names().join(', ')}`,
     );
-  return areas as Area[];
+  return areas;
 }
 
 export function runOptionsFrom(
@@ -158,9 +155,8 @@ export function runOptionsFrom(
   };
 }
 
-export function labFaultsFrom(args: ParsedArgs): string[] {
-  const faults = stringListOption(args, 'lab-fault');
-  for (const f of faults) {
+export function labFaultsFrom(args: ParsedArgs): FaultName[] {
+  return stringListOption(args, 'lab-fault').map((f) => {
     if (!isFaultName(f)) {
       throw new PodnetInputError(
         'PODNET_BAD_ARGUMENT',
@@ -169,8 +165,8 @@ export function labFaultsFrom(args: ParsedArgs): string[] {
         'run `podnet lab faults` to list them',
       );
     }
-  }
-  return [...faults];
+    return f;
+  });
 }
 
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
@@ -179,33 +175,26 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     io.stdout(HELP);
     return 0;
   }
-  const targetName = stringOption(args, 'target') ?? 'lab';
-  if (targetName !== 'lab' && targetName !== 'kube') {
-    throw new PodnetInputError(
-      'PODNET_BAD_ARGUMENT',
-      `unknown target "${targetName}"`,
-      { field: '--target' },
-      'use --target lab (the default) or --target kube',
-    );
-  }
+  const entry = runTarget(stringOption(args, 'target') ?? 'lab');
+  const targetName = entry.name;
   const profilePath = stringOption(args, 'profile');
   const profile = loadProfile(profilePath !== undefined ? resolve(io.cwd, profilePath) : undefined);
   const parsed = runOptionsFrom(args, 'run', profile);
-  const kube = targetName === 'kube';
   // A live cluster programs policies asynchronously: wait longer for convergence unless told otherwise.
+  const converge = entry.capabilities.convergeTimeoutMs;
   const options =
-    kube && stringOption(args, 'converge-timeout') === undefined
-      ? {
-          ...parsed,
-          convergeTimeoutMs: KUBE_CONVERGE_TIMEOUT_MS,
-          shrinkConvergeTimeoutMs: KUBE_CONVERGE_TIMEOUT_MS,
-        }
+    converge !== undefined && stringOption(args, 'converge-timeout') === undefined
+      ? { ...parsed, convergeTimeoutMs: converge, shrinkConvergeTimeoutMs: converge }
       : parsed;
   const faults = labFaultsFrom(args);
-  if (kube && faults.length > 0) {
-    throw new PodnetInputError('PODNET_BAD_ARGUMENT', '--lab-fault only applies to --target lab', {
-      field: '--lab-fault',
-    });
+  if (!entry.capabilities.labFaults && faults.length > 0) {
+    throw new PodnetInputError(
+      'PODNET_BAD_ARGUMENT',
+      `--lab-fault does not apply to --target ${targetName}`,
+      {
+        field: '--lab-fault',
+      },
+    );
   }
   const outDir = resolve(io.cwd, stringOption(args, 'out') ?? 'podnet-results');
   // Before any lab or cluster is touched: a run that cannot write its results must not start.
@@ -220,27 +209,23 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     const stepSummary = io.env.GITHUB_STEP_SUMMARY;
     if (github && stepSummary) await appendStepSummary(stepSummary, renderGithubSummary(doc));
   };
-  let deps: SessionDeps;
-  if (kube) {
-    const kubeconfig = stringOption(args, 'kubeconfig');
-    const context = stringOption(args, 'context');
-    const image = stringOption(args, 'image');
-    // Loaded only for --target kube: client-node is large, and lab runs should not pay for it.
-    const { kubeSessionDeps } = await import('../../runner/wiringKube.ts');
-    deps = kubeSessionDeps(
-      {
-        ...(kubeconfig !== undefined ? { kubeconfig: resolve(io.cwd, kubeconfig) } : {}),
-        ...(context !== undefined ? { context } : {}),
-        ...(image !== undefined ? { image } : {}),
-        nodeSelector: stringListOption(args, 'node-selector'),
-        keep: booleanOption(args, 'keep'),
-        env: io.env,
-      },
-      render,
-    );
-  } else {
-    deps = labSessionDeps({ faults: faults as never, ...labIdFrom(io) }, render);
-  }
+  const kubeconfig = stringOption(args, 'kubeconfig');
+  const context = stringOption(args, 'context');
+  const image = stringOption(args, 'image');
+  const deps = await sessionDepsFor(
+    entry,
+    {
+      faults,
+      ...labIdFrom(io),
+      ...(kubeconfig !== undefined ? { kubeconfig: resolve(io.cwd, kubeconfig) } : {}),
+      ...(context !== undefined ? { context } : {}),
+      ...(image !== undefined ? { image } : {}),
+      nodeSelector: stringListOption(args, 'node-selector'),
+      keep: booleanOption(args, 'keep'),
+      env: io.env,
+    },
+    render,
+  );
   const runnable = deps.areaRunners.flatMap((r) => r.areas);
   for (const a of options.areas.filter((x) => !runnable.includes(x))) {
     io.stderr(
@@ -266,6 +251,21 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     `results: ${result.resultsPath}\nreport:  ${join(outDir, 'report.html')}\njunit:   ${join(outDir, 'junit.xml')}\n`,
   );
   return result.exitCode;
+}
+
+/** The registry entry `--target` names, if `podnet run` can open it. */
+export function runTarget(name: string): TargetEntry {
+  const entry = targetNamed(name);
+  if (!entry?.capabilities.run) {
+    const names = targetNames('run');
+    throw new PodnetInputError(
+      'PODNET_BAD_ARGUMENT',
+      `unknown target "${name}"`,
+      { field: '--target' },
+      `use --target ${names.join(' or --target ')}`,
+    );
+  }
+  return entry;
 }
 
 /** PODNET_LAB_ID pins the lab id (6 hex digits), so tests and scripts can find exactly this lab. */

@@ -1,9 +1,10 @@
 /** `podnet selftest`: how well the kit finds the lab's catalogue of realistic bugs. */
 import { join, resolve } from 'node:path';
-import { FAULTS } from '../../adapters/lab/faults.ts';
+import { isFaultName } from '../../adapters/lab/faults.ts';
+import { AREAS } from '../../runner/areas/registry.ts';
 import { progressPrinter } from '../../runner/progress.ts';
 import { renderSelftestTable, runSelftest } from '../../runner/selftest.ts';
-import { AREA_RUNNERS, labSessionDeps } from '../../runner/wiring.ts';
+import { targetNamed, targetNames } from '../../runner/targets/index.ts';
 import { PodnetInputError } from '../../spec/errors.ts';
 import { checkOutputDirectory, writeOutputFile } from '../../spec/inputFile.ts';
 import { loadProfile } from '../../spec/manifests/profileFile.ts';
@@ -68,12 +69,13 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     return 0;
   }
   const targetName = stringOption(args, 'target') ?? 'lab';
-  if (targetName !== 'lab' && targetName !== 'kube-lab') {
+  const entry = targetNamed(targetName);
+  if (!entry?.capabilities.selftest) {
     throw new PodnetInputError(
       'PODNET_BAD_ARGUMENT',
       `unknown --target ${quoteValue(targetName)}`,
       { field: '--target' },
-      'use --target lab (the default) or --target kube-lab',
+      `use --target ${targetNames('selftest').join(' or --target ')}`,
     );
   }
   const profilePath = stringOption(args, 'profile');
@@ -82,7 +84,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const options = { ...base, budgetMs: durationOption(args, 'selftest', 'budget', 60_000) };
   const only = stringListOption(args, 'fault');
   for (const f of only) {
-    if (!FAULTS.some((x) => x.name === f)) {
+    if (!isFaultName(f)) {
       throw new PodnetInputError(
         'PODNET_BAD_ARGUMENT',
         `unknown fault "${f}"`,
@@ -93,16 +95,16 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   }
   // PODNET_LAB_ID: every trial's lab takes this id in turn (one trial at a time), as `podnet run` does.
   const labId = labIdFrom(io);
-  // kube-lab: the kube wiring's runners; loaded only then (client-node is large).
-  const kubeLab = targetName === 'kube-lab' ? await loadKubeLab() : undefined;
-  const areaRunners = kubeLab?.areaRunners ?? AREA_RUNNERS;
+  // The registry's runners for this target's kind (a cluster's are loaded only then: client-node is large).
+  const areaRunners = await AREAS.runners(entry.kind);
   const runnable = areaRunners.flatMap((r) => r.areas);
   for (const a of options.areas.filter((x) => !runnable.includes(x))) {
     io.stderr(`podnet: area "${a}" is not available for --target ${targetName}; its faults are left out\n`);
   }
-  const faults = FAULTS.filter((f) => options.areas.includes(f.area) && runnable.includes(f.area)).filter(
-    (f) => only.length === 0 || only.includes(f.name),
-  );
+  const faults = AREAS.all()
+    .filter((d) => options.areas.includes(d.name) && runnable.includes(d.name))
+    .flatMap((d) => d.faults.map((name) => ({ name, area: d.name })))
+    .filter((f) => only.length === 0 || only.includes(f.name));
   const outDir = resolve(io.cwd, stringOption(args, 'out') ?? 'podnet-results');
   // Checked before the faults run (they take minutes): a selftest that cannot write must not start.
   checkOutputDirectory(outDir, 'results folder (--out)');
@@ -115,10 +117,8 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   try {
     rows = await runSelftest(
       {
-        openTarget: kubeLab
-          ? (fs) => kubeLab.open(fs, io.env, labId.labId)
-          : (fs) => labSessionDeps({ faults: fs as never, ...labId }).openTarget(),
-        targetName: kubeLab ? 'kube' : 'lab',
+        openTarget: (fs) => entry.open({ faults: fs.filter(isFaultName), ...labId, env: io.env }),
+        targetName: entry.recordAs,
         areaRunners,
       },
       {
@@ -142,16 +142,4 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   );
   io.stdout(`${renderSelftestTable(rows)}\n\nselftest.json: ${join(outDir, 'selftest.json')}\n`);
   return rows.every((r) => r.ok) && !controller.signal.aborted ? 0 : 1;
-}
-
-async function loadKubeLab() {
-  const [{ KUBE_AREA_RUNNERS }, { openKubeLab }] = await Promise.all([
-    import('../../runner/wiringKube.ts'),
-    import('../../runner/wiringKubeLab.ts'),
-  ]);
-  return {
-    areaRunners: KUBE_AREA_RUNNERS,
-    open: (faults: readonly string[], env: CliIO['env'], labId: string | undefined) =>
-      openKubeLab(faults, { env, ...(labId !== undefined ? { labId } : {}) }),
-  };
 }

@@ -25,6 +25,7 @@ import type {
   Pod,
   Service,
 } from '../model.ts';
+import { NAMESPACE_NAME_LABEL } from '../model.ts';
 import { type CidrRef, isSymbolicIPBlock, type ScenarioCluster, type ScenarioIPBlock } from '../scenario.ts';
 import { defaultPolicyTypes } from './defaults.ts';
 
@@ -40,6 +41,14 @@ export interface WriteManifestOptions {
    * podCIDR and InternalIP), as `kubectl get -o yaml` shows them. Default false.
    */
   readonly includeObserved?: boolean;
+  /**
+   * Where a scenario namespace really lives (a cluster run puts `x` in `podnet-<run>-x`): object namespaces
+   * and the `kubernetes.io/metadata.name` values of namespaceSelectors are mapped with it, since the API
+   * server sets that label to the real name. Default: names as written.
+   */
+  readonly realNamespace?: (scenarioName: string) => string;
+  /** Always write policyTypes, even where the API would default them the same. Default false. */
+  readonly explicitPolicyTypes?: boolean;
 }
 
 /** A harmless image that starts everywhere; real probe images are the kube adapter's business. */
@@ -158,11 +167,12 @@ function podManifest(pod: Pod, options: WriteManifestOptions): Yaml {
   };
 }
 
-function serviceManifest(svc: Service, options: WriteManifestOptions): Yaml {
+/** One Service as the API's JSON. */
+export function serviceManifest(svc: Service, options: WriteManifestOptions = {}): Yaml {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: meta(svc.name, svc.namespace, {}),
+    metadata: meta(svc.name, namespaceOf(svc.namespace, options), {}),
     spec: {
       ...(options.includeObserved && svc.clusterIP !== undefined ? { clusterIP: svc.clusterIP } : {}),
       ...(svc.selector !== undefined ? { selector: { ...svc.selector } } : {}),
@@ -181,10 +191,11 @@ function serviceManifest(svc: Service, options: WriteManifestOptions): Yaml {
   };
 }
 
-function policyManifest(
+/** One NetworkPolicy as the API's JSON; symbolic CIDRs left unresolved are added to `unresolved`. */
+export function policyManifest(
   policy: NetworkPolicyOf<ScenarioIPBlock>,
-  options: WriteManifestOptions,
-  unresolved: string[],
+  options: WriteManifestOptions = {},
+  unresolved: string[] = [],
 ): Yaml {
   const rules = (list: readonly NetworkPolicyRuleOf<ScenarioIPBlock>[], peersKey: 'from' | 'to'): Yaml[] =>
     list.map((rule) => ({
@@ -193,7 +204,7 @@ function policyManifest(
             [peersKey]: rule.peers.map((peer) => ({
               ...(peer.podSelector !== undefined ? { podSelector: selector(peer.podSelector) } : {}),
               ...(peer.namespaceSelector !== undefined
-                ? { namespaceSelector: selector(peer.namespaceSelector) }
+                ? { namespaceSelector: namespaceSelector(peer.namespaceSelector, options) }
                 : {}),
               ...(peer.ipBlock !== undefined ? { ipBlock: ipBlock(peer.ipBlock, options, unresolved) } : {}),
             })),
@@ -204,11 +215,12 @@ function policyManifest(
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
-    metadata: meta(policy.name, policy.namespace, {}),
+    metadata: meta(policy.name, namespaceOf(policy.namespace, options), {}),
     spec: {
       podSelector: selector(policy.podSelector),
       // Omitted again when it was defaulted and still equals the defaulting, so the API server's rule is exercised.
-      ...(policy.policyTypesDefaulted &&
+      ...(!options.explicitPolicyTypes &&
+      policy.policyTypesDefaulted &&
       sameTypes(policy.policyTypes, defaultPolicyTypes(undefined, policy.egress))
         ? {}
         : { policyTypes: [...policy.policyTypes] }),
@@ -220,6 +232,35 @@ function policyManifest(
 
 function sameTypes(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((t, i) => t === b[i]);
+}
+
+function namespaceOf(name: string, options: WriteManifestOptions): string {
+  return options.realNamespace ? options.realNamespace(name) : name;
+}
+
+/** A namespaceSelector with every `kubernetes.io/metadata.name` value mapped to the real namespace name. */
+function namespaceSelector(s: LabelSelector, options: WriteManifestOptions): Yaml {
+  const real = options.realNamespace;
+  if (!real) return selector(s);
+  const matchLabels = s.matchLabels;
+  return selector({
+    ...(matchLabels !== undefined
+      ? {
+          matchLabels: Object.fromEntries(
+            Object.entries(matchLabels).map(([k, v]) => [k, k === NAMESPACE_NAME_LABEL ? real(v) : v]),
+          ),
+        }
+      : {}),
+    ...(s.matchExpressions !== undefined
+      ? {
+          matchExpressions: s.matchExpressions.map((e) =>
+            e.key === NAMESPACE_NAME_LABEL && e.values !== undefined
+              ? { ...e, values: e.values.map(real) }
+              : e,
+          ),
+        }
+      : {}),
+  });
 }
 
 function selector(s: LabelSelector): Yaml {

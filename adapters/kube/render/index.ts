@@ -10,7 +10,7 @@ import { renderService } from './service.ts';
 export { DEFAULT_AGNHOST_IMAGE, type RenderContext, realNamespace } from './context.ts';
 export { renderNamespace } from './namespace.ts';
 export { renderPod, servedPorts, serverArgs } from './pod.ts';
-export { renderPolicy, rewriteNamespaceSelector } from './policy.ts';
+export { renderPolicy } from './policy.ts';
 export { READER_CONTAINER, READER_FLANNEL_DIR, renderReaderPod } from './readerPod.ts';
 export { renderService } from './service.ts';
 

@@ -14,20 +14,13 @@ import {
   portNameProblems,
   qualifiedNameProblems,
 } from '../../../spec/manifests/names.ts';
-import type { Pod } from '../../../spec/model.ts';
+import type { LabelSelector, Pod } from '../../../spec/model.ts';
 import { NAMESPACE_NAME_LABEL } from '../../../spec/model.ts';
 import { realizeCluster } from '../../../spec/resolve.ts';
 import { modelAttributes } from '../apiJson.ts';
 import { RUN_LABEL } from '../names.ts';
 import type { RenderContext } from './index.ts';
-import {
-  renderCluster,
-  renderNamespace,
-  renderPod,
-  renderPolicy,
-  renderReaderPod,
-  rewriteNamespaceSelector,
-} from './index.ts';
+import { renderCluster, renderNamespace, renderPod, renderPolicy, renderReaderPod } from './index.ts';
 
 const MODELS = join(
   dirname(createRequire(import.meta.url).resolve('@kubernetes/client-node')),
@@ -269,29 +262,29 @@ describe('what is rendered (upstream fixture shape: one agnhost container per (p
   // Upstream e2e "default ns label NotIn (egress)" (network_policy.go): selecting namespaces by
   // kubernetes.io/metadata.name must name the real namespaces on a live cluster.
   test('namespaceSelectors on kubernetes.io/metadata.name are rewritten to real names; other selectors are kept', () => {
-    const real = (n: string) => `podnet-a1b2c3-${n}`;
+    const nsSelector = (namespaceSelector: LabelSelector) =>
+      renderPolicy(
+        {
+          namespace: 'x',
+          name: 'p',
+          podSelector: {},
+          policyTypes: ['Ingress'],
+          ingress: [{ peers: [{ namespaceSelector }] }],
+        },
+        CTX,
+      ).spec?.ingress?.[0]?._from?.[0]?.namespaceSelector;
     expect(
-      rewriteNamespaceSelector(
-        { matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'NotIn', values: ['y'] }] },
-        real,
-      ),
+      nsSelector({ matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'NotIn', values: ['y'] }] }),
     ).toEqual({
       matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'NotIn', values: ['podnet-a1b2c3-y'] }],
     });
-    expect(rewriteNamespaceSelector({ matchLabels: { [NAMESPACE_NAME_LABEL]: 'z', ns: 'z' } }, real)).toEqual(
-      { matchLabels: { [NAMESPACE_NAME_LABEL]: 'podnet-a1b2c3-z', ns: 'z' } },
-    );
-    expect(
-      rewriteNamespaceSelector(
-        { matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'Exists' }] },
-        real,
-      ),
-    ).toEqual({
+    expect(nsSelector({ matchLabels: { [NAMESPACE_NAME_LABEL]: 'z', ns: 'z' } })).toEqual({
+      matchLabels: { [NAMESPACE_NAME_LABEL]: 'podnet-a1b2c3-z', ns: 'z' },
+    });
+    expect(nsSelector({ matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'Exists' }] })).toEqual({
       matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'Exists' }],
     });
-    expect(rewriteNamespaceSelector({ matchLabels: { ns: 'y' } }, real)).toEqual({
-      matchLabels: { ns: 'y' },
-    });
+    expect(nsSelector({ matchLabels: { ns: 'y' } })).toEqual({ matchLabels: { ns: 'y' } });
   });
 
   test('a policy lands in the real namespace with ingress peers under `_from` (client-node serializes it as `from`)', () => {

@@ -1,27 +1,21 @@
-/** A scenario Service as a real Service in the run's namespace (ClusterIP assigned by the cluster). */
+/**
+ * A scenario Service as a real ClusterIP Service in the run's namespace (the IP assigned by the cluster),
+ * built by the one manifest writer (spec/manifests/write.ts) and typed for client-node.
+ */
 import type { V1Service } from '@kubernetes/client-node';
+import { serviceManifest } from '../../../spec/manifests/write.ts';
 import type { Service } from '../../../spec/model.ts';
+import { fromApiJson } from '../apiJson.ts';
 import { type RenderContext, realNamespace, withRunLabels } from './context.ts';
 
 export function renderService(svc: Service, ctx: RenderContext): V1Service {
+  const typed = fromApiJson(
+    serviceManifest(svc, { realNamespace: (n) => realNamespace(ctx, n) }),
+    'V1Service',
+  ) as V1Service;
   return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: svc.name, namespace: realNamespace(ctx, svc.namespace), labels: withRunLabels(ctx) },
-    spec: {
-      type: 'ClusterIP',
-      ...(svc.selector !== undefined ? { selector: { ...svc.selector } } : {}),
-      ports: svc.ports.map((p) => ({
-        ...(p.name !== undefined ? { name: p.name } : {}),
-        protocol: p.protocol,
-        port: p.port,
-        targetPort: p.targetPort,
-      })),
-      sessionAffinity: svc.sessionAffinity,
-      // The API accepts sessionAffinityConfig only with ClientIP affinity.
-      ...(svc.sessionAffinity === 'ClientIP'
-        ? { sessionAffinityConfig: { clientIP: { timeoutSeconds: svc.affinityTimeoutSeconds } } }
-        : {}),
-    },
+    ...typed,
+    metadata: { ...typed.metadata, labels: withRunLabels(ctx) },
+    spec: { type: 'ClusterIP', ...typed.spec },
   };
 }

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { parseNetConf } from '../../../oracle/flannel/index.ts';
 import type { ClusterFlannel } from '../../../spec/target.ts';
 import type { AreaContext, AreaOutcome, AreaRunner } from '../../area.ts';
-import { flannelArea } from '../flannelArea.ts';
+import { flannelArea } from './flannelArea.ts';
 import type { FlannelScenario } from './flannelScenario.ts';
 
 /**

@@ -2,9 +2,11 @@
  * `podnet flannel check`: one topology and config realized on a target, every node's state compared with
  * the oracle, pods probing pods across nodes; the result as findings and per-node tables.
  */
+
 import type { Finding } from '../../../spec/results.ts';
 import type { FlannelBackendType, FlannelNetConf } from '../../../spec/scenario.ts';
 import type { Target } from '../../../spec/target.ts';
+import { manualProbeCommand } from '../../targets/index.ts';
 import type { FlannelCheckSettings, FlannelScenarioOutcome } from './checkFlannelScenario.ts';
 import { checkFlannelScenario } from './checkFlannelScenario.ts';
 import { isDataplaneFailure } from './dataplane.ts';
@@ -60,7 +62,7 @@ export async function runFlannelCheck(
         path: '',
         numShrinks: 0,
         faults: settings.faults,
-        targetName: target.name,
+        probeCommand: (p) => manualProbeCommand({ targetName: target.name, target }, p),
         nextId: () => `F${++n}`,
       })
     : [];

@@ -6,7 +6,7 @@ import type { LeaseViolation, NodeStateDifference } from '../../../spec/flannelE
 import type { Finding, FlannelDetail } from '../../../spec/results.ts';
 import { ruleInfo } from '../../../spec/rules.ts';
 import type { FindingKind } from '../../../spec/verdict.ts';
-import { probeCommand } from '../../findings.ts';
+import type { ManualProbe } from '../../targets/index.ts';
 import type { DataplaneJudgement } from './dataplane.ts';
 import { isDataplaneFailure } from './dataplane.ts';
 import type { FlannelScenario } from './flannelScenario.ts';
@@ -76,7 +76,7 @@ export interface FlannelFindingContext {
   readonly path: string;
   readonly numShrinks: number;
   readonly faults: readonly string[];
-  readonly targetName: string;
+  readonly probeCommand: (probe: ManualProbe) => string;
   readonly nextId: () => string;
 }
 
@@ -182,13 +182,7 @@ export function buildFlannelFindings(ctx: FlannelFindingContext): Finding[] {
               host: worst.probe.request.host,
               port: worst.probe.request.port,
               protocol: worst.probe.request.protocol,
-              command: probeCommand(
-                ctx.targetName,
-                worst.probe.request.from,
-                worst.probe.request.host,
-                worst.probe.request.port,
-                worst.probe.request.protocol,
-              ),
+              command: ctx.probeCommand(worst.probe.request),
             },
           }
         : {}),

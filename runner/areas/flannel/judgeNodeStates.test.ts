@@ -215,7 +215,7 @@ describe('judgeNodeStates on recorded lab nodes', () => {
       path: '0',
       numShrinks: 0,
       faults: ['duplicate-lease'],
-      targetName: 'lab',
+      probeCommand: () => '',
       nextId: () => 'F1',
     });
     expect(findings).toHaveLength(1);

@@ -5,23 +5,28 @@
  * type first, then the parameters). Returns every test as an `LbCheck`; gating and Holm come later.
  */
 
-import { affinityWindows, type TimedSample } from '../../../oracle/lb/affinityWindows.ts';
-import type { LbObservation } from '../../../oracle/lb/evaluate.ts';
-import { evaluateServicePort } from '../../../oracle/lb/evaluate.ts';
-import { lbDetailOf } from '../../../oracle/lb/lbDetail.ts';
-import type { LbOptions } from '../../../oracle/lb/options.ts';
-import type { ServicePortPrediction } from '../../../oracle/lb/predict.ts';
-import { predictServicePort } from '../../../oracle/lb/predict.ts';
-import type { SamplePlan } from '../../../oracle/lb/samplePlan.ts';
-import type { LbTestResult } from '../../../oracle/lb/stats/testResult.ts';
-import { expectedSuccess } from '../../../oracle/lb/successRate.ts';
+import type {
+  LbObservation,
+  LbOptions,
+  LbTestResult,
+  SamplePlan,
+  ServicePortPrediction,
+} from '../../../oracle/lb/index.ts';
+import {
+  affinityWindows,
+  evaluateServicePort,
+  expectedSuccess,
+  lbDetailOf,
+  predictServicePort,
+  type TimedSample,
+} from '../../../oracle/lb/index.ts';
 import type { Cluster, ObjectKey, Pod, Service, ServicePort } from '../../../spec/model.ts';
 import { keyOf } from '../../../spec/model.ts';
 import type { SemanticProfile } from '../../../spec/profile.ts';
 import type { ProbeDescription } from '../../../spec/results.ts';
 import type { ProbeRequest, ProbeResult, Target } from '../../../spec/target.ts';
-import { probeCommand } from '../../findings.ts';
 import type { PolicyOracleFactory } from '../../policyOracle.ts';
+import type { ManualProbe } from '../../targets/index.ts';
 import type { LbCheck, LbCheckResult, LbRule } from './lbCheck.ts';
 import type { LbScenario } from './lbScenario.ts';
 import type { Outcome } from './successChecks.ts';
@@ -39,7 +44,8 @@ export interface LbCheckSettings {
   readonly retries: number;
   /** Connections per client to a Service port without endpoints (each must be refused). */
   readonly rejectProbes: number;
-  readonly targetName: string;
+  /** The by-hand command for one probe (runner/targets). */
+  readonly probeCommand: (probe: ManualProbe) => string;
   readonly signal?: AbortSignal;
 }
 
@@ -440,13 +446,12 @@ function checkMaker(ctx: PortContext, settings: LbCheckSettings) {
     host: ctx.host,
     port: ctx.servicePort.port,
     protocol: ctx.servicePort.protocol,
-    command: probeCommand(
-      settings.targetName,
-      firstClient,
-      ctx.host,
-      ctx.servicePort.port,
-      ctx.servicePort.protocol,
-    ),
+    command: settings.probeCommand({
+      from: firstClient,
+      host: ctx.host,
+      port: ctx.servicePort.port,
+      protocol: ctx.servicePort.protocol,
+    }),
   };
   return (input: MakeInput): LbCheck => {
     const fromObservation =

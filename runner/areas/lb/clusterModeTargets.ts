@@ -5,7 +5,7 @@
  * none found means the area is unsupported there.
  */
 import type { AreaContext } from '../../area.ts';
-import type { ModeTargets } from '../lbArea.ts';
+import type { ModeTargets } from './lbArea.ts';
 
 export async function clusterModeTargets(ctx: AreaContext): Promise<ModeTargets> {
   const caps = await ctx.target.capabilities();

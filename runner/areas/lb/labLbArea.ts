@@ -2,9 +2,9 @@
 import { clusterToManifests } from '../../../spec/manifests/write.ts';
 import type { AreaRunner } from '../../area.ts';
 import { policyOracleFactory } from '../../oracleBridge.ts';
-import type { LbAreaDeps } from '../lbArea.ts';
-import { lbArea } from '../lbArea.ts';
 import { labModeTargets } from './labModeTargets.ts';
+import type { LbAreaDeps } from './lbArea.ts';
+import { lbArea } from './lbArea.ts';
 import { LB_NODES } from './lbScenario.ts';
 
 export function labLbArea(overrides: Partial<Pick<LbAreaDeps, 'lb' | 'area'>> = {}): AreaRunner {

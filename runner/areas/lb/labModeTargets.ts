@@ -8,7 +8,7 @@ import { isFaultName } from '../../../adapters/lab/faults.ts';
 import { createLabTarget, LabTarget } from '../../../adapters/lab/labTarget.ts';
 import type { ProxyMode, Target } from '../../../spec/target.ts';
 import type { AreaContext } from '../../area.ts';
-import type { ModeTargets } from '../lbArea.ts';
+import type { ModeTargets } from './lbArea.ts';
 
 export interface LabModeTargetOptions {
   /** Nodes of the extra lab (the LB scenarios use two). */

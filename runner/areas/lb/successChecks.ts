@@ -3,7 +3,7 @@
  * DNAT, so a new connection succeeds exactly when the balancer picked an admitted backend
  * (`oracle/lb/successRate.ts`). Which test fits depends on how outcomes relate (`SuccessPrediction.pattern`).
  */
-import { binomialCdf, binomialUpperTail } from '../../../oracle/lb/stats/binomial.ts';
+import { binomialCdf, binomialUpperTail } from '../../../oracle/lb/index.ts';
 import type { LbCheckResult } from './lbCheck.ts';
 
 /** One connection as seen by a client: the backend that answered, or null when it failed. */

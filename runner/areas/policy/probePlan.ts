@@ -1,12 +1,12 @@
 /** Which probes to send for one cluster state: the full matrix for small states, a seeded sample above a bound. */
-import { declaredPorts } from '../oracle/policy/index.ts';
-import { cidrHolds, parseCidr, parseIPv4 } from '../spec/manifests/cidr.ts';
-import type { Cluster, ObjectKey, Pod, Protocol } from '../spec/model.ts';
-import { keyOf } from '../spec/model.ts';
-import { seededSample } from '../spec/random.ts';
-import type { Realized } from '../spec/scenario.ts';
-import type { ProbeRequest } from '../spec/target.ts';
-import { nodeSourceKey } from '../spec/target.ts';
+import { declaredPorts } from '../../../oracle/policy/index.ts';
+import { cidrHolds, parseCidr, parseIPv4 } from '../../../spec/manifests/cidr.ts';
+import type { Cluster, ObjectKey, Pod, Protocol } from '../../../spec/model.ts';
+import { keyOf } from '../../../spec/model.ts';
+import { seededSample } from '../../../spec/random.ts';
+import type { Realized } from '../../../spec/scenario.ts';
+import type { ProbeRequest } from '../../../spec/target.ts';
+import { nodeSourceKey } from '../../../spec/target.ts';
 
 export type ProbeDestination =
   | { readonly kind: 'pod'; readonly pod: ObjectKey }

@@ -1,17 +1,18 @@
 /**
  * Check one cluster state on the target: probe, judge, and poll what differs until it matches or the
  * convergence bound runs out (policies are eventually consistent; results during convergence are not
- * violations). Static model invariants (unique pod IPs inside their node's lease) are checked here too.
+ * violations). The static model invariants (`oracle/model`: unique pod IPs inside their node's lease) too.
  */
-import type { Cluster } from '../spec/model.ts';
-import { keyOf } from '../spec/model.ts';
-import type { Realized } from '../spec/scenario.ts';
-import type { Target } from '../spec/target.ts';
+import type { StaticViolation } from '../../../oracle/model/index.ts';
+import { staticModelViolations } from '../../../oracle/model/index.ts';
+import type { Cluster } from '../../../spec/model.ts';
+import type { Realized } from '../../../spec/scenario.ts';
+import type { Target } from '../../../spec/target.ts';
+import type { PolicyOracle } from '../../policyOracle.ts';
+import { runProbes } from '../../probeRunner.ts';
 import type { ProbeJudgement } from './judge.ts';
 import { judgeProbe } from './judge.ts';
-import type { PolicyOracle } from './policyOracle.ts';
 import type { PlannedProbe } from './probePlan.ts';
-import { runProbes } from './probeRunner.ts';
 
 export interface StateCheckOptions {
   readonly concurrency: number;
@@ -19,12 +20,6 @@ export interface StateCheckOptions {
   readonly convergeTimeoutMs: number;
   readonly pollIntervalMs: number;
   readonly signal?: AbortSignal;
-}
-
-export interface StaticViolation {
-  readonly rule: 'MODEL-UNIQUE-IP' | 'MODEL-IP-IN-LEASE';
-  readonly detail: string;
-  readonly pods: readonly string[];
 }
 
 export interface StateCheck {
@@ -94,53 +89,6 @@ export async function checkState(
     ...(convergenceMs !== undefined ? { convergenceMs } : {}),
     converged: failing.length === 0,
   };
-}
-
-/** Unique pod IPs, each inside its node's lease (the Kubernetes network model, seed notes 网络模型). */
-export function staticModelViolations(cluster: Cluster, realized: Realized): StaticViolation[] {
-  const out: StaticViolation[] = [];
-  const byIP = new Map<string, string[]>();
-  for (const pod of cluster.pods) {
-    if (pod.hostNetwork) continue;
-    const ip = realized.podIPs[keyOf(pod)]?.[0];
-    if (ip === undefined) continue;
-    byIP.set(ip, [...(byIP.get(ip) ?? []), keyOf(pod)]);
-    const lease = pod.nodeName ? realized.nodeSubnets[pod.nodeName] : undefined;
-    if (lease !== undefined && !ipv4InCidr(ip, lease)) {
-      out.push({
-        rule: 'MODEL-IP-IN-LEASE',
-        detail: `${keyOf(pod)} has IP ${ip}, outside its node ${pod.nodeName}'s lease ${lease}`,
-        pods: [keyOf(pod)],
-      });
-    }
-  }
-  for (const [ip, pods] of byIP) {
-    if (pods.length > 1)
-      out.push({ rule: 'MODEL-UNIQUE-IP', detail: `${pods.join(' and ')} share the IP ${ip}`, pods });
-  }
-  return out;
-}
-
-function ipv4ToInt(ip: string): number | undefined {
-  const parts = ip.split('.');
-  if (parts.length !== 4) return undefined;
-  let n = 0;
-  for (const p of parts) {
-    const v = Number(p);
-    if (!Number.isInteger(v) || v < 0 || v > 255) return undefined;
-    n = n * 256 + v;
-  }
-  return n;
-}
-
-function ipv4InCidr(ip: string, cidr: string): boolean {
-  const [net, lenText] = cidr.split('/');
-  const a = ipv4ToInt(ip);
-  const b = net === undefined ? undefined : ipv4ToInt(net);
-  const len = Number(lenText);
-  if (a === undefined || b === undefined || !Number.isInteger(len)) return true; // IPv6 or unparsable: not judged here
-  const size = 2 ** (32 - len);
-  return Math.floor(a / size) === Math.floor(b / size);
 }
 
 function sleep(ms: number): Promise<void> {

@@ -1,14 +1,14 @@
 // The loop's own behaviour, on an in-memory target and a toy oracle: no root, no lab.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import type { Cluster, Pod } from '../spec/model.ts';
-import { keyOf } from '../spec/model.ts';
-import type { Realized, Scenario } from '../spec/scenario.ts';
-import type { ProbeRequest, ProbeResult, Target } from '../spec/target.ts';
+import type { Cluster, Pod } from '../../../spec/model.ts';
+import { keyOf } from '../../../spec/model.ts';
+import type { Realized, Scenario } from '../../../spec/scenario.ts';
+import type { ProbeRequest, ProbeResult, Target } from '../../../spec/target.ts';
+import { DEFAULT_RUN_OPTIONS } from '../../options.ts';
+import type { PolicyOracleFactory } from '../../policyOracle.ts';
 import type { ConformanceDeps } from './conformance.ts';
 import { runConformance } from './conformance.ts';
-import { DEFAULT_RUN_OPTIONS } from './options.ts';
-import type { PolicyOracleFactory } from './policyOracle.ts';
 
 // Toy semantics: a pod labelled `locked=yes` accepts nothing.
 const oracleFactory: PolicyOracleFactory = (cluster) => ({
@@ -131,7 +131,7 @@ describe('runConformance', () => {
     const r = await runConformance(deps(fakeTarget()), {
       options,
       protocols: ['TCP'],
-      targetName: 'fake',
+      probeCommand: () => '',
       resultsPath: 'out/results.json',
     });
     expect(r.scenarios).toBe(40);
@@ -143,7 +143,7 @@ describe('runConformance', () => {
     const r = await runConformance(deps(fakeTarget(81)), {
       options,
       protocols: ['TCP'],
-      targetName: 'fake',
+      probeCommand: () => '',
       resultsPath: 'out/results.json',
     });
     expect(r.findings.length).toBeGreaterThan(0);
@@ -171,7 +171,7 @@ describe('runConformance', () => {
     const fixed: Scenario = { ...five!, cluster: { ...five!.cluster, pods } };
     const r = await runConformance(
       { ...deps(fakeTarget(81)), scenarios: fc.constant(fixed) },
-      { options, protocols: ['TCP'], targetName: 'fake', resultsPath: 'r.json' },
+      { options, protocols: ['TCP'], probeCommand: () => '', resultsPath: 'r.json' },
     );
     expect(r.findings[0]?.kind).toBe('leak');
     expect(r.counterexample?.cluster.pods.map((p) => p.name)).toEqual(['d']);
@@ -204,7 +204,7 @@ describe('runConformance', () => {
     const r = await runConformance(deps(flaky), {
       options,
       protocols: ['TCP'],
-      targetName: 'fake',
+      probeCommand: () => '',
       resultsPath: 'r.json',
     });
     expect(r.findings.length).toBeGreaterThan(0);
@@ -217,7 +217,7 @@ describe('runConformance', () => {
     const r = await runConformance(deps(slow), {
       options: { ...options, runs: 1_000_000, budgetMs: 0 },
       protocols: ['TCP'],
-      targetName: 'fake',
+      probeCommand: () => '',
       resultsPath: 'r.json',
     });
     expect(r.findings).toEqual([]);
@@ -229,7 +229,7 @@ describe('runConformance', () => {
       runConformance(deps(fakeTarget(undefined, 3)), {
         options,
         protocols: ['TCP'],
-        targetName: 'fake',
+        probeCommand: () => '',
         resultsPath: 'r.json',
       }),
     ).rejects.toThrow('lab node vanished');
@@ -241,7 +241,7 @@ describe('runConformance', () => {
     const r = await runConformance(deps(fakeTarget(81)), {
       options,
       protocols: ['TCP'],
-      targetName: 'fake',
+      probeCommand: () => '',
       resultsPath: 'r.json',
       signal: controller.signal,
     });

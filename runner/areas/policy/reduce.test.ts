@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { scenarioArb } from '../generators/scenario.ts';
-import type { Pod } from '../spec/model.ts';
-import { keyOf } from '../spec/model.ts';
-import type { Scenario, ScenarioPolicy } from '../spec/scenario.ts';
-import { scenarioSize } from '../spec/steps.ts';
+import { scenarioArb } from '../../../generators/scenario.ts';
+import type { Pod } from '../../../spec/model.ts';
+import { keyOf } from '../../../spec/model.ts';
+import type { Scenario, ScenarioPolicy } from '../../../spec/scenario.ts';
+import { scenarioSize } from '../../../spec/steps.ts';
 import { reduceScenario, reductions } from './reduce.ts';
 
 function pod(namespace: string, name: string): Pod {

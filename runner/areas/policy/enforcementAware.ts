@@ -1,67 +1,14 @@
 /**
- * The real pieces behind `podnet run --target kube`: the live-cluster target, with the same scenarios,
- * oracle and renderers as the lab (runner/wiring.ts). Scenarios are pinned to two scenario nodes, which
- * the kube target maps onto the cluster's usable nodes.
+ * The policy area on a cluster without a policy engine: one finding ("NetworkPolicy is not enforced in
+ * this cluster") instead of a leak per deny cell. Reaches the kube adapter (its enforcement check and
+ * notes), so it is loaded only for clusters.
  */
-import type { KubeTargetOptions } from '../adapters/kube/kubeTarget.ts';
-import { KubeTarget, openKubeTarget } from '../adapters/kube/kubeTarget.ts';
-import type { EnforcementCheck } from '../adapters/kube/policyEnforcement.ts';
-import { NOT_ENFORCED_TITLE } from '../adapters/kube/policyEnforcement.ts';
-import { clusterToManifests } from '../spec/manifests/write.ts';
-import type { Finding } from '../spec/results.ts';
-import type { Target } from '../spec/target.ts';
-import type { AreaContext, AreaOutcome, AreaRunner } from './area.ts';
-import { conformanceArea } from './areas/conformanceArea.ts';
-import { clusterFlannelArea } from './areas/flannel/clusterFlannel.ts';
-import { clusterModeTargets } from './areas/lb/clusterModeTargets.ts';
-import { lbArea } from './areas/lbArea.ts';
-import { policyOracleFactory } from './oracleBridge.ts';
-import type { SessionDeps } from './session.ts';
-import { LAB_CONFORMANCE } from './wiring.ts';
-
-export type KubeWiringOptions = Pick<
-  KubeTargetOptions,
-  | 'kubeconfig'
-  | 'context'
-  | 'env'
-  | 'image'
-  | 'nodeSelector'
-  | 'keep'
-  | 'execMode'
-  | 'requestTimeoutMs'
-  | 'readyTimeoutMs'
-  | 'runId'
-> & {
-  /** Run the deny-all check (one finding instead of a thousand leaks on a cluster without a policy engine). Default true. */
-  readonly checkEnforcement?: boolean;
-};
-
-/** Opens the cluster (fails in seconds with exit 3 when unreachable) and, by default, checks enforcement. */
-export function openKube(options: KubeWiringOptions): () => Promise<Target> {
-  return async () => {
-    const target = await openKubeTarget({ ...options, signalHandlers: false });
-    if (options.checkEnforcement !== false) {
-      try {
-        await target.checkPolicyEnforcement();
-      } catch (error) {
-        await target.teardown().catch(() => {});
-        throw error;
-      }
-    }
-    return target;
-  };
-}
-
-/**
- * Areas a live cluster runs: the policy/model conformance loop, with the same scenarios, oracle and
- * renderers as the lab; the LB area in the proxy mode the cluster runs; and the flannel area on the
- * net-conf the cluster's flannel runs (read from its ConfigMap, never changed: clusterFlannel.ts).
- */
-export const KUBE_AREA_RUNNERS: readonly AreaRunner[] = [
-  enforcementAware(conformanceArea(LAB_CONFORMANCE)),
-  lbArea({ modeTargets: clusterModeTargets, oracleFactory: policyOracleFactory, toYaml: clusterToManifests }),
-  clusterFlannelArea(),
-];
+import { KubeTarget } from '../../../adapters/kube/kubeTarget.ts';
+import type { EnforcementCheck } from '../../../adapters/kube/policyEnforcement.ts';
+import { NOT_ENFORCED_TITLE } from '../../../adapters/kube/policyEnforcement.ts';
+import type { Finding } from '../../../spec/results.ts';
+import type { Target } from '../../../spec/target.ts';
+import type { AreaContext, AreaOutcome, AreaRunner } from '../../area.ts';
 
 /**
  * On a cluster that enforces no NetworkPolicy (`capabilities().policyEnforced === false`), the policy
@@ -93,15 +40,6 @@ export function enforcementAware(inner: AreaRunner): AreaRunner {
         notes: { ...(others?.notes ?? {}), ...kubeNotes(ctx.target), policyEnforced: 'false' },
       };
     },
-  };
-}
-
-export function kubeSessionDeps(options: KubeWiringOptions, render?: SessionDeps['render']): SessionDeps {
-  return {
-    openTarget: openKube(options),
-    targetName: 'kube',
-    areaRunners: KUBE_AREA_RUNNERS,
-    ...(render ? { render } : {}),
   };
 }
 

@@ -1,10 +1,13 @@
 // The kube wiring: the one finding for a cluster that enforces no NetworkPolicy, and the areas it runs.
 import { describe, expect, test } from 'vitest';
-import { NOT_ENFORCED_TITLE } from '../adapters/kube/policyEnforcement.ts';
-import type { Capabilities, Target } from '../spec/target.ts';
-import type { AreaContext, AreaRunner } from './area.ts';
-import { DEFAULT_RUN_OPTIONS } from './options.ts';
-import { enforcementAware, KUBE_AREA_RUNNERS, kubeSessionDeps, notEnforcedFinding } from './wiringKube.ts';
+import { NOT_ENFORCED_TITLE } from '../../../adapters/kube/policyEnforcement.ts';
+import type { Capabilities, Target } from '../../../spec/target.ts';
+import type { AreaContext, AreaRunner } from '../../area.ts';
+import { DEFAULT_RUN_OPTIONS } from '../../options.ts';
+import { sessionDepsFor } from '../../session.ts';
+import { KUBE_TARGET } from '../../targets/index.ts';
+import { AREAS } from '../registry.ts';
+import { enforcementAware, notEnforcedFinding } from './enforcementAware.ts';
 
 test('plain flannel gives ONE finding, "NetworkPolicy is not enforced in this cluster", with the evidence', () => {
   const f = notEnforcedFinding(
@@ -25,10 +28,12 @@ test('plain flannel gives ONE finding, "NetworkPolicy is not enforced in this cl
   expect(f.explanation?.[0]).toContain('deny-all');
 });
 
-test('the kube session runs the policy/model conformance loop, the LB area and the flannel area, and names its target', () => {
-  const deps = kubeSessionDeps({});
+test('the kube session runs the policy/model conformance loop (enforcement-aware), the flannel area and the LB area, and names its target', async () => {
+  const deps = await sessionDepsFor(KUBE_TARGET, { faults: [] });
   expect(deps.targetName).toBe('kube');
-  expect(KUBE_AREA_RUNNERS.flatMap((r) => r.areas)).toEqual(['policy', 'model', 'lb', 'flannel']);
+  expect(deps.areaRunners.map((r) => r.areas)).toEqual([['policy', 'model'], ['flannel'], ['lb']]);
+  // The registry's lab runners are different ones (the lab's flannel area generates net-confs).
+  expect((await AREAS.runners('lab')).some((r) => deps.areaRunners.includes(r))).toBe(false);
 });
 
 describe('enforcementAware', () => {
@@ -90,7 +95,7 @@ describe('enforcementAware', () => {
 });
 
 describe('the LB area on a cluster', () => {
-  const lb = KUBE_AREA_RUNNERS.find((r) => r.areas.includes('lb')) as AreaRunner;
+  const lb = async (): Promise<AreaRunner> => (await AREAS.get('lb')?.runner('kube')) as AreaRunner;
   const cluster = (proxyModes: Capabilities['proxyModes']): Target => ({
     name: 'fake',
     capabilities: async () => ({
@@ -118,14 +123,14 @@ describe('the LB area on a cluster', () => {
   });
 
   test('no kube-proxy found: the area is unsupported, says why, and runs nothing', async () => {
-    const out = await lb.run(lbCtx(cluster([])));
+    const out = await (await lb()).run(lbCtx(cluster([])));
     expect(out.unsupported).toMatch(/no proxy mode|no kube-proxy/);
     expect(out.scenarios).toBe(0);
     expect(out.findings).toEqual([]);
   });
 
   test('the mode the cluster runs is the one it tests (it cannot be switched)', async () => {
-    const { clusterModeTargets } = await import('./areas/lb/clusterModeTargets.ts');
+    const { clusterModeTargets } = await import('../lb/clusterModeTargets.ts');
     const t = cluster(['round-robin']);
     const targets = await clusterModeTargets(lbCtx(t));
     expect(targets.modes).toEqual(['round-robin']);

@@ -4,10 +4,10 @@
  * unchanged kube adapter on the kubeconfig that lab wrote, and takes both down afterwards. Only this
  * wiring knows that the cluster is a lab: the kube adapter sees an API server, kubectl and agnhost.
  */
-import { backendForFaults } from '../adapters/lab/faults.ts';
-import { startTemporaryLabApi } from '../adapters/labapi/control.ts';
-import type { Target } from '../spec/target.ts';
-import { openKube } from './wiringKube.ts';
+import { backendForFaults } from '../../adapters/lab/faults.ts';
+import { startTemporaryLabApi } from '../../adapters/labapi/control.ts';
+import type { Target } from '../../spec/target.ts';
+import { openKube } from './kube.ts';
 
 export interface KubeLabOptions {
   /** Environment for kubectl (PATH, HOME); the kubeconfig is always the lab's own. */

@@ -5,19 +5,19 @@
  * LB-AFFINITY (core/v1 sessionAffinity ClientIP, §2.4).
  */
 import { describe, expect, test } from 'vitest';
-import type { FaultName } from '../../adapters/lab/faults.ts';
-import { createLabTarget } from '../../adapters/lab/labTarget.ts';
-import { testLabId } from '../../adapters/lab/testing.ts';
-import { lbOptions } from '../../oracle/lb/options.ts';
-import type { Cluster, Pod } from '../../spec/model.ts';
-import { NAMESPACE_NAME_LABEL } from '../../spec/model.ts';
-import type { AreaContext } from '../area.ts';
-import { DEFAULT_RUN_OPTIONS, type RunOptions } from '../options.ts';
-import { policyOracleFactory } from '../oracleBridge.ts';
-import { checkLbScenario } from './lb/checkLbScenario.ts';
-import { labLbArea } from './lb/labLbArea.ts';
-import type { LbScenario } from './lb/lbScenario.ts';
+import type { FaultName } from '../../../adapters/lab/faults.ts';
+import { createLabTarget } from '../../../adapters/lab/labTarget.ts';
+import { testLabId } from '../../../adapters/lab/testing.ts';
+import { lbOptions } from '../../../oracle/lb/options.ts';
+import type { Cluster, Pod } from '../../../spec/model.ts';
+import { NAMESPACE_NAME_LABEL } from '../../../spec/model.ts';
+import type { AreaContext } from '../../area.ts';
+import { DEFAULT_RUN_OPTIONS, type RunOptions } from '../../options.ts';
+import { policyOracleFactory } from '../../oracleBridge.ts';
+import { checkLbScenario } from './checkLbScenario.ts';
+import { labLbArea } from './labLbArea.ts';
 import { cachedPlan, DEFAULT_LB_AREA_OPTIONS } from './lbArea.ts';
+import type { LbScenario } from './lbScenario.ts';
 
 function context(
   target: AreaContext['target'],
@@ -110,7 +110,7 @@ async function rrSequenceChecks(faults: readonly FaultName[]) {
       concurrency: 16,
       retries: 2,
       rejectProbes: 3,
-      targetName: 'lab',
+      probeCommand: () => '',
     });
     return out.checks.filter((c) => c.rule === 'LB-RR-CYCLE' && c.result.test === 'round-robin-sequence');
   } finally {

@@ -3,13 +3,15 @@
  * the truth table around it, the oracle's reasons, the minimal YAML with the steps that led there,
  * and the commands to replay it.
  */
-import type { Cluster } from '../spec/model.ts';
-import { keyOf } from '../spec/model.ts';
-import type { Area, Finding, TruthCell } from '../spec/results.ts';
-import { ruleInfo } from '../spec/rules.ts';
-import type { Scenario, Step } from '../spec/scenario.ts';
-import { describeStep, scenarioSize } from '../spec/steps.ts';
-import type { FindingKind } from '../spec/verdict.ts';
+
+import type { Cluster } from '../../../spec/model.ts';
+import { keyOf } from '../../../spec/model.ts';
+import type { Area, Finding, TruthCell } from '../../../spec/results.ts';
+import { ruleInfo } from '../../../spec/rules.ts';
+import type { Scenario, Step } from '../../../spec/scenario.ts';
+import { describeStep, scenarioSize } from '../../../spec/steps.ts';
+import type { FindingKind } from '../../../spec/verdict.ts';
+import type { ManualProbe } from '../../targets/index.ts';
 import type { StateOutcome } from './checkScenario.ts';
 import { isFailing } from './checkState.ts';
 import type { ProbeJudgement } from './judge.ts';
@@ -32,7 +34,8 @@ export interface FindingContext {
   readonly reductions?: number;
   readonly toYaml: (cluster: Cluster) => string;
   readonly resultsPath: string;
-  readonly targetName: string;
+  /** The by-hand command for one probe on the target that ran it (runner/targets). */
+  readonly probeCommand: (probe: ManualProbe) => string;
   readonly nextId: () => string;
 }
 
@@ -108,7 +111,8 @@ export function buildFindings(ctx: FindingContext): Finding[] {
     const id = ctx.nextId();
     const { request, dest } = worst.probe;
     const to = dest.kind === 'pod' ? dest.pod : dest.kind === 'service' ? `svc:${dest.service}` : 'outside';
-    const area: Area = worst.rule.startsWith('MODEL-') ? 'model' : 'policy';
+    // The catalogue says which area a rule belongs to (a model rule judged on a policy probe is a model finding).
+    const area: Area = ruleInfo(worst.rule)?.area ?? 'policy';
     const observed = describeObserved(worst);
     const others = group.length > 1 ? ` (+${group.length - 1} more cells)` : '';
     findings.push({
@@ -135,7 +139,7 @@ export function buildFindings(ctx: FindingContext): Finding[] {
         host: request.host,
         port: request.port,
         protocol: request.protocol,
-        command: probeCommand(ctx.targetName, request.from, request.host, request.port, request.protocol),
+        command: ctx.probeCommand(request),
       },
       truthTable: truthTable(state, worst),
       replayCommand: replayCommand(ctx.resultsPath, id),
@@ -241,20 +245,4 @@ function labelArgs(labels: Readonly<Record<string, string>>): string {
 
 export function replayCommand(resultsPath: string, id: string): string {
   return `npx podnet replay ${resultsPath} --finding ${id}`;
-}
-
-/** A command that re-runs one probe by hand. */
-export function probeCommand(
-  target: string,
-  from: string,
-  host: string,
-  port: number,
-  protocol: string,
-): string {
-  if (target === 'lab') {
-    const proto = protocol === 'UDP' ? 'UDP' : 'TCP';
-    return `npx podnet lab exec ${from} -- socat -T1 - ${proto}:${host}:${port},connect-timeout=1 <<< probe`;
-  }
-  const [ns, pod] = from.split('/');
-  return `kubectl exec -n ${ns} ${pod} -- /agnhost connect ${host}:${port} --timeout=1s --protocol=${protocol.toLowerCase()}`;
 }

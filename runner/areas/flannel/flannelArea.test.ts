@@ -5,15 +5,15 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { PodnetTargetError } from '../../spec/errors.ts';
-import type { Cluster } from '../../spec/model.ts';
-import type { Realized } from '../../spec/scenario.ts';
-import type { Target } from '../../spec/target.ts';
-import type { AreaContext } from '../area.ts';
-import { DEFAULT_RUN_OPTIONS } from '../options.ts';
-import { clusterFlannelArea, clusterFlannelScenarioArb } from './flannel/clusterFlannel.ts';
-import { flannelScenarioArb } from './flannel/flannelScenario.ts';
+import { PodnetTargetError } from '../../../spec/errors.ts';
+import type { Cluster } from '../../../spec/model.ts';
+import type { Realized } from '../../../spec/scenario.ts';
+import type { Target } from '../../../spec/target.ts';
+import type { AreaContext } from '../../area.ts';
+import { DEFAULT_RUN_OPTIONS } from '../../options.ts';
+import { clusterFlannelArea, clusterFlannelScenarioArb } from './clusterFlannel.ts';
 import { flannelArea } from './flannelArea.ts';
+import { flannelScenarioArb } from './flannelScenario.ts';
 
 function fakeTarget(broken = false): Target & { syncs: number } {
   const t = {

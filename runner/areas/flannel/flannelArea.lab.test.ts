@@ -5,16 +5,16 @@
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
-import { leftovers } from '../../adapters/lab/cleanup.ts';
-import type { FaultName } from '../../adapters/lab/faults.ts';
-import { createLabTarget, type LabTarget } from '../../adapters/lab/labTarget.ts';
-import { testLabId } from '../../adapters/lab/testing.ts';
-import type { FlannelNetConf } from '../../spec/scenario.ts';
-import type { AreaContext, AreaOutcome } from '../area.ts';
-import { DEFAULT_RUN_OPTIONS } from '../options.ts';
-import type { FlannelScenario, FlannelScenarioOptions } from './flannel/flannelScenario.ts';
-import { flannelScenarioArb } from './flannel/flannelScenario.ts';
+import { leftovers } from '../../../adapters/lab/cleanup.ts';
+import type { FaultName } from '../../../adapters/lab/faults.ts';
+import { createLabTarget, type LabTarget } from '../../../adapters/lab/labTarget.ts';
+import { testLabId } from '../../../adapters/lab/testing.ts';
+import type { FlannelNetConf } from '../../../spec/scenario.ts';
+import type { AreaContext, AreaOutcome } from '../../area.ts';
+import { DEFAULT_RUN_OPTIONS } from '../../options.ts';
 import { flannelArea } from './flannelArea.ts';
+import type { FlannelScenario, FlannelScenarioOptions } from './flannelScenario.ts';
+import { flannelScenarioArb } from './flannelScenario.ts';
 
 const labs: LabTarget[] = [];
 

@@ -3,20 +3,20 @@
  * Symbolic ipBlocks are resolved against the addresses the target assigned (two-phase sync: pods first,
  * then policies), so a shrunk scenario still means what it meant.
  */
-import type { Cluster, NetworkPolicy, Protocol } from '../spec/model.ts';
-import type { SemanticProfile } from '../spec/profile.ts';
+import type { Cluster, NetworkPolicy, Protocol } from '../../../spec/model.ts';
+import type { SemanticProfile } from '../../../spec/profile.ts';
 import type {
   FlannelNetConf,
   Realized,
   Scenario,
   ScenarioCluster,
   ScenarioPolicy,
-} from '../spec/scenario.ts';
-import { applyStep, describeStep } from '../spec/steps.ts';
-import type { Target } from '../spec/target.ts';
+} from '../../../spec/scenario.ts';
+import { applyStep, describeStep } from '../../../spec/steps.ts';
+import type { Target } from '../../../spec/target.ts';
+import type { PolicyOracleFactory } from '../../policyOracle.ts';
 import type { StateCheck, StateCheckOptions } from './checkState.ts';
 import { checkState, isFailing } from './checkState.ts';
-import type { PolicyOracleFactory } from './policyOracle.ts';
 import type { PlannedProbe } from './probePlan.ts';
 import { planProbes } from './probePlan.ts';
 

@@ -7,8 +7,8 @@
  * port, and keeps each cut that still shows the same failure (same rule, same kind), until nothing more
  * can go or its deadline passes.
  */
-import { keyOf } from '../spec/model.ts';
-import type { Scenario, ScenarioCluster, ScenarioPolicy, Step } from '../spec/scenario.ts';
+import { keyOf } from '../../../spec/model.ts';
+import type { Scenario, ScenarioCluster, ScenarioPolicy, Step } from '../../../spec/scenario.ts';
 
 export interface Reduction {
   /** What was cut, for progress output ("drop pod x/a"). */

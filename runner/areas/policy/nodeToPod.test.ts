@@ -1,11 +1,11 @@
 // MODEL-NODE-TO-POD: the planner adds a probe from each pod's own node; the judge expects it to connect
 // whatever the policies say.
 import { describe, expect, test } from 'vitest';
-import type { Cluster, Pod } from '../spec/model.ts';
-import type { Realized } from '../spec/scenario.ts';
-import type { ProbeResult } from '../spec/target.ts';
+import type { Cluster, Pod } from '../../../spec/model.ts';
+import type { Realized } from '../../../spec/scenario.ts';
+import type { ProbeResult } from '../../../spec/target.ts';
+import type { PolicyOracle } from '../../policyOracle.ts';
 import { judgeProbe } from './judge.ts';
-import type { PolicyOracle } from './policyOracle.ts';
 import { planProbes } from './probePlan.ts';
 
 function pod(name: string, nodeName?: string, hostNetwork = false): Pod {

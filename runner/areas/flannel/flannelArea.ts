@@ -5,18 +5,20 @@
  * Driven by fast-check like the conformance loop: search until the run count or the budget, then shrink
  * the first failure (within its own budget) to the smallest topology and config that still fails.
  */
+
 import type fc from 'fast-check';
-import type { Finding } from '../../spec/results.ts';
-import type { AreaContext, AreaOutcome, AreaRunner } from '../area.ts';
-import { checkSummaries } from '../conformance.ts';
-import type { RunOptions } from '../options.ts';
-import { searchAndShrink } from '../searchAndShrink.ts';
-import type { FlannelScenarioOutcome } from './flannel/checkFlannelScenario.ts';
-import { checkFlannelScenario } from './flannel/checkFlannelScenario.ts';
-import { isDataplaneFailure } from './flannel/dataplane.ts';
-import { buildFlannelFindings } from './flannel/flannelFindings.ts';
-import type { FlannelScenario } from './flannel/flannelScenario.ts';
-import { describeFlannelScenario, flannelScenarioArb } from './flannel/flannelScenario.ts';
+import type { Finding } from '../../../spec/results.ts';
+import type { AreaContext, AreaOutcome, AreaRunner } from '../../area.ts';
+import { checkSummaries } from '../../area.ts';
+import type { RunOptions } from '../../options.ts';
+import { searchAndShrink } from '../../searchAndShrink.ts';
+import { manualProbeCommand } from '../../targets/index.ts';
+import type { FlannelScenarioOutcome } from './checkFlannelScenario.ts';
+import { checkFlannelScenario } from './checkFlannelScenario.ts';
+import { isDataplaneFailure } from './dataplane.ts';
+import { buildFlannelFindings } from './flannelFindings.ts';
+import type { FlannelScenario } from './flannelScenario.ts';
+import { describeFlannelScenario, flannelScenarioArb } from './flannelScenario.ts';
 
 export interface FlannelAreaDeps {
   readonly scenarios: (options: RunOptions) => fc.Arbitrary<FlannelScenario>;
@@ -71,7 +73,7 @@ export function flannelArea(deps: FlannelAreaDeps = DEFAULT_FLANNEL_AREA_DEPS): 
           path: search.path,
           numShrinks: search.numShrinks,
           faults: ctx.faults,
-          targetName: ctx.targetName,
+          probeCommand: (p) => manualProbeCommand(ctx, p),
           nextId: ctx.nextFindingId,
         });
       }

@@ -3,8 +3,8 @@
  * (and shrink steps) change pods and policies, never the underlay: the lab then realizes incrementally.
  * Pods keep their relative placement (pods that shared a node still do, where the node count allows).
  */
-import type { Node, Pod } from '../spec/model.ts';
-import type { Scenario } from '../spec/scenario.ts';
+import type { Node, Pod } from '../../../spec/model.ts';
+import type { Scenario } from '../../../spec/scenario.ts';
 
 export function fixedNodes(count: number): Node[] {
   return Array.from({ length: count }, (_, i) => ({ name: `node-${i + 1}`, labels: {}, segment: 0 }));

@@ -7,23 +7,24 @@
  *   family-wise false-alarm rate of the run is at most `familyAlpha` and every search rejection stands.
  * A failing scenario is shrunk (each step re-realizes and re-tests at the same per-test level).
  */
-import fc from 'fast-check';
-import type { LbOptions } from '../../oracle/lb/options.ts';
-import { lbOptions } from '../../oracle/lb/options.ts';
-import type { SamplePlan } from '../../oracle/lb/samplePlan.ts';
-import { formatSamplePlan, planSamples } from '../../oracle/lb/samplePlan.ts';
-import { holm } from '../../oracle/lb/stats/holm.ts';
-import type { Cluster } from '../../spec/model.ts';
-import type { CheckSummary, Finding, LbDetail } from '../../spec/results.ts';
-import { RULES, ruleInfo } from '../../spec/rules.ts';
-import type { ProxyMode, Target } from '../../spec/target.ts';
-import type { AreaContext, AreaOutcome, AreaRunner } from '../area.ts';
-import type { PolicyOracleFactory } from '../policyOracle.ts';
-import { checkLbScenario, type LbScenarioOutcome } from './lb/checkLbScenario.ts';
-import type { LbCheck } from './lb/lbCheck.ts';
-import { rejectsAt } from './lb/lbCheck.ts';
-import type { LbScenario } from './lb/lbScenario.ts';
-import { inNamespace, LB_NAMESPACE, lbScenarioArb } from './lb/lbScenario.ts';
+
+import type fc from 'fast-check';
+import type { LbOptions, SamplePlan } from '../../../oracle/lb/index.ts';
+import { formatSamplePlan, holm, lbOptions, planSamples } from '../../../oracle/lb/index.ts';
+import type { Cluster } from '../../../spec/model.ts';
+import type { CheckSummary, Finding, LbDetail } from '../../../spec/results.ts';
+import { RULES, ruleInfo } from '../../../spec/rules.ts';
+import type { ProxyMode, Target } from '../../../spec/target.ts';
+import type { AreaContext, AreaOutcome, AreaRunner } from '../../area.ts';
+import type { PolicyOracleFactory } from '../../policyOracle.ts';
+import type { SearchResult } from '../../searchAndShrink.ts';
+import { searchAndShrink } from '../../searchAndShrink.ts';
+import { type ManualProbe, manualProbeCommand } from '../../targets/index.ts';
+import { checkLbScenario, type LbScenarioOutcome } from './checkLbScenario.ts';
+import type { LbCheck } from './lbCheck.ts';
+import { rejectsAt } from './lbCheck.ts';
+import type { LbScenario } from './lbScenario.ts';
+import { inNamespace, LB_NAMESPACE, lbScenarioArb } from './lbScenario.ts';
 
 /** Targets per proxy mode for one area run: the run's own target where it already plays the mode. */
 export interface ModeTargets {
@@ -72,14 +73,16 @@ export function cachedPlan(endpoints: number, plannedTests: number, options: LbO
   return plan;
 }
 
-class TargetBroke {
-  constructor(readonly error: unknown) {}
-}
-
 interface Evaluated {
   readonly index: number;
+  /** The scenario as run (in its own namespace). */
   readonly scenario: LbScenario;
   readonly outcome: LbScenarioOutcome;
+  readonly failed: boolean;
+}
+
+function lbScenarios(deps: LbAreaDeps, modes: readonly ProxyMode[]): fc.Arbitrary<LbScenario> {
+  return (deps.scenarios ?? lbScenarioArb)(modes);
 }
 
 export function lbArea(deps: LbAreaDeps): AreaRunner {
@@ -105,19 +108,12 @@ export function lbArea(deps: LbAreaDeps): AreaRunner {
           notes: { lbUnsupported: why },
         };
       }
-      const started = Date.now();
-      const searchDeadline = started + options.budgetMs;
-      let shrinkDeadline = Number.POSITIVE_INFINITY;
-      let firstFailureAt: number | undefined;
-      let numShrinks = -1;
       let probes = 0;
       let inconclusive = 0;
       let statisticalTests = 0;
-      let broke: TargetBroke | undefined;
       let evaluations = 0;
       const plansUsed = new Map<number, SamplePlan>();
       const searched: Evaluated[] = [];
-      let lastFailure: Evaluated | undefined;
       let firstRules: ReadonlySet<string> | undefined;
       const modeCount = new Map<ProxyMode, number>();
       ctx.listener?.({
@@ -140,86 +136,59 @@ export function lbArea(deps: LbAreaDeps): AreaRunner {
         concurrency: options.concurrency,
         retries: options.retries,
         rejectProbes: area.rejectProbes,
-        targetName: ctx.targetName,
+        probeCommand: (p: ManualProbe) => manualProbeCommand(ctx, p),
         signal: ctx.signal,
       };
       // The most statistical tests one scenario can make: 3 Services x 2 ports x (2 + 2 policy groups).
       const maxTestsPerScenario = 24;
-      const arb = (deps.scenarios ?? lbScenarioArb)(targets.modes);
-      const property = fc.asyncProperty(arb, async (generated) => {
-        if (broke || ctx.signal.aborted) fc.pre(false);
-        if (firstFailureAt === undefined) {
-          if (Date.now() >= searchDeadline) fc.pre(false);
-          if (statisticalTests + maxTestsPerScenario > area.plannedTests) fc.pre(false);
-        } else if (Date.now() > shrinkDeadline) fc.pre(false);
-        evaluations += 1;
-        const scenario = inNamespace(generated, `${LB_NAMESPACE}-${evaluations}`);
-        let outcome: LbScenarioOutcome;
-        try {
-          const target = await targets.get(scenario.mode);
-          const caps = await target.capabilities();
-          const traits = { policyEnforced: caps.policyEnforced !== false };
-          outcome = await checkLbScenario(scenario, target, settings, traits);
-          outcome = await retestTimeouts(outcome, alphaPerTest, () =>
-            checkLbScenario(scenario, target, settings, traits),
-          );
-        } catch (error) {
-          broke = new TargetBroke(error);
-          return fc.pre(false);
-        }
-        probes += outcome.probes;
-        inconclusive += outcome.inconclusive;
-        // While shrinking, only the rules of the first failure count, so the counterexample stays on topic.
-        const failed = outcome.checks.some(
+      // While shrinking, only the rules of the first failure count, so the counterexample stays on topic.
+      const rejecting = (outcome: LbScenarioOutcome): LbCheck[] =>
+        outcome.checks.filter(
           (c) => rejectsAt(c, alphaPerTest) && (firstRules === undefined || firstRules.has(c.rule)),
         );
-        const evaluated: Evaluated = { index: searched.length + 1, scenario, outcome };
-        if (firstFailureAt === undefined) {
+      const check = async (generated: LbScenario, shrinking: boolean): Promise<Evaluated> => {
+        evaluations += 1;
+        const scenario = inNamespace(generated, `${LB_NAMESPACE}-${evaluations}`);
+        const target = await targets.get(scenario.mode);
+        const caps = await target.capabilities();
+        const traits = { policyEnforced: caps.policyEnforced !== false };
+        let outcome = await checkLbScenario(scenario, target, settings, traits);
+        outcome = await retestTimeouts(outcome, alphaPerTest, () =>
+          checkLbScenario(scenario, target, settings, traits),
+        );
+        probes += outcome.probes;
+        inconclusive += outcome.inconclusive;
+        const failed = rejecting(outcome).length > 0;
+        const evaluated: Evaluated = { index: searched.length + 1, scenario, outcome, failed };
+        if (!shrinking) {
           searched.push(evaluated);
           modeCount.set(scenario.mode, (modeCount.get(scenario.mode) ?? 0) + 1);
           statisticalTests += outcome.checks.filter((c) => c.statistical).length;
-          ctx.listener?.({
-            kind: 'scenario',
-            scenarios: searched.length,
-            probes,
-            findings: 0,
-            elapsedMs: Date.now() - started,
-          });
+          if (failed) firstRules = new Set(rejecting(outcome).map((c) => c.rule));
         }
-        if (!failed) return true;
-        if (firstFailureAt === undefined) {
-          firstFailureAt = Date.now();
-          firstRules = new Set(outcome.checks.filter((c) => rejectsAt(c, alphaPerTest)).map((c) => c.rule));
-          shrinkDeadline = firstFailureAt + options.shrinkBudgetMs;
-          ctx.listener?.({
-            kind: 'failure',
-            scenarios: searched.length,
-            elapsedMs: firstFailureAt - started,
-            summary: outcome.checks
-              .filter((c) => rejectsAt(c, alphaPerTest))
+        return evaluated;
+      };
+      let search: SearchResult<LbScenario, Evaluated>;
+      try {
+        search = await searchAndShrink(lbScenarios(deps, targets.modes), check, {
+          seed: options.seed,
+          runs: options.runs,
+          budgetMs: options.budgetMs,
+          shrinkBudgetMs: options.shrinkBudgetMs,
+          signal: ctx.signal,
+          ...(ctx.listener ? { listener: ctx.listener } : {}),
+          summarize: (e) =>
+            rejecting(e.outcome)
               .map((c) => `${c.rule} ${c.service}:${c.port}`)
               .join(', '),
-          });
-        }
-        numShrinks += 1;
-        if (numShrinks > 0)
-          ctx.listener?.({ kind: 'shrink', shrinks: numShrinks, elapsedMs: Date.now() - firstFailureAt });
-        lastFailure = evaluated;
-        return false;
-      });
-      let details: fc.RunDetails<[LbScenario]>;
-      try {
-        details = await fc.check(property, {
-          seed: options.seed,
-          numRuns: options.runs,
-          // One skip ends the search: skips only happen once a budget is spent or the run is interrupted.
-          maxSkipsPerRun: 1 / (options.runs * 10),
-          endOnFailure: false,
+          probesSoFar: () => probes,
+          admit: () => statisticalTests + maxTestsPerScenario <= area.plannedTests,
         });
       } finally {
         await targets.close();
       }
-      if (broke) throw broke.error;
+      const lastFailure = search.failure?.outcome;
+      const numShrinks = search.numShrinks;
 
       // Holm over every statistical test of the search; exact tests stand on their own (p in {0, 1}).
       const family = searched.flatMap((e) =>
@@ -244,12 +213,9 @@ export function lbArea(deps: LbAreaDeps): AreaRunner {
       );
 
       const findings: Finding[] = [];
-      const seed = details.seed >>> 0; // fast-check's signed seed, as podnet's unsigned one
-      const path = details.counterexamplePath ?? '';
+      const { seed, path } = search;
       if (lastFailure) {
-        const failing = lastFailure.outcome.checks.filter(
-          (c) => rejectsAt(c, alphaPerTest) && (firstRules === undefined || firstRules.has(c.rule)),
-        );
+        const failing = rejecting(lastFailure.outcome);
         const seen = new Set<string>();
         for (const c of failing) {
           if (seen.has(c.rule)) continue;
@@ -265,7 +231,7 @@ export function lbArea(deps: LbAreaDeps): AreaRunner {
               {
                 seed,
                 path,
-                numShrinks: Math.max(0, numShrinks),
+                numShrinks,
               },
             ),
           );
@@ -299,7 +265,9 @@ export function lbArea(deps: LbAreaDeps): AreaRunner {
         findings,
         checks,
         sections: { lb: sections },
-        ...(firstFailureAt !== undefined ? { timeToFirstFailureMs: firstFailureAt - started } : {}),
+        ...(search.timeToFirstFailureMs !== undefined
+          ? { timeToFirstFailureMs: search.timeToFirstFailureMs }
+          : {}),
         ...(lastFailure
           ? {
               shrunk: {
@@ -320,7 +288,7 @@ export function lbArea(deps: LbAreaDeps): AreaRunner {
           lbScenariosRandom: modeCount.get('random') ?? 0,
           lbScenariosRoundRobin: modeCount.get('round-robin') ?? 0,
           lbInconclusive: inconclusive,
-          lbShrinkSteps: Math.max(0, numShrinks),
+          lbShrinkSteps: numShrinks,
           ...Object.fromEntries(
             [...plansUsed]
               .sort(([a], [b]) => a - b)

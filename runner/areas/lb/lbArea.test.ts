@@ -4,13 +4,13 @@
  * LB-AFFINITY (core/v1 sessionAffinity ClientIP; e2e execAffinityTestForNonLBService), LB-NO-ENDPOINT-REJECT (§2.6).
  */
 import { beforeAll, describe, expect, test } from 'vitest';
-import { lbOptions } from '../../oracle/lb/options.ts';
-import { clusterToManifests } from '../../spec/manifests/write.ts';
-import type { ProxyMode } from '../../spec/target.ts';
-import type { AreaContext } from '../area.ts';
-import { DEFAULT_RUN_OPTIONS } from '../options.ts';
-import { policyOracleFactory } from '../oracleBridge.ts';
-import { type FakeLbOptions, FakeLbTarget } from './lb/fakeLbTarget.test-helpers.ts';
+import { lbOptions } from '../../../oracle/lb/options.ts';
+import { clusterToManifests } from '../../../spec/manifests/write.ts';
+import type { ProxyMode } from '../../../spec/target.ts';
+import type { AreaContext } from '../../area.ts';
+import { DEFAULT_RUN_OPTIONS } from '../../options.ts';
+import { policyOracleFactory } from '../../oracleBridge.ts';
+import { type FakeLbOptions, FakeLbTarget } from './fakeLbTarget.test-helpers.ts';
 import { cachedPlan, lbArea, type ModeTargets } from './lbArea.ts';
 
 function fakeTargets(options: Omit<FakeLbOptions, 'mode'>): (ctx: AreaContext) => ModeTargets {

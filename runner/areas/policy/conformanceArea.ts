@@ -1,12 +1,14 @@
 /** The policy and model areas: the conformance loop over generated scenarios (conformance.ts). */
+
 import type fc from 'fast-check';
-import type { Cluster } from '../../spec/model.ts';
-import type { Scenario } from '../../spec/scenario.ts';
-import type { AreaContext, AreaOutcome, AreaRunner } from '../area.ts';
-import type { PolicyResolver } from '../checkScenario.ts';
-import { runConformance } from '../conformance.ts';
-import type { RunOptions } from '../options.ts';
-import type { PolicyOracleFactory } from '../policyOracle.ts';
+import type { Cluster } from '../../../spec/model.ts';
+import type { Scenario } from '../../../spec/scenario.ts';
+import type { AreaContext, AreaOutcome, AreaRunner } from '../../area.ts';
+import type { RunOptions } from '../../options.ts';
+import type { PolicyOracleFactory } from '../../policyOracle.ts';
+import { manualProbeCommand } from '../../targets/index.ts';
+import type { PolicyResolver } from './checkScenario.ts';
+import { runConformance } from './conformance.ts';
 
 export interface ConformanceAreaDeps {
   readonly scenarios: (options: RunOptions) => fc.Arbitrary<Scenario>;
@@ -34,7 +36,7 @@ export function conformanceArea(deps: ConformanceAreaDeps): AreaRunner {
         {
           options: { ...ctx.options, areas },
           protocols: caps.protocols,
-          targetName: ctx.targetName,
+          probeCommand: (p) => manualProbeCommand(ctx, p),
           resultsPath: ctx.resultsPath,
           signal: ctx.signal,
           nextFindingId: ctx.nextFindingId,

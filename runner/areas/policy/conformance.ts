@@ -3,20 +3,22 @@
  * the oracle; on failure, shrink (each shrink step re-realizes, incrementally) to a minimal counterexample.
  * The search stops at the run count or the budget; shrinking then gets its own budget.
  */
+
 import type fc from 'fast-check';
-import type { Cluster, Protocol } from '../spec/model.ts';
-import type { CheckSummary, Finding } from '../spec/results.ts';
-import { RULES } from '../spec/rules.ts';
-import type { Scenario } from '../spec/scenario.ts';
-import { scenarioSize } from '../spec/steps.ts';
+import type { Cluster, Protocol } from '../../../spec/model.ts';
+import type { CheckSummary, Finding } from '../../../spec/results.ts';
+import type { Scenario } from '../../../spec/scenario.ts';
+import { scenarioSize } from '../../../spec/steps.ts';
+import { checkSummaries } from '../../area.ts';
+import type { RunOptions } from '../../options.ts';
+import type { RunListener } from '../../progress.ts';
+import { searchAndShrink } from '../../searchAndShrink.ts';
+import type { ManualProbe } from '../../targets/index.ts';
 import type { ScenarioCheckOptions, ScenarioDeps, ScenarioOutcome } from './checkScenario.ts';
 import { checkScenario } from './checkScenario.ts';
 import { isFailing } from './checkState.ts';
 import { buildFindings, primaryFailure } from './findings.ts';
-import type { RunOptions } from './options.ts';
-import type { RunListener } from './progress.ts';
 import { reduceScenario } from './reduce.ts';
-import { searchAndShrink } from './searchAndShrink.ts';
 
 export interface ConformanceDeps extends ScenarioDeps {
   readonly scenarios: fc.Arbitrary<Scenario>;
@@ -28,7 +30,8 @@ export interface ConformanceDeps extends ScenarioDeps {
 export interface ConformanceSettings {
   readonly options: RunOptions;
   readonly protocols: readonly Protocol[];
-  readonly targetName: string;
+  /** The by-hand command for one probe on the target (runner/targets). */
+  readonly probeCommand: (probe: ManualProbe) => string;
   /** Where results.json will be written (for replay commands). */
   readonly resultsPath: string;
   readonly signal?: AbortSignal;
@@ -154,7 +157,7 @@ export async function runConformance(
       reductions: reduced.accepted,
       toYaml: deps.toYaml,
       resultsPath: settings.resultsPath,
-      targetName: settings.targetName,
+      probeCommand: settings.probeCommand,
       nextId,
     });
     // Second try, as upstream e2e does before it fails (ValidateOrFail): run the counterexample once more
@@ -265,19 +268,4 @@ function summarize(outcome: ScenarioOutcome): string {
   for (const j of bad) kinds.set(j.kind, (kinds.get(j.kind) ?? 0) + 1);
   for (const v of last.check.staticViolations) kinds.set(v.rule, (kinds.get(v.rule) ?? 0) + 1);
   return [...kinds].map(([k, n]) => `${n} ${k}`).join(', ');
-}
-
-/** One check per catalogue rule of the areas that ran, for JUnit (passing checks are test cases too). */
-export function checkSummaries(
-  areas: readonly string[],
-  scenarios: number,
-  findings: readonly Finding[],
-): CheckSummary[] {
-  return RULES.filter((r) => areas.includes(r.area)).map((r) => ({
-    area: r.area,
-    rule: r.id,
-    title: r.statement,
-    scenarios,
-    findings: findings.filter((f) => f.rule === r.id).length,
-  }));
 }

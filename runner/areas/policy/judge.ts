@@ -1,0 +1,168 @@
+/**
+ * Expectation versus observation for one probe (DESIGN.md "Findings"): allow/connected and
+ * deny/refused|timeout conform; deny/connected is a leak; allow/refused|timeout is a block; machinery
+ * errors are inconclusive; undefined is recorded, not judged. The expectations come from the policy oracle
+ * and the network-model oracle (`oracle/model`); this module only compares.
+ */
+import type { ModelViolation } from '../../../oracle/model/index.ts';
+import {
+  masqueradeViolation,
+  NODE_TO_POD_RULE,
+  nodeToPodExplanation,
+  nodeToPodViolation,
+  podToPodViolation,
+  serviceBackends,
+  serviceVerdict,
+} from '../../../oracle/model/index.ts';
+import type { Cluster, ObjectKey, Pod } from '../../../spec/model.ts';
+import { keyOf } from '../../../spec/model.ts';
+import type { Realized } from '../../../spec/scenario.ts';
+import type { ProbeResult } from '../../../spec/target.ts';
+import { nodeOfSource } from '../../../spec/target.ts';
+import type { FindingKind, Verdict } from '../../../spec/verdict.ts';
+import type { PolicyOracle } from '../../policyOracle.ts';
+import type { PlannedProbe } from './probePlan.ts';
+
+export type JudgementKind = FindingKind | 'conforms' | 'unsupported';
+
+export interface ProbeJudgement {
+  readonly probe: PlannedProbe;
+  readonly expected: Verdict;
+  readonly result: ProbeResult;
+  readonly kind: JudgementKind;
+  readonly rule: string;
+  readonly explanation: readonly string[];
+  /** For model-area mismatches: what was wrong. */
+  readonly detail?: string;
+}
+
+/** Judge one probe result against the oracles. */
+export function judgeProbe(
+  probe: PlannedProbe,
+  result: ProbeResult,
+  cluster: Cluster,
+  realized: Realized,
+  oracle: PolicyOracle,
+): ProbeJudgement {
+  const { request, dest } = probe;
+  const node = nodeOfSource(request.from);
+  if (node !== undefined && dest.kind === 'pod') return judgeNodeToPod(probe, result, node, dest.pod);
+  if (dest.kind === 'pod') {
+    const j = oracle.judge(request.from, dest.pod, request.port, request.protocol);
+    const kind = classify(j.verdict, result);
+    const model =
+      kind === 'conforms' && result.outcome === 'connected'
+        ? podToPodViolation(dest.pod, request.host, request.from, realized.podIPs[request.from]?.[0], result)
+        : undefined;
+    return withModel(
+      {
+        probe,
+        expected: j.verdict,
+        result,
+        kind,
+        rule: policyRule(kind, j.egressAllowed),
+        explanation: j.explanation,
+      },
+      model,
+    );
+  }
+  if (dest.kind === 'outside') {
+    const j = oracle.judge(request.from, { ip: request.host }, request.port, request.protocol);
+    const kind = classify(j.verdict, result);
+    const srcPod = findPod(cluster, request.from);
+    const model =
+      kind === 'conforms' && result.outcome === 'connected'
+        ? masqueradeViolation(srcPod?.nodeName ? realized.nodeIPs[srcPod.nodeName] : undefined, result)
+        : undefined;
+    return withModel(
+      {
+        probe,
+        expected: j.verdict,
+        result,
+        kind,
+        rule: policyRule(kind, j.egressAllowed),
+        explanation: j.explanation,
+      },
+      model,
+    );
+  }
+  // Service: policy applies to the backend chosen after DNAT.
+  const svc = cluster.services.find((s) => keyOf(s) === dest.service);
+  const backends = svc ? serviceBackends(cluster, svc, dest.port, request.protocol) : [];
+  if (result.outcome === 'connected' && result.servedBy !== undefined) {
+    const chosen = backends.find((b) => b.pod === result.servedBy);
+    if (!chosen) {
+      return {
+        probe,
+        expected: 'deny',
+        result,
+        kind: 'leak',
+        rule: 'NP-ALLOW',
+        explanation: [`${result.servedBy} is not an eligible backend of ${dest.service}:${dest.port}`],
+        detail: 'served by a pod that is not a ready endpoint of the Service',
+      };
+    }
+    const j = oracle.judge(request.from, chosen.pod, chosen.port, request.protocol);
+    const kind = classify(j.verdict, result);
+    return {
+      probe,
+      expected: j.verdict,
+      result,
+      kind,
+      rule: policyRule(kind, j.egressAllowed),
+      explanation: [`backend chosen after DNAT: ${chosen.pod} port ${chosen.port}`, ...j.explanation],
+    };
+  }
+  const verdicts = backends.map((b) => oracle.judge(request.from, b.pod, b.port, request.protocol));
+  const expected = serviceVerdict(verdicts.map((v) => v.verdict));
+  const explanation =
+    backends.length === 0
+      ? [`${dest.service}:${dest.port} has no ready endpoint: the Service rejects`]
+      : backends.map((b, i) => `backend ${b.pod}:${b.port} → ${verdicts[i]?.verdict}`);
+  const kind = classify(expected, result);
+  return {
+    probe,
+    expected,
+    result,
+    kind,
+    rule: kind === 'block' ? 'NP-ALLOW' : 'NP-INGRESS-ISOLATION',
+    explanation,
+  };
+}
+
+/** A model violation turns a conforming judgement into a model-area mismatch. */
+function withModel(j: ProbeJudgement, model: ModelViolation | undefined): ProbeJudgement {
+  return model ? { ...j, kind: 'mismatch', rule: model.rule, detail: model.detail } : j;
+}
+
+/** A probe from a pod's own node: always allowed by the model (`oracle/model` MODEL-NODE-TO-POD). */
+function judgeNodeToPod(
+  probe: PlannedProbe,
+  result: ProbeResult,
+  node: string,
+  pod: ObjectKey,
+): ProbeJudgement {
+  const explanation = [nodeToPodExplanation(pod, node)];
+  const kind = classify('allow', result);
+  const model = kind === 'conforms' ? nodeToPodViolation(pod, probe.request.host, node, result) : undefined;
+  return withModel({ probe, expected: 'allow', result, kind, rule: NODE_TO_POD_RULE, explanation }, model);
+}
+
+/** allow/deny/undefined against connected/refused/timeout/error/unsupported. */
+export function classify(expected: Verdict, result: ProbeResult): JudgementKind {
+  if (result.outcome === 'unsupported') return 'unsupported';
+  if (result.outcome === 'error') return 'inconclusive';
+  if (expected === 'undefined') return 'undefined';
+  const connected = result.outcome === 'connected';
+  if (expected === 'allow') return connected ? 'conforms' : 'block';
+  return connected ? 'leak' : 'conforms';
+}
+
+function policyRule(kind: JudgementKind, egressAllowed: boolean | undefined): string {
+  if (kind === 'leak') return egressAllowed === false ? 'NP-EGRESS-ISOLATION' : 'NP-INGRESS-ISOLATION';
+  return 'NP-ALLOW';
+}
+
+function findPod(cluster: Cluster, key: ObjectKey): Pod | undefined {
+  return cluster.pods.find((p) => keyOf(p) === key);
+}
