@@ -154,7 +154,8 @@ export function benchCluster(seed: number = BENCH_DEFAULTS.seed): Cluster {
       ],
     }),
     () => {
-      // Host bits set on purpose (§7 rule 18): 10.244.k.7/22 means 10.244.(k & ~3).0/22.
+      // Host bits set on purpose (docs/research/netpol.md §7 rule 18): 10.244.k.7/22 means
+      // 10.244.(k & ~3).0/22.
       const k = Math.floor(rand() * BENCH_DEFAULTS.namespaces);
       return {
         podSelector: app(pick(APPS)),

@@ -2,7 +2,7 @@ import { expect, test } from 'vitest';
 import { countByKind, kindRank, sortFindings } from './findingOrder.ts';
 import { loadFixture } from './fixtures/load.ts';
 
-test('worst first: leak, block, mismatch/distribution, inconclusive, undefined (DESIGN.md "Findings")', () => {
+test('worst first: leak, block, mismatch/distribution, inconclusive, undefined (docs/design.md "Findings")', () => {
   expect(kindRank('leak')).toBeLessThan(kindRank('block'));
   expect(kindRank('block')).toBeLessThan(kindRank('mismatch'));
   expect(kindRank('mismatch')).toBe(kindRank('distribution'));

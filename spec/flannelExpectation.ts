@@ -2,7 +2,7 @@
  * What podnet expects of a flannel network: the effective net-conf.json, the per-node state flannel should
  * program, and the differences and lease violations a check reports. Filled by `oracle/flannel`, compared
  * with `NodeNetworkState` (spec/nodeState.ts). A field that is `undefined` in an expectation is one where a
- * live cluster may legitimately differ (flannel.md §10): it is not judged.
+ * live cluster may legitimately differ (docs/research/flannel.md §10): it is not judged.
  */
 
 export type FlannelSubnetManager = 'kube' | 'etcd';

@@ -4,7 +4,7 @@ export type Verdict = 'allow' | 'deny' | 'undefined';
 /** What a target saw when it probed. */
 export type ProbeOutcome = 'connected' | 'refused' | 'timeout' | 'error' | 'unsupported';
 
-/** How expectation and observation compare (DESIGN.md "Findings"). */
+/** How expectation and observation compare (docs/design.md "Findings"). */
 export type FindingKind =
   | 'leak' // denied but connected: security failure
   | 'block' // allowed but refused or timed out: availability failure

@@ -1,4 +1,5 @@
-// Import boundaries from DESIGN.md "Layout", checked on every file (Playwright keeps such rules in DEPS.list).
+// Import boundaries from docs/design.md "Layers" and "Boundaries", checked on every file (Playwright keeps
+// such rules in DEPS.list).
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -7,7 +8,10 @@ const ROOT = resolve(import.meta.dirname, '..');
 const FOLDERS = ['spec', 'generators', 'oracle', 'adapters', 'runner', 'reports', 'cli'] as const;
 type Folder = (typeof FOLDERS)[number];
 
-/** Which of our folders each folder may import (production code). */
+/**
+ * Which of our folders each folder may import (production code): the table of docs/design.md "Layers". cli/ may
+ * import generators/ and oracle/: predict, explain, generate and flannel validate call them directly.
+ */
 const ALLOWED: Record<Folder, readonly Folder[]> = {
   spec: ['spec'],
   generators: ['generators', 'spec'],
@@ -63,7 +67,7 @@ const allFiles = FOLDERS.flatMap((f) => {
   }
 });
 
-describe('import boundaries (DESIGN.md Layout)', () => {
+describe('import boundaries (docs/design.md "Layers")', () => {
   test('each folder imports only the folders it may', () => {
     const violations: string[] = [];
     for (const file of allFiles) {

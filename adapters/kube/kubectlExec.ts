@@ -1,7 +1,8 @@
 /**
  * `kubectl exec` through execa, argument arrays only (never a shell string). kubectl is used rather than
  * client-node's Exec class, whose promise resolves when the socket opens, not when the command ends, and
- * whose exit status is not always delivered (ts-ecosystem.md §3); kubectl returns the remote exit code.
+ * whose exit status is not always delivered (docs/research/typescript.md §3); kubectl returns the remote
+ * exit code.
  */
 import { execa } from 'execa';
 import { redactUrlCredentials } from '../../spec/redact.ts';

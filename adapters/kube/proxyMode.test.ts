@@ -1,5 +1,5 @@
-// kube-proxy's mode from its /proxyMode endpoint or its ConfigMap (KubeProxyConfiguration); lb.md §2-§4:
-// iptables/nftables pick uniformly at random, ipvs rr cycles.
+// kube-proxy's mode from its /proxyMode endpoint or its ConfigMap (KubeProxyConfiguration);
+// docs/research/lb.md §2-§4: iptables/nftables pick uniformly at random, ipvs rr cycles.
 import { describe, expect, test } from 'vitest';
 import { parseKubeProxyConfig, parseProxyModeReply, proxyModesOf } from './proxyMode.ts';
 

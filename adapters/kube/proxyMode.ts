@@ -2,7 +2,7 @@
  * kube-proxy's mode, found rather than assumed: its metrics endpoint answers `GET /proxyMode` on
  * 127.0.0.1:10249 (read from a hostNetwork pod on the node), else its ConfigMap (kube-system/kube-proxy,
  * key config.conf, `mode:`; an empty mode means iptables on Linux). iptables and nftables pick a backend
- * uniformly at random; ipvs with the default `rr` scheduler cycles round-robin (lb.md §2-§4).
+ * uniformly at random; ipvs with the default `rr` scheduler cycles round-robin (docs/research/lb.md §2-§4).
  */
 import { parse } from 'yaml';
 import type { ProxyMode } from '../../spec/target.ts';

@@ -1,7 +1,7 @@
 /**
  * Each flannel backend carries pod traffic between nodes, without NAT between pods, and masquerades
- * pod traffic leaving the cluster network (flannel.md §5.1–§5.3, §6.1). The node read-back matches
- * what the lab's flannel agent planned.
+ * pod traffic leaving the cluster network (docs/research/flannel.md §5.1–§5.3, §6.1). The node read-back
+ * matches what the lab's flannel agent planned.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Realized } from '../../spec/scenario.ts';
@@ -66,7 +66,7 @@ for (const backend of ['vxlan', 'host-gw', 'udp'] as const) {
         expect(state).toBeDefined();
         if (state) expect(diffNodeState(plan, state, realized.clusterNetwork)).toEqual([]);
       }
-      // The plan itself says what flannel documents for this backend (flannel.md §5.8).
+      // The plan itself says what flannel documents for this backend (docs/research/flannel.md §5.8).
       const mtu = { vxlan: '1450', 'host-gw': '1500', udp: '1472' }[backend];
       expect(plans[0]?.subnetEnv.FLANNEL_MTU).toBe(mtu);
       if (backend !== 'udp') expect(plans[0]?.routes.length).toBe(1);

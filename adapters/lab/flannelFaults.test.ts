@@ -55,7 +55,7 @@ describe('lab flannel faults', { tags: ['lab'] }, () => {
     expect(r.probe?.outcome).not.toBe('connected');
   });
 
-  test('mtu-no-overhead: flannel.1 and FLANNEL_MTU read 1500 instead of 1450 (flannel.md §5.8)', async () => {
+  test('mtu-no-overhead: flannel.1 and FLANNEL_MTU read 1500 instead of 1450 (docs/research/flannel.md §5.8)', async () => {
     const r = await faultyLab('vxlan', 'mtu-no-overhead');
     const vtep = r.states[0]?.links.find((l) => l.name === 'flannel.1');
     expect(vtep?.mtu).toBe(1500);

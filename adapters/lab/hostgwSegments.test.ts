@@ -1,6 +1,6 @@
 /**
- * host-gw needs L2 adjacency (flannel.md §5.2): a peer on another segment gets no route, and its pods
- * are unreachable; vxlan crosses the router between segments.
+ * host-gw needs L2 adjacency (docs/research/flannel.md §5.2): a peer on another segment gets no route, and
+ * its pods are unreachable; vxlan crosses the router between segments.
  */
 import { afterAll, describe, expect, test } from 'vitest';
 import { leftovers } from './cleanup.ts';
@@ -50,7 +50,7 @@ describe('lab host-gw across two segments', { tags: ['lab'] }, () => {
     });
   }
 
-  test('vxlan DirectRouting: same-segment peer routed via its public IP, cross-segment peer via flannel.1 (flannel.md §5.1)', async () => {
+  test('vxlan DirectRouting: same-segment peer routed via its public IP, cross-segment peer via flannel.1 (docs/research/flannel.md §5.1)', async () => {
     const lab = createLabTarget({
       netConf: { Network: '10.244.0.0/16', Backend: { Type: 'vxlan', DirectRouting: true } },
       labId: testLabId(),

@@ -6,7 +6,7 @@ const net = parseCidr('10.244.0.0/16');
 const fmt = (m: Map<string, ReturnType<typeof parseCidr>>) =>
   Object.fromEntries([...m].map(([k, v]) => [k, formatCidr(v)]));
 
-describe('lease allocation (kube-controller-manager range allocator, cidr_set.go; flannel.md §2.2)', () => {
+describe('lease allocation (kube-controller-manager range allocator, cidr_set.go; docs/research/flannel.md §2.2)', () => {
   test('the first node gets index 0, the Network base subnet, then in node order', () => {
     expect(fmt(allocateLeases([{ name: 'a' }, { name: 'b' }, { name: 'c' }], net, 24))).toEqual({
       a: '10.244.0.0/24',

@@ -1,6 +1,6 @@
 /**
- * Node pod-subnet leases, allocated like kube-controller-manager's range allocator (flannel.md §2.2):
- * nodes that already carry a podCIDR keep it; the others get the lowest free index, in node order,
+ * Node pod-subnet leases, allocated like kube-controller-manager's range allocator (docs/research/flannel.md
+ * §2.2): nodes that already carry a podCIDR keep it; the others get the lowest free index, in node order,
  * starting at index 0 (the Network's base subnet).
  */
 import { PodnetTargetError } from '../../spec/errors.ts';

@@ -28,7 +28,7 @@ export interface LabNetConf {
 const BACKENDS: readonly FlannelBackendType[] = ['vxlan', 'host-gw', 'udp'];
 
 /**
- * Reads a net-conf. A net-conf without `Backend` means udp, as in flannel (flannel.md §10.1);
+ * Reads a net-conf. A net-conf without `Backend` means udp, as in flannel (docs/research/flannel.md §10.1);
  * `backendOverride` (the lab's --backend) wins over both.
  */
 export function readNetConf(

@@ -17,7 +17,10 @@ import {
   type JsonValue,
 } from './goJson.ts';
 
-/** The kernel's VXLAN port when flannel passes 0 (flannel.md §5.1, Documentation/troubleshooting.md). */
+/**
+ * The kernel's VXLAN port when flannel passes 0 (docs/research/flannel.md §5.1,
+ * Documentation/troubleshooting.md).
+ */
 export const VXLAN_KERNEL_DEFAULT_PORT = 8472;
 /** pkg/backend/vxlan/vxlan.go `defaultVNI`. */
 export const VXLAN_DEFAULT_VNI = 1;

@@ -1,7 +1,8 @@
 /**
- * MTUs per backend (flannel.md §5.8): vxlan M−50 where M is Backend.MTU or the external interface's MTU
- * (pkg/backend/vxlan/vxlan.go `MTU: devAttrs.MTU - 50`), udp ext−28 (pkg/backend/udp/udp_network_amd64.go
- * `encapOverhead = 28`), host-gw ext (no device). FLANNEL_MTU in subnet.env, cni0 and pod interfaces use it.
+ * MTUs per backend (docs/research/flannel.md §5.8): vxlan M−50 where M is Backend.MTU or the external
+ * interface's MTU (pkg/backend/vxlan/vxlan.go `MTU: devAttrs.MTU - 50`), udp ext−28
+ * (pkg/backend/udp/udp_network_amd64.go `encapOverhead = 28`), host-gw ext (no device). FLANNEL_MTU in
+ * subnet.env, cni0 and pod interfaces use it.
  */
 import type { FlannelBackendConfig } from '../../spec/flannelExpectation.ts';
 

@@ -1,5 +1,5 @@
-// Lease invariants, flannel.md §2.4. Sources: pkg/subnet/kube/kube.go `AcquireLease` (Network must contain
-// the podCIDR), pkg/subnet/etcd/local_manager.go (`isSubnetConfigCompat`, `allocateSubnet`), and
+// Lease invariants, docs/research/flannel.md §2.4. Sources: pkg/subnet/kube/kube.go `AcquireLease` (Network
+// must contain the podCIDR), pkg/subnet/etcd/local_manager.go (`isSubnetConfigCompat`, `allocateSubnet`), and
 // kubernetes pkg/controller/nodeipam/ipam/cidrset/cidr_set.go (`AllocateNext`, index 0 first).
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';

@@ -1,9 +1,10 @@
 /**
- * Lease invariants (flannel.md §2.4). Both managers: every lease is a valid IPv4 CIDR, aligned (no host
- * bits), inside Network, of the expected length, and no two leases overlap. Kube manager: the length is
- * kube-controller-manager's node mask (--node-cidr-mask-size, default 24; net-conf SubnetLen is ignored) and
- * Network must contain the podCIDR (pkg/subnet/kube/kube.go `AcquireLease`). Etcd manager: the length is
- * SubnetLen and the base lies in SubnetMin..SubnetMax (pkg/subnet/etcd/local_manager.go `isSubnetConfigCompat`).
+ * Lease invariants (docs/research/flannel.md §2.4). Both managers: every lease is a valid IPv4 CIDR, aligned
+ * (no host bits), inside Network, of the expected length, and no two leases overlap. Kube manager: the length
+ * is kube-controller-manager's node mask (--node-cidr-mask-size, default 24; net-conf SubnetLen is ignored)
+ * and Network must contain the podCIDR (pkg/subnet/kube/kube.go `AcquireLease`). Etcd manager: the length is
+ * SubnetLen and the base lies in SubnetMin..SubnetMax (pkg/subnet/etcd/local_manager.go
+ * `isSubnetConfigCompat`).
  */
 import type {
   EffectiveNetConf,

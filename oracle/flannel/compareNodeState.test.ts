@@ -1,6 +1,7 @@
 // compareNodeState: differences name node, object, key, expected and observed. The faults mirror the bug
-// themes of flannel.md §9 (missing FDB after restart, host-gw route across L3, MTU without the 50-byte
-// overhead, duplicate leases, stale routes of deleted nodes #2554, VtepMAC rewritten by systemd #1155).
+// themes of docs/research/flannel.md §9 (missing FDB after restart, host-gw route across L3, MTU without the
+// 50-byte overhead, duplicate leases, stale routes of deleted nodes #2554, VtepMAC rewritten by systemd
+// #1155).
 import { describe, expect, test } from 'vitest';
 import type { EffectiveNetConf, ExpectedNodeState, FlannelNodeInput } from '../../spec/flannelExpectation.ts';
 import type { NodeNetworkState } from '../../spec/nodeState.ts';

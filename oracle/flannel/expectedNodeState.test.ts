@@ -1,7 +1,8 @@
-// Expected node state per backend, flannel.md §5 and §10. Sources: pkg/backend/vxlan/{vxlan.go,
-// vxlan_network.go,device.go}, pkg/backend/hostgw/hostgw.go + pkg/backend/route_network.go,
-// pkg/backend/udp/udp_network_amd64.go, pkg/subnet/subnet.go (WriteSubnetFile), pkg/subnet/kube/annotations.go,
-// pkg/trafficmngr/{iptables,nftables} (golden rules in e2e/rules.go), flannel-io/cni-plugin (cni0 gateway).
+// Expected node state per backend, docs/research/flannel.md §5 and §10. Sources:
+// pkg/backend/vxlan/{vxlan.go,vxlan_network.go,device.go}, pkg/backend/hostgw/hostgw.go +
+// pkg/backend/route_network.go, pkg/backend/udp/udp_network_amd64.go, pkg/subnet/subnet.go (WriteSubnetFile),
+// pkg/subnet/kube/annotations.go, pkg/trafficmngr/{iptables,nftables} (golden rules in e2e/rules.go),
+// flannel-io/cni-plugin (cni0 gateway).
 import { describe, expect, test } from 'vitest';
 import type { EffectiveNetConf, FlannelNodeInput } from '../../spec/flannelExpectation.ts';
 import { expectedNodeState, expectedNodeStates } from './expectedNodeState.ts';

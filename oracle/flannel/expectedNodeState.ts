@@ -1,5 +1,5 @@
 /**
- * What flannel programs on each node (flannel.md §5 and §10, kube or etcd manager, IPv4):
+ * What flannel programs on each node (docs/research/flannel.md §5 and §10, kube or etcd manager, IPv4):
  * - vxlan (pkg/backend/vxlan/vxlan_network.go): device `flannel.<VNI>` with `<lease>.0/32`, MTU M−50,
  *   nolearning, dstport Port or 8472; per peer a route `lease via lease.0 dev flannel.N onlink`, a PERMANENT
  *   neighbour `lease.0 → peer VtepMAC` and an FDB entry `peer VtepMAC dst peer public IP`; with
@@ -177,7 +177,7 @@ export function expectedNodeState(
   if (config.subnetManager === 'kube') {
     const p = annotationKeyPrefix(agent.annotationPrefix);
     annotations[`${p}kube-subnet-manager`] = 'true';
-    // udp's LeaseAttrs carry no BackendType, so the annotation is empty (flannel.md §3.1).
+    // udp's LeaseAttrs carry no BackendType, so the annotation is empty (docs/research/flannel.md §3.1).
     annotations[`${p}backend-type`] = backend.type === 'udp' ? '' : backend.type;
     annotations[`${p}backend-data`] =
       backend.type === 'vxlan'

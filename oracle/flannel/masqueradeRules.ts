@@ -1,5 +1,5 @@
 /**
- * flannel's NAT and forward rules as a rule-level description (flannel.md §6): iptables
+ * flannel's NAT and forward rules as a rule-level description (docs/research/flannel.md §6): iptables
  * (pkg/trafficmngr/iptables/iptables.go, golden output in e2e/rules.go) or nftables
  * (pkg/trafficmngr/nftables/nftables.go). `--random-fully` / `fully-random` is used only when the binary
  * supports it, so it is left out of the description.

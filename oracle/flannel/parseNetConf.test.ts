@@ -1,4 +1,4 @@
-// Rules from flannel.md §1 (source: flannel-io/flannel pkg/subnet/config.go `ParseConfig`,
+// Rules from docs/research/flannel.md §1 (source: flannel-io/flannel pkg/subnet/config.go `ParseConfig`,
 // `CheckNetworkConfig`, `parseBackendType`; pkg/ip/ipnet.go; pkg/subnet/config_test.go for the T examples).
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
@@ -16,7 +16,7 @@ function err(r: ReturnType<typeof parseNetConf>) {
   return r.error;
 }
 
-describe('CheckNetworkConfig, IPv4 (pkg/subnet/config.go, flannel.md §1.3)', () => {
+describe('CheckNetworkConfig, IPv4 (pkg/subnet/config.go, docs/research/flannel.md §1.3)', () => {
   test('rule 1: no Network → "please define a correct Network parameter in the flannel config"', () => {
     expect(err(etcd({ Backend: { Type: 'vxlan' } }))).toBe(
       'please define a correct Network parameter in the flannel config',
@@ -107,7 +107,7 @@ describe('CheckNetworkConfig, IPv4 (pkg/subnet/config.go, flannel.md §1.3)', ()
       '10.3.8.0',
       49,
     ],
-  ])('worked example %s (flannel.md §1.3)', (_name, conf, len, min, max, count) => {
+  ])('worked example %s (docs/research/flannel.md §1.3)', (_name, conf, len, min, max, count) => {
     const c = ok(etcd(conf));
     expect([c.subnetLen, c.subnetMin, c.subnetMax, c.subnetCount]).toEqual([len, min, max, count]);
   });
@@ -243,7 +243,7 @@ describe('ParseConfig decoding (pkg/subnet/config.go, pkg/ip/ipnet.go, Go encodi
     expect(c.notes.some((n) => n.includes('host bits'))).toBe(true);
   });
 
-  test('a non-IPv4 Network → "invalid IPv4 CIDR format" (flannel.md §1.1)', () => {
+  test('a non-IPv4 Network → "invalid IPv4 CIDR format" (docs/research/flannel.md §1.1)', () => {
     expect(err(etcd({ Network: 'fc00::/48' }))).toBe('invalid IPv4 CIDR format');
   });
 
@@ -338,7 +338,7 @@ describe('Backend (parseBackendType in pkg/subnet/config.go; pkg/backend/manager
   });
 });
 
-describe('kube subnet manager (pkg/subnet/kube/kube.go; flannel.md §1.2)', () => {
+describe('kube subnet manager (pkg/subnet/kube/kube.go; docs/research/flannel.md §1.2)', () => {
   test('is the default and never runs CheckNetworkConfig: SubnetLen 31 passes, with a note that it is ignored', () => {
     const c = ok(
       parseNetConf(JSON.stringify({ Network: '10.244.0.0/16', SubnetLen: 31, Backend: { Type: 'vxlan' } })),

@@ -1,8 +1,8 @@
 /**
  * net-conf.json read exactly as flannel reads it: `ParseConfig` (pkg/subnet/config.go) with Go's
  * encoding/json rules, then, for the etcd subnet manager only, `CheckNetworkConfig`. The kube subnet
- * manager never runs CheckNetworkConfig (flannel.md §1.2): its leases are the nodes' podCIDRs, and its only
- * network check is that Network contains each podCIDR (pkg/subnet/kube/kube.go `AcquireLease`).
+ * manager never runs CheckNetworkConfig (docs/research/flannel.md §1.2): its leases are the nodes' podCIDRs,
+ * and its only network check is that Network contains each podCIDR (pkg/subnet/kube/kube.go `AcquireLease`).
  */
 import type { EffectiveNetConf, FlannelSubnetManager } from '../../spec/flannelExpectation.ts';
 import { nestsDeeperThan } from '../../spec/nesting.ts';
@@ -27,7 +27,7 @@ export interface ParseNetConfOptions {
   readonly subnetManager?: FlannelSubnetManager;
 }
 
-/** The note every config without `Backend` carries (flannel.md §1.1). */
+/** The note every config without `Backend` carries (docs/research/flannel.md §1.1). */
 export const BACKEND_DEFAULT_NOTE =
   'Backend is absent: flannel\'s code (pkg/subnet/config.go parseBackendType) uses "udp", although its docs (Documentation/configuration.md) say the default is vxlan';
 
@@ -248,7 +248,7 @@ function decodeNet(
   const parsed = parseGoCidr(rawTrimmed(value));
   if (!parsed.ok) return { error: parsed.error };
   if (parsed.cidr.family !== family) {
-    // flannel.md §1.1 quotes the IPv4 message; the IPv6 one is podnet's wording.
+    // docs/research/flannel.md §1.1 quotes the IPv4 message; the IPv6 one is podnet's wording.
     return { error: family === 4 ? 'invalid IPv4 CIDR format' : 'invalid IPv6 CIDR format' };
   }
   return { cidr: parsed.cidr };

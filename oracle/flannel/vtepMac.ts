@@ -1,6 +1,7 @@
 /**
  * The VtepMAC a node announces in its `backend-data` annotation (pkg/subnet/kube/annotations.go,
- * flannel.md §3.1): random per node, so peers' neighbour and FDB entries must carry the announced value.
+ * docs/research/flannel.md §3.1): random per node, so peers' neighbour and FDB entries must carry the
+ * announced value.
  */
 import type { FlannelNodeInput } from '../../spec/flannelExpectation.ts';
 import type { NodeNetworkState } from '../../spec/nodeState.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { affinityWindows } from './affinityWindows.ts';
 
-describe('affinity windows (lb.md §2.4: sliding timeout since the last new connection)', () => {
+describe('affinity windows (docs/research/lb.md §2.4: sliding timeout since the last new connection)', () => {
   test('gaps within timeout - slack stay in one window, even when the total span exceeds the timeout', () => {
     const s = [0, 50, 100, 150, 200].map((t) => ({ key: 'k', atSeconds: t, backend: 'a' }));
     expect(affinityWindows(s, 60, 5)).toEqual([['a', 'a', 'a', 'a', 'a']]);

@@ -9,9 +9,10 @@ export interface TimedSample {
 }
 
 /**
- * Splits connections into windows that must each hit one endpoint (lb.md §2.4: the timeout is a sliding
- * window since the client's previous *new* connection). A gap up to timeout - slack stays in the window;
- * a longer gap starts a new one (an expiry may or may not have happened, so nothing is claimed across it).
+ * Splits connections into windows that must each hit one endpoint (docs/research/lb.md §2.4: the timeout is a
+ * sliding window since the client's previous *new* connection). A gap up to timeout - slack stays in the
+ * window; a longer gap starts a new one (an expiry may or may not have happened, so nothing is claimed across
+ * it).
  */
 export function affinityWindows(
   samples: readonly TimedSample[],

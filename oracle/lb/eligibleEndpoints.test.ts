@@ -5,7 +5,7 @@ import { webPod, webService } from './fixtures.test-helpers.ts';
 const svc = webService();
 const http = svc.ports[0]!;
 
-describe('eligible endpoints (lb.md §1.2, pkg/proxy/topology.go CategorizeEndpoints)', () => {
+describe('eligible endpoints (docs/research/lb.md §1.2, pkg/proxy/topology.go CategorizeEndpoints)', () => {
   test('ready pods the selector matches, sorted by key', () => {
     const e = eligibleEndpoints(svc, http, [webPod('c'), webPod('a'), webPod('b')]);
     expect(e.source).toBe('ready');

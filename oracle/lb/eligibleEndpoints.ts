@@ -21,7 +21,8 @@ export interface EligibleEndpoints {
   readonly endpoints: readonly LbEndpoint[];
   /**
    * `ready`: the ready endpoints; `serving-terminating`: none was ready, so kube-proxy fell back to serving
-   * and terminating ones (lb.md §1.2); `none`: nothing to send to, new connections are rejected.
+   * and terminating ones (docs/research/lb.md §1.2); `none`: nothing to send to, new connections are
+   * rejected.
    */
   readonly source: 'ready' | 'serving-terminating' | 'none';
   /** Pods the selector matched but that are not endpoints of this port, with the reason. */
@@ -39,10 +40,11 @@ export function selectsPod(service: Service, pod: Pod): boolean {
 }
 
 /**
- * The endpoints kube-proxy load-balances one Service port over (lb.md §1.1–1.2, `CategorizeEndpoints`
- * for cluster traffic): selected pods with a resolvable targetPort that are ready; if none is, those that
- * are serving and terminating. The model's `Pod.ready` is the Ready condition; `conditions` may add
- * serving/terminating for pods being deleted. Topology hints and traffic policies are not in the model.
+ * The endpoints kube-proxy load-balances one Service port over (docs/research/lb.md §1.1–1.2,
+ * `CategorizeEndpoints` for cluster traffic): selected pods with a resolvable targetPort that are ready; if
+ * none is, those that are serving and terminating. The model's `Pod.ready` is the Ready condition;
+ * `conditions` may add serving/terminating for pods being deleted. Topology hints and traffic policies are
+ * not in the model.
  */
 export function eligibleEndpoints(
   service: Service,

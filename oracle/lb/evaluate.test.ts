@@ -7,7 +7,7 @@ import { predictServicePort } from './predict.ts';
 const pods = [webPod('a'), webPod('b'), webPod('c')];
 const cycle = (n: number) => Array.from({ length: n }, (_, i) => `shop/${'abc'[i % 3]}`);
 
-describe('evaluateServicePort: the tests that fit each prediction (lb.md §5.2)', () => {
+describe('evaluateServicePort: the tests that fit each prediction (docs/research/lb.md §5.2)', () => {
   test('random mode: goodness of fit and coverage; an even spread passes', () => {
     const p = predictServicePort({ service: webService(), port: 80, pods, mode: 'random' });
     const r = evaluateServicePort(p, { backends: cycle(199) }, 1e-3, DEFAULT_LB_OPTIONS);
@@ -34,7 +34,7 @@ describe('evaluateServicePort: the tests that fit each prediction (lb.md §5.2)'
     expect(seq?.samples).toBeLessThan(100);
   });
 
-  test('a failed connection is a category the prediction gives probability 0 (lb.md §7.1)', () => {
+  test('a failed connection is a category the prediction gives probability 0 (docs/research/lb.md §7.1)', () => {
     const p = predictServicePort({ service: webService(), port: 80, pods, mode: 'random' });
     const r = evaluateServicePort(p, { backends: [...cycle(198), null] }, 1e-3, DEFAULT_LB_OPTIONS);
     expect(r[0]?.pValue).toBe(0);

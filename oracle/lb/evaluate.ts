@@ -17,11 +17,14 @@ export interface LbObservation {
   readonly timed?: readonly TimedSample[];
 }
 
-/** Token for a failed connection: a category the prediction gives probability 0 (lb.md §7.1). */
+/**
+ * Token for a failed connection: a category the prediction gives probability 0 (docs/research/lb.md §7.1).
+ */
 export const FAILED_CONNECTION = '(failed)';
 
 /**
- * Runs the tests that fit the prediction (lb.md §5.2 "test the type first, then the parameters"):
+ * Runs the tests that fit the prediction (docs/research/lb.md §5.2 "test the type first, then the
+ * parameters"):
  * - reject: no connection may reach a backend (coverage over an empty set);
  * - ClientIP affinity: each window constant (`affinityConstancyTest`);
  * - round-robin: the exact cycle (`roundRobinSequenceTest`) and coverage;

@@ -5,7 +5,7 @@ import { lbDetailOf } from './lbDetail.ts';
 import { DEFAULT_LB_OPTIONS } from './options.ts';
 import { predictServicePort } from './predict.ts';
 
-// DESIGN.md "Findings": LB findings carry counts, expected shares, the statistic and the p-value.
+// docs/design.md "Findings": LB findings carry counts, expected shares, the statistic and the p-value.
 describe('lbDetailOf', () => {
   test('counts every eligible endpoint (zeros included) and failed connections', () => {
     const p = predictServicePort({

@@ -4,13 +4,17 @@
  */
 
 export interface LbOptions {
-  /** Family-wise false-alarm rate of one run, split across every LB test with Holm (lb.md §7.7, §7.8). */
+  /**
+   * Family-wise false-alarm rate of one run, split across every LB test with Holm (docs/research/lb.md §7.7,
+   * §7.8).
+   */
   readonly familyAlpha: number;
-  /** Probability of detecting the effect below, used to size samples (lb.md §7.3). */
+  /** Probability of detecting the effect below, used to size samples (docs/research/lb.md §7.3). */
   readonly power: number;
   /**
    * The effect to detect: one endpoint receives `effectRatio` times the share of each other endpoint
-   * (2 means "one endpoint at 2x share"; 0 means "one endpoint starved"). lb.md §7.3 closed form.
+   * (2 means "one endpoint at 2x share"; 0 means "one endpoint starved"). docs/research/lb.md §7.3 closed
+   * form.
    */
   readonly effectRatio: number;
   /** Upper bound on new connections per (Service port, node, client) for the sequential test. */
@@ -30,18 +34,28 @@ export interface LbOptions {
   readonly exactLatticeWorkLimit: number;
   /**
    * Random mode: `fixed` runs one goodness-of-fit test on the planned sample; `sequential` feeds connections
-   * to the anytime-valid Bayes-factor test, which stops as soon as the evidence suffices (lb.md §7.8).
+   * to the anytime-valid Bayes-factor test, which stops as soon as the evidence suffices (docs/research/lb.md
+   * §7.8).
    */
   readonly distributionTest: 'fixed' | 'sequential';
-  /** Goodness-of-fit statistic: Pearson's X^2 or the G statistic with Williams' correction (lb.md §7.2). */
+  /**
+   * Goodness-of-fit statistic: Pearson's X^2 or the G statistic with Williams' correction
+   * (docs/research/lb.md §7.2).
+   */
   readonly goodnessOfFit: 'pearson' | 'g';
   /** Simulated runs per candidate sample size when power cannot be computed exactly (calibration). */
   readonly powerSimulationRuns: number;
   /** Seed of those simulations, so a plan is the same on every machine. */
   readonly powerSimulationSeed: number;
-  /** Round-robin sequence: tolerated violations (concurrent traffic on the node); 0 = exact (lb.md §7.5). */
+  /**
+   * Round-robin sequence: tolerated violations (concurrent traffic on the node); 0 = exact
+   * (docs/research/lb.md §7.5).
+   */
   readonly roundRobinMaxViolations: number;
-  /** Seconds kept clear of the affinity timeout when grouping probes into one sticky window (ipvs +5 s, lb.md §7.6). */
+  /**
+   * Seconds kept clear of the affinity timeout when grouping probes into one sticky window (ipvs +5 s,
+   * docs/research/lb.md §7.6).
+   */
   readonly affinitySlackSeconds: number;
 }
 

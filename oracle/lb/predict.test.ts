@@ -10,8 +10,8 @@ const pods = [
   webPod('client', { labels: { app: 'client' }, nodeName: 'n2', ips: ['10.244.2.9'] }),
 ];
 
-describe('predictServicePort (lb.md §5.2)', () => {
-  test('random mode: uniform over ready endpoints (iptables statistic 1/(n-i), lb.md §2.3)', () => {
+describe('predictServicePort (docs/research/lb.md §5.2)', () => {
+  test('random mode: uniform over ready endpoints (iptables statistic 1/(n-i), docs/research/lb.md §2.3)', () => {
     const p = predictServicePort({ service: webService(), port: 80, pods, mode: 'random' });
     expect(p.newConnections).toEqual({
       kind: 'uniform',
@@ -21,7 +21,7 @@ describe('predictServicePort (lb.md §5.2)', () => {
     expect(p.explanation.join(' ')).toMatch(/1\/3/);
   });
 
-  test('round-robin: an exact cycle of period N per node (ipvs rr, ip_vs_rr.c; lb.md §3.3)', () => {
+  test('round-robin: an exact cycle of period N per node (ipvs rr, ip_vs_rr.c; docs/research/lb.md §3.3)', () => {
     const p = predictServicePort({ service: webService(), port: 'http', pods, mode: 'round-robin' });
     expect(p.newConnections).toEqual({ kind: 'cycle', period: 3, members: ['shop/a', 'shop/b', 'shop/c'] });
   });
@@ -37,7 +37,7 @@ describe('predictServicePort (lb.md §5.2)', () => {
     expect(p.affinity).toBeUndefined();
   });
 
-  test('ClientIP affinity: keyed per node, client IP and Service port, with the Service timeout (lb.md §2.4, #103000)', () => {
+  test('ClientIP affinity: keyed per node, client IP and Service port, with the Service timeout (docs/research/lb.md §2.4, #103000)', () => {
     const service = webService({ sessionAffinity: 'ClientIP', affinityTimeoutSeconds: 60 });
     const client = { pod: 'shop/client' };
     const p80 = predictServicePort({ service, port: 80, pods, mode: 'random', client });
@@ -68,7 +68,7 @@ describe('predictServicePort (lb.md §5.2)', () => {
     expect(http.explanation[0]).toMatch(/shop\/d \(no container port named http\/TCP\)/);
   });
 
-  test('a client that is itself an endpoint is named (hairpin, lb.md §2.7); its share stays 1/N', () => {
+  test('a client that is itself an endpoint is named (hairpin, docs/research/lb.md §2.7); its share stays 1/N', () => {
     const p = predictServicePort({
       service: webService(),
       port: 80,

@@ -4,7 +4,9 @@ import type { ProxyMode } from '../../spec/target.ts';
 import type { EligibleEndpoints, EndpointConditions, LbEndpoint } from './eligibleEndpoints.ts';
 import { eligibleEndpoints } from './eligibleEndpoints.ts';
 
-/** Who opens the connections: a pod (its node decides, lb.md §1.4) or a raw source on a node. */
+/**
+ * Who opens the connections: a pod (its node decides, docs/research/lb.md §1.4) or a raw source on a node.
+ */
 export interface LbClient {
   /** `ns/pod`, when the client is a pod. */
   readonly pod?: ObjectKey;
@@ -16,22 +18,29 @@ export interface LbClient {
 
 /** How new connections from one client through one node spread over the eligible endpoints. */
 export type NewConnectionPrediction =
-  /** No endpoint at all: the connection is rejected (REJECT, the client sees "connection refused"; lb.md §2.6). */
+  /**
+   * No endpoint at all: the connection is rejected (REJECT, the client sees "connection refused";
+   * docs/research/lb.md §2.6).
+   */
   | { readonly kind: 'reject' }
-  /** iptables / nftables random: each new connection an independent uniform draw (lb.md §2.3, §4.3). */
+  /**
+   * iptables / nftables random: each new connection an independent uniform draw (docs/research/lb.md §2.3,
+   * §4.3).
+   */
   | { readonly kind: 'uniform'; readonly shares: Readonly<Record<ObjectKey, number>> }
   /**
    * ipvs rr as the lab plays it: one pointer per node and Service port, so the node's new connections
-   * cycle through every endpoint once per `period`, in an order and phase the API does not fix (lb.md §3.3).
+   * cycle through every endpoint once per `period`, in an order and phase the API does not fix
+   * (docs/research/lb.md §3.3).
    */
   | { readonly kind: 'cycle'; readonly period: number; readonly members: readonly ObjectKey[] };
 
-/** ClientIP affinity (lb.md §1.3, §2.4): what must stay constant, and for how long. */
+/** ClientIP affinity (docs/research/lb.md §1.3, §2.4): what must stay constant, and for how long. */
 export interface AffinityPrediction {
   readonly timeoutSeconds: number;
   /**
    * The sticky key: client IP, deciding node and Service port (not the Service as a whole: #103000;
-   * not across nodes: lb.md §1.4). Connections sharing it within the timeout hit one endpoint.
+   * not across nodes: docs/research/lb.md §1.4). Connections sharing it within the timeout hit one endpoint.
    */
   readonly key: string;
   /** The first connection (and each one after an expiry) follows `newConnections`. */
@@ -84,7 +93,8 @@ export function resolveClient(client: LbClient | undefined, pods: readonly Pod[]
 
 /**
  * What kube-proxy does with new connections from one client to one Service port, per proxy mode
- * (lb.md §5.2): the eligible endpoints, their distribution, and stickiness under ClientIP affinity.
+ * (docs/research/lb.md §5.2): the eligible endpoints, their distribution, and stickiness under ClientIP
+ * affinity.
  */
 export function predictServicePort(input: PredictInput): ServicePortPrediction {
   const { service, mode } = input;
@@ -96,24 +106,24 @@ export function predictServicePort(input: PredictInput): ServicePortPrediction {
   let newConnections: NewConnectionPrediction;
   if (members.length === 0) {
     newConnections = { kind: 'reject' };
-    explanation.push('no endpoint: kube-proxy rejects new connections (REFUSED), lb.md §2.6');
+    explanation.push('no endpoint: kube-proxy rejects new connections (REFUSED), docs/research/lb.md §2.6');
   } else if (mode === 'random') {
     newConnections = {
       kind: 'uniform',
       shares: Object.fromEntries(members.map((m) => [m, 1 / members.length])),
     };
     explanation.push(
-      `random mode: each new connection picks one of ${members.length} endpoints with probability 1/${members.length}, lb.md §2.3`,
+      `random mode: each new connection picks one of ${members.length} endpoints with probability 1/${members.length}, docs/research/lb.md §2.3`,
     );
   } else {
     newConnections = { kind: 'cycle', period: members.length, members };
     explanation.push(
-      `round-robin: the deciding node cycles through all ${members.length} endpoints, order and phase unknown, lb.md §3.3`,
+      `round-robin: the deciding node cycles through all ${members.length} endpoints, order and phase unknown, docs/research/lb.md §3.3`,
     );
   }
   if (client?.pod !== undefined && members.includes(client.pod)) {
     explanation.push(
-      `the client ${client.pod} is itself an endpoint: its own share goes through the hairpin (SNAT to the node), lb.md §2.7`,
+      `the client ${client.pod} is itself an endpoint: its own share goes through the hairpin (SNAT to the node), docs/research/lb.md §2.7`,
     );
   }
   const sticky = service.sessionAffinity === 'ClientIP' && newConnections.kind !== 'reject';
@@ -127,7 +137,7 @@ export function predictServicePort(input: PredictInput): ServicePortPrediction {
     : undefined;
   if (affinity) {
     explanation.push(
-      `ClientIP affinity: new connections from one client IP through one node to this port stay on one endpoint while less than ${affinity.timeoutSeconds}s pass between them, lb.md §2.4`,
+      `ClientIP affinity: new connections from one client IP through one node to this port stay on one endpoint while less than ${affinity.timeoutSeconds}s pass between them, docs/research/lb.md §2.4`,
     );
   }
   return {
@@ -145,7 +155,7 @@ export function predictServicePort(input: PredictInput): ServicePortPrediction {
   };
 }
 
-/** The sticky-state key: one entry per (node, client IP, Service port), lb.md §1.4 and §2.4. */
+/** The sticky-state key: one entry per (node, client IP, Service port), docs/research/lb.md §1.4 and §2.4. */
 export function affinityKey(node: string, clientIP: string, service: ObjectKey, port: ServicePort): string {
   return `${node}|${clientIP}|${service}:${port.port}/${port.protocol}`;
 }

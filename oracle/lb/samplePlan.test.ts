@@ -7,9 +7,9 @@ describe('sample plan', () => {
     const plan = planSamples(3, 1, DEFAULT_LB_OPTIONS);
     expect(plan.alphaPerTest).toBe(1e-3);
     expect(plan.goodnessOfFit.samples).toBe(198);
-    expect(plan.coverage).toBe(20); // lb.md §7.4
-    expect(plan.roundRobin).toBe(8); // lb.md §7.5
-    expect(plan.affinityPerWindow).toBe(8); // lb.md §7.6
+    expect(plan.coverage).toBe(20); // docs/research/lb.md §7.4
+    expect(plan.roundRobin).toBe(8); // docs/research/lb.md §7.5
+    expect(plan.affinityPerWindow).toBe(8); // docs/research/lb.md §7.6
     expect(plan.sequential.cap).toBeGreaterThan(plan.sequential.medianStop);
     const text = formatSamplePlan(plan, DEFAULT_LB_OPTIONS).join('\n');
     expect(text).toMatch(/198 new connections/);

@@ -11,7 +11,10 @@ import { sequentialSampleCap } from './stats/sequentialSampleCap.ts';
 
 export interface SamplePlan {
   readonly endpoints: number;
-  /** The level each test is sized for: familyAlpha / testsInRun, Holm's strictest step (lb.md §7.7). */
+  /**
+   * The level each test is sized for: familyAlpha / testsInRun, Holm's strictest step (docs/research/lb.md
+   * §7.7).
+   */
   readonly alphaPerTest: number;
   /** Random mode: new connections per (node, client) for the fixed-sample test; 0 with < 2 endpoints. */
   readonly goodnessOfFit: CalibratedSampleSize;
@@ -30,9 +33,10 @@ export interface SamplePlan {
 
 /**
  * How many new connections each LB test needs for `endpoints` eligible endpoints, when the run holds
- * `testsInRun` tests that share the family α (lb.md §7.3–7.6). The effect to detect is `effectRatio`;
- * the goodness-of-fit K starts from the noncentral chi-square and is calibrated on the test podnet runs
- * (exact power where enumerable, else seeded simulation), which takes up to a few seconds: cache per N.
+ * `testsInRun` tests that share the family α (docs/research/lb.md §7.3–7.6). The effect to detect is
+ * `effectRatio`; the goodness-of-fit K starts from the noncentral chi-square and is calibrated on the test
+ * podnet runs (exact power where enumerable, else seeded simulation), which takes up to a few seconds: cache
+ * per N.
  */
 export function planSamples(endpoints: number, testsInRun: number, options: LbOptions): SamplePlan {
   if (!Number.isInteger(testsInRun) || testsInRun < 1)

@@ -6,7 +6,7 @@ import { expectedSuccess } from './successRate.ts';
 const pods = [webPod('a'), webPod('b'), webPod('c')];
 const allowed = new Set(['shop/a']);
 
-// DESIGN.md serviceTraffic: policy is evaluated on the backend chosen after DNAT.
+// docs/design.md "Semantic profile": policy is evaluated on the backend chosen after DNAT.
 describe('expected success when policy admits only some backends', () => {
   test('random: each connection succeeds with |allowed|/|eligible|', () => {
     const p = predictServicePort({ service: webService(), port: 80, pods, mode: 'random' });

@@ -17,9 +17,9 @@ export interface SuccessPrediction {
 /**
  * Expected success when a NetworkPolicy admits only some backends. Policy is enforced after DNAT, on the
  * chosen endpoint, so a connection succeeds exactly when the load balancer picks an allowed backend
- * (DESIGN.md `serviceTraffic`). `allowed` comes from the policy oracle for (client, backend, target port).
- * Under affinity a client stuck on a blocked backend keeps failing until the entry expires: iptables
- * records `recent --set` in nat before filter drops the packet [derived from lb.md §2.2, §2.4].
+ * (docs/design.md "Semantic profile"). `allowed` comes from the policy oracle for (client, backend, target
+ * port). Under affinity a client stuck on a blocked backend keeps failing until the entry expires: iptables
+ * records `recent --set` in nat before filter drops the packet [derived from docs/research/lb.md §2.2, §2.4].
  */
 export function expectedSuccess(
   prediction: ServicePortPrediction,

@@ -19,7 +19,7 @@ describe('cidr', () => {
     expect(parseIPv6('12345::')).toBeUndefined();
   });
 
-  // netpol-anchors.md §7 rule 18 (Antrea #1764): a CIDR with host bits set means its network.
+  // docs/research/netpol.md §7 rule 18 (Antrea #1764): a CIDR with host bits set means its network.
   test('a CIDR with host bits set means its network', () => {
     expect(parseCidr('10.10.1.12/24')).toEqual(parseCidr('10.10.1.0/24'));
     expect(parseCidr('10.244.1.10/4')).toEqual({ family: 4, first: 0, last: 0x0fffffff });

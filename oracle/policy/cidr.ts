@@ -1,7 +1,7 @@
 /**
  * IP addresses and CIDRs as integer ranges. IPv4 is a uint32 held in a number (cheap on the hot path),
  * IPv6 a bigint. A CIDR with host bits set (`10.10.1.12/24`) means its network, as Go's net.ParseCIDR
- * does (netpol-anchors.md §7 rule 18, Antrea #1764); an IPv4 range never contains an IPv6 address.
+ * does (docs/research/netpol.md §7 rule 18, Antrea #1764); an IPv4 range never contains an IPv6 address.
  */
 
 export type IPAddress =
@@ -111,7 +111,9 @@ export function rangeContains(range: CidrRange, ip: IPAddress): boolean {
   return ip.family === 6 && ip.value >= range.first && ip.value <= range.last;
 }
 
-/** Whether `ip` is in `cidr` minus every CIDR of `except` (§7 rule 14). An unparsable CIDR matches nothing. */
+/**
+ * Whether `ip` is in `cidr` minus every CIDR of `except` (§7 rule 14). An unparsable CIDR matches nothing.
+ */
 export function ipBlockContains(cidr: string, except: readonly string[] | undefined, ip: IPAddress): boolean {
   const range = parseCidr(cidr);
   if (!range || !rangeContains(range, ip)) return false;

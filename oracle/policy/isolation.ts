@@ -1,6 +1,6 @@
 /**
- * Which policies isolate a pod for a direction (netpol-anchors.md §7 rules 1, 4, 5): a policy in the pod's own
- * namespace whose podSelector selects the pod and whose policyTypes list the direction.
+ * Which policies isolate a pod for a direction (docs/research/netpol.md §7 rules 1, 4, 5): a policy in the
+ * pod's own namespace whose podSelector selects the pod and whose policyTypes list the direction.
  */
 import type { Cluster, NetworkPolicy, Pod, PolicyType } from '../../spec/model.ts';
 import type { Direction } from './decision.ts';

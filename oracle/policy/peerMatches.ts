@@ -1,5 +1,6 @@
 /**
- * Whether one NetworkPolicy peer matches the other end of a probe (netpol-anchors.md §7 rules 8–11, 14–15, 17–18):
+ * Whether one NetworkPolicy peer matches the other end of a probe (docs/research/netpol.md §7 rules 8–11,
+ * 14–15, 17–18):
  * - podSelector alone: pods in the policy's namespace;
  * - namespaceSelector alone: every pod of the matching namespaces (`{}`: every namespace; never outside addresses);
  * - both in one peer: AND;

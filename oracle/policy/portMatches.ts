@@ -1,10 +1,10 @@
 /**
- * Whether one NetworkPolicyPort entry matches a probe's (port, protocol) (netpol-anchors.md §7 rules 19–23):
- * the protocol must be equal (TCP by default, SCTP never taken for TCP); no port means every port of the
- * protocol; endPort makes an inclusive range; a named port resolves on the destination pod's container
- * ports by name AND protocol, and never matches an address outside the pods.
- * When the profile says the target lacks endPort or named-port support, a match that rests on that
- * feature is `unknown`: the target may do anything with it.
+ * Whether one NetworkPolicyPort entry matches a probe's (port, protocol) (docs/research/netpol.md §7 rules
+ * 19–23): the protocol must be equal (TCP by default, SCTP never taken for TCP); no port means every port of
+ * the protocol; endPort makes an inclusive range; a named port resolves on the destination pod's container
+ * ports by name AND protocol, and never matches an address outside the pods. When the profile says the target
+ * lacks endPort or named-port support, a match that rests on that feature is `unknown`: the target may do
+ * anything with it.
  */
 import type { NetworkPolicyPort, Protocol } from '../../spec/model.ts';
 import type { SemanticProfile } from '../../spec/profile.ts';

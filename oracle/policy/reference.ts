@@ -1,6 +1,6 @@
 /**
- * The reference evaluator: the NetworkPolicy rules of netpol-anchors.md §7, written out one after the other
- * for readability, not speed. The fast engine (fast.ts) must agree with it on every probe.
+ * The reference evaluator: the NetworkPolicy rules of docs/research/netpol.md §7, written out one after the
+ * other for readability, not speed. The fast engine (fast.ts) must agree with it on every probe.
  */
 import type { Cluster, NetworkPolicyPort, Pod } from '../../spec/model.ts';
 import { keyOf } from '../../spec/model.ts';

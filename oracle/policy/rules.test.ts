@@ -1,4 +1,5 @@
-// The rules of netpol-anchors.md §7 (1–23, 25–28), one test each, both engines; sources named per test.
+// The rules of docs/research/netpol.md §7 rules 1–23, 25–28, one test each, both engines; sources named per
+// test.
 import { describe, expect, test } from 'vitest';
 import type { Cluster, NetworkPolicy, Protocol } from '../../spec/model.ts';
 import { DEFAULT_PROFILE, type SemanticProfile } from '../../spec/profile.ts';
@@ -38,7 +39,7 @@ function verdict(
 const with_ = (...policies: NetworkPolicy[]) => xyzCluster(policies);
 const profile = (over: Partial<SemanticProfile>): SemanticProfile => ({ ...DEFAULT_PROFILE, ...over });
 
-describe('NetworkPolicy rules (netpol-anchors.md §7)', () => {
+describe('NetworkPolicy rules (docs/research/netpol.md §7)', () => {
   test('1. isolation needs a selecting policy that lists the direction in policyTypes (types.go)', () => {
     const c = with_(policy('egress-only', ALL, { ingress: [], egress: [], policyTypes: ['Egress'] }));
     expect(verdict(c, 'y/a', 'x/a')).toBe('allow');

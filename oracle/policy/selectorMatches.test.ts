@@ -1,4 +1,4 @@
-// Kubernetes apimachinery label selector semantics (netpol-anchors.md §7 rule 12).
+// Kubernetes apimachinery label selector semantics (docs/research/netpol.md §7 rule 12).
 import { describe, expect, test } from 'vitest';
 import { describeSelector, selectorMatches } from './selectorMatches.ts';
 

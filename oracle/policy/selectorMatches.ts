@@ -1,5 +1,5 @@
 /**
- * Label selector semantics (netpol-anchors.md §7 rule 12, Kubernetes `metav1.LabelSelector`):
+ * Label selector semantics (docs/research/netpol.md §7 rule 12, Kubernetes `metav1.LabelSelector`):
  * matchLabels AND every matchExpression; NotIn and DoesNotExist match objects that lack the key;
  * an empty selector `{}` matches everything.
  */

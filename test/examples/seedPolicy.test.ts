@@ -1,4 +1,4 @@
-// The seed's NetworkPolicy (../shared/seed/flannel-notes.zh.md, from the Kubernetes docs "Network Policies")
+// The seed notes' NetworkPolicy (the Kubernetes docs "Network Policies" example; examples/seed-policy/README.md)
 // as examples/seed-policy/, and the meaning the seed spells out, cell by cell.
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';

@@ -1,5 +1,6 @@
-// Every upstream e2e case of netpol-anchors.md §2.3, from kubernetes test/e2e/network/netpol/network_policy.go
-// (@ 9db638c), as the oracle's truth table on the x/y/z × a/b/c model. Loopback is ignored (undefined).
+// Every upstream e2e case of docs/research/netpol.md §2.3, from kubernetes
+// test/e2e/network/netpol/network_policy.go (@ 9db638c), as the oracle's truth table on the x/y/z × a/b/c
+// model. Loopback is ignored (undefined).
 import { describe, expect, test } from 'vitest';
 import type { Cluster, NetworkPolicy, Protocol } from '../../spec/model.ts';
 import { mismatches, type Reachability, reachability } from './reachability.ts';
@@ -373,7 +374,8 @@ describe(`upstream e2e (${SOURCE})`, () => {
     check(c, 80, 'TCP', reachability(c).expectAllEgress('x/a', false).expect('x/a', 'y/b', true));
   });
 
-  // x/a's IP with a /4 prefix has host bits set: it means its network 0.0.0.0/4 (netpol-anchors.md §7 rule 18).
+  // x/a's IP with a /4 prefix has host bits set: it means its network 0.0.0.0/4 (docs/research/netpol.md §7
+  // rule 18).
   const exceptB = policy('allow-client-a-via-cidr-egress-rule', labels({ pod: 'a' }), {
     egress: [rule([ipBlock(`${podIP('x', 'a')}/4`, [`${podIP('x', 'b')}/32`])])],
     policyTypes: ['Egress'],

@@ -1,5 +1,5 @@
 /**
- * The upstream e2e netpol model (kubernetes test/e2e/network/netpol/model.go, netpol-anchors.md §2.1):
+ * The upstream e2e netpol model (kubernetes test/e2e/network/netpol/model.go, docs/research/netpol.md §2.1):
  * namespaces x, y, z carrying only the default `kubernetes.io/metadata.name` label; pods a, b, c labelled
  * `pod=<name>`, one container per (port, protocol) with ports 80/81 × TCP/UDP/SCTP named `serve-<port>-<proto>`.
  * Pod IPs sit in a fake pod CIDR 10.244.0.0/16: `x/a` is 10.244.1.10, `y/b` 10.244.2.11, and so on.

@@ -1,4 +1,4 @@
-/** The host-gw backend's commands (flannel.md §5.2): a route per adjacent peer via its public IP. */
+/** host-gw's commands (docs/research/flannel.md §5.2): a route per adjacent peer via its public IP. */
 import type { NodeFlannelPlan } from './plan.ts';
 
 export function hostgwIpLines(plan: NodeFlannelPlan): string[] {

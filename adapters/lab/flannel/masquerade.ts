@@ -1,6 +1,7 @@
 /**
- * flannel's masquerade and forward rules (flannel.md §6.1, `pkg/trafficmngr/iptables/iptables.go`),
- * as iptables-restore input for one node: FLANNEL-POSTRTG in nat, FLANNEL-FWD in filter.
+ * flannel's masquerade and forward rules (docs/research/flannel.md §6.1,
+ * `pkg/trafficmngr/iptables/iptables.go`), as iptables-restore input for one node: FLANNEL-POSTRTG in nat,
+ * FLANNEL-FWD in filter.
  */
 import type { FaultName } from '../faults.ts';
 

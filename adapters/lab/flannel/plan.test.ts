@@ -12,7 +12,7 @@ function nodes(segments: number[]) {
 }
 
 describe('flannel agent plan', () => {
-  test('vxlan: flannel.1, <lease>.0/32, MTU 1450, per peer onlink route + neighbour + FDB (vxlan_network.go; flannel.md §5.1)', () => {
+  test('vxlan: flannel.1, <lease>.0/32, MTU 1450, per peer onlink route + neighbour + FDB (vxlan_network.go; docs/research/flannel.md §5.1)', () => {
     const [p0] = planFlannel(nodes([0, 0]), readNetConf(undefined));
     expect(p0?.device).toMatchObject({
       name: 'flannel.1',
@@ -42,14 +42,14 @@ describe('flannel agent plan', () => {
     });
     expect(p0?.fdb.map((f) => f.dst)).toEqual(['192.168.101.11']);
   });
-  test('host-gw: a route via the peer public IP, none for a peer on another segment (hostgw.go; flannel.md §5.2)', () => {
+  test('host-gw: a route via the peer public IP, none for a peer on another segment (hostgw.go; docs/research/flannel.md §5.2)', () => {
     const [p0] = planFlannel(nodes([0, 1, 0]), readNetConf(undefined, 'host-gw'));
     expect(p0?.routes).toEqual([
       { dst: '10.244.2.0/24', gateway: '192.168.100.12', dev: 'eth0', onlink: false },
     ]);
     expect(p0?.subnetEnv.FLANNEL_MTU).toBe('1500');
   });
-  test('udp: flannel0, MTU ext−28, one route for the Network, empty backend-type (udp_network_amd64.go; flannel.md §3.1, §5.3)', () => {
+  test('udp: flannel0, MTU ext−28, one route for the Network, empty backend-type (udp_network_amd64.go; docs/research/flannel.md §3.1, §5.3)', () => {
     const [p0] = planFlannel(nodes([0, 0]), readNetConf(undefined, 'udp'));
     expect(p0?.device).toMatchObject({ name: 'flannel0', kind: 'tun', mtu: 1472 });
     expect(p0?.routes).toEqual([{ dst: '10.244.0.0/16', dev: 'flannel0', onlink: false }]);
@@ -62,7 +62,7 @@ describe('flannel agent plan', () => {
       'FLANNEL_NETWORK=10.244.0.0/16\nFLANNEL_SUBNET=10.244.0.1/24\nFLANNEL_MTU=1450\nFLANNEL_IPMASQ=true\n',
     );
   });
-  test('a net-conf without Backend means udp (flannel.md §10.1)', () => {
+  test('a net-conf without Backend means udp (docs/research/flannel.md §10.1)', () => {
     expect(readNetConf({ Network: '10.1.0.0/16' }).backend).toBe('udp');
   });
 });

@@ -1,5 +1,5 @@
 /**
- * What the lab's flannel agent means to program on each node (flannel.md §3, §5, §10), as data.
+ * What the lab's flannel agent means to program on each node (docs/research/flannel.md §3, §5, §10), as data.
  * The programming code turns this into `ip` commands; the read-back tests compare the kernel with it.
  */
 import type { FaultName } from '../faults.ts';

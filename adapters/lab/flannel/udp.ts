@@ -1,8 +1,8 @@
 /**
- * The udp backend (flannel.md §5.3): TUN `flannel0` (MTU ext−28) with `<lease>.0/32`, one route for the
- * whole Network, and a userspace forwarder carrying packets in UDP datagrams to peers' port 8285.
- * Node cannot do the TUNSETIFF ioctl, so a 30-line C helper (compiled once with the machine's gcc)
- * attaches to the TUN and execs the Node forwarder with the TUN on fd 3.
+ * The udp backend (docs/research/flannel.md §5.3): TUN `flannel0` (MTU ext−28) with `<lease>.0/32`, one route
+ * for the whole Network, and a userspace forwarder carrying packets in UDP datagrams to peers' port 8285.
+ * Node cannot do the TUNSETIFF ioctl, so a 30-line C helper (compiled once with the machine's gcc) attaches
+ * to the TUN and execs the Node forwarder with the TUN on fd 3.
  */
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';

@@ -1,4 +1,7 @@
-/** The vxlan backend's commands (flannel.md §5.1): the VTEP device, then per peer neighbour, FDB and route. */
+/**
+ * The vxlan backend's commands (docs/research/flannel.md §5.1): the VTEP device, then per peer neighbour,
+ * FDB and route.
+ */
 import type { NodeFlannelPlan } from './plan.ts';
 
 /** `ip` batch lines for a node's vxlan device and routes/neighbours. */

@@ -1,5 +1,5 @@
 // Rules the policy agent writes, checked without root. Semantics: networking/v1 NetworkPolicy (types.go)
-// and research/netpol-anchors.md §7; the real-packet checks are in netfilter.lab.test.ts.
+// and docs/research/netpol.md §7; the real-packet checks are in netfilter.lab.test.ts.
 import { describe, expect, test } from 'vitest';
 import type { NetworkPolicy } from '../../../spec/model.ts';
 import { NAMESPACE_NAME_LABEL } from '../../../spec/model.ts';
@@ -76,7 +76,7 @@ describe('isolation', () => {
     expect(ing).toBeGreaterThan(eg);
   });
 
-  test('ingress: [{}] allows every peer and port (netpol-anchors §7.6)', () => {
+  test('ingress: [{}] allows every peer and port (docs/research/netpol.md §7.6)', () => {
     const rules = chain(compile([np('all', { ingress: [{}] })]), webIngress);
     expect(rules).toContain('-m comment --comment a/all ingress[0] -j RETURN');
   });
@@ -106,7 +106,7 @@ describe('peers', () => {
       .map((l) => (setIn(c, l)?.entries ?? []).map((e) => (e.nomatch ? `!${e.entry}` : e.entry)));
   }
 
-  test('podSelector alone: pods of the policy namespace only (netpol-anchors §7.8)', () => {
+  test('podSelector alone: pods of the policy namespace only (docs/research/netpol.md §7.8)', () => {
     const c = compile([peerRule([{ podSelector: { matchLabels: { app: 'client' } } }])]);
     expect(allowedSources(c)).toEqual([['10.244.1.2']]);
   });
@@ -116,7 +116,7 @@ describe('peers', () => {
     expect(allowedSources(c)).toEqual([['10.244.1.2', '10.244.1.3', '10.244.2.2']]);
   });
 
-  test('both selectors in one peer are ANDed (netpol-anchors §7.10)', () => {
+  test('both selectors in one peer are ANDed (docs/research/netpol.md §7.10)', () => {
     const c = compile([peerRule([{ namespaceSelector: {}, podSelector: { matchLabels: { role: 'x' } } }])]);
     expect(allowedSources(c)).toEqual([['10.244.2.3']]);
   });
@@ -144,7 +144,7 @@ describe('peers', () => {
 });
 
 describe('ports', () => {
-  test('numeric, range, protocol-only (netpol-anchors §7.19–21)', () => {
+  test('numeric, range, protocol-only (docs/research/netpol.md §7.19–21)', () => {
     const none = new Set<FaultName>();
     expect(portArgs({ protocol: 'TCP', port: 80 }, undefined, none)).toEqual([
       ['-p', 'tcp', '-m', 'tcp', '--dport', '80'],
@@ -159,7 +159,7 @@ describe('ports', () => {
     ]);
   });
 
-  test('ingress named port resolves on each selected pod by name and protocol (netpol-anchors §7.22)', () => {
+  test('ingress named port resolves on each selected pod by name and protocol (docs/research/netpol.md §7.22)', () => {
     const pol = np('http', { ingress: [{ ports: [{ protocol: 'TCP', port: 'http' }] }] });
     const n1 = compilePolicies(fixtureView({ policies: [pol] }));
     expect(chain(n1, webIngress).some((l) => l.includes('--dport 8080'))).toBe(true);

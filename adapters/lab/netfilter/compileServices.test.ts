@@ -1,5 +1,6 @@
 // Rules the service proxy writes, checked without root. Source: kube-proxy pkg/proxy/iptables/proxier.go
-// (writeServiceToEndpointRules, KUBE-SEP chains) and kernel net/netfilter/xt_statistic.c, via research/lb.md §2.
+// (writeServiceToEndpointRules, KUBE-SEP chains) and kernel net/netfilter/xt_statistic.c, via
+// docs/research/lb.md §2.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import type { Service } from '../../../spec/model.ts';
@@ -61,7 +62,7 @@ describe('endpoints', () => {
       fixturePod('b/o', '10.0.0.5', { app: 'web' }, [{ name: 'http', containerPort: 85, protocol: 'TCP' }]),
     ];
     const port = svc().ports[0]!;
-    // lb.md §1.1: "10.0.0.10:80" sorts before "10.0.0.2:80".
+    // docs/research/lb.md §1.1: "10.0.0.10:80" sorts before "10.0.0.2:80".
     expect(endpointsOf(svc(), port, pods).map((e) => `${e.ip}:${e.port}`)).toEqual([
       '10.0.0.10:81',
       '10.0.0.2:82',
@@ -70,7 +71,7 @@ describe('endpoints', () => {
     expect(endpointsOf(svc(), numeric, pods).map((e) => e.port)).toEqual([9000, 9000, 9000]);
   });
 
-  test('no ready endpoint: a filter REJECT for ClusterIP:port and no nat chain (lb.md §2.6)', () => {
+  test('no ready endpoint: a filter REJECT for ClusterIP:port and no nat chain (docs/research/lb.md §2.6)', () => {
     const c = compileServices(fixtureView({ pods: [], services: [svc()] }));
     expect(c.services).toEqual([]);
     expect(c.rejects.map((r) => r.join(' '))).toEqual([
@@ -80,7 +81,7 @@ describe('endpoints', () => {
 });
 
 describe('random mode', () => {
-  test('rule i of n carries --probability 1/(n-i) printed %0.10f; the last is unconditional (lb.md §2.3)', () => {
+  test('rule i of n carries --probability 1/(n-i) printed %0.10f; the last is unconditional (docs/research/lb.md §2.3)', () => {
     const rules = balancing(fixtureView({ pods: backends(3), services: [svc()] }));
     expect(rules.map((r) => r.arg)).toEqual(['0.3333333333', '0.5000000000', undefined]);
     expect(new Set(rules.map((r) => r.target)).size).toBe(3);
@@ -97,7 +98,7 @@ describe('random mode', () => {
     return share;
   };
 
-  test('the chained probabilities give every endpoint 1/n (telescoping product, lb.md §2.3)', () => {
+  test('the chained probabilities give every endpoint 1/n (telescoping product, docs/research/lb.md §2.3)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 40 }), (n) => {
         const shares = [...marginals([], n).values()];
@@ -193,7 +194,7 @@ describe('affinity, masquerade, DNAT', () => {
     services: [svc({ sessionAffinity: 'ClientIP', affinityTimeoutSeconds: 77 })],
   });
 
-  test('ClientIP: one recent --rcheck per endpoint, in endpoint order, before the balancing rules (lb.md §2.4)', () => {
+  test('ClientIP: one recent --rcheck per endpoint, in endpoint order, before the balancing rules (docs/research/lb.md §2.4)', () => {
     const rules = svcChainRules(view).map((r) => r.join(' '));
     expect(rules[0]).toMatch(/-d 10\.96\.0\.10\/32 .* ! -s 10\.244\.0\.0\/16 -j PODNET-MARK-MASQ$/);
     expect(rules[1]).toMatch(

@@ -1,14 +1,14 @@
 /**
  * The lab's service proxy, pure part: ClusterIP Services → kube-proxy-style iptables chains for one node
- * (kubernetes `pkg/proxy/iptables/proxier.go`, see research/lb.md §2), with PODNET- names:
+ * (kubernetes `pkg/proxy/iptables/proxier.go`, see docs/research/lb.md §2), with PODNET- names:
  *   nat PODNET-SERVICES  (from PREROUTING and OUTPUT): ClusterIP:port → PODNET-SVC-*
  *   nat PODNET-SVC-*     : `! -s clusterCIDR` → mark for masquerade; ClientIP affinity `recent --rcheck`
  *                          per endpoint; then the balancing rules (`statistic`)
  *   nat PODNET-SEP-*     : hairpin `-s <endpoint>` → mark; `recent --set` (affinity); DNAT
  *   nat PODNET-POSTROUTING: masquerade marked packets
  *   filter PODNET-SVC-REJECT (from FORWARD and OUTPUT, ctstate NEW): REJECT for ports without endpoints
- * Modes: `random` (rule i of n: `--probability 1/(n−i)`, so each endpoint gets 1/n, lb.md §2.3) and
- * `round-robin` (rule i: `--mode nth --every n−i --packet 0`: any n consecutive new connections reach
+ * Modes: `random` (rule i of n: `--probability 1/(n−i)`, so each endpoint gets 1/n, docs/research/lb.md §2.3)
+ * and `round-robin` (rule i: `--mode nth --every n−i --packet 0`: any n consecutive new connections reach
  * each endpoint exactly once, standing in for ipvs rr).
  */
 import type { ServicePort } from '../../../spec/model.ts';

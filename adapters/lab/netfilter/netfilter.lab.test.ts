@@ -1,6 +1,6 @@
 // Real packets through the policy agent and the service proxy, in a testbed of network namespaces.
-// Sources: Kubernetes networking/v1 NetworkPolicy API text (types.go) and research/netpol-anchors.md §7;
-// kube-proxy pkg/proxy/iptables/proxier.go and research/lb.md §2.
+// Sources: Kubernetes networking/v1 NetworkPolicy API text (types.go) and docs/research/netpol.md §7;
+// kube-proxy pkg/proxy/iptables/proxier.go and docs/research/lb.md §2.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { NetworkPolicy, Service } from '../../../spec/model.ts';
 import { NAMESPACE_NAME_LABEL } from '../../../spec/model.ts';
@@ -137,7 +137,7 @@ describe('policy agent', { tags: ['lab'] }, () => {
     expect(await outcome(WEB1, CLIENT, 7000)).toBe('connected');
   });
 
-  test('replies of allowed connections pass an ingress-isolated client (stateful, netpol-anchors §7.25)', async () => {
+  test('replies of allowed connections pass an ingress-isolated client (stateful, docs/research/netpol.md §7.25)', async () => {
     await apply({ policies: [policy('client-deny', { podSelector: { matchLabels: { app: 'client' } } })] });
     expect(await outcome(CLIENT, WEB1, 8080)).toBe('connected');
     expect(await outcome(WEB1, CLIENT, 7000)).toBe('refused');
@@ -153,7 +153,7 @@ describe('policy agent', { tags: ['lab'] }, () => {
     expect(await outcome(CLIENT, WEB1, 8080)).toBe('connected');
   });
 
-  test('podSelector peer selects pods in the policy namespace only (netpol-anchors §7.8)', async () => {
+  test('podSelector peer selects pods in the policy namespace only (docs/research/netpol.md §7.8)', async () => {
     const allow = policy('allow-client', {
       podSelector: { matchLabels: { app: 'web' } },
       ingress: [{ peers: [{ podSelector: { matchLabels: { app: 'client' } } }] }],
@@ -163,7 +163,7 @@ describe('policy agent', { tags: ['lab'] }, () => {
     expect(await outcome(OTHER, WEB1, 8080)).toBe('refused');
   });
 
-  test('namespaceSelector peer selects all pods of matching namespaces (netpol-anchors §7.9)', async () => {
+  test('namespaceSelector peer selects all pods of matching namespaces (docs/research/netpol.md §7.9)', async () => {
     const allow = policy('allow-ns-b', {
       podSelector: { matchLabels: { app: 'web' } },
       ingress: [{ peers: [{ namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: 'b' } } }] }],
@@ -173,7 +173,7 @@ describe('policy agent', { tags: ['lab'] }, () => {
     expect(await outcome(CLIENT, WEB1, 8080)).toBe('refused');
   });
 
-  test('ipBlock allows its cidr minus except, pod IPs included (netpol-anchors §7.14-15)', async () => {
+  test('ipBlock allows its cidr minus except, pod IPs included (docs/research/netpol.md §7.14-15)', async () => {
     const allow = policy('allow-block', {
       podSelector: { matchLabels: { app: 'web' } },
       ingress: [{ peers: [{ ipBlock: { cidr: '10.244.1.0/24', except: [`${bed.ip(CLIENT)}/32`] } }] }],
@@ -183,7 +183,7 @@ describe('policy agent', { tags: ['lab'] }, () => {
     expect(await outcome(CLIENT, WEB1, 8080)).toBe('refused');
   });
 
-  test('a named port resolves per destination pod: http is 8080 on web1 and 9090 on web2 (netpol-anchors §7.22)', async () => {
+  test('a named port resolves per destination pod: http is 8080 on web1 and 9090 on web2 (docs/research/netpol.md §7.22)', async () => {
     const allow = policy('allow-http', {
       podSelector: { matchLabels: { app: 'web' } },
       ingress: [{ ports: [{ protocol: 'TCP', port: 'http' }] }],
@@ -195,7 +195,7 @@ describe('policy agent', { tags: ['lab'] }, () => {
     expect(await outcome(CLIENT, WEB2, 8080)).toBe('refused');
   });
 
-  test('egress named port resolves on the peer pod (netpol-anchors §7.22)', async () => {
+  test('egress named port resolves on the peer pod (docs/research/netpol.md §7.22)', async () => {
     const egress = policy('client-egress-http', {
       podSelector: { matchLabels: { app: 'client' } },
       policyTypes: ['Egress'],
@@ -212,7 +212,7 @@ describe('policy agent', { tags: ['lab'] }, () => {
     expect(await outcome(CLIENT, WEB2, 8080)).toBe('refused');
   });
 
-  test('a port range allows its inner ports; TCP 5353 does not allow UDP 5353 (netpol-anchors §7.19, §7.21)', async () => {
+  test('a port range allows its inner ports; TCP 5353 does not allow UDP 5353 (docs/research/netpol.md §7.19, §7.21)', async () => {
     const allow = policy('allow-range', {
       podSelector: { matchLabels: { app: 'web' } },
       ingress: [
@@ -232,7 +232,7 @@ describe('policy agent', { tags: ['lab'] }, () => {
     expect(await outcome(CLIENT, WEB2, 9090)).toBe('refused');
   });
 
-  test('an SCTP-only policy still isolates its pods for TCP (netpol-anchors §7.23)', async () => {
+  test('an SCTP-only policy still isolates its pods for TCP (docs/research/netpol.md §7.23)', async () => {
     const sctp = policy('sctp-only', {
       podSelector: { matchLabels: { app: 'web' } },
       ingress: [{ ports: [{ protocol: 'SCTP', port: 8080 }] }],
@@ -274,7 +274,7 @@ describe('policy agent', { tags: ['lab'] }, () => {
 });
 
 describe('service proxy', { tags: ['lab'] }, () => {
-  test('random mode: 600 new connections reach every ready endpoint, target port resolved per pod (lb.md §2.3)', async () => {
+  test('random mode: 600 new connections reach every ready endpoint, target port resolved per pod (docs/research/lb.md §2.3)', async () => {
     await apply({ services: [service('web')] });
     const seen = counts(servedBy(await bed.probeMany(CLIENT, SVC_IP, 80, 600, { concurrency: 20 })));
     expect(Object.keys(seen).sort()).toEqual([WEB1, WEB2, WEB3]);
@@ -290,14 +290,14 @@ describe('service proxy', { tags: ['lab'] }, () => {
     expect(order).toEqual([...cycle, ...cycle, ...cycle, ...cycle]);
   });
 
-  test('ClientIP affinity sticks a client to one endpoint (recent --rcheck/--set, lb.md §2.4)', async () => {
+  test('ClientIP affinity sticks a client to one endpoint (recent --rcheck/--set, docs/research/lb.md §2.4)', async () => {
     await apply({ services: [service('web', { sessionAffinity: 'ClientIP', affinityTimeoutSeconds: 600 })] });
     const seen = new Set(servedBy(await bed.probeMany(CLIENT, SVC_IP, 80, 30, { concurrency: 1 })));
     expect(seen.size).toBe(1);
     expect([WEB1, WEB2, WEB3]).toContain([...seen][0]);
   });
 
-  test('a Service without ready endpoints rejects, from pods and from the node (lb.md §2.6)', async () => {
+  test('a Service without ready endpoints rejects, from pods and from the node (docs/research/lb.md §2.6)', async () => {
     await apply({
       services: [
         service('idle', {
@@ -316,14 +316,14 @@ describe('service proxy', { tags: ['lab'] }, () => {
     expect(answers.every((a) => a.outcome === 'connected')).toBe(true);
   });
 
-  test('a pod reaching itself through its Service is masqueraded to the node (hairpin, lb.md §2.7)', async () => {
+  test('a pod reaching itself through its Service is masqueraded to the node (hairpin, docs/research/lb.md §2.7)', async () => {
     await apply({ services: [service('web1', { selector: { id: 'web1' } })] });
     const answer = await bed.probe(WEB1, SVC_IP, 80);
     expect(answer.outcome).toBe('connected');
     expect(answer.reply).toBe(`${WEB1} 10.244.1.1`);
   });
 
-  test('policy applies to the backend chosen after DNAT (DESIGN.md serviceTraffic)', async () => {
+  test('policy applies to the backend chosen after DNAT (docs/design.md "Semantic profile")', async () => {
     const denyWeb2 = policy('deny-web2', { podSelector: { matchLabels: { id: 'web2' } } });
     await apply({ policies: [denyWeb2], services: [service('web')] });
     const answers = await bed.probeMany(CLIENT, SVC_IP, 80, 60, { concurrency: 10, timeoutMs: 500 });

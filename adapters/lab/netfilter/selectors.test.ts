@@ -1,14 +1,15 @@
-// Label selector semantics: apimachinery labels.Selector / LabelSelectorAsSelector; netpol-anchors §7.11–12.
+// Label selector semantics: apimachinery labels.Selector / LabelSelectorAsSelector; docs/research/netpol.md
+// §7.11–12.
 import { describe, expect, test } from 'vitest';
 import { selectorMatches, serviceSelectorMatches } from './selectors.ts';
 
 describe('selectorMatches', () => {
-  test('an empty selector matches every label set (netpol-anchors §7.11)', () => {
+  test('an empty selector matches every label set (docs/research/netpol.md §7.11)', () => {
     expect(selectorMatches({}, {})).toBe(true);
     expect(selectorMatches({}, { a: 'b' })).toBe(true);
   });
 
-  test('matchLabels AND matchExpressions must all hold (netpol-anchors §7.12)', () => {
+  test('matchLabels AND matchExpressions must all hold (docs/research/netpol.md §7.12)', () => {
     const sel = {
       matchLabels: { app: 'web' },
       matchExpressions: [{ key: 'tier', operator: 'In' as const, values: ['a', 'b'] }],

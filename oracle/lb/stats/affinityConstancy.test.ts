@@ -3,7 +3,7 @@ import { affinityConstancyTest, affinitySamplesNeeded } from './affinityConstanc
 
 const E = ['a', 'b', 'c'];
 
-describe('affinity test (lb.md §7.6; upstream e2e checkAffinity needs 15 identical in a row)', () => {
+describe('affinity test (docs/research/lb.md §7.6; upstream e2e checkAffinity needs 15 identical in a row)', () => {
   test('constant windows pass, even on different endpoints', () => {
     const r = affinityConstancyTest([[...'aaaaaaaa'], [...'cccccccc']], E);
     expect(r.reject).toBe(false);
@@ -27,7 +27,7 @@ describe('affinity test (lb.md §7.6; upstream e2e checkAffinity needs 15 identi
     expect(r.errorRate.falseAlarm).toBe(0);
   });
 
-  test('samples needed reproduce lb.md §7.6: 1 + ceil(log(1/α)/log N)', () => {
+  test('samples needed reproduce docs/research/lb.md §7.6: 1 + ceil(log(1/α)/log N)', () => {
     const table: Record<number, number[]> = { 2: [11, 21, 31], 3: [8, 14, 20], 5: [6, 10, 14] };
     for (const [n, row] of Object.entries(table)) {
       [1e-3, 1e-6, 1e-9].forEach((alpha, i) => {

@@ -1,9 +1,9 @@
 import type { LbTestResult } from './testResult.ts';
 
 /**
- * The affinity test (lb.md §7.6). Input: windows of backends, each the new connections of one client IP
- * through one node to one Service port while the sticky entry cannot have expired (see `affinityWindows`).
- * Prediction under ClientIP affinity: every window lands on one eligible endpoint.
+ * The affinity test (docs/research/lb.md §7.6). Input: windows of backends, each the new connections of one
+ * client IP through one node to one Service port while the sticky entry cannot have expired (see
+ * `affinityWindows`). Prediction under ClientIP affinity: every window lands on one eligible endpoint.
  *
  * Decision: reject when any window holds two different backends or a backend outside the eligible set.
  * Under the prediction this never happens, so the false-alarm rate is 0 given the model (stable endpoint
@@ -44,7 +44,8 @@ export function affinityConstancyTest(
 
 /**
  * New connections one client must make inside one window so that a balancer ignoring affinity passes with
- * probability <= alpha: 1 + ceil(log(1/α) / log N) (lb.md §7.6). Infinity for one endpoint (untestable).
+ * probability <= alpha: 1 + ceil(log(1/α) / log N) (docs/research/lb.md §7.6). Infinity for one endpoint
+ * (untestable).
  */
 export function affinitySamplesNeeded(endpoints: number, alpha: number): number {
   if (endpoints < 2) return Number.POSITIVE_INFINITY;

@@ -51,7 +51,7 @@ describe('sample size calibrated on the test podnet runs', () => {
 
   test('issue 15 item 8: K = 198, the smallest K from which the power stays >= 0.9 (the 1% steps returned 199)', () => {
     const r = calibratedSampleSize(oneEndpointSkew(3, 2), 1e-3, 0.9, options);
-    expect(r.approximateSamples).toBe(191); // the noncentral chi-square alone (lb.md §7.3)
+    expect(r.approximateSamples).toBe(191); // the noncentral chi-square alone (docs/research/lb.md §7.3)
     expect(r.samples).toBe(reference.planner.smallestStaying);
     expect(r.samples).toBe(198);
     expect(r.powerMethod).toBe('exact');

@@ -30,7 +30,7 @@ describe('chi-square distribution', () => {
     }
   });
 
-  test('every cell of the lb.md §7.2 critical-value table (2 decimals)', () => {
+  test('every cell of the docs/research/lb.md §7.2 critical-value table (2 decimals)', () => {
     const alphas = [0.05, 0.01, 1e-3, 1e-4, 1e-6];
     const table: Record<number, number[]> = {
       1: [3.84, 6.63, 10.83, 15.14, 23.93],

@@ -3,7 +3,7 @@ import { coverageSamplesNeeded, coverageTest } from './coverage.ts';
 
 const E = ['a', 'b', 'c'];
 
-describe('coverage (lb.md §7.4; upstream e2e verifyServeHostnameServiceUp is a set-coverage check)', () => {
+describe('coverage (docs/research/lb.md §7.4; upstream e2e verifyServeHostnameServiceUp is a set-coverage check)', () => {
   test('every endpoint seen passes with p = 1', () => {
     const r = coverageTest([...'abcab'], E, 'uniform', 1e-3);
     expect(r.reject).toBe(false);
@@ -38,7 +38,7 @@ describe('coverage (lb.md §7.4; upstream e2e verifyServeHostnameServiceUp is a 
     expect(coverageTest([...'abcx'], E, 'uniform', 1e-3).pValue).toBe(0);
   });
 
-  test('samples needed reproduce the lb.md §7.4 table', () => {
+  test('samples needed reproduce the docs/research/lb.md §7.4 table', () => {
     const table: Record<number, number[]> = {
       2: [11, 21, 31],
       3: [20, 37, 54],

@@ -2,7 +2,7 @@ import { logFactorial } from './lgamma.ts';
 import type { LbTestResult } from './testResult.ts';
 
 /**
- * Coverage and support (lb.md §7.4): every eligible endpoint is reached, and nothing else is.
+ * Coverage and support (docs/research/lb.md §7.4): every eligible endpoint is reached, and nothing else is.
  * A backend outside the eligible set rejects outright (p = 0). With u endpoints unseen after K uniform
  * draws the p-value is the union bound C(N, u)(1 - u/N)^K >= P(at least u unseen); for a round-robin
  * prediction any unseen endpoint after K >= N sequential connections is impossible (p = 0).

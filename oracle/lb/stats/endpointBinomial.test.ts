@@ -21,7 +21,7 @@ function allInside(k: number, n: number, low: number, high: number): number {
   return inside[k] as number;
 }
 
-describe('per-endpoint exact binomial tests with Bonferroni (lb.md §7.2), the fallback past the exact budgets', () => {
+describe('per-endpoint exact binomial tests with Bonferroni (docs/research/lb.md §7.2), the fallback past the exact budgets', () => {
   test('two-sided p-value by hand: Binomial(10, 1/2) at 1 is 2 · 11/1024', () => {
     expect(twoSidedBinomial(1, 10, 0.5)).toBeCloseTo(22 / 1024, 14);
     // Both endpoints have p = 22/1024; Bonferroni over 2 doubles the smaller.

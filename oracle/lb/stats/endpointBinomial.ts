@@ -1,12 +1,12 @@
 import { binomialCdf, binomialUpperTail } from './binomial.ts';
 
 /**
- * The per-endpoint view of lb.md §7.2: each endpoint's count O_i ~ Binomial(K, p_i) under the prediction,
- * tested two-sided and exactly, min(1, 2·min(P(X <= O_i), P(X >= O_i))), and the smallest of the N
- * p-values times N (Bonferroni). Its false-alarm rate is at most α at every N and K (union bound over
- * endpoints, each exact test conservative), and it costs O(N · spread of X).
- * `goodnessOfFit` falls back to it where the exact tail of X² or G is out of budget, rather than use the
- * chi-square tail, which overstates small p-values (issue 15, item 5).
+ * The per-endpoint view of docs/research/lb.md §7.2: each endpoint's count O_i ~ Binomial(K, p_i) under the
+ * prediction, tested two-sided and exactly, min(1, 2·min(P(X <= O_i), P(X >= O_i))), and the smallest of the
+ * N p-values times N (Bonferroni). Its false-alarm rate is at most α at every N and K (union bound over
+ * endpoints, each exact test conservative), and it costs O(N · spread of X). `goodnessOfFit` falls back to it
+ * where the exact tail of X² or G is out of budget, rather than use the chi-square tail, which overstates
+ * small p-values (issue 15, item 5).
  */
 export function endpointBinomialPValue(counts: readonly number[], shares: readonly number[]): number {
   const total = counts.reduce((s, c) => s + c, 0);

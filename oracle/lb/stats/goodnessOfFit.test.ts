@@ -41,7 +41,7 @@ function vectorWithSquareSum(n: number, k: number, s2: number): number[] | undef
   return walk(n, k, s2, k) ? counts : undefined;
 }
 
-describe('goodness of fit (lb.md §7.2)', () => {
+describe('goodness of fit (docs/research/lb.md §7.2)', () => {
   test('Pearson X² by hand; issue 15 item 2: G with Williams q = 1 + (k² - 1)/(6n(k - 1)) is 10.34996', () => {
     expect(pearsonStatistic([10, 20, 30], third)).toBeCloseTo(10, 12);
     // G = 2(10 ln 0.5 + 30 ln 1.5) = 10.464963 (SciPy power_divergence), q = 1 + 8/720 (was 1 + 8/1080).
@@ -123,7 +123,7 @@ describe('goodness of fit (lb.md §7.2)', () => {
     expect(goodnessOfFit([67, 66, 66], third, opts).reject).toBe(false);
   });
 
-  test('lb.md §7.1: a category the prediction gives probability 0 (errors, strangers) rejects with p = 0', () => {
+  test('docs/research/lb.md §7.1: a category the prediction gives probability 0 (errors, strangers) rejects with p = 0', () => {
     const r = goodnessOfFit([50, 50, 1], [0.5, 0.5, 0], opts);
     expect(r.pValue).toBe(0);
     expect(r.reject).toBe(true);

@@ -19,7 +19,7 @@ export interface GoodnessOfFitOptions {
 /** How the p-value was obtained, from the most exact to the fallback. */
 export type GoodnessOfFitMethod = 'enumeration' | 'lattice' | 'endpoint-binomial';
 
-/** Pearson's X² = Σ (O - E)² / E (lb.md §7.2). */
+/** Pearson's X² = Σ (O - E)² / E (docs/research/lb.md §7.2). */
 export function pearsonStatistic(counts: readonly number[], shares: readonly number[]): number {
   const total = counts.reduce((s, c) => s + c, 0);
   let x2 = 0;

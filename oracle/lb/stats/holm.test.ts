@@ -2,8 +2,8 @@ import { describe, expect, test } from 'vitest';
 import { holm } from './holm.ts';
 import { reference } from './reference.test-helpers.ts';
 
-describe('Holm step-down (Holm 1979; lb.md §7.7)', () => {
-  test('thresholds of the lb.md example: m = 20, α = 1e-3 gives 5.0e-5, 5.26e-5, 5.56e-5, …', () => {
+describe('Holm step-down (Holm 1979; docs/research/lb.md §7.7)', () => {
+  test('thresholds of the docs/research/lb.md example: m = 20, α = 1e-3 gives 5.0e-5, 5.26e-5, 5.56e-5, …', () => {
     const tests = Array.from({ length: 20 }, (_, i) => ({ id: `s${i}`, pValue: (i + 1) * 1e-7 }));
     const d = holm(tests, 1e-3);
     expect(d[0]?.threshold).toBeCloseTo(5e-5, 15);

@@ -18,7 +18,7 @@ export interface HolmDecision {
 }
 
 /**
- * Holm's step-down procedure (Holm 1979; lb.md §7.7): controls the family-wise error rate at
+ * Holm's step-down procedure (Holm 1979; docs/research/lb.md §7.7): controls the family-wise error rate at
  * `familyAlpha` under any dependence. Results come back in input order. Every comparison is
  * k · p <= familyAlpha evaluated exactly (not in rounded floating point), so `reject`, `threshold` and
  * `adjustedPValue` agree on ties such as p = α/3.

@@ -22,7 +22,7 @@ describe('noncentral chi-square', () => {
     }
   });
 
-  test('λ* reproduces the lb.md §7.3 table (computed there with scipy.stats.ncx2)', () => {
+  test('λ* reproduces the docs/research/lb.md §7.3 table (computed there with scipy.stats.ncx2)', () => {
     const table: [number, number, number, number][] = [
       // alpha, df, power, λ*
       [0.05, 1, 0.8, 7.85],

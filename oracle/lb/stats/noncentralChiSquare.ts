@@ -30,7 +30,7 @@ export function noncentralChiSquareSurvival(x: number, df: number, lambda: numbe
 
 /**
  * The noncentrality λ* at which a level-alpha chi-square test with `df` degrees of freedom has the given
- * power: P(χ²_df(λ*) > χ²_{1-alpha,df}) = power (lb.md §7.3 table).
+ * power: P(χ²_df(λ*) > χ²_{1-alpha,df}) = power (docs/research/lb.md §7.3 table).
  */
 export function requiredNoncentrality(alpha: number, df: number, power: number): number {
   if (!(power > alpha && power < 1)) throw new RangeError(`power must lie in (alpha, 1), got ${power}`);

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { chiSquareSampleSize, cohenW, oneEndpointSkew } from './power.ts';
 
-describe('power and sample size (lb.md §7.3, noncentral chi-square)', () => {
+describe('power and sample size (docs/research/lb.md §7.3, noncentral chi-square)', () => {
   test('one endpoint at 2x share over 3 is (0.5, 0.25, 0.25); ratio 0 starves it', () => {
     expect(oneEndpointSkew(3, 2)).toEqual([0.5, 0.25, 0.25]);
     expect(oneEndpointSkew(3, 0)).toEqual([0, 0.5, 0.5]);
@@ -11,7 +11,7 @@ describe('power and sample size (lb.md §7.3, noncentral chi-square)', () => {
     expect(cohenW([0.4, 0.3, 0.3], [1 / 3, 1 / 3, 1 / 3])).toBeCloseTo(0.2 / Math.sqrt(2), 12);
   });
 
-  test('worked K of the lb.md §7.3 table at power 0.9 (±1 for rounding of λ*)', () => {
+  test('worked K of the docs/research/lb.md §7.3 table at power 0.9 (±1 for rounding of λ*)', () => {
     const rows: [number[], number[]][] = [
       [
         [0.6, 0.4],

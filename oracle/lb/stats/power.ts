@@ -11,7 +11,7 @@ export function oneEndpointSkew(endpoints: number, ratio: number): number[] {
   return Array.from({ length: endpoints }, (_, i) => (i === 0 ? ratio : 1) / total);
 }
 
-/** Cohen's w = sqrt(Σ (p1 - p0)² / p0) (lb.md §7.3). */
+/** Cohen's w = sqrt(Σ (p1 - p0)² / p0) (docs/research/lb.md §7.3). */
 export function cohenW(alternative: readonly number[], shares: readonly number[]): number {
   let w2 = 0;
   for (let i = 0; i < shares.length; i++) {
@@ -35,8 +35,9 @@ export interface SampleSize {
 
 /**
  * New connections a fixed-sample chi-square test needs to detect `alternative` against uniform at level
- * alpha with the given power, by the noncentral chi-square approximation (lb.md §7.3: K = λ* over w²).
- * Check it by simulation (`simulateRejectionRate`): the approximation is close but not exact at small K.
+ * alpha with the given power, by the noncentral chi-square approximation (docs/research/lb.md §7.3: K = λ*
+ * over w²). Check it by simulation (`simulateRejectionRate`): the approximation is close but not exact at
+ * small K.
  */
 export function chiSquareSampleSize(
   alternative: readonly number[],

@@ -5,7 +5,7 @@ import { roundRobinSamplesNeeded, roundRobinSequenceTest } from './roundRobinSeq
 
 const E = ['a', 'b', 'c'];
 
-describe('round-robin sequence test (lb.md §7.5, ipvs rr: ip_vs_rr.c)', () => {
+describe('round-robin sequence test (docs/research/lb.md §7.5, ipvs rr: ip_vs_rr.c)', () => {
   test('an exact cycle passes in any order and phase', () => {
     for (const seq of ['abcabcabc', 'cabcabcab', 'bacbacbacb', 'acbacbacba']) {
       const r = roundRobinSequenceTest([...seq], E, 0);
@@ -64,7 +64,7 @@ describe('round-robin sequence test (lb.md §7.5, ipvs rr: ip_vs_rr.c)', () => {
     expect(r.errorRate.miss).toBeCloseTo(6 / 3 ** 8, 15);
   });
 
-  test('samples needed reproduce the lb.md §7.5 table: K >= log(N!/α) / log N', () => {
+  test('samples needed reproduce the docs/research/lb.md §7.5 table: K >= log(N!/α) / log N', () => {
     const table: Record<number, number[]> = {
       2: [11, 21, 31],
       3: [8, 15, 21],

@@ -3,16 +3,16 @@ import { logFactorial } from './lgamma.ts';
 import type { LbTestResult } from './testResult.ts';
 
 /**
- * The round-robin sequence test (lb.md §7.5). Input: the backends of consecutive new connections from one
- * client through one node to one Service port, with no other traffic on that node's Service port.
- * Prediction: an exact cycle over the N eligible endpoints in an unknown order and phase, so every window
- * of N consecutive connections holds each endpoint once.
+ * The round-robin sequence test (docs/research/lb.md §7.5). Input: the backends of consecutive new
+ * connections from one client through one node to one Service port, with no other traffic on that node's
+ * Service port. Prediction: an exact cycle over the N eligible endpoints in an unknown order and phase, so
+ * every window of N consecutive connections holds each endpoint once.
  *
  * The cyclic order is learned from first appearances; a violation is a connection outside the eligible set,
  * a repeat before all N were seen, or a backend that is not the successor of the previous one. Decision:
  * reject when violations exceed `maxViolations` (0: exact). Under the prediction there are no violations,
- * so the false-alarm rate is 0 (lb.md §7.8: exact predictions need a disturbance model, not an α).
- * `miss` is the exact chance that a uniform random balancer passes (`randomPassesCycle`): N!/N^K when
+ * so the false-alarm rate is 0 (docs/research/lb.md §7.8: exact predictions need a disturbance model, not an
+ * α). `miss` is the exact chance that a uniform random balancer passes (`randomPassesCycle`): N!/N^K when
  * maxViolations = 0.
  */
 export function roundRobinSequenceTest(

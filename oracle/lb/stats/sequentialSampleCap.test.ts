@@ -3,14 +3,14 @@ import { oneEndpointSkew } from './power.ts';
 import { sequentialSampleCap } from './sequentialSampleCap.ts';
 
 describe('sequential test cap for a target power', () => {
-  test('a starved endpoint over 3 is found within a few dozen connections (lb.md §7.8: median 27)', () => {
+  test('a starved endpoint over 3 is found within a few dozen connections (docs/research/lb.md §7.8: median 27)', () => {
     const r = sequentialSampleCap(oneEndpointSkew(3, 0), 1e-3, 0.9, 3000, 2000, 1);
     expect(r.medianStop).toBeGreaterThan(15);
     expect(r.medianStop).toBeLessThan(40);
     expect(r.cap).toBeGreaterThanOrEqual(r.medianStop);
   });
 
-  test('(0.5, 0.25, 0.25): median stop near the 168 that lb.md §7.8 simulated', () => {
+  test('(0.5, 0.25, 0.25): median stop near the 168 that docs/research/lb.md §7.8 simulated', () => {
     const r = sequentialSampleCap(oneEndpointSkew(3, 2), 1e-3, 0.9, 3000, 2000, 2);
     expect(r.medianStop).toBeGreaterThan(140);
     expect(r.medianStop).toBeLessThan(195);

@@ -3,7 +3,7 @@ import { SequentialUniformityTest } from './sequentialUniformity.ts';
 
 const third = [1 / 3, 1 / 3, 1 / 3];
 
-describe('anytime-valid sequential Bayes-factor test (lb.md §7.8)', () => {
+describe('anytime-valid sequential Bayes-factor test (docs/research/lb.md §7.8)', () => {
   test('the running log BF equals the closed form n log N + log Γ(N) + Σ log Γ(O_i+1) - log Γ(n+N)', () => {
     const t = new SequentialUniformityTest(third, 1e-3, 1000);
     const seq = [0, 1, 0, 2, 0, 0, 1, 0, 0, 2, 0];

@@ -2,8 +2,8 @@ import { lgamma } from './lgamma.ts';
 import type { LbTestResult } from './testResult.ts';
 
 /**
- * The anytime-valid sequential test of lb.md §7.8: a Dirichlet(1)-mixture Bayes factor against the
- * predicted shares p0,
+ * The anytime-valid sequential test of docs/research/lb.md §7.8: a Dirichlet(1)-mixture Bayes factor against
+ * the predicted shares p0,
  *   BF_n = Γ(k) Π Γ(O_i + 1) / Γ(n + k) / Π p0_i^{O_i},
  * a nonnegative martingale under H0 with mean 1, so by Ville's inequality P_H0(∃n: BF_n >= 1/α) <= α.
  * Sampling may stop as soon as BF_n >= 1/α (reject) or at `maxSamples` (no evidence against H0), and
