@@ -23,7 +23,6 @@ const LEGACY_NAMES: readonly (readonly [string, string])[] = [
  * Files that may still cite the research by its old names: they are being reshaped on another branch (issue 16),
  * whose change moves their citations to docs/ paths. Drop entries as they land.
  */
-const LEGACY_ALLOWED = [/^runner\//, /^cli\/commands\/(run|replay)\.ts$/];
 
 const DOC_PATH = '(?<![\\w/.-])(docs/[\\w./-]*[\\w-]\\.md)';
 const LEGACY = `(?<![\\w/.-])(?:\\.\\./)*(?:shared/)?(?:research/)?(${LEGACY_NAMES.map(([n]) => n).join('|')})(?![\\w-])`;
@@ -156,7 +155,7 @@ function citationProblems(
         else if (!quoted && word && !headings.text.includes(word[1]!))
           problems.push(`${where(t.start)}: ${t.doc} never mentions ${word[1]}`);
       }
-      if (t.legacy && !LEGACY_ALLOWED.some((r) => r.test(file)))
+      if (t.legacy)
         problems.push(`${where(t.start)}: cite ${t.doc}, not ${text.slice(t.start, t.end)}`);
       lastDoc = t;
       previous = t;
@@ -253,8 +252,8 @@ describe('docs citations (docs/README.md "Citations")', () => {
     expect(check('oracle/x.ts', '// lb.md §7.8')).toEqual([
       'oracle/x.ts:1: cite docs/research/lb.md, not lb.md',
     ]);
-    expect(check('runner/x.ts', '// lb.md §7.8 and DESIGN.md serviceTraffic')).toEqual([]);
-    expect(check('runner/x.ts', '// lb.md §7.7')).toHaveLength(1);
+    // Old names fail everywhere, the runner included.
+    expect(check('runner/x.ts', '// lb.md §7.8')).toEqual(['runner/x.ts:1: cite docs/research/lb.md, not lb.md']);
     expect(check('docs/research/lb.md', 'see §7.8 and [netpol](netpol.md) §7.2')).toEqual([]);
     expect(check('docs/research/lb.md', 'see §7.2')).toHaveLength(1);
   });

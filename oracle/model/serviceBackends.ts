@@ -1,6 +1,6 @@
 /**
  * A probe to a Service is judged at the backend kube-proxy chose after DNAT: NetworkPolicy applies to the
- * pod that answers, not to the ClusterIP (netpol-anchors.md; the NetworkPolicy concept page). The backends
+ * pod that answers, not to the ClusterIP (docs/research/netpol.md; the NetworkPolicy concept page). The backends
  * are the Service port's eligible endpoints, the one rule the LB oracle uses too (`oracle/lb`).
  */
 import type { Cluster, ObjectKey, Protocol, Service } from '../../spec/model.ts';

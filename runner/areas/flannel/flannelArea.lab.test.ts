@@ -1,7 +1,7 @@
 /**
  * The flannel area on the real lab. A clean lab with each backend on 2 L2 segments gives no finding
  * (host-gw peers across segments are predicted unreachable and are); each flannel fault of the lab's
- * catalogue is found with a finding that names the node and the object (flannel.md §9 bug themes).
+ * catalogue is found with a finding that names the node and the object (docs/research/flannel.md §9 bug themes).
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';

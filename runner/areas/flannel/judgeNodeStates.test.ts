@@ -1,6 +1,6 @@
 /**
  * The flannel area's judgement on node states recorded from the lab (fixtures/*.json): a clean recording
- * gives nothing; each bug of flannel.md §9, applied to the recording, gives a difference that names the
+ * gives nothing; each bug of docs/research/flannel.md §9, applied to the recording, gives a difference that names the
  * node, the object and expected vs observed, under the rule the catalogue gives it.
  */
 import { readFileSync } from 'node:fs';
@@ -64,7 +64,7 @@ const hostgw = recording('hostgw-3nodes-2segments');
 const udp = recording('udp-2nodes');
 
 describe('judgeNodeStates on recorded lab nodes', () => {
-  test('a clean vxlan recording: no difference, no lease violation (flannel.md §5.1, §10)', () => {
+  test('a clean vxlan recording: no difference, no lease violation (docs/research/flannel.md §5.1, §10)', () => {
     const j = judge(vxlan);
     expect(j.expected.map((e) => e.node)).toEqual(['node-1', 'node-2']);
     expect(j.differences).toEqual([]);
@@ -80,7 +80,7 @@ describe('judgeNodeStates on recorded lab nodes', () => {
     expect(node1?.peers.find((p) => p.node === 'node-3')?.reachable).toBe(true);
   });
 
-  test('a missing FDB entry names the node, fdb and the peer (vxlan_network.go AddFDB; flannel.md §9 #5)', () => {
+  test('a missing FDB entry names the node, fdb and the peer (vxlan_network.go AddFDB; docs/research/flannel.md §9 #5)', () => {
     const peerIP = vxlan.realized.nodeIPs['node-2'];
     const states = withNode(vxlan, 'node-1', (s) => ({
       ...s,
@@ -98,7 +98,7 @@ describe('judgeNodeStates on recorded lab nodes', () => {
     expect(ruleOfDifference(j.differences[0]!, 'vxlan')).toBe('FL-FDB');
   });
 
-  test('a neighbour with the wrong MAC is FL-NEIGH (vxlan_network.go AddARP; flannel.md §9 #7 VtepMAC mismatch)', () => {
+  test('a neighbour with the wrong MAC is FL-NEIGH (vxlan_network.go AddARP; docs/research/flannel.md §9 #7 VtepMAC mismatch)', () => {
     const states = withNode(vxlan, 'node-2', (s) => ({
       ...s,
       neighbours: s.neighbours.map((n) =>
@@ -142,7 +142,7 @@ describe('judgeNodeStates on recorded lab nodes', () => {
     expect(ruleOfDifference(j.differences[0]!, 'host-gw')).toBe('FL-ROUTE-HOSTGW');
   });
 
-  test('a host-gw route to a non-adjacent peer is reported: the kernel would have refused it (flannel.md §5.2)', () => {
+  test('a host-gw route to a non-adjacent peer is reported: the kernel would have refused it (docs/research/flannel.md §5.2)', () => {
     const lease2 = hostgw.realized.nodeSubnets['node-2'] as string;
     const states = withNode(hostgw, 'node-1', (s) => ({
       ...s,
@@ -178,7 +178,7 @@ describe('judgeNodeStates on recorded lab nodes', () => {
     ]);
   });
 
-  test('two nodes with one lease: FL-LEASE-DISJOINT names both, and the ambiguous peer entries are not judged (flannel.md §2.4, #805)', () => {
+  test('two nodes with one lease: FL-LEASE-DISJOINT names both, and the ambiguous peer entries are not judged (docs/research/flannel.md §2.4, #805)', () => {
     const shared = vxlan.realized.nodeSubnets['node-1'] as string;
     const leases = { 'node-1': shared, 'node-2': shared };
     // What the lab's duplicate-lease fault records: node-2 runs on node-1's subnet and programs no peer.

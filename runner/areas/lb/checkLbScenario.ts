@@ -1,7 +1,7 @@
 /**
  * Runs one LB scenario on a target and judges it: realize the cluster, then, Service port by Service
  * port, predict with `oracle/lb`, open new connections from the client pods (one TCP connection per
- * sample, the backend named by its reply), and run the tests that fit the prediction (lb.md §5.2: the
+ * sample, the backend named by its reply), and run the tests that fit the prediction (docs/research/lb.md §5.2: the
  * type first, then the parameters). Returns every test as an `LbCheck`; gating and Holm come later.
  */
 
@@ -192,7 +192,7 @@ async function checkPort(
         counts,
         expectedShares: { '(refused)': 1 },
         expected:
-          'every new connection is refused (the Service has no eligible endpoint: REJECT, lb.md §2.6)',
+          'every new connection is refused (the Service has no eligible endpoint: REJECT, docs/research/lb.md §2.6)',
         observed: describeCounts(counts),
         timeouts: timeoutsIn(results),
       }),
@@ -338,7 +338,7 @@ async function checkPort(
                 expected:
                   t.test === 'coverage'
                     ? `every one of the ${n} eligible endpoints answers within ${n} consecutive connections through ${node}`
-                    : `consecutive new connections through ${node} cycle through all ${n} eligible endpoints (lb.md §7.5)`,
+                    : `consecutive new connections through ${node} cycle through all ${n} eligible endpoints (docs/research/lb.md §7.5)`,
                 observed: `sequence through ${node}: ${observation.backends.map((b) => b ?? '(failed)').join(' ')}`,
                 timeouts: timeoutsIn(run.results),
               }),

@@ -1,7 +1,7 @@
 /**
  * The LB area on the embedded lab (issue 8 acceptance): no false alarm on a clean lab over 30 scenarios,
  * the round-robin sequence test passes on the clean lab and fails under `lb-skew`, and both LB faults are
- * found within a 60 s search budget. Rules: LB-RR-CYCLE (ipvs rr, lb.md §3.3, §7.5), LB-UNIFORM (§2.3),
+ * found within a 60 s search budget. Rules: LB-RR-CYCLE (ipvs rr, docs/research/lb.md §3.3, §7.5), LB-UNIFORM (§2.3),
  * LB-AFFINITY (core/v1 sessionAffinity ClientIP, §2.4).
  */
 import { describe, expect, test } from 'vitest';

@@ -1,6 +1,6 @@
 /**
  * The LB area's loop on an in-process proxy (no root): gating, Holm, findings and report sections.
- * Rules: LB-UNIFORM (kube-proxy iptables `statistic` 1/(n−i), lb.md §2.3), LB-RR-CYCLE (ipvs rr, §3.3),
+ * Rules: LB-UNIFORM (kube-proxy iptables `statistic` 1/(n−i), docs/research/lb.md §2.3), LB-RR-CYCLE (ipvs rr, §3.3),
  * LB-AFFINITY (core/v1 sessionAffinity ClientIP; e2e execAffinityTestForNonLBService), LB-NO-ENDPOINT-REJECT (§2.6).
  */
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -100,12 +100,12 @@ describe('lbArea on an in-process proxy', () => {
     expect(out.findings.map((f) => f.rule)).toContain('LB-AFFINITY');
   });
 
-  test('timeouts that do not come back on retest are not findings (retest on failure, lb.md §7.8)', async () => {
+  test('timeouts that do not come back on retest are not findings (retest on failure, docs/research/lb.md §7.8)', async () => {
     const out = await run({ stalledRejects: 2 }, { runs: 15 });
     expect(out.findings).toEqual([]);
   });
 
-  test('a Service without endpoints that drops instead of rejecting is LB-NO-ENDPOINT-REJECT (lb.md §2.6)', async () => {
+  test('a Service without endpoints that drops instead of rejecting is LB-NO-ENDPOINT-REJECT (docs/research/lb.md §2.6)', async () => {
     // The same 15 scenarios as above, but every reject times out, also on retest.
     const out = await run({ stalledRejects: 1_000_000 }, { runs: 15 });
     const f = out.findings.find((x) => x.rule === 'LB-NO-ENDPOINT-REJECT');

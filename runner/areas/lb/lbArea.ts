@@ -303,7 +303,7 @@ export function lbArea(deps: LbAreaDeps): AreaRunner {
 /**
  * A rejection that rests on connections that timed out may be the machine, not the network: a stalled
  * prober reports a timeout although the reply came (2 shared cores, dozens of agents). Such checks are
- * run again on a fresh sample and the retest's result replaces them (lb.md §7.8 "retest on failure");
+ * run again on a fresh sample and the retest's result replaces them (docs/research/lb.md §7.8 "retest on failure");
  * a real black hole times out again. Rejections without timeouts stand as they are.
  */
 async function retestTimeouts(

@@ -1,4 +1,4 @@
-// The LB area's scenarios must avoid hairpin self-probes (lb.md §2.7) and keep numeric targetPorts open.
+// The LB area's scenarios must avoid hairpin self-probes (docs/research/lb.md §2.7) and keep numeric targetPorts open.
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { keyOf } from '../../../spec/model.ts';

@@ -2,7 +2,7 @@
  * The load-balancing area's scenarios: Services with 1–5 backends (some not ready, some without the
  * named port), one or two ports targeted by number or by name, ClientIP affinity on or off, an optional
  * NetworkPolicy that admits only some clients on some backends, a proxy mode, and client pods on both
- * nodes that are never backends (a pod reaching itself through its Service is hairpin traffic, lb.md §2.7).
+ * nodes that are never backends (a pod reaching itself through its Service is hairpin traffic, docs/research/lb.md §2.7).
  * Drawn as one raw record and built in one `map`, so every part shrinks on its own.
  */
 import fc from 'fast-check';
@@ -139,7 +139,7 @@ function buildLbScenario(raw: RawLbScenario): LbScenario {
       namespace: LB_NAMESPACE,
       name: app,
       selector: { app },
-      // TCP only: a UDP client that reuses a source port rides an existing conntrack entry (lb.md §5.3).
+      // TCP only: a UDP client that reuses a source port rides an existing conntrack entry (docs/research/lb.md §5.3).
       ports: s.ports.map((p) => ({
         ...(many ? { name: `p${p.port}` } : {}),
         protocol: 'TCP' as const,
@@ -183,7 +183,7 @@ function buildLbScenario(raw: RawLbScenario): LbScenario {
  * The same scenario in namespace `namespace`. The area runs every evaluation in a fresh namespace, so
  * each gets fresh ClusterIPs: the lab keeps a Service's IP and recycles pod IPs, and the kernel keeps
  * conntrack entries (a rejected SYN stays SYN_SENT for 120 s with its DNAT); a recycled client reusing a
- * source port towards the same ClusterIP would ride the old entry to an old backend (lb.md §5.3, §8.3).
+ * source port towards the same ClusterIP would ride the old entry to an old backend (docs/research/lb.md §5.3, §8.3).
  */
 export function inNamespace(scenario: LbScenario, namespace: string): LbScenario {
   const c = scenario.cluster;

@@ -1,4 +1,4 @@
-// LB-ELIGIBLE: NetworkPolicy applies after DNAT (networking/v1 NetworkPolicy; DESIGN.md serviceTraffic; lb.md §5.2).
+// LB-ELIGIBLE: NetworkPolicy applies after DNAT (networking/v1 NetworkPolicy; docs/design.md "Semantic profile"; docs/research/lb.md §5.2).
 import { describe, expect, test } from 'vitest';
 import {
   binomialSuccessTest,

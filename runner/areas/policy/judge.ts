@@ -1,5 +1,5 @@
 /**
- * Expectation versus observation for one probe (DESIGN.md "Findings"): allow/connected and
+ * Expectation versus observation for one probe (docs/design.md "Findings"): allow/connected and
  * deny/refused|timeout conform; deny/connected is a leak; allow/refused|timeout is a block; machinery
  * errors are inconclusive; undefined is recorded, not judged. The expectations come from the policy oracle
  * and the network-model oracle (`oracle/model`); this module only compares.
