@@ -155,8 +155,7 @@ function citationProblems(
         else if (!quoted && word && !headings.text.includes(word[1]!))
           problems.push(`${where(t.start)}: ${t.doc} never mentions ${word[1]}`);
       }
-      if (t.legacy)
-        problems.push(`${where(t.start)}: cite ${t.doc}, not ${text.slice(t.start, t.end)}`);
+      if (t.legacy) problems.push(`${where(t.start)}: cite ${t.doc}, not ${text.slice(t.start, t.end)}`);
       lastDoc = t;
       previous = t;
       continue;
@@ -253,7 +252,9 @@ describe('docs citations (docs/README.md "Citations")', () => {
       'oracle/x.ts:1: cite docs/research/lb.md, not lb.md',
     ]);
     // Old names fail everywhere, the runner included.
-    expect(check('runner/x.ts', '// lb.md §7.8')).toEqual(['runner/x.ts:1: cite docs/research/lb.md, not lb.md']);
+    expect(check('runner/x.ts', '// lb.md §7.8')).toEqual([
+      'runner/x.ts:1: cite docs/research/lb.md, not lb.md',
+    ]);
     expect(check('docs/research/lb.md', 'see §7.8 and [netpol](netpol.md) §7.2')).toEqual([]);
     expect(check('docs/research/lb.md', 'see §7.2')).toHaveLength(1);
   });
