@@ -30,16 +30,48 @@ export function compareNodeState(
 ): NodeStateDifference[] {
   const diffs: NodeStateDifference[] = [];
   const ignore = new Set(options.ignore ?? []);
-  const add = (object: NodeStateObject, key: string, exp: string | undefined, obs: string | undefined) => {
-    if (!ignore.has(object)) diffs.push({ node: expected.node, object, key, expected: exp, observed: obs });
-  };
   const network = cidrOf(expected.network);
-  const inNetwork = (dst: string) => {
-    const c = cidrOf(dst);
-    return c !== undefined && network !== undefined && cidrContains(network, c);
+  const c: Comparison = {
+    expected,
+    observed,
+    add: (object, key, exp, obs) => {
+      if (!ignore.has(object)) diffs.push({ node: expected.node, object, key, expected: exp, observed: obs });
+    },
+    inNetwork: (dst) => {
+      const cidr = cidrOf(dst);
+      return cidr !== undefined && network !== undefined && cidrContains(network, cidr);
+    },
+    linkByName: new Map(observed.links.map((l) => [l.name, l])),
+    // flannel's own devices (not the bridge): only entries on them are flannel's.
+    flannelDevices: new Set(expected.links.filter((l) => l.kind !== 'bridge').map((l) => l.name)),
   };
+  compareLease(c);
+  compareLinks(c);
+  compareRoutes(c);
+  compareNeighbours(c);
+  compareFdb(c);
+  compareAnnotations(c);
+  return diffs;
+}
 
-  // lease and subnet.env
+/** What every part of the comparison shares. */
+interface Comparison {
+  readonly expected: ExpectedNodeState;
+  readonly observed: NodeNetworkState;
+  readonly add: (
+    object: NodeStateObject,
+    key: string,
+    exp: string | undefined,
+    obs: string | undefined,
+  ) => void;
+  /** Whether a destination lies inside the cluster Network. */
+  readonly inNetwork: (dst: string) => boolean;
+  readonly linkByName: ReadonlyMap<string, NodeNetworkState['links'][number]>;
+  readonly flannelDevices: ReadonlySet<string>;
+}
+
+/** The lease (FLANNEL_SUBNET) and every subnet.env key. */
+function compareLease({ expected, observed, add }: Comparison): void {
   const env = observed.subnetEnv;
   let leaseMismatch = false;
   if (env === undefined) {
@@ -56,13 +88,12 @@ export function compareNodeState(
       if (env[key] !== value) add('subnet.env', key, value, env[key] ?? ABSENT);
     }
   }
+}
 
-  // links, MTUs and addresses
-  const linkByName = new Map(observed.links.map((l) => [l.name, l]));
-  const flannelDevices = new Set<string>();
+/** flannel's links, their MTUs, vxlan settings and addresses (its own the only one inside Network). */
+function compareLinks({ expected, observed, add, inNetwork, linkByName, flannelDevices }: Comparison): void {
   for (const link of expected.links) {
     const seen = linkByName.get(link.name);
-    if (link.kind !== 'bridge') flannelDevices.add(link.name);
     if (!seen) {
       if (link.required) add('link', link.name, PRESENT, ABSENT);
       continue;
@@ -107,8 +138,10 @@ export function compareNodeState(
       }
     }
   }
+}
 
-  // routes
+/** Routes in the main table: expected ones present, absent ones absent, none else inside Network. */
+function compareRoutes({ expected, observed, add, inNetwork }: Comparison): void {
   const mainRoutes = observed.routes.filter((r) => r.table === undefined || r.table === 'main');
   const routesByDst = new Map<string, RouteState[]>();
   for (const r of mainRoutes) {
@@ -137,8 +170,10 @@ export function compareNodeState(
     if (!inNetwork(dst)) continue;
     add('route', dst, ABSENT, routes.map(describeRoute).join(' | '));
   }
+}
 
-  // neighbours (on flannel's devices)
+/** Permanent neighbours on flannel's devices. */
+function compareNeighbours({ expected, observed, add, flannelDevices }: Comparison): void {
   const expectedNeigh = new Set(expected.neighbours.map((n) => `${n.dst} ${n.dev}`));
   for (const n of expected.neighbours) {
     const seen = observed.neighbours.find((o) => o.dst === n.dst && o.dev === n.dev);
@@ -157,8 +192,10 @@ export function compareNodeState(
     if (!flannelDevices.has(o.dev) || !o.permanent || expectedNeigh.has(`${o.dst} ${o.dev}`)) continue;
     add('neigh', `${o.dst} dev ${o.dev}`, ABSENT, `${o.lladdr ?? 'no lladdr'} PERMANENT`);
   }
+}
 
-  // FDB (on flannel's devices)
+/** Permanent FDB entries on flannel's devices (learned ones are the kernel's). */
+function compareFdb({ expected, observed, add, flannelDevices }: Comparison): void {
   const matchedFdb = new Set<number>();
   for (const f of expected.fdb) {
     const key = `${f.dev} dst ${f.dst}`;
@@ -189,8 +226,10 @@ export function compareNodeState(
     if (!flannelDevices.has(o.dev) || o.dst === undefined || !o.permanent || matchedFdb.has(i)) return;
     add('fdb', `${o.dev} dst ${o.dst}`, ABSENT, `${o.mac} dst ${o.dst}`);
   });
+}
 
-  // annotations
+/** flannel's node annotations; the announced VtepMAC must be the device's own MAC. */
+function compareAnnotations({ expected, observed, add, linkByName }: Comparison): void {
   const vxlanLink = expected.links.find((l) => l.kind === 'vxlan');
   for (const [key, value] of Object.entries(expected.annotations)) {
     const seen = observed.annotations[key];
@@ -211,8 +250,6 @@ export function compareNodeState(
     }
     if (value !== undefined && seen !== value) add('annotation', key, value, seen);
   }
-
-  return diffs;
 }
 
 function cidrOf(text: string): GoCidr | undefined {

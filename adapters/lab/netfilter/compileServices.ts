@@ -79,129 +79,157 @@ export function probability(k: number): string {
 
 /** Compiles the view's Services into this node's proxy rules. */
 export function compileServices(view: NodeNetfilterView): CompiledServices {
-  const chains: Chain[] = [
-    { table: 'nat', name: MARK_MASQ_CHAIN, rules: [['-j', 'MARK', '--or-mark', MASQ_MARK]] },
-  ];
-  const services: string[][] = [];
-  const rejects: string[][] = [];
-  const skew = view.faults.includes('lb-skew');
-  const affinityIgnored = view.faults.includes('affinity-ignored');
+  const out: { chains: Chain[]; services: string[][]; rejects: string[][] } = {
+    chains: [{ table: 'nat', name: MARK_MASQ_CHAIN, rules: [['-j', 'MARK', '--or-mark', MASQ_MARK]] }],
+    services: [],
+    rejects: [],
+  };
   const sorted = [...view.services].sort((a, b) =>
     `${a.namespace}/${a.name}` < `${b.namespace}/${b.name}` ? -1 : 1,
   );
   for (const service of sorted) {
-    for (const port of service.ports) {
-      const portName = `${service.namespace}/${service.name}${port.name ? `:${port.name}` : ''}`;
-      const p = port.protocol.toLowerCase();
-      const destination = ['-d', `${service.clusterIP}/32`, '-p', p, '-m', p, '--dport', String(port.port)];
-      const endpoints = endpointsOf(service, port, view.pods);
-      if (endpoints.length === 0) {
-        rejects.push([
-          ...comment(`${portName} has no endpoints`),
-          ...destination,
-          '-j',
-          'REJECT',
-          '--reject-with',
-          'icmp-port-unreachable',
-        ]);
-        continue;
-      }
-      // The port number joins the hash so even unnamed sibling ports (invalid in the API) never share a chain.
-      const portKey = `${portName}/${port.port}`;
-      const svcChain = serviceChain(portKey, port.protocol);
-      services.push([...comment(`${portName} cluster IP`), ...destination, '-j', svcChain]);
-      const affinity = service.sessionAffinity === 'ClientIP' && !affinityIgnored;
-      const sepNames = endpoints.map((e) => endpointChain(portKey, port.protocol, `${e.ip}:${e.port}`));
-      const svcRules: string[][] = [
-        // Off-cluster sources (the node itself, hostNetwork pods) are masqueraded, as kube-proxy does.
-        [
-          ...comment(`${portName} cluster IP`),
-          ...destination,
-          '!',
-          '-s',
-          view.clusterCIDR,
-          '-j',
-          MARK_MASQ_CHAIN,
-        ],
-      ];
-      if (affinity) {
-        sepNames.forEach((sep, i) => {
-          svcRules.push([
-            ...comment(`${portName} -> ${endpoints[i]?.ip}:${endpoints[i]?.port}`),
-            '-m',
-            'recent',
-            '--name',
-            sep,
-            '--rcheck',
-            '--seconds',
-            String(service.affinityTimeoutSeconds),
-            '--reap',
-            '--rsource',
-            '-j',
-            sep,
-          ]);
-        });
-      }
-      const slots = balanceSlots(endpoints.length, skew);
-      slots.forEach((endpointIndex, i) => {
-        const sep = sepNames[endpointIndex] ?? '';
-        const e = endpoints[endpointIndex];
-        const note = comment(`${portName} -> ${e?.ip}:${e?.port}`);
-        const remaining = slots.length - i;
-        if (remaining === 1) svcRules.push([...note, '-j', sep]);
-        else if (view.proxyMode === 'round-robin')
-          svcRules.push([
-            ...note,
-            '-m',
-            'statistic',
-            '--mode',
-            'nth',
-            '--every',
-            String(remaining),
-            '--packet',
-            '0',
-            '-j',
-            sep,
-          ]);
-        else
-          svcRules.push([
-            ...note,
-            '-m',
-            'statistic',
-            '--mode',
-            'random',
-            '--probability',
-            probability(remaining),
-            '-j',
-            sep,
-          ]);
-      });
-      chains.push({ table: 'nat', name: svcChain, rules: svcRules });
-      endpoints.forEach((e, i) => {
-        const sep = sepNames[i] ?? '';
-        const note = comment(`${portName} -> ${e.pod}`);
-        chains.push({
-          table: 'nat',
-          name: sep,
-          rules: [
-            // Hairpin: a pod reaching itself through the Service is masqueraded so replies return via the node.
-            [...note, '-s', `${e.ip}/32`, '-j', MARK_MASQ_CHAIN],
-            [
-              ...note,
-              '-p',
-              p,
-              ...(affinity ? ['-m', 'recent', '--name', sep, '--set', '--rsource'] : []),
-              '-m',
-              p,
-              '-j',
-              'DNAT',
-              '--to-destination',
-              `${e.ip}:${e.port}`,
-            ],
-          ],
-        });
-      });
-    }
+    for (const port of service.ports) compileServicePort(view, service, port, out);
   }
-  return { chains, services, rejects };
+  return out;
+}
+
+/** One Service port: a REJECT without endpoints, else its service chain and one chain per endpoint. */
+function compileServicePort(
+  view: NodeNetfilterView,
+  service: ViewService,
+  port: ViewService['ports'][number],
+  out: { chains: Chain[]; services: string[][]; rejects: string[][] },
+): void {
+  const portName = `${service.namespace}/${service.name}${port.name ? `:${port.name}` : ''}`;
+  const p = port.protocol.toLowerCase();
+  const destination = ['-d', `${service.clusterIP}/32`, '-p', p, '-m', p, '--dport', String(port.port)];
+  const endpoints = endpointsOf(service, port, view.pods);
+  if (endpoints.length === 0) {
+    out.rejects.push([
+      ...comment(`${portName} has no endpoints`),
+      ...destination,
+      '-j',
+      'REJECT',
+      '--reject-with',
+      'icmp-port-unreachable',
+    ]);
+    return;
+  }
+  // The port number joins the hash so even unnamed sibling ports (invalid in the API) never share a chain.
+  const portKey = `${portName}/${port.port}`;
+  const svcChain = serviceChain(portKey, port.protocol);
+  out.services.push([...comment(`${portName} cluster IP`), ...destination, '-j', svcChain]);
+  const affinity = service.sessionAffinity === 'ClientIP' && !view.faults.includes('affinity-ignored');
+  const sepNames = endpoints.map((e) => endpointChain(portKey, port.protocol, `${e.ip}:${e.port}`));
+  const svcRules: string[][] = [
+    // Off-cluster sources (the node itself, hostNetwork pods) are masqueraded, as kube-proxy does.
+    [
+      ...comment(`${portName} cluster IP`),
+      ...destination,
+      '!',
+      '-s',
+      view.clusterCIDR,
+      '-j',
+      MARK_MASQ_CHAIN,
+    ],
+    ...(affinity ? affinityRules(portName, endpoints, sepNames, service.affinityTimeoutSeconds) : []),
+    ...balanceRules(view, portName, endpoints, sepNames),
+  ];
+  out.chains.push({ table: 'nat', name: svcChain, rules: svcRules });
+  endpoints.forEach((e, i) => {
+    out.chains.push(endpointChainOf(e, sepNames[i] ?? '', portName, p, affinity));
+  });
+}
+
+/** ClientIP affinity: a client seen on an endpoint within the timeout goes back to it (`recent`). */
+function affinityRules(
+  portName: string,
+  endpoints: readonly Endpoint[],
+  sepNames: readonly string[],
+  timeoutSeconds: number,
+): string[][] {
+  return sepNames.map((sep, i) => [
+    ...comment(`${portName} -> ${endpoints[i]?.ip}:${endpoints[i]?.port}`),
+    '-m',
+    'recent',
+    '--name',
+    sep,
+    '--rcheck',
+    '--seconds',
+    String(timeoutSeconds),
+    '--reap',
+    '--rsource',
+    '-j',
+    sep,
+  ]);
+}
+
+/**
+ * The balancing jumps: with n left, random mode jumps with probability 1/n, round-robin mode every nth
+ * packet; the last one always jumps. The `lb-skew` fault repeats the first endpoint's slot.
+ */
+function balanceRules(
+  view: NodeNetfilterView,
+  portName: string,
+  endpoints: readonly Endpoint[],
+  sepNames: readonly string[],
+): string[][] {
+  const slots = balanceSlots(endpoints.length, view.faults.includes('lb-skew'));
+  return slots.map((endpointIndex, i) => {
+    const sep = sepNames[endpointIndex] ?? '';
+    const e = endpoints[endpointIndex];
+    const note = comment(`${portName} -> ${e?.ip}:${e?.port}`);
+    const remaining = slots.length - i;
+    if (remaining === 1) return [...note, '-j', sep];
+    if (view.proxyMode === 'round-robin')
+      return [
+        ...note,
+        '-m',
+        'statistic',
+        '--mode',
+        'nth',
+        '--every',
+        String(remaining),
+        '--packet',
+        '0',
+        '-j',
+        sep,
+      ];
+    return [
+      ...note,
+      '-m',
+      'statistic',
+      '--mode',
+      'random',
+      '--probability',
+      probability(remaining),
+      '-j',
+      sep,
+    ];
+  });
+}
+
+/** One endpoint's chain: hairpin masquerade, then DNAT to the pod (recording the client under affinity). */
+function endpointChainOf(e: Endpoint, sep: string, portName: string, p: string, affinity: boolean): Chain {
+  const note = comment(`${portName} -> ${e.pod}`);
+  return {
+    table: 'nat',
+    name: sep,
+    rules: [
+      // Hairpin: a pod reaching itself through the Service is masqueraded so replies return via the node.
+      [...note, '-s', `${e.ip}/32`, '-j', MARK_MASQ_CHAIN],
+      [
+        ...note,
+        '-p',
+        p,
+        ...(affinity ? ['-m', 'recent', '--name', sep, '--set', '--rsource'] : []),
+        '-m',
+        p,
+        '-j',
+        'DNAT',
+        '--to-destination',
+        `${e.ip}:${e.port}`,
+      ],
+    ],
+  };
 }

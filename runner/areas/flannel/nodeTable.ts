@@ -36,6 +36,38 @@ export function nodeTable(
 ): NodeTable {
   const node = expected.node;
   const mine = differences.filter((d) => d.node === node);
+  const candidates: Candidate[] = [
+    ...subnetEnvRows(expected, observed),
+    ...linkRows(expected, observed),
+    ...routeRows(expected, observed),
+    ...neighbourRows(expected, observed),
+    ...fdbRows(expected, observed),
+    ...annotationRows(expected, observed),
+  ];
+  const rows: FlannelRow[] = candidates.map((c) => ({
+    node,
+    object: c.object,
+    key: c.key,
+    expected: c.expected,
+    observed: c.observed,
+    differs: mine.some(c.covers),
+  }));
+  for (const d of mine) {
+    if (candidates.some((c) => c.covers(d))) continue;
+    rows.push({
+      node,
+      object: d.object,
+      key: d.key,
+      ...(d.expected !== undefined ? { expected: d.expected } : {}),
+      ...(d.observed !== undefined ? { observed: d.observed } : {}),
+      differs: true,
+    });
+  }
+  return { node, rows: [...rows, ...extraRows.filter((r) => r.node === node)] };
+}
+
+/** Every subnet.env key (and the lease it carries). */
+function subnetEnvRows(expected: ExpectedNodeState, observed: NodeNetworkState | undefined): Candidate[] {
   const candidates: Candidate[] = [];
   const env = observed?.subnetEnv;
   for (const [key, value] of Object.entries(expected.subnetEnv)) {
@@ -49,6 +81,12 @@ export function nodeTable(
         (d.object === 'lease' && d.key === key),
     });
   }
+  return candidates;
+}
+
+/** flannel's links with their settings and state, their MTUs, and their addresses. */
+function linkRows(expected: ExpectedNodeState, observed: NodeNetworkState | undefined): Candidate[] {
+  const candidates: Candidate[] = [];
   const links = new Map((observed?.links ?? []).map((l) => [l.name, l]));
   for (const link of expected.links) {
     const seen = links.get(link.name);
@@ -105,6 +143,12 @@ export function nodeTable(
       covers: (d) => d.object === 'link' && d.key.startsWith(`${address.dev} address`),
     });
   }
+  return candidates;
+}
+
+/** Routes flannel programs, and routes it must not (peers that are not L2-adjacent). */
+function routeRows(expected: ExpectedNodeState, observed: NodeNetworkState | undefined): Candidate[] {
+  const candidates: Candidate[] = [];
   const routes = (observed?.routes ?? []).filter((r) => r.table === undefined || r.table === 'main');
   const routesTo = (dst: string) =>
     routes
@@ -129,6 +173,12 @@ export function nodeTable(
       covers: (d) => d.object === 'route' && d.key === absent.dst,
     });
   }
+  return candidates;
+}
+
+/** Permanent neighbours on flannel's devices. */
+function neighbourRows(expected: ExpectedNodeState, observed: NodeNetworkState | undefined): Candidate[] {
+  const candidates: Candidate[] = [];
   for (const n of expected.neighbours) {
     const key = `${n.dst} dev ${n.dev}`;
     const seen = observed?.neighbours.find((o) => o.dst === n.dst && o.dev === n.dev);
@@ -140,6 +190,12 @@ export function nodeTable(
       covers: (d) => d.object === 'neigh' && d.key === key,
     });
   }
+  return candidates;
+}
+
+/** Permanent FDB entries on flannel's devices. */
+function fdbRows(expected: ExpectedNodeState, observed: NodeNetworkState | undefined): Candidate[] {
+  const candidates: Candidate[] = [];
   for (const f of expected.fdb) {
     const key = `${f.dev} dst ${f.dst}`;
     const seen = (observed?.fdb ?? []).filter((o) => o.dev === f.dev && o.dst === f.dst);
@@ -152,6 +208,12 @@ export function nodeTable(
       covers: (d) => d.object === 'fdb' && d.key === key,
     });
   }
+  return candidates;
+}
+
+/** flannel's node annotations. */
+function annotationRows(expected: ExpectedNodeState, observed: NodeNetworkState | undefined): Candidate[] {
+  const candidates: Candidate[] = [];
   for (const [key, value] of Object.entries(expected.annotations)) {
     candidates.push({
       object: 'annotation',
@@ -161,25 +223,5 @@ export function nodeTable(
       covers: (d) => d.object === 'annotation' && d.key === key,
     });
   }
-
-  const rows: FlannelRow[] = candidates.map((c) => ({
-    node,
-    object: c.object,
-    key: c.key,
-    expected: c.expected,
-    observed: c.observed,
-    differs: mine.some(c.covers),
-  }));
-  for (const d of mine) {
-    if (candidates.some((c) => c.covers(d))) continue;
-    rows.push({
-      node,
-      object: d.object,
-      key: d.key,
-      ...(d.expected !== undefined ? { expected: d.expected } : {}),
-      ...(d.observed !== undefined ? { observed: d.observed } : {}),
-      differs: true,
-    });
-  }
-  return { node, rows: [...rows, ...extraRows.filter((r) => r.node === node)] };
+  return candidates;
 }

@@ -149,165 +149,211 @@ export async function checkLbScenario(
   return { checks, probes: prober.sent, inconclusive };
 }
 
-async function checkPort(
+/** What each check of one Service port works with: its clients, split by what the policy admits. */
+interface PortRun {
+  readonly ctx: PortContext;
+  readonly clients: readonly ClientView[];
+  /** Clients the policy admits on every eligible endpoint. */
+  readonly full: readonly ClientView[];
+  /** Clients the policy admits on only some. */
+  readonly partial: readonly ClientView[];
+  readonly prober: Prober;
+  readonly settings: LbCheckSettings;
+  readonly make: Make;
+  readonly n: number;
+}
+
+type Affinity = NonNullable<PortContext['base']['affinity']>;
+
+interface PortChecks {
+  checks: LbCheck[];
+  inconclusive: number;
+}
+
+/** The checks of one Service port, by what kube-proxy should do with new connections to it. */
+function checkPort(
   ctx: PortContext,
   clients: readonly ClientView[],
   prober: Prober,
   settings: LbCheckSettings,
-): Promise<{ checks: LbCheck[]; inconclusive: number }> {
-  const { base, members, plan } = ctx;
-  const n = members.length;
-  const full = clients.filter((c) => members.every((m) => c.allowed.has(m)));
-  const partial = clients.filter((c) => !members.every((m) => c.allowed.has(m)));
+): Promise<PortChecks> {
+  const { base, members } = ctx;
+  const run: PortRun = {
+    ctx,
+    clients,
+    full: clients.filter((c) => members.every((m) => c.allowed.has(m))),
+    partial: clients.filter((c) => !members.every((m) => c.allowed.has(m))),
+    prober,
+    settings,
+    make: checkMaker(ctx, settings),
+    n: members.length,
+  };
+  if (base.newConnections.kind === 'reject') return checkReject(run);
+  if (base.affinity) return checkAffinity(run, base.affinity);
+  if (base.newConnections.kind === 'uniform') return checkUniform(run);
+  return checkRoundRobin(run);
+}
+
+/** No eligible endpoint: every new connection must be refused (REJECT). */
+async function checkReject(run: PortRun): Promise<PortChecks> {
+  const { ctx, clients, prober, settings, make } = run;
+  const { base } = ctx;
+  const checks: LbCheck[] = [];
+  const requests = clients.flatMap((c) =>
+    Array.from({ length: settings.rejectProbes }, () => prober.request(c.key, ctx)),
+  );
+  const results = await prober.concurrent(requests);
+  if (results.some((r) => r.outcome === 'error')) return { checks, inconclusive: 1 };
+  const counts: Record<string, number> = {};
+  for (const r of results) {
+    const k = r.outcome === 'connected' ? (r.servedBy ?? '(unknown)') : `(${r.outcome})`;
+    counts[k] = (counts[k] ?? 0) + 1;
+  }
+  const wrong = results.filter((r) => r.outcome !== 'refused').length;
+  checks.push(
+    make({
+      rule: 'LB-NO-ENDPOINT-REJECT',
+      scope: 'all clients',
+      kind: results.some((r) => r.outcome === 'connected') ? 'mismatch' : 'block',
+      prediction: base,
+      result: {
+        test: 'reject-when-no-endpoint',
+        statistic: wrong,
+        pValue: wrong > 0 ? 0 : 1,
+        samples: results.length,
+        falseAlarm: 0,
+        method: `${wrong} of ${results.length} connection(s) not refused`,
+      },
+      counts,
+      expectedShares: { '(refused)': 1 },
+      expected:
+        'every new connection is refused (the Service has no eligible endpoint: REJECT, docs/research/lb.md §2.6)',
+      observed: describeCounts(counts),
+      timeouts: timeoutsIn(results),
+    }),
+  );
+  return { checks, inconclusive: 0 };
+}
+
+/** ClientIP affinity: each client stays on one endpoint per window; partly admitted clients stick. */
+async function checkAffinity(run: PortRun, affinity: Affinity): Promise<PortChecks> {
+  const { ctx, clients, full, partial, prober, settings, make, n } = run;
+  const { base, plan } = ctx;
   const checks: LbCheck[] = [];
   let inconclusive = 0;
-  const make = checkMaker(ctx, settings);
-
-  if (base.newConnections.kind === 'reject') {
-    const requests = clients.flatMap((c) =>
-      Array.from({ length: settings.rejectProbes }, () => prober.request(c.key, ctx)),
-    );
-    const results = await prober.concurrent(requests);
-    if (results.some((r) => r.outcome === 'error')) return { checks, inconclusive: 1 };
-    const counts: Record<string, number> = {};
-    for (const r of results) {
-      const k = r.outcome === 'connected' ? (r.servedBy ?? '(unknown)') : `(${r.outcome})`;
-      counts[k] = (counts[k] ?? 0) + 1;
+  const timed = new Map<ObjectKey, { samples: TimedSample[]; outcomes: Outcome[]; timeouts: number }>();
+  const perWindow = Number.isFinite(plan.affinityPerWindow) ? plan.affinityPerWindow : 3;
+  const runs = await Promise.all(clients.map((c) => prober.sequential(c.key, ctx, perWindow)));
+  clients.forEach((c, i) => {
+    const run = runs[i] as SequentialRun;
+    if (run.error) {
+      inconclusive++;
+      return;
     }
-    const wrong = results.filter((r) => r.outcome !== 'refused').length;
-    checks.push(
-      make({
-        rule: 'LB-NO-ENDPOINT-REJECT',
-        scope: 'all clients',
-        kind: results.some((r) => r.outcome === 'connected') ? 'mismatch' : 'block',
-        prediction: base,
-        result: {
-          test: 'reject-when-no-endpoint',
-          statistic: wrong,
-          pValue: wrong > 0 ? 0 : 1,
-          samples: results.length,
-          falseAlarm: 0,
-          method: `${wrong} of ${results.length} connection(s) not refused`,
-        },
-        counts,
-        expectedShares: { '(refused)': 1 },
-        expected:
-          'every new connection is refused (the Service has no eligible endpoint: REJECT, docs/research/lb.md §2.6)',
-        observed: describeCounts(counts),
-        timeouts: timeoutsIn(results),
-      }),
-    );
-    return { checks, inconclusive };
-  }
-
-  if (base.affinity) {
-    const timed = new Map<ObjectKey, { samples: TimedSample[]; outcomes: Outcome[]; timeouts: number }>();
-    const perWindow = Number.isFinite(plan.affinityPerWindow) ? plan.affinityPerWindow : 3;
-    const runs = await Promise.all(clients.map((c) => prober.sequential(c.key, ctx, perWindow)));
-    clients.forEach((c, i) => {
-      const run = runs[i] as SequentialRun;
-      if (run.error) {
-        inconclusive++;
-        return;
-      }
-      const key = c.prediction.affinity?.key ?? c.key;
-      timed.set(c.key, {
-        timeouts: timeoutsIn(run.results),
-        samples: run.results.map((r, j) => ({
-          key,
-          atSeconds: (run.startedAt[j] as number) / 1000,
-          backend: backendOf(r) ?? '(failed)',
-        })),
-        outcomes: run.results.map(backendOf),
-      });
+    const key = c.prediction.affinity?.key ?? c.key;
+    timed.set(c.key, {
+      timeouts: timeoutsIn(run.results),
+      samples: run.results.map((r, j) => ({
+        key,
+        atSeconds: (run.startedAt[j] as number) / 1000,
+        backend: backendOf(r) ?? '(failed)',
+      })),
+      outcomes: run.results.map(backendOf),
     });
-    const fullTimed = full.flatMap((c) => timed.get(c.key)?.samples ?? []);
-    if (fullTimed.length > 0) {
-      const observation: LbObservation = { backends: fullTimed.map((s) => s.backend), timed: fullTimed };
-      const [result] = evaluateServicePort(base, observation, plan.alphaPerTest, settings.lb);
-      if (result) {
-        const windows = affinityWindows(
-          fullTimed,
-          base.affinity.timeoutSeconds,
-          settings.lb.affinitySlackSeconds,
-        );
-        checks.push(
-          make({
-            rule: 'LB-AFFINITY',
-            scope: scopeOf(full),
-            kind: 'distribution',
-            prediction: base,
-            result: fromOracle(result, n),
-            observation,
-            expected: `under ClientIP affinity each client's new connections within ${base.affinity.timeoutSeconds}s stay on one endpoint`,
-            observed: `${result.statistic} of ${windows.length} client window(s) hit more than one endpoint: ${windows.map((w) => [...new Set(w)].join('+')).join(' | ')}`,
-            timeouts: full.reduce((t, c) => t + (timed.get(c.key)?.timeouts ?? 0), 0),
-          }),
-        );
-      }
-    }
-    for (const c of partial) {
-      const t = timed.get(c.key);
-      if (!t) continue;
-      const windows = [t.outcomes];
-      const result = stickySuccessTest(windows, c.allowed);
+  });
+  const fullTimed = full.flatMap((c) => timed.get(c.key)?.samples ?? []);
+  if (fullTimed.length > 0) {
+    const observation: LbObservation = { backends: fullTimed.map((s) => s.backend), timed: fullTimed };
+    const [result] = evaluateServicePort(base, observation, plan.alphaPerTest, settings.lb);
+    if (result) {
+      const windows = affinityWindows(fullTimed, affinity.timeoutSeconds, settings.lb.affinitySlackSeconds);
       checks.push(
-        eligibleCheck(make, c, ctx, result, t.outcomes, t.timeouts, 'sticky', [
-          'ClientIP affinity: the sticky entry is set in nat before the filter drops, so a client stuck on a backend the policy refuses keeps failing until it expires',
-        ]),
+        make({
+          rule: 'LB-AFFINITY',
+          scope: scopeOf(full),
+          kind: 'distribution',
+          prediction: base,
+          result: fromOracle(result, n),
+          observation,
+          expected: `under ClientIP affinity each client's new connections within ${affinity.timeoutSeconds}s stay on one endpoint`,
+          observed: `${result.statistic} of ${windows.length} client window(s) hit more than one endpoint: ${windows.map((w) => [...new Set(w)].join('+')).join(' | ')}`,
+          timeouts: full.reduce((t, c) => t + (timed.get(c.key)?.timeouts ?? 0), 0),
+        }),
       );
     }
-    return { checks, inconclusive };
   }
+  for (const c of partial) {
+    const t = timed.get(c.key);
+    if (!t) continue;
+    const windows = [t.outcomes];
+    const result = stickySuccessTest(windows, c.allowed);
+    checks.push(
+      eligibleCheck(make, c, ctx, result, t.outcomes, t.timeouts, 'sticky', [
+        'ClientIP affinity: the sticky entry is set in nat before the filter drops, so a client stuck on a backend the policy refuses keeps failing until it expires',
+      ]),
+    );
+  }
+  return { checks, inconclusive };
+}
 
-  if (base.newConnections.kind === 'uniform') {
-    const samples = Math.max(plan.goodnessOfFit.samples, plan.coverage, 20);
-    if (full.length > 0) {
-      const results = await prober.pooled(
-        full.map((c) => c.key),
-        ctx,
-        samples,
-      );
-      const observation: LbObservation = { backends: results.map(backendOf) };
-      const tests = evaluateServicePort(base, observation, plan.alphaPerTest, settings.lb);
-      for (const t of tests) {
-        checks.push(
-          make({
-            rule: 'LB-UNIFORM',
-            scope: scopeOf(full),
-            kind: 'distribution',
-            prediction: base,
-            result: fromOracle(t, n),
-            observation,
-            histogram: t.test !== 'coverage',
-            expected:
-              t.test === 'coverage'
-                ? `every one of the ${n} eligible endpoints answers, and no other pod`
-                : `new connections spread uniformly over the ${n} eligible endpoints (1/${n} each)`,
-            observed: describeCounts(lbDetailOf(base, observation, t).counts),
-            timeouts: timeoutsIn(results),
-          }),
-        );
-      }
-    }
-    const groups = groupByAllowed(partial);
-    for (const group of groups) {
-      const results = await prober.pooled(
-        group.map((c) => c.key),
-        ctx,
-        samples,
-      );
-      const outcomes = results.map(backendOf);
-      const first = group[0] as ClientView;
-      const success = expectedSuccess(first.prediction, first.allowed);
-      const result = binomialSuccessTest(outcomes, first.allowed, success.rate, plan.alphaPerTest);
+/** Random (iptables) balancing: a uniform spread for fully admitted clients, a success rate for the rest. */
+async function checkUniform(run: PortRun): Promise<PortChecks> {
+  const { ctx, full, partial, prober, settings, make, n } = run;
+  const { base, plan } = ctx;
+  const checks: LbCheck[] = [];
+  const samples = Math.max(plan.goodnessOfFit.samples, plan.coverage, 20);
+  if (full.length > 0) {
+    const results = await prober.pooled(
+      full.map((c) => c.key),
+      ctx,
+      samples,
+    );
+    const observation: LbObservation = { backends: results.map(backendOf) };
+    const tests = evaluateServicePort(base, observation, plan.alphaPerTest, settings.lb);
+    for (const t of tests) {
       checks.push(
-        eligibleCheck(make, first, ctx, result, outcomes, timeoutsIn(results), 'independent', [], group),
+        make({
+          rule: 'LB-UNIFORM',
+          scope: scopeOf(full),
+          kind: 'distribution',
+          prediction: base,
+          result: fromOracle(t, n),
+          observation,
+          histogram: t.test !== 'coverage',
+          expected:
+            t.test === 'coverage'
+              ? `every one of the ${n} eligible endpoints answers, and no other pod`
+              : `new connections spread uniformly over the ${n} eligible endpoints (1/${n} each)`,
+          observed: describeCounts(lbDetailOf(base, observation, t).counts),
+          timeouts: timeoutsIn(results),
+        }),
       );
     }
-    return { checks, inconclusive };
   }
+  const groups = groupByAllowed(partial);
+  for (const group of groups) {
+    const results = await prober.pooled(
+      group.map((c) => c.key),
+      ctx,
+      samples,
+    );
+    const outcomes = results.map(backendOf);
+    const first = group[0] as ClientView;
+    const success = expectedSuccess(first.prediction, first.allowed);
+    const result = binomialSuccessTest(outcomes, first.allowed, success.rate, plan.alphaPerTest);
+    checks.push(
+      eligibleCheck(make, first, ctx, result, outcomes, timeoutsIn(results), 'independent', [], group),
+    );
+  }
+  return { checks, inconclusive: 0 };
+}
 
+/** Round-robin (ipvs rr): one counter per node and Service port, so each node's connections are one sequence. */
+async function checkRoundRobin(run: PortRun): Promise<PortChecks> {
+  const { ctx, clients, full, partial, prober, settings, make, n } = run;
+  const { base, members, plan } = ctx;
+  const checks: LbCheck[] = [];
+  let inconclusive = 0;
   // Round-robin: one counter per node and Service port, so each node's connections are one sequence.
   const length = Math.max(plan.roundRobin, 2 * n, 4);
   const nodes = [...new Set(clients.map((c) => c.pod.nodeName ?? '?'))].sort();

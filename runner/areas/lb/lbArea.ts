@@ -89,184 +89,33 @@ export function lbArea(deps: LbAreaDeps): AreaRunner {
   return {
     areas: ['lb'],
     async run(ctx: AreaContext): Promise<AreaOutcome> {
-      const options = ctx.options;
       const lb = lbOptions(deps.lb);
       const area = { ...DEFAULT_LB_AREA_OPTIONS, ...deps.area };
       const alphaPerTest = lb.familyAlpha / area.plannedTests;
       const targets = await deps.modeTargets(ctx);
-      if (targets.modes.length === 0) {
-        const why =
-          'the target balances Services in no proxy mode the LB area can test (no kube-proxy found)';
-        ctx.listener?.({ kind: 'message', text: `lb: unsupported: ${why}` });
-        return {
-          areas: ['lb'],
-          scenarios: 0,
-          probes: 0,
-          findings: [],
-          checks: [],
-          unsupported: why,
-          notes: { lbUnsupported: why },
-        };
-      }
-      let probes = 0;
-      let inconclusive = 0;
-      let statisticalTests = 0;
-      let evaluations = 0;
-      const plansUsed = new Map<number, SamplePlan>();
-      const searched: Evaluated[] = [];
-      let firstRules: ReadonlySet<string> | undefined;
-      const modeCount = new Map<ProxyMode, number>();
+      if (targets.modes.length === 0) return unsupported(ctx);
       ctx.listener?.({
         kind: 'message',
         text: `lb: family alpha ${lb.familyAlpha} (Holm over the run), ${area.plannedTests} planned tests, ${fmt(alphaPerTest)} per test; modes ${targets.modes.join(', ')}`,
       });
-      const settings = {
-        lb,
-        planFor: (n: number) => {
-          const plan = cachedPlan(n, area.plannedTests, lb);
-          if (!plansUsed.has(n)) {
-            plansUsed.set(n, plan);
-            for (const line of formatSamplePlan(plan, lb)) ctx.listener?.({ kind: 'message', text: line });
-          }
-          return plan;
-        },
-        oracleFactory: deps.oracleFactory,
-        profile: options.profile,
-        probeTimeoutMs: options.probeTimeoutMs,
-        concurrency: options.concurrency,
-        retries: options.retries,
-        rejectProbes: area.rejectProbes,
-        probeCommand: (p: ManualProbe) => manualProbeCommand(ctx, p),
-        signal: ctx.signal,
-      };
-      // The most statistical tests one scenario can make: 3 Services x 2 ports x (2 + 2 policy groups).
-      const maxTestsPerScenario = 24;
-      // While shrinking, only the rules of the first failure count, so the counterexample stays on topic.
-      const rejecting = (outcome: LbScenarioOutcome): LbCheck[] =>
-        outcome.checks.filter(
-          (c) => rejectsAt(c, alphaPerTest) && (firstRules === undefined || firstRules.has(c.rule)),
-        );
-      const check = async (generated: LbScenario, shrinking: boolean): Promise<Evaluated> => {
-        evaluations += 1;
-        const scenario = inNamespace(generated, `${LB_NAMESPACE}-${evaluations}`);
-        const target = await targets.get(scenario.mode);
-        const caps = await target.capabilities();
-        const traits = { policyEnforced: caps.policyEnforced !== false };
-        let outcome = await checkLbScenario(scenario, target, settings, traits);
-        outcome = await retestTimeouts(outcome, alphaPerTest, () =>
-          checkLbScenario(scenario, target, settings, traits),
-        );
-        probes += outcome.probes;
-        inconclusive += outcome.inconclusive;
-        const failed = rejecting(outcome).length > 0;
-        const evaluated: Evaluated = { index: searched.length + 1, scenario, outcome, failed };
-        if (!shrinking) {
-          searched.push(evaluated);
-          modeCount.set(scenario.mode, (modeCount.get(scenario.mode) ?? 0) + 1);
-          statisticalTests += outcome.checks.filter((c) => c.statistical).length;
-          if (failed) firstRules = new Set(rejecting(outcome).map((c) => c.rule));
-        }
-        return evaluated;
-      };
-      let search: SearchResult<LbScenario, Evaluated>;
+      let run: LbSearch;
       try {
-        search = await searchAndShrink(lbScenarios(deps, targets.modes), check, {
-          seed: options.seed,
-          runs: options.runs,
-          budgetMs: options.budgetMs,
-          shrinkBudgetMs: options.shrinkBudgetMs,
-          signal: ctx.signal,
-          ...(ctx.listener ? { listener: ctx.listener } : {}),
-          summarize: (e) =>
-            rejecting(e.outcome)
-              .map((c) => `${c.rule} ${c.service}:${c.port}`)
-              .join(', '),
-          probesSoFar: () => probes,
-          admit: () => statisticalTests + maxTestsPerScenario <= area.plannedTests,
-        });
+        run = await searchLb(ctx, deps, { lb, area, alphaPerTest }, targets);
       } finally {
         await targets.close();
       }
-      const lastFailure = search.failure?.outcome;
-      const numShrinks = search.numShrinks;
-
-      // Holm over every statistical test of the search; exact tests stand on their own (p in {0, 1}).
-      const family = searched.flatMap((e) =>
-        e.outcome.checks.filter((c) => c.statistical).map((c) => ({ id: `${e.index}|${c.id}`, check: c, e })),
-      );
-      const decisions = holm(
-        family.map((f) => ({ id: f.id, pValue: f.check.result.pValue })),
-        lb.familyAlpha,
-      );
-      const thresholdOf = new Map(decisions.map((d) => [d.id, d]));
-      const alphaFor = (e: Evaluated, c: LbCheck): number =>
-        c.statistical ? (thresholdOf.get(`${e.index}|${c.id}`)?.threshold ?? alphaPerTest) : lb.familyAlpha;
-
-      const sections: LbDetail[] = searched.flatMap((e) =>
-        e.outcome.checks
-          .filter((c) => c.histogram)
-          .map((c) => ({
-            ...c.detail,
-            service: `${c.service} (scenario ${e.index})`,
-            alpha: alphaFor(e, c),
-          })),
-      );
-
-      const findings: Finding[] = [];
-      const { seed, path } = search;
-      if (lastFailure) {
-        const failing = rejecting(lastFailure.outcome);
-        const seen = new Set<string>();
-        for (const c of failing) {
-          if (seen.has(c.rule)) continue;
-          seen.add(c.rule);
-          findings.push(
-            toFinding(
-              ctx,
-              deps,
-              lastFailure.scenario,
-              c,
-              c.statistical ? alphaPerTest : lb.familyAlpha,
-              lb.familyAlpha,
-              {
-                seed,
-                path,
-                numShrinks,
-              },
-            ),
-          );
-        }
-      }
-      // Holm may reject tests the Bonferroni search level let pass: they are findings too (not shrunk).
-      const searchFailure = searched.find((e) => e.outcome.checks.some((c) => rejectsAt(c, alphaPerTest)));
-      for (const f of family) {
-        const d = thresholdOf.get(f.id);
-        if (!d?.reject || rejectsAt(f.check, alphaPerTest) || f.e === searchFailure) continue;
-        findings.push(
-          toFinding(ctx, deps, f.e.scenario, f.check, d.threshold, lb.familyAlpha, {
-            seed,
-            path: '',
-            numShrinks: 0,
-          }),
-        );
-      }
-
-      const checks: CheckSummary[] = LB_RULES.map((r) => ({
-        area: 'lb',
-        rule: r.id,
-        title: r.statement,
-        scenarios: searched.filter((e) => e.outcome.checks.some((c) => c.rule === r.id)).length,
-        findings: findings.filter((f) => f.rule === r.id).length,
-      }));
+      const gate = holmOverRun(run.searched, lb.familyAlpha, alphaPerTest);
+      const findings = lbFindings(ctx, deps, run, gate, lb.familyAlpha, alphaPerTest);
+      const lastFailure = run.search.failure?.outcome;
       return {
         areas: ['lb'],
-        scenarios: searched.length,
-        probes,
+        scenarios: run.searched.length,
+        probes: run.probes,
         findings,
-        checks,
-        sections: { lb: sections },
-        ...(search.timeToFirstFailureMs !== undefined
-          ? { timeToFirstFailureMs: search.timeToFirstFailureMs }
+        checks: lbChecks(run.searched, findings),
+        sections: { lb: lbSections(run.searched, gate) },
+        ...(run.search.timeToFirstFailureMs !== undefined
+          ? { timeToFirstFailureMs: run.search.timeToFirstFailureMs }
           : {}),
         ...(lastFailure
           ? {
@@ -277,26 +126,252 @@ export function lbArea(deps: LbAreaDeps): AreaRunner {
               },
             }
           : {}),
-        notes: {
-          lbFamilyAlpha: lb.familyAlpha,
-          lbPlannedTests: area.plannedTests,
-          lbAlphaPerTest: alphaPerTest,
-          lbStatisticalTests: family.length,
-          lbPower: lb.power,
-          lbEffectRatio: lb.effectRatio,
-          lbGoodnessOfFit: lb.goodnessOfFit,
-          lbScenariosRandom: modeCount.get('random') ?? 0,
-          lbScenariosRoundRobin: modeCount.get('round-robin') ?? 0,
-          lbInconclusive: inconclusive,
-          lbShrinkSteps: numShrinks,
-          ...Object.fromEntries(
-            [...plansUsed]
-              .sort(([a], [b]) => a - b)
-              .map(([n, plan]) => [`lbSamplesFor${n}Endpoints`, describePlan(plan)]),
-          ),
-        },
+        notes: lbNotes(run, gate, lb, area, alphaPerTest),
       };
     },
+  };
+}
+
+/** No proxy mode to test: the area is unsupported, with the reason, and runs nothing. */
+function unsupported(ctx: AreaContext): AreaOutcome {
+  const why = 'the target balances Services in no proxy mode the LB area can test (no kube-proxy found)';
+  ctx.listener?.({ kind: 'message', text: `lb: unsupported: ${why}` });
+  return {
+    areas: ['lb'],
+    scenarios: 0,
+    probes: 0,
+    findings: [],
+    checks: [],
+    unsupported: why,
+    notes: { lbUnsupported: why },
+  };
+}
+
+interface LbLevels {
+  readonly lb: LbOptions;
+  readonly area: LbAreaOptions;
+  readonly alphaPerTest: number;
+}
+
+/** What the search saw: every searched scenario (not the shrink steps), and the counts the notes report. */
+interface LbSearch {
+  readonly search: SearchResult<LbScenario, Evaluated>;
+  readonly searched: readonly Evaluated[];
+  readonly probes: number;
+  readonly inconclusive: number;
+  readonly modeCount: ReadonlyMap<ProxyMode, number>;
+  readonly plansUsed: ReadonlyMap<number, SamplePlan>;
+  /** The checks of an outcome that reject, limited to the first failure's rules once there is one. */
+  readonly rejecting: (outcome: LbScenarioOutcome) => LbCheck[];
+}
+
+/**
+ * The search, through the shared driver: each scenario runs in its own namespace on the target of its mode,
+ * timed-out rejections are retested, and the search stops before the planned statistical tests could be
+ * exceeded. While shrinking, only the rules of the first failure count, so the counterexample stays on topic.
+ */
+async function searchLb(
+  ctx: AreaContext,
+  deps: LbAreaDeps,
+  { lb, area, alphaPerTest }: LbLevels,
+  targets: ModeTargets,
+): Promise<LbSearch> {
+  const options = ctx.options;
+  let probes = 0;
+  let inconclusive = 0;
+  let statisticalTests = 0;
+  let evaluations = 0;
+  const plansUsed = new Map<number, SamplePlan>();
+  const searched: Evaluated[] = [];
+  let firstRules: ReadonlySet<string> | undefined;
+  const modeCount = new Map<ProxyMode, number>();
+  const settings = {
+    lb,
+    planFor: (n: number) => {
+      const plan = cachedPlan(n, area.plannedTests, lb);
+      if (!plansUsed.has(n)) {
+        plansUsed.set(n, plan);
+        for (const line of formatSamplePlan(plan, lb)) ctx.listener?.({ kind: 'message', text: line });
+      }
+      return plan;
+    },
+    oracleFactory: deps.oracleFactory,
+    profile: options.profile,
+    probeTimeoutMs: options.probeTimeoutMs,
+    concurrency: options.concurrency,
+    retries: options.retries,
+    rejectProbes: area.rejectProbes,
+    probeCommand: (p: ManualProbe) => manualProbeCommand(ctx, p),
+    signal: ctx.signal,
+  };
+  // The most statistical tests one scenario can make: 3 Services x 2 ports x (2 + 2 policy groups).
+  const maxTestsPerScenario = 24;
+  const rejecting = (outcome: LbScenarioOutcome): LbCheck[] =>
+    outcome.checks.filter(
+      (c) => rejectsAt(c, alphaPerTest) && (firstRules === undefined || firstRules.has(c.rule)),
+    );
+  const check = async (generated: LbScenario, shrinking: boolean): Promise<Evaluated> => {
+    evaluations += 1;
+    const scenario = inNamespace(generated, `${LB_NAMESPACE}-${evaluations}`);
+    const target = await targets.get(scenario.mode);
+    const caps = await target.capabilities();
+    const traits = { policyEnforced: caps.policyEnforced !== false };
+    let outcome = await checkLbScenario(scenario, target, settings, traits);
+    outcome = await retestTimeouts(outcome, alphaPerTest, () =>
+      checkLbScenario(scenario, target, settings, traits),
+    );
+    probes += outcome.probes;
+    inconclusive += outcome.inconclusive;
+    const failed = rejecting(outcome).length > 0;
+    const evaluated: Evaluated = { index: searched.length + 1, scenario, outcome, failed };
+    if (!shrinking) {
+      searched.push(evaluated);
+      modeCount.set(scenario.mode, (modeCount.get(scenario.mode) ?? 0) + 1);
+      statisticalTests += outcome.checks.filter((c) => c.statistical).length;
+      if (failed) firstRules = new Set(rejecting(outcome).map((c) => c.rule));
+    }
+    return evaluated;
+  };
+  const search = await searchAndShrink(lbScenarios(deps, targets.modes), check, {
+    seed: options.seed,
+    runs: options.runs,
+    budgetMs: options.budgetMs,
+    shrinkBudgetMs: options.shrinkBudgetMs,
+    signal: ctx.signal,
+    ...(ctx.listener ? { listener: ctx.listener } : {}),
+    summarize: (e) =>
+      rejecting(e.outcome)
+        .map((c) => `${c.rule} ${c.service}:${c.port}`)
+        .join(', '),
+    probesSoFar: () => probes,
+    admit: () => statisticalTests + maxTestsPerScenario <= area.plannedTests,
+  });
+  return { search, searched, probes, inconclusive, modeCount, plansUsed, rejecting };
+}
+
+interface FamilyMember {
+  readonly id: string;
+  readonly check: LbCheck;
+  readonly e: Evaluated;
+}
+
+interface RunGate {
+  /** Every statistical test of the search. */
+  readonly family: readonly FamilyMember[];
+  readonly decisions: ReadonlyMap<string, { readonly reject: boolean; readonly threshold: number }>;
+  /** The level a check was judged at over the run (Holm's threshold; exact checks: the family level). */
+  readonly alphaFor: (e: Evaluated, c: LbCheck) => number;
+}
+
+/** Holm over every statistical test of the search; exact tests stand on their own (p in {0, 1}). */
+function holmOverRun(searched: readonly Evaluated[], familyAlpha: number, alphaPerTest: number): RunGate {
+  const family = searched.flatMap((e) =>
+    e.outcome.checks.filter((c) => c.statistical).map((c) => ({ id: `${e.index}|${c.id}`, check: c, e })),
+  );
+  const decisions = new Map(
+    holm(
+      family.map((f) => ({ id: f.id, pValue: f.check.result.pValue })),
+      familyAlpha,
+    ).map((d) => [d.id, d]),
+  );
+  return {
+    family,
+    decisions,
+    alphaFor: (e, c) =>
+      c.statistical ? (decisions.get(`${e.index}|${c.id}`)?.threshold ?? alphaPerTest) : familyAlpha,
+  };
+}
+
+/** The histograms of the report: every histogram check of the search, at the level it was judged. */
+function lbSections(searched: readonly Evaluated[], gate: RunGate): LbDetail[] {
+  return searched.flatMap((e) =>
+    e.outcome.checks
+      .filter((c) => c.histogram)
+      .map((c) => ({
+        ...c.detail,
+        service: `${c.service} (scenario ${e.index})`,
+        alpha: gate.alphaFor(e, c),
+      })),
+  );
+}
+
+/**
+ * One finding per rule of the shrunk failure; then the tests Holm rejects over the run that the Bonferroni
+ * search level let pass (findings too, not shrunk).
+ */
+function lbFindings(
+  ctx: AreaContext,
+  deps: LbAreaDeps,
+  run: LbSearch,
+  gate: RunGate,
+  familyAlpha: number,
+  alphaPerTest: number,
+): Finding[] {
+  const findings: Finding[] = [];
+  const { seed, path, numShrinks } = run.search;
+  const lastFailure = run.search.failure?.outcome;
+  if (lastFailure) {
+    const seen = new Set<string>();
+    for (const c of run.rejecting(lastFailure.outcome)) {
+      if (seen.has(c.rule)) continue;
+      seen.add(c.rule);
+      const alpha = c.statistical ? alphaPerTest : familyAlpha;
+      findings.push(
+        toFinding(ctx, deps, lastFailure.scenario, c, alpha, familyAlpha, { seed, path, numShrinks }),
+      );
+    }
+  }
+  const searchFailure = run.searched.find((e) => e.outcome.checks.some((c) => rejectsAt(c, alphaPerTest)));
+  for (const f of gate.family) {
+    const d = gate.decisions.get(f.id);
+    if (!d?.reject || rejectsAt(f.check, alphaPerTest) || f.e === searchFailure) continue;
+    findings.push(
+      toFinding(ctx, deps, f.e.scenario, f.check, d.threshold, familyAlpha, {
+        seed,
+        path: '',
+        numShrinks: 0,
+      }),
+    );
+  }
+  return findings;
+}
+
+/** One JUnit check per LB rule: the scenarios that tested it and the findings against it. */
+function lbChecks(searched: readonly Evaluated[], findings: readonly Finding[]): CheckSummary[] {
+  return LB_RULES.map((r) => ({
+    area: 'lb',
+    rule: r.id,
+    title: r.statement,
+    scenarios: searched.filter((e) => e.outcome.checks.some((c) => c.rule === r.id)).length,
+    findings: findings.filter((f) => f.rule === r.id).length,
+  }));
+}
+
+/** What results.json records of the run's statistics. */
+function lbNotes(
+  run: LbSearch,
+  gate: RunGate,
+  lb: LbOptions,
+  area: LbAreaOptions,
+  alphaPerTest: number,
+): Record<string, number | string> {
+  return {
+    lbFamilyAlpha: lb.familyAlpha,
+    lbPlannedTests: area.plannedTests,
+    lbAlphaPerTest: alphaPerTest,
+    lbStatisticalTests: gate.family.length,
+    lbPower: lb.power,
+    lbEffectRatio: lb.effectRatio,
+    lbGoodnessOfFit: lb.goodnessOfFit,
+    lbScenariosRandom: run.modeCount.get('random') ?? 0,
+    lbScenariosRoundRobin: run.modeCount.get('round-robin') ?? 0,
+    lbInconclusive: run.inconclusive,
+    lbShrinkSteps: run.search.numShrinks,
+    ...Object.fromEntries(
+      [...run.plansUsed]
+        .sort(([a], [b]) => a - b)
+        .map(([n, plan]) => [`lbSamplesFor${n}Endpoints`, describePlan(plan)]),
+    ),
   };
 }
 

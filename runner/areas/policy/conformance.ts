@@ -65,30 +65,8 @@ export async function runConformance(
 ): Promise<ConformanceResult> {
   const { options, signal } = settings;
   const started = Date.now();
-  let probes = 0;
-  let unsupportedProbes = 0;
-  let inconclusive = 0;
-  const converged = { states: 0, maxMs: 0 };
-
-  const checkOptions = {
-    concurrency: options.concurrency,
-    retries: options.retries,
-    convergeTimeoutMs: options.convergeTimeoutMs,
-    pollIntervalMs: options.pollIntervalMs,
-    profile: options.profile,
-    protocols: settings.protocols,
-    probeTimeoutMs: options.probeTimeoutMs,
-    maxProbesPerState: options.maxProbesPerState,
-    checkModel: options.areas.includes('model'),
-    seed: options.seed,
-    ...(signal ? { signal } : {}),
-  };
-  // Once the failure was seen to persist past the full bound, shrink steps wait less for convergence.
-  const shrinkOptions = {
-    ...checkOptions,
-    convergeTimeoutMs: Math.min(options.convergeTimeoutMs, options.shrinkConvergeTimeoutMs),
-  };
-
+  const tally = new Tally();
+  const { checkOptions, shrinkOptions } = stateCheckOptions(settings);
   // Search time only: time spent shrinking and re-trying a glitch is not taken from the search budget.
   let searchUsedMs = 0;
   let n = 0;
@@ -101,50 +79,29 @@ export async function runConformance(
   // goes on (next seed) with what is left of the budget, so a passing glitch cannot end a run early.
   for (let round = 0; ; round++) {
     const roundStart = Date.now();
-    const search = await searchAndShrink(
-      deps.scenarios,
-      async (generated, shrinking) => {
-        const scenario = deps.prepare ? deps.prepare(generated) : generated;
-        const outcome = await checkScenario(scenario, deps, shrinking ? shrinkOptions : checkOptions);
-        return { ...outcome, scenario };
-      },
-      {
-        seed: options.seed + round,
-        runs: Math.max(1, options.runs - scenarios),
-        budgetMs: Math.max(0, options.budgetMs - searchUsedMs),
-        shrinkBudgetMs: options.shrinkBudgetMs,
-        summarize,
-        probesSoFar: () => probes,
-        observe: (outcome) => {
-          probes += outcome.probesSent;
-          for (const s of outcome.states) {
-            unsupportedProbes += s.unsupportedProbes;
-            inconclusive += s.check.judgements.filter((j) => j.kind === 'inconclusive').length;
-            if (s.check.converged && s.check.convergenceMs !== undefined) {
-              converged.states += 1;
-              converged.maxMs = Math.max(converged.maxMs, s.check.convergenceMs);
-            }
-          }
-        },
-        ...(signal ? { signal } : {}),
-        ...(settings.listener ? { listener: settings.listener } : {}),
-      },
-    );
+    const search = await searchRound(deps, settings, tally, {
+      seed: options.seed + round,
+      runs: Math.max(1, options.runs - scenarios),
+      budgetMs: Math.max(0, options.budgetMs - searchUsedMs),
+      checkOptions,
+      shrinkOptions,
+    });
     scenarios += search.scenarios;
     numShrinks += search.numShrinks;
     searchUsedMs += search.timeToFirstFailureMs ?? Date.now() - roundStart;
     const shrunk = search.failure?.outcome;
     if (!shrunk) break;
     // fast-check's shrink stalls where steps name policies by index; cut the concrete scenario further.
+    const deadline = Math.max(
+      roundStart + (search.timeToFirstFailureMs ?? 0) + options.shrinkBudgetMs,
+      Date.now() + options.shrinkBudgetMs / 4,
+    );
     const reduced = await reduceFailure(shrunk, deps, shrinkOptions, {
-      deadline: Math.max(
-        roundStart + (search.timeToFirstFailureMs ?? 0) + options.shrinkBudgetMs,
-        Date.now() + options.shrinkBudgetMs / 4,
-      ),
-      ...(signal ? { signal } : {}),
-      onProbes: (n) => {
-        probes += n;
+      deadline,
+      onProbes: (k) => {
+        tally.probes += k;
       },
+      ...(signal ? { signal } : {}),
       ...(settings.listener ? { listener: settings.listener } : {}),
     });
     const failure = reduced.outcome;
@@ -160,19 +117,7 @@ export async function runConformance(
       probeCommand: settings.probeCommand,
       nextId,
     });
-    // Second try, as upstream e2e does before it fails (ValidateOrFail): run the counterexample once more
-    // from a fresh start. A finding that does not come back is reported as inconclusive, never judged.
-    let reproduced = true;
-    if (!signal?.aborted) {
-      try {
-        const again = await checkScenario(failure.scenario, deps, checkOptions);
-        probes += again.probesSent;
-        reproduced = again.failed;
-      } catch {
-        reproduced = true;
-      }
-    }
-    if (reproduced) {
+    if (await reproduces(failure.scenario, deps, checkOptions, tally, signal)) {
       findings.push(...found);
       judged = {
         scenario: failure.scenario,
@@ -191,7 +136,7 @@ export async function runConformance(
   }
   return {
     scenarios,
-    probes,
+    probes: tally.probes,
     findings,
     checks: checkSummaries(options.areas, scenarios, findings),
     ...(judged ? { counterexample: judged.scenario, shrunk: scenarioSize(judged.scenario) } : {}),
@@ -201,10 +146,125 @@ export async function runConformance(
     numShrinks,
     durationMs: Date.now() - started,
     interrupted: Boolean(signal?.aborted),
-    unsupportedProbes,
-    inconclusive,
-    converged,
+    ...tally.counts(),
   };
+}
+
+/** What the loop counts across every check, shrink step and second try. */
+class Tally {
+  probes = 0;
+  unsupportedProbes = 0;
+  inconclusive = 0;
+  readonly converged = { states: 0, maxMs: 0 };
+
+  counts(): Pick<ConformanceResult, 'unsupportedProbes' | 'inconclusive' | 'converged'> {
+    return {
+      unsupportedProbes: this.unsupportedProbes,
+      inconclusive: this.inconclusive,
+      converged: this.converged,
+    };
+  }
+
+  observe(outcome: ScenarioOutcome): void {
+    this.probes += outcome.probesSent;
+    for (const s of outcome.states) {
+      this.unsupportedProbes += s.unsupportedProbes;
+      this.inconclusive += s.check.judgements.filter((j) => j.kind === 'inconclusive').length;
+      if (s.check.converged && s.check.convergenceMs !== undefined) {
+        this.converged.states += 1;
+        this.converged.maxMs = Math.max(this.converged.maxMs, s.check.convergenceMs);
+      }
+    }
+  }
+}
+
+/** How each state is checked; once the failure was seen to persist past the full bound, shrink steps wait less. */
+function stateCheckOptions(settings: ConformanceSettings): {
+  checkOptions: ScenarioCheckOptions;
+  shrinkOptions: ScenarioCheckOptions;
+} {
+  const { options, signal } = settings;
+  const checkOptions: ScenarioCheckOptions = {
+    concurrency: options.concurrency,
+    retries: options.retries,
+    convergeTimeoutMs: options.convergeTimeoutMs,
+    pollIntervalMs: options.pollIntervalMs,
+    profile: options.profile,
+    protocols: settings.protocols,
+    probeTimeoutMs: options.probeTimeoutMs,
+    maxProbesPerState: options.maxProbesPerState,
+    checkModel: options.areas.includes('model'),
+    seed: options.seed,
+    ...(signal ? { signal } : {}),
+  };
+  return {
+    checkOptions,
+    shrinkOptions: {
+      ...checkOptions,
+      convergeTimeoutMs: Math.min(options.convergeTimeoutMs, options.shrinkConvergeTimeoutMs),
+    },
+  };
+}
+
+/** One search round through the shared driver: scenarios prepared for the target, checked, counted. */
+function searchRound(
+  deps: ConformanceDeps,
+  settings: ConformanceSettings,
+  tally: Tally,
+  round: {
+    readonly seed: number;
+    readonly runs: number;
+    readonly budgetMs: number;
+    readonly checkOptions: ScenarioCheckOptions;
+    readonly shrinkOptions: ScenarioCheckOptions;
+  },
+) {
+  const { signal, listener } = settings;
+  return searchAndShrink(
+    deps.scenarios,
+    async (generated, shrinking) => {
+      const scenario = deps.prepare ? deps.prepare(generated) : generated;
+      const outcome = await checkScenario(
+        scenario,
+        deps,
+        shrinking ? round.shrinkOptions : round.checkOptions,
+      );
+      return { ...outcome, scenario };
+    },
+    {
+      seed: round.seed,
+      runs: round.runs,
+      budgetMs: round.budgetMs,
+      shrinkBudgetMs: settings.options.shrinkBudgetMs,
+      summarize,
+      probesSoFar: () => tally.probes,
+      observe: (outcome) => tally.observe(outcome),
+      ...(signal ? { signal } : {}),
+      ...(listener ? { listener } : {}),
+    },
+  );
+}
+
+/**
+ * The second try, as upstream e2e does before it fails (ValidateOrFail): run the counterexample once more from
+ * a fresh start. A finding that does not come back is reported as inconclusive, never judged. An interrupted
+ * run, or a target that breaks on the second try, keeps the finding.
+ */
+async function reproduces(
+  scenario: Scenario,
+  deps: ConformanceDeps,
+  checkOptions: ScenarioCheckOptions,
+  tally: Tally,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  if (signal?.aborted) return true;
+  try {
+    const again = await checkScenario(scenario, deps, checkOptions);
+    tally.probes += again.probesSent;
+    return again.failed;
+  } catch {
+    return true;
+  }
 }
 
 /**
