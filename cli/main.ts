@@ -19,7 +19,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
   cleanup: () => import('./commands/cleanup.ts'),
 };
 
-export const VERSION = '0.1.0';
+const VERSION = '0.1.0';
 
 async function usage(): Promise<string> {
   const names = Object.keys(COMMANDS).sort();

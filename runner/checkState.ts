@@ -21,7 +21,7 @@ export interface StateCheckOptions {
   readonly signal?: AbortSignal;
 }
 
-export interface StaticViolation {
+interface StaticViolation {
   readonly rule: 'MODEL-UNIQUE-IP' | 'MODEL-IP-IN-LEASE';
   readonly detail: string;
   readonly pods: readonly string[];
@@ -37,7 +37,7 @@ export interface StateCheck {
   readonly converged: boolean;
 }
 
-export const FAILING_KINDS = new Set(['leak', 'block', 'mismatch', 'distribution']);
+const FAILING_KINDS = new Set(['leak', 'block', 'mismatch', 'distribution']);
 
 export function isFailing(j: ProbeJudgement): boolean {
   return FAILING_KINDS.has(j.kind);
@@ -97,7 +97,7 @@ export async function checkState(
 }
 
 /** Unique pod IPs, each inside its node's lease (the Kubernetes network model, seed notes 网络模型). */
-export function staticModelViolations(cluster: Cluster, realized: Realized): StaticViolation[] {
+function staticModelViolations(cluster: Cluster, realized: Realized): StaticViolation[] {
   const out: StaticViolation[] = [];
   const byIP = new Map<string, string[]>();
   for (const pod of cluster.pods) {

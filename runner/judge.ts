@@ -12,7 +12,7 @@ import type { FindingKind, Verdict } from '../spec/verdict.ts';
 import type { PolicyOracle } from './policyOracle.ts';
 import type { PlannedProbe } from './probePlan.ts';
 
-export type JudgementKind = FindingKind | 'conforms' | 'unsupported';
+type JudgementKind = FindingKind | 'conforms' | 'unsupported';
 
 export interface ProbeJudgement {
   readonly probe: PlannedProbe;
@@ -159,7 +159,7 @@ function judgeNodeToPod(
 }
 
 /** allow/deny/undefined against connected/refused/timeout/error/unsupported. */
-export function classify(expected: Verdict, result: ProbeResult): JudgementKind {
+function classify(expected: Verdict, result: ProbeResult): JudgementKind {
   if (result.outcome === 'unsupported') return 'unsupported';
   if (result.outcome === 'error') return 'inconclusive';
   if (expected === 'undefined') return 'undefined';
@@ -200,7 +200,7 @@ function findPod(cluster: Cluster, key: ObjectKey): Pod | undefined {
 }
 
 /** Ready pods selected by the Service, with the targetPort resolved on each (by number, or by name per pod). */
-export function serviceBackends(
+function serviceBackends(
   cluster: Cluster,
   svc: Service,
   port: number,

@@ -18,7 +18,7 @@ import type { RunOptions } from './options.ts';
 import { DEFAULT_RUN_OPTIONS } from './options.ts';
 
 /** Areas whose findings carry a `Scenario` the conformance loop can run again. */
-export const REPLAYABLE_AREAS: readonly Area[] = ['policy', 'model'];
+const REPLAYABLE_AREAS: readonly Area[] = ['policy', 'model'];
 
 /**
  * Bounds on the recorded options the lab sees, inclusive, in ms: a probe may wait up to a minute, a
@@ -55,7 +55,7 @@ export function planReplay(doc: ResultsDocument, file: string, id?: string): Rep
 }
 
 /** The finding to replay: by id, or the first one that carries a scenario; its scenario checked. */
-export function pickFinding(
+function pickFinding(
   doc: ResultsDocument,
   file: string,
   id?: string,

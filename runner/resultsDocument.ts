@@ -3,7 +3,7 @@ import type { SemanticProfile } from '../spec/profile.ts';
 import type { Area, CheckSummary, Finding, ResultsDocument, RunSummary } from '../spec/results.ts';
 import { AREAS, RESULTS_SCHEMA_VERSION } from '../spec/results.ts';
 
-export const TOOL_VERSION = '0.1.0';
+const TOOL_VERSION = '0.1.0';
 
 export interface AreaRun {
   readonly area: Area;

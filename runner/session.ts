@@ -5,7 +5,7 @@
 import { join, relative } from 'node:path';
 import { EXIT } from '../spec/errors.ts';
 import { writeOutputFile } from '../spec/inputFile.ts';
-import type { Area, AreaSections, CheckSummary, Finding, ResultsDocument } from '../spec/results.ts';
+import type { AreaSections, CheckSummary, Finding, ResultsDocument } from '../spec/results.ts';
 import type { Target } from '../spec/target.ts';
 import type { AreaOutcome, AreaRunner } from './area.ts';
 import type { RunOptions } from './options.ts';
@@ -15,7 +15,7 @@ import type { AreaRun } from './resultsDocument.ts';
 import { buildResultsDocument, isJudged } from './resultsDocument.ts';
 
 /** Exit code of a run stopped by Ctrl-C before it found anything (128 + SIGINT). */
-export const EXIT_INTERRUPTED = 130;
+const EXIT_INTERRUPTED = 130;
 
 export interface SessionDeps {
   readonly openTarget: () => Promise<Target>;
@@ -153,5 +153,3 @@ function mergeSections(outcomes: readonly AreaOutcome[]): AreaSections | undefin
   if (lb.length === 0 && flannel.length === 0) return undefined;
   return { ...(lb.length > 0 ? { lb } : {}), ...(flannel.length > 0 ? { flannel } : {}) };
 }
-
-export type { Area };

@@ -20,7 +20,7 @@ import { pinTopology } from './pinTopology.ts';
 import type { SessionDeps } from './session.ts';
 
 /** Nodes of the fixed topology the policy and model areas run on. */
-export const POLICY_AREA_NODES = 2;
+const POLICY_AREA_NODES = 2;
 
 export interface LabWiringOptions {
   readonly faults: readonly FaultName[];
@@ -29,19 +29,19 @@ export interface LabWiringOptions {
   readonly labId?: string;
 }
 
-export function scenariosFor(options: RunOptions): fc.Arbitrary<Scenario> {
+function scenariosFor(options: RunOptions): fc.Arbitrary<Scenario> {
   return scenarioArb({ size: options.size, excludeSCTP: true, areas: options.areas });
 }
 
-export function toYaml(cluster: Cluster): string {
+function toYaml(cluster: Cluster): string {
   return clusterToManifests(cluster);
 }
 
-export function prepareForLab(scenario: Scenario): Scenario {
+function prepareForLab(scenario: Scenario): Scenario {
   return pinTopology(scenario, POLICY_AREA_NODES);
 }
 
-export function openLab(options: LabWiringOptions): () => Promise<Target> {
+function openLab(options: LabWiringOptions): () => Promise<Target> {
   return async () =>
     createLabTarget({
       nodes: POLICY_AREA_NODES,

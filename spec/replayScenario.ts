@@ -255,7 +255,7 @@ const step = tagged(
   { ...REFUSE, expected: 'a step' },
 );
 
-export const SCENARIO_SCHEMA = object(
+const SCENARIO_SCHEMA = object(
   {
     cluster,
     netConf,
@@ -683,9 +683,11 @@ function visibleProblem(problem: string): string {
 
 // Compile-time: what the schema reads is a Scenario, field for field (the net-conf is the part of
 // FlannelNetConf the lab reads: assignable to it, not equal, as FlannelNetConf allows any other key).
+/** @compileTimeCheck */
 export type ScenarioSchemaMatchesType = Expect<
   Same<Omit<ScenarioRead, 'netConf'>, Omit<Scenario, 'netConf'>>
 >;
+/** @compileTimeCheck */
 export type NetConfIsAFlannelNetConf = Expect<
   ScenarioRead['netConf'] extends Scenario['netConf'] ? true : false
 >;

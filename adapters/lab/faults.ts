@@ -102,7 +102,3 @@ export function backendForFaults(names: readonly string[]): FlannelBackendType |
   const infos: readonly FaultInfo[] = FAULTS;
   return infos.find((f) => names.includes(f.name) && f.backend !== undefined)?.backend;
 }
-
-export function faultsOfArea(area: Area): readonly FaultInfo[] {
-  return FAULTS.filter((f) => f.area === area);
-}
