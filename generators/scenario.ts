@@ -34,7 +34,7 @@ export function scenarioArb(options: GeneratorOptions = {}): fc.Arbitrary<Scenar
       traffic:
         options.areas === undefined || options.areas.includes('lb')
           ? trafficSpecArb()
-          : fc.constant<TrafficSpec>({ mode: 'matrix', viaServices: false }),
+          : fc.constant<TrafficSpec>({ viaServices: false }),
       steps: fc.array(rawStepArb(bounds), { minLength: 0, maxLength: bounds.maxSteps }),
     })
     .map(({ cluster, netConf, traffic, steps }): Scenario => {

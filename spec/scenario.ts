@@ -54,10 +54,8 @@ export interface FlannelNetConf {
   readonly [key: string]: unknown;
 }
 
+/** What to probe besides every (source pod, destination pod, declared port): each Service port too. */
 export interface TrafficSpec {
-  /** `matrix`: every (src, dst pod, declared dst port). `sample`: at most `maxProbes` of it, chosen by seed. */
-  readonly mode: 'matrix' | 'sample';
-  readonly maxProbes?: number;
   readonly viaServices: boolean;
 }
 

@@ -190,7 +190,7 @@ export function replayScenario(): Record<string, unknown> {
       policies: [],
     },
     netConf: { Network: '10.244.0.0/16', Backend: { Type: 'vxlan' } },
-    traffic: { mode: 'matrix', viaServices: false },
+    traffic: { viaServices: false },
     steps: [],
   };
 }
