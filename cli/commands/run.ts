@@ -1,6 +1,6 @@
 /** `podnet run`: the conformance loop against a target (the embedded lab by default). */
 import { join, resolve } from 'node:path';
-import { isFaultName } from '../../adapters/lab/faults.ts';
+import { type FaultName, isFaultName } from '../../adapters/lab/faults.ts';
 import { isLabId } from '../../adapters/lab/names.ts';
 import { appendStepSummary, renderAll, renderGithubSummary, renderTerminal } from '../../reports/index.ts';
 import type { RunOptions } from '../../runner/options.ts';
@@ -158,9 +158,10 @@ export function runOptionsFrom(
   };
 }
 
-export function labFaultsFrom(args: ParsedArgs): string[] {
-  const faults = stringListOption(args, 'lab-fault');
-  for (const f of faults) {
+/** The `--lab-fault` names, each checked against the lab's fault catalogue. */
+export function labFaultsFrom(args: ParsedArgs): FaultName[] {
+  const faults: FaultName[] = [];
+  for (const f of stringListOption(args, 'lab-fault')) {
     if (!isFaultName(f)) {
       throw new PodnetInputError(
         'PODNET_BAD_ARGUMENT',
@@ -169,8 +170,9 @@ export function labFaultsFrom(args: ParsedArgs): string[] {
         'run `podnet lab faults` to list them',
       );
     }
+    faults.push(f);
   }
-  return [...faults];
+  return faults;
 }
 
 export async function run(argv: readonly string[], io: CliIO): Promise<number> {
@@ -239,7 +241,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       render,
     );
   } else {
-    deps = labSessionDeps({ faults: faults as never, ...labIdFrom(io) }, render);
+    deps = labSessionDeps({ faults, ...labIdFrom(io) }, render);
   }
   const runnable = deps.areaRunners.flatMap((r) => r.areas);
   for (const a of options.areas.filter((x) => !runnable.includes(x))) {
