@@ -88,7 +88,7 @@ export function integerOption(
 }
 
 /** Longest duration a timer can wait (Node's setTimeout fires at once beyond 2^31−1 ms). */
-export const MAX_DURATION_MS = 2 ** 31 - 1;
+const MAX_DURATION_MS = 2 ** 31 - 1;
 
 /** A duration like `90s`, `2m`, `500ms`, in milliseconds, within `range` (default 1 ms … 24 days). */
 export function durationOption(
@@ -144,6 +144,6 @@ export function seedOption(args: ParsedArgs, command: string, fallback: number):
 }
 
 /** A user's argument echoed in a message: quoted, control characters escaped, cut to a readable length. */
-export function quoteArgument(raw: string): string {
+function quoteArgument(raw: string): string {
   return quoteValue(raw, 60);
 }

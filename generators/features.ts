@@ -58,14 +58,6 @@ export const FEATURES = {
 export type Feature = keyof typeof FEATURES;
 export const FEATURE_NAMES = Object.keys(FEATURES) as Feature[];
 
-/** Features that are about Services and pods rather than NetworkPolicies. */
-export const NON_POLICY_FEATURES: ReadonlySet<Feature> = new Set<Feature>([
-  'service named targetPort',
-  'service numeric targetPort',
-  'service ClientIP affinity',
-  'pod not ready',
-]);
-
 function selectorFeatures(s: LabelSelector, out: Set<Feature>): void {
   for (const e of s.matchExpressions ?? []) out.add(`operator ${e.operator}`);
 }
@@ -90,7 +82,7 @@ function ipBlockFeatures(b: ScenarioIPBlock, out: Set<Feature>): void {
 }
 
 /** Features of one policy, added to `out`. */
-export function policyFeatures(p: ScenarioPolicy, out: Set<Feature> = new Set()): Set<Feature> {
+function policyFeatures(p: ScenarioPolicy, out: Set<Feature> = new Set()): Set<Feature> {
   if (isEmpty(p.podSelector)) out.add('podSelector {}');
   if (Object.keys(p.podSelector.matchLabels ?? {}).length > 0) out.add('podSelector matchLabels');
   if ((p.podSelector.matchExpressions ?? []).length > 0) out.add('podSelector matchExpressions');

@@ -44,9 +44,7 @@ function matchLabelArb(subject: SelectorSubject): fc.Arbitrary<[string, string]>
 }
 
 /** One requirement; In/NotIn carry 1–2 values, Exists/DoesNotExist none (as validation demands). */
-export function labelSelectorRequirementArb(
-  subject: SelectorSubject,
-): fc.Arbitrary<LabelSelectorRequirement> {
+function labelSelectorRequirementArb(subject: SelectorSubject): fc.Arbitrary<LabelSelectorRequirement> {
   return fc
     .record({
       key: fc.constantFrom(...keysOf(subject)),

@@ -16,7 +16,7 @@ export type { GeneratorOptions, GeneratorSize } from './_internals/options.ts';
 export { GENERATOR_SIZES } from './_internals/options.ts';
 
 /** The net-conf of scenarios whose areas do not vary flannel (flannel's kube-flannel.yml default). */
-export const DEFAULT_NET_CONF: FlannelNetConf = { Network: '10.244.0.0/16', Backend: { Type: 'vxlan' } };
+const DEFAULT_NET_CONF: FlannelNetConf = { Network: '10.244.0.0/16', Backend: { Type: 'vxlan' } };
 
 /** A random scenario; see `GeneratorOptions` for size, areas, SCTP and bounds. */
 export function scenarioArb(options: GeneratorOptions = {}): fc.Arbitrary<Scenario> {
@@ -34,7 +34,7 @@ export function scenarioArb(options: GeneratorOptions = {}): fc.Arbitrary<Scenar
       traffic:
         options.areas === undefined || options.areas.includes('lb')
           ? trafficSpecArb()
-          : fc.constant<TrafficSpec>({ mode: 'matrix', viaServices: false }),
+          : fc.constant<TrafficSpec>({ viaServices: false }),
       steps: fc.array(rawStepArb(bounds), { minLength: 0, maxLength: bounds.maxSteps }),
     })
     .map(({ cluster, netConf, traffic, steps }): Scenario => {

@@ -11,7 +11,7 @@ import type { Feature } from './features.ts';
 import { FEATURE_NAMES, FEATURES, scenarioFeatures } from './features.ts';
 import { scenarioArb } from './scenario.ts';
 
-export interface FeatureCount {
+interface FeatureCount {
   readonly feature: Feature;
   readonly description: string;
   readonly scenarios: number;

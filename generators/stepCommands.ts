@@ -3,9 +3,7 @@
  * against the model's cluster when it runs, applies it to the model and hands it to the system under
  * test. fast-check then shrinks a failing run to its shortest command sequence.
  *
- * Sync (`fc.modelRun`, e.g. oracle-only laws): `fc.modelRun(() => ({ model: initialStepModel(c), real }), cmds)`.
- * Async (`fc.asyncModelRun`, a real target): use `asyncStepCommandsArb` and a `StepSystem` whose
- * `apply` returns a promise.
+ * Run them with `fc.modelRun(() => ({ model: initialStepModel(c), real }), cmds)` (the oracle laws do).
  */
 import fc from 'fast-check';
 import type { ScenarioCluster, Step } from '../spec/scenario.ts';
@@ -28,10 +26,6 @@ export interface StepSystem {
   apply(step: Step, expected: ScenarioCluster): void;
 }
 
-export interface AsyncStepSystem {
-  apply(step: Step, expected: ScenarioCluster): Promise<void>;
-}
-
 export function initialStepModel(cluster: ScenarioCluster): StepModel {
   return { cluster, naming: { createdPolicies: 0, addedPods: 0 }, applied: [] };
 }
@@ -46,8 +40,8 @@ function advance(raw: RawStep, model: StepModel): Step | undefined {
   return step;
 }
 
-/** One step as a synchronous command. */
-export class StepCommand implements fc.Command<StepModel, StepSystem> {
+/** One step as a command. */
+class StepCommand implements fc.Command<StepModel, StepSystem> {
   private step: Step | undefined;
   constructor(readonly raw: RawStep) {}
   check(model: Readonly<StepModel>): boolean {
@@ -62,40 +56,13 @@ export class StepCommand implements fc.Command<StepModel, StepSystem> {
   }
 }
 
-/** One step as an asynchronous command (a real target). */
-export class AsyncStepCommand implements fc.AsyncCommand<StepModel, AsyncStepSystem> {
-  private step: Step | undefined;
-  constructor(readonly raw: RawStep) {}
-  check(model: Readonly<StepModel>): boolean {
-    return resolveRawStep(this.raw, model.cluster, { ...model.naming }) !== undefined;
-  }
-  async run(model: StepModel, real: AsyncStepSystem): Promise<void> {
-    this.step = advance(this.raw, model);
-    if (this.step !== undefined) await real.apply(this.step, model.cluster);
-  }
-  toString(): string {
-    return this.step === undefined ? this.raw.kind : describeStep(this.step);
-  }
-}
-
-/** Command sequences of up to `maxSteps` steps (synchronous). */
+/** Command sequences of up to `maxSteps` steps. */
 export function stepCommandsArb(
   options: GeneratorOptions = {},
 ): fc.Arbitrary<Iterable<fc.Command<StepModel, StepSystem>>> {
   const bounds = boundsOf(options);
   return fc.commands(
     rawStepArbs(bounds).map((a) => a.map((raw) => new StepCommand(raw))),
-    { maxCommands: bounds.maxSteps },
-  );
-}
-
-/** Command sequences of up to `maxSteps` steps (asynchronous). */
-export function asyncStepCommandsArb(
-  options: GeneratorOptions = {},
-): fc.Arbitrary<Iterable<fc.AsyncCommand<StepModel, AsyncStepSystem>>> {
-  const bounds = boundsOf(options);
-  return fc.commands(
-    rawStepArbs(bounds).map((a) => a.map((raw) => new AsyncStepCommand(raw))),
     { maxCommands: bounds.maxSteps },
   );
 }

@@ -24,7 +24,7 @@ export interface HtmlOptions {
 }
 
 /** A section an area contributes below the findings (histograms, node tables). */
-export interface AreaSection {
+interface AreaSection {
   readonly area: Area;
   readonly title: string;
   /** HTML fragment, or undefined when the document has nothing for this section. */
@@ -32,7 +32,7 @@ export interface AreaSection {
 }
 
 /** The area sections, in page order. Add an area's section here. */
-export const AREA_SECTIONS: readonly AreaSection[] = [
+const AREA_SECTIONS: readonly AreaSection[] = [
   {
     area: 'lb',
     title: 'Load balancing: share of new connections per endpoint',

@@ -7,12 +7,12 @@ import type { ProbeOutcome, Verdict } from '../spec/verdict.ts';
 import { esc } from './escape.ts';
 
 /** `.` allowed, `X` denied, `?` undefined (the legend in the page says the same). */
-export function verdictGlyph(v: Verdict): string {
+function verdictGlyph(v: Verdict): string {
   return v === 'allow' ? '.' : v === 'deny' ? 'X' : '?';
 }
 
 /** `.` connected, `X` refused or timed out, `?` probe error or unsupported, `–` not probed. */
-export function outcomeGlyph(o: ProbeOutcome | undefined): string {
+function outcomeGlyph(o: ProbeOutcome | undefined): string {
   if (o === undefined) return '–';
   return o === 'connected' ? '.' : o === 'refused' || o === 'timeout' ? 'X' : '?';
 }

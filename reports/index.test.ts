@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { PodnetInputError } from '../spec/errors.ts';
 import { readResultsFile } from '../spec/resultsFile.ts';
 import { loadFixture } from './fixtures/load.ts';
-import { renderAll, writeResults } from './index.ts';
+import { renderAll } from './index.ts';
 
 let dir = '';
 beforeEach(async () => {
@@ -39,14 +39,7 @@ describe('renderAll', () => {
   });
 });
 
-describe('writeResults and the results reader', () => {
-  test('round-trip a document', async () => {
-    const doc = loadFixture('hostile');
-    const path = await writeResults(doc, dir);
-    expect(path).toBe(join(dir, 'results.json'));
-    expect(readResultsFile(path)).toEqual(doc);
-  });
-
+describe('the results reader', () => {
   test('a missing file and a foreign file are input errors (exit 2)', async () => {
     expect(() => readResultsFile(join(dir, 'nope.json'))).toThrow(PodnetInputError);
     const foreign = join(dir, 'other.json');

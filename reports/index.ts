@@ -1,7 +1,7 @@
 /**
  * The reports shell: writes every artifact of a run into one folder (`report.html`, `junit.xml`,
- * `summary.md` with --github, `results.json` via `writeResults`). The renderers it calls are pure; only
- * this file touches the file system. Reading a results file back is spec/resultsFile.ts's job.
+ * `summary.md` with --github; runner/session.ts writes `results.json`). The renderers it calls are pure;
+ * only this file touches the file system. Reading a results file back is spec/resultsFile.ts's job.
  */
 import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,14 +11,7 @@ import { renderAnnotations, renderGithubSummary } from './github.ts';
 import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
 
-export {
-  escapeCommandData,
-  escapeCommandProperty,
-  renderAnnotations,
-  renderGithubSummary,
-} from './github.ts';
-export { AREA_SECTIONS, renderHtml } from './html.ts';
-export { junitClassname, junitTestName, renderJunit } from './junit.ts';
+export { renderGithubSummary } from './github.ts';
 export { renderTerminal } from './terminal.ts';
 
 export interface RenderAllOptions {
@@ -52,13 +45,6 @@ export async function renderAll(
   const summary = join(outDir, 'summary.md');
   await writeText(summary, renderGithubSummary(doc));
   return { html, junit, summary, annotations: renderAnnotations(doc) };
-}
-
-/** Write `results.json` (pretty-printed, newline-terminated) into `outDir`; returns its path. */
-export async function writeResults(doc: ResultsDocument, outDir: string): Promise<string> {
-  const path = join(outDir, 'results.json');
-  await writeText(path, `${JSON.stringify(doc, null, 2)}\n`);
-  return path;
 }
 
 /** Append the job summary to `$GITHUB_STEP_SUMMARY` when GitHub Actions provides one. */

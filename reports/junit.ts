@@ -28,12 +28,12 @@ interface Testcase {
 }
 
 /** `podnet.policy`, the classname of every testcase of an area. */
-export function junitClassname(area: Area): string {
+function junitClassname(area: Area): string {
   return `podnet.${area}`;
 }
 
 /** The stable testcase name: rule id and the rule's catalogue description. */
-export function junitTestName(rule: string, title: string): string {
+function junitTestName(rule: string, title: string): string {
   return title ? `${rule} ${title}` : rule;
 }
 

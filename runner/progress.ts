@@ -1,6 +1,6 @@
 /** Progress events of a run, and a renderer that draws one live line on a terminal (plain lines otherwise). */
 
-export type RunEvent =
+type RunEvent =
   | {
       readonly kind: 'scenario';
       readonly scenarios: number;

@@ -64,7 +64,7 @@ export function planReplay(doc: ResultsDocument, file: string, id?: string): Rep
 }
 
 /** The finding to replay: by id, or the first one that carries a scenario; its scenario checked. */
-export function pickFinding(
+function pickFinding(
   doc: ResultsDocument,
   file: string,
   id?: string,

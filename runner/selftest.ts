@@ -11,7 +11,7 @@ import type { RunOptions } from './options.ts';
 import type { RunListener } from './progress.ts';
 import { isJudged } from './resultsDocument.ts';
 
-export interface SelftestFault {
+interface SelftestFault {
   readonly name: string;
   readonly area: Area;
 }
@@ -22,7 +22,7 @@ export interface SelftestDeps {
   readonly areaRunners: readonly AreaRunner[];
 }
 
-export interface SelftestTrial {
+interface SelftestTrial {
   readonly seed: number;
   readonly found: boolean;
   readonly timeToFirstFailureMs?: number;

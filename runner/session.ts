@@ -18,7 +18,7 @@ import { buildResultsDocument, isJudged } from './resultsDocument.ts';
 import type { TargetEntry, TargetSettings } from './targets/index.ts';
 
 /** Exit code of a run stopped by Ctrl-C before it found anything (128 + SIGINT). */
-export const EXIT_INTERRUPTED = 130;
+const EXIT_INTERRUPTED = 130;
 
 export interface SessionDeps {
   readonly openTarget: () => Promise<Target>;
@@ -176,5 +176,3 @@ function mergeSections(outcomes: readonly AreaOutcome[]): AreaSections | undefin
   if (lb.length === 0 && flannel.length === 0) return undefined;
   return { ...(lb.length > 0 ? { lb } : {}), ...(flannel.length > 0 ? { flannel } : {}) };
 }
-
-export type { Area };

@@ -55,7 +55,7 @@ export class PodnetTargetError extends Error {
   }
 }
 
-export function formatInputMessage(problem: string, location: InputLocation, hint?: string): string {
+function formatInputMessage(problem: string, location: InputLocation, hint?: string): string {
   const where: string[] = [];
   if (location.file) where.push(location.line ? `${location.file}:${location.line}` : location.file);
   if (location.object) where.push(location.object);
@@ -63,10 +63,4 @@ export function formatInputMessage(problem: string, location: InputLocation, hin
   const head = where.length > 0 ? `${where.join(': ')}: ${problem}` : problem;
   // Paths, names and fields come from the input: whatever they hold, the message never drives a terminal.
   return escapeControl(hint ? `${head}\n  hint: ${hint}` : head);
-}
-
-/** The exit code for any thrown value: 2 for input errors, 3 for target errors, 3 for the unexpected. */
-export function exitCodeOf(error: unknown): number {
-  if (error instanceof PodnetInputError || error instanceof PodnetInputErrors) return EXIT.usage;
-  return EXIT.target;
 }

@@ -204,7 +204,7 @@ export interface NodeStateDifference {
   readonly observed: string | undefined;
 }
 
-export type LeaseRule =
+type LeaseRule =
   | 'lease-valid-cidr'
   | 'lease-aligned'
   | 'lease-inside-network'

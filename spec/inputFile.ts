@@ -34,11 +34,6 @@ export function setMaxInputBytes(bytes: number): void {
   maxInputBytes = bytes;
 }
 
-/** The cap on input files in force. */
-export function currentMaxInputBytes(): number {
-  return maxInputBytes;
-}
-
 export interface InputFileOptions {
   /** What the file is, for messages: `manifest`, `results file`, `kubeconfig`… */
   readonly what?: string;

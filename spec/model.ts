@@ -71,7 +71,7 @@ export interface IPBlock {
   readonly except?: readonly string[];
 }
 
-export interface NetworkPolicyPeerOf<B> {
+interface NetworkPolicyPeerOf<B> {
   readonly podSelector?: LabelSelector;
   readonly namespaceSelector?: LabelSelector;
   readonly ipBlock?: B;

@@ -4,12 +4,15 @@ import { describe, expect, test } from 'vitest';
 import { PodnetInputError } from './errors.ts';
 import { checkReplayScenario, REPLAY_LIMITS } from './replayScenario.ts';
 
+type Json = Record<string, unknown>;
+
 /** The scenario of the leak `podnet run --seed 3 --lab-fault egress-ignored` found (namespace x, pods x/a and x/b). */
 const RUN_LEAK = fileURLToPath(new URL('./fixtures/run-leak.json', import.meta.url));
-const SCENARIO: unknown = JSON.parse(readFileSync(RUN_LEAK, 'utf8')).findings[0].scenario;
+/** As that podnet wrote it: with `traffic.mode`, which no runner read and podnet no longer writes. */
+const WRITTEN: Json = JSON.parse(readFileSync(RUN_LEAK, 'utf8')).findings[0].scenario;
+/** As this podnet writes it. */
+const SCENARIO: Json = { ...WRITTEN, traffic: { viaServices: false } };
 const AT = ['findings', 0, 'scenario'] as const;
-
-type Json = Record<string, unknown>;
 
 /** A copy of the scenario, changed in place by `change`. */
 function changed(change: (s: Json) => void): Json {
@@ -47,6 +50,12 @@ const SERVICE = {
 describe('a replayed scenario is checked before it reaches the lab', () => {
   test('the scenario `podnet run` wrote passes and reads back unchanged', () => {
     expect(checkReplayScenario(SCENARIO, AT, 'r.json')).toEqual(SCENARIO);
+  });
+
+  test('traffic.mode and traffic.maxProbes of older results files are checked, then dropped', () => {
+    expect(checkReplayScenario(WRITTEN, AT, 'r.json')).toEqual(SCENARIO);
+    const sampled = { ...WRITTEN, traffic: { mode: 'sample', maxProbes: 16, viaServices: true } };
+    expect(checkReplayScenario(sampled, AT, 'r.json').traffic).toEqual({ viaServices: true });
   });
 
   test('valid variations pass: every symbolic ipBlock, a Service, a pod without containers, every step', () => {

@@ -28,7 +28,14 @@ import { dns1123LabelProblems, dns1123SubdomainProblems } from './manifests/name
 import { PLACEHOLDER_CONTAINER_NAME } from './manifests/write.ts';
 import { type IPBlock, keyOf, NAMESPACE_NAME_LABEL, type Pod, PROTOCOLS, type Service } from './model.ts';
 import { quoteValue, visibleText } from './quote.ts';
-import type { CidrRef, Scenario, ScenarioIPBlock, ScenarioPolicy, SymbolicIPBlock } from './scenario.ts';
+import type {
+  CidrRef,
+  Scenario,
+  ScenarioIPBlock,
+  ScenarioPolicy,
+  SymbolicIPBlock,
+  TrafficSpec,
+} from './scenario.ts';
 import {
   anyOf,
   array,
@@ -44,6 +51,7 @@ import {
   optional,
   record,
   type Same,
+  type Schema,
   SchemaMismatch,
   string,
   tagged,
@@ -255,14 +263,28 @@ const step = tagged(
   { ...REFUSE, expected: 'a step' },
 );
 
-export const SCENARIO_SCHEMA = object(
+/**
+ * `mode` and `maxProbes` are in results files written before they left `TrafficSpec`; no runner ever acted
+ * on them (it plans its own probes), so they are checked and dropped and such files still replay.
+ */
+const trafficWithLegacyFields = object(
+  {
+    mode: optional(oneOf(['matrix', 'sample'])),
+    maxProbes: optional(integer(1, 1_000_000)),
+    viaServices: boolean,
+  },
+  REFUSE,
+);
+const traffic: Schema<TrafficSpec> = {
+  ...trafficWithLegacyFields,
+  read: (value, path) => ({ viaServices: trafficWithLegacyFields.read(value, path).viaServices }),
+};
+
+const SCENARIO_SCHEMA = object(
   {
     cluster,
     netConf,
-    traffic: object(
-      { mode: oneOf(['matrix', 'sample']), maxProbes: optional(integer(1, 1_000_000)), viaServices: boolean },
-      REFUSE,
-    ),
+    traffic,
     steps: array(step, { maxItems: REPLAY_LIMITS.steps }),
   },
   REFUSE,
@@ -683,9 +705,11 @@ function visibleProblem(problem: string): string {
 
 // Compile-time: what the schema reads is a Scenario, field for field (the net-conf is the part of
 // FlannelNetConf the lab reads: assignable to it, not equal, as FlannelNetConf allows any other key).
+/** @compileTimeCheck */
 export type ScenarioSchemaMatchesType = Expect<
   Same<Omit<ScenarioRead, 'netConf'>, Omit<Scenario, 'netConf'>>
 >;
+/** @compileTimeCheck */
 export type NetConfIsAFlannelNetConf = Expect<
   ScenarioRead['netConf'] extends Scenario['netConf'] ? true : false
 >;

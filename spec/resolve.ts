@@ -133,7 +133,7 @@ function resolveRule(
 }
 
 /** Replace every symbolic ipBlock of `policy` by a concrete one. */
-export function resolvePolicy(policy: ScenarioPolicy, realized: Realized): NetworkPolicy {
+function resolvePolicy(policy: ScenarioPolicy, realized: Realized): NetworkPolicy {
   const { ingress, egress, ...rest } = policy;
   const out: { -readonly [K in keyof NetworkPolicy]: NetworkPolicy[K] } = { ...rest };
   if (ingress !== undefined) out.ingress = ingress.map((r) => resolveRule(r, realized));

@@ -120,7 +120,7 @@ export interface RunSummary {
 }
 
 /** One row of a node's flannel table: a detail, and whether it differs. */
-export interface FlannelRow extends FlannelDetail {
+interface FlannelRow extends FlannelDetail {
   readonly differs: boolean;
 }
 

@@ -16,6 +16,8 @@ const RUN_CLEAN = here('./fixtures/run-clean.json');
 const RUN_LEAK = here('./fixtures/run-leak.json');
 /** The reports' fixture with every kind of finding and both area sections. */
 const FULL = here('../reports/fixtures/full.json');
+/** The reports' fixture whose every string is hostile (markup, control and bidi characters). */
+const HOSTILE = here('../reports/fixtures/hostile.json');
 
 let dir = '';
 let full: Record<string, unknown>;
@@ -58,8 +60,8 @@ function mutate(
 const DELETE = Symbol('delete');
 
 describe('reading results.json', () => {
-  test('documents written by `podnet run` read back unchanged', () => {
-    for (const file of [RUN_CLEAN, RUN_LEAK]) {
+  test('documents written by `podnet run`, and one full of hostile strings, read back unchanged', () => {
+    for (const file of [RUN_CLEAN, RUN_LEAK, HOSTILE]) {
       const doc = readResultsFile(file);
       expect(doc).toEqual(JSON.parse(readFileSync(file, 'utf8')));
     }

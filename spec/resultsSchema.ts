@@ -40,21 +40,14 @@ import {
 import type { FindingKind, ProbeOutcome, Verdict } from './verdict.ts';
 
 /** Every finding kind, verdict and probe outcome (checked against their types below). */
-export const FINDING_KINDS = [
-  'leak',
-  'block',
-  'mismatch',
-  'distribution',
-  'inconclusive',
-  'undefined',
-] as const;
-export const VERDICTS = ['allow', 'deny', 'undefined'] as const;
-export const PROBE_OUTCOMES = ['connected', 'refused', 'timeout', 'error', 'unsupported'] as const;
+const FINDING_KINDS = ['leak', 'block', 'mismatch', 'distribution', 'inconclusive', 'undefined'] as const;
+const VERDICTS = ['allow', 'deny', 'undefined'] as const;
+const PROBE_OUTCOMES = ['connected', 'refused', 'timeout', 'error', 'unsupported'] as const;
 
 const STRIP = { unknownKeys: 'strip' } as const;
 
 /** Seeds are unsigned 32-bit integers (what `--seed` accepts, and what replays). */
-export const MAX_SEED = 2 ** 32 - 1;
+const MAX_SEED = 2 ** 32 - 1;
 const seed = integer(0, MAX_SEED);
 const count = integer(0, Number.MAX_SAFE_INTEGER, 'a whole number (0 or more)');
 const port = integer(0, 65535);
@@ -203,7 +196,7 @@ function settings(table: Readonly<Record<string, ProfileChoice>>): Record<string
  * A complete semantic profile, by the profile file reader's rules (its keys are typed by SemanticProfile,
  * its values are the ones profile files accept); unknown keys are refused, as there.
  */
-export const PROFILE_SCHEMA = object(
+const PROFILE_SCHEMA = object(
   {
     ...settings(PROFILE_SETTINGS.top),
     support: object(settings(PROFILE_SETTINGS.support), { unknownKeys: 'refuse' }),
@@ -214,7 +207,7 @@ export const PROFILE_SCHEMA = object(
 /** One run option: a string, a finite number, true or false, or a list of strings. */
 const optionValue = anyOf(string(), finite(), boolean, array(string()));
 
-export const RESULTS_DOCUMENT_SCHEMA = object(
+const RESULTS_DOCUMENT_SCHEMA = object(
   {
     schemaVersion: literal(RESULTS_SCHEMA_VERSION),
     tool: object({ name: literal('podnet'), version: string() }, STRIP),
@@ -271,7 +264,11 @@ export function checkResultsDocument(value: unknown, file: string): ResultsDocum
 // Compile-time: the schema reads exactly the document type (a field added to one but not the other, or
 // typed differently, fails `tsc`).
 type Document = Infer<typeof RESULTS_DOCUMENT_SCHEMA>;
+/** @compileTimeCheck */
 export type ResultsSchemaMatchesDocument = Expect<Same<Document, ResultsDocument>>;
+/** @compileTimeCheck */
 export type KindsAreComplete = Expect<Same<(typeof FINDING_KINDS)[number], FindingKind>>;
+/** @compileTimeCheck */
 export type VerdictsAreComplete = Expect<Same<(typeof VERDICTS)[number], Verdict>>;
+/** @compileTimeCheck */
 export type OutcomesAreComplete = Expect<Same<(typeof PROBE_OUTCOMES)[number], ProbeOutcome>>;

@@ -196,8 +196,6 @@ export const RULES = [
   },
 ] as const satisfies readonly RuleInfo[];
 
-export type RuleId = (typeof RULES)[number]['id'];
-
 export function ruleInfo(id: string): RuleInfo | undefined {
   return (RULES as readonly RuleInfo[]).find((r) => r.id === id);
 }

@@ -4,15 +4,7 @@
  * (pod IPs, Service IPs, node leases) are filled in after realization; symbolic CIDRs are resolved
  * then, so a shrunk scenario still means what it meant.
  */
-import type {
-  ClusterOf,
-  IPBlock,
-  NetworkPolicy,
-  NetworkPolicyOf,
-  ObjectKey,
-  Pod,
-  Protocol,
-} from './model.ts';
+import type { ClusterOf, IPBlock, NetworkPolicyOf, ObjectKey, Pod, Protocol } from './model.ts';
 
 /** A CIDR described by what it should cover, resolved once the target assigned addresses. */
 export type CidrRef =
@@ -62,17 +54,8 @@ export interface FlannelNetConf {
   readonly [key: string]: unknown;
 }
 
-/** Where a probe goes: a pod (by its IP), a Service (by its ClusterIP), or a raw address. */
-export type ProbeTarget =
-  | { readonly kind: 'pod'; readonly pod: ObjectKey }
-  | { readonly kind: 'service'; readonly service: ObjectKey; readonly port: number }
-  | { readonly kind: 'node'; readonly node: string }
-  | { readonly kind: 'outside' };
-
+/** What to probe besides every (source pod, destination pod, declared port): each Service port too. */
 export interface TrafficSpec {
-  /** `matrix`: every (src, dst pod, declared dst port). `sample`: at most `maxProbes` of it, chosen by seed. */
-  readonly mode: 'matrix' | 'sample';
-  readonly maxProbes?: number;
   readonly viaServices: boolean;
 }
 
@@ -118,7 +101,3 @@ export interface Realized {
   /** A server outside the cluster that answers like a pod agent (`outside <source seen>`), when the target has one. */
   readonly outsideServer?: { readonly ip: string; readonly port: number; readonly protocol: Protocol };
 }
-
-export type ConcretePolicy = NetworkPolicy;
-
-export type ProbeProtocol = Protocol;

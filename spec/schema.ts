@@ -43,7 +43,10 @@ export type Infer<S> = S extends Schema<infer T> ? T : never;
 /** True when A and B are the same type (not merely assignable either way). */
 export type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 
-/** Compiles only when `T` is `true`: `export type Checked = Expect<Same<Infer<typeof S>, Doc>>`. */
+/**
+ * Compiles only when `T` is `true`: `export type Checked = Expect<Same<Infer<typeof S>, Doc>>`. Exported so that
+ * `tsc` keeps it; its JSDoc tag compileTimeCheck tells knip that nothing imports it by design.
+ */
 export type Expect<T extends true> = T;
 
 /**
@@ -382,19 +385,3 @@ function constant<T>(value: T): Schema<T> {
 
 /** Anything at all, kept as is (a field whose shape another reader checks where it is used). */
 export const anything: Schema<unknown> = { expected: 'any JSON value', read: (value) => value };
-
-/** A schema with a further rule on the value it read. */
-export function refine<T>(
-  schema: Schema<T>,
-  check: (value: T, path: JsonPath) => SchemaMismatch | undefined,
-): Schema<T> {
-  return {
-    ...schema,
-    read: (value, path) => {
-      const out = schema.read(value, path);
-      const problem = check(out, path);
-      if (problem) throw problem;
-      return out;
-    },
-  };
-}

@@ -62,7 +62,7 @@ describe('scenarioSize', () => {
     const size = scenarioSize({
       cluster: base,
       netConf: { Network: '10.244.0.0/16' },
-      traffic: { mode: 'matrix', viaServices: false },
+      traffic: { viaServices: false },
       steps: [
         { kind: 'addPod', pod: pod('x', 'b') },
         { kind: 'deletePolicy', namespace: 'x', name: 'p' },

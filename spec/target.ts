@@ -22,7 +22,7 @@ export interface Capabilities {
 }
 
 /** Probe sources of this form run in a node's own network namespace, not in a pod. */
-export const NODE_SOURCE_PREFIX = 'node:';
+const NODE_SOURCE_PREFIX = 'node:';
 
 /** The probe source for node `name` (`node:<name>`). */
 export function nodeSourceKey(name: string): ObjectKey {

@@ -10,7 +10,7 @@ import { isStackOverflow, MAX_NESTING_DEPTH, nestsDeeperThan } from './nesting.t
 import { quoteValue } from './quote.ts';
 
 /** Alias expansions one document may make (yaml's guard; kubectl's go-yaml v2 has a similar one). */
-export const MAX_ALIAS_COUNT = 1000;
+const MAX_ALIAS_COUNT = 1000;
 
 export function tooDeepError(where: InputLocation): PodnetInputError {
   return new PodnetInputError(

@@ -10,7 +10,7 @@
  */
 import type { ProbeOutcome } from '../../spec/verdict.ts';
 
-export type AgnhostClass = 'connected' | 'REFUSED' | 'TIMEOUT' | 'DNS' | 'OTHER' | 'UNKNOWN' | 'unparsed';
+type AgnhostClass = 'connected' | 'REFUSED' | 'TIMEOUT' | 'DNS' | 'OTHER' | 'UNKNOWN' | 'unparsed';
 
 /** Errno texts (Go's syscall strings) of an active network-level rejection. */
 const REJECT_TEXTS = [

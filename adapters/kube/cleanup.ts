@@ -28,7 +28,7 @@ export interface CleanupResult {
 }
 
 /** Whether a listed namespace really is a podnet run namespace (the label selector is checked again here). */
-export function isRunNamespace(ns: V1Namespace, runId?: string): boolean {
+function isRunNamespace(ns: V1Namespace, runId?: string): boolean {
   const labels = ns.metadata?.labels ?? {};
   const id = labels[RUN_LABEL];
   if (id === undefined || !isRunId(id) || labels[MANAGED_BY_LABEL] !== MANAGED_BY_VALUE) return false;

@@ -14,12 +14,12 @@ import type { RealNode } from './nodeMapping.ts';
 import { realNodeOf } from './nodeMapping.ts';
 
 /** Where kube-flannel.yml puts its ConfigMap, newest layout first. */
-export const FLANNEL_CONFIG_MAPS: readonly (readonly [namespace: string, name: string])[] = [
+const FLANNEL_CONFIG_MAPS: readonly (readonly [namespace: string, name: string])[] = [
   ['kube-flannel', 'kube-flannel-cfg'],
   ['kube-system', 'kube-flannel-cfg'],
 ];
 
-export const NET_CONF_KEY = 'net-conf.json';
+const NET_CONF_KEY = 'net-conf.json';
 
 type Core = Pick<CoreV1Api, 'readNamespacedConfigMap'>;
 

@@ -25,7 +25,7 @@ export interface KubeconfigOptions {
 }
 
 /** Where the service account token sits inside a pod. */
-export const IN_CLUSTER_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+const IN_CLUSTER_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
 
 /** Which source kubectl would use, in its order. */
 export function kubeconfigSource(

@@ -15,7 +15,7 @@ export const SCENARIO_NAMESPACE_LABEL = 'podnet.io/namespace';
 /** On a pod: what it is for (`probe` for scenario pods, `node-reader` for the per-node reader pods). */
 export const ROLE_LABEL = 'podnet.io/role';
 /** Label keys podnet reserves; a scenario that uses them would blur ownership. */
-export const RESERVED_LABEL_PREFIX = 'podnet.io/';
+const RESERVED_LABEL_PREFIX = 'podnet.io/';
 
 /** A run id: 6 lowercase hex digits (a DNS-label-safe piece of every name). */
 export function newRunId(): string {

@@ -22,7 +22,7 @@ export function flannelAnnotations(annotations: Readonly<Record<string, string>>
 }
 
 /** The argv that reads subnet.env through the reader's hostPath (exit 1 when the file is missing). */
-export const SUBNET_ENV_COMMAND: readonly string[] = ['cat', `${READER_FLANNEL_DIR}/subnet.env`];
+const SUBNET_ENV_COMMAND: readonly string[] = ['cat', `${READER_FLANNEL_DIR}/subnet.env`];
 
 export async function readKubeNodeState(
   node: string,

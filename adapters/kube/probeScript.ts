@@ -98,7 +98,7 @@ const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]
 const IPV6 = /^[0-9A-Fa-f:.]{2,45}$/;
 
 /** Throws unless the probe is safe and meaningful as script arguments (ids, IP literals, ports). */
-export function checkScriptProbe(p: ScriptProbe): void {
+function checkScriptProbe(p: ScriptProbe): void {
   const bad = (what: string) =>
     new PodnetTargetError('PODNET_KUBE_BAD_PROBE', `probe ${JSON.stringify(p.id)}: ${what}`);
   if (!ID.test(p.id)) throw bad('the id must be 1-64 characters of [A-Za-z0-9_.:-]');
@@ -159,7 +159,7 @@ export function sessionLine(
 }
 
 /** One parsed output line. */
-export interface ScriptLine {
+interface ScriptLine {
   readonly id: string;
   readonly exitCode: number;
   readonly kind: 'c' | 'r';

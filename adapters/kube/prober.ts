@@ -113,7 +113,7 @@ export async function runKubeProbes(
 const scriptId = (index: number): string => `p${index + 1}`;
 
 /** One exec for `batch` (all from the same source). */
-export async function runBatch(
+async function runBatch(
   batch: readonly ProbeRequest[],
   env: ProberEnv,
   options: ProberOptions,

@@ -34,7 +34,7 @@ async function taggedProcesses(): Promise<{ pid: number; prefix: string }[]> {
 }
 
 /** Pids whose command line carries `--podnet-lab=<prefix>` for a matching prefix. */
-export async function labProcesses(matches: (prefix: string) => boolean): Promise<number[]> {
+async function labProcesses(matches: (prefix: string) => boolean): Promise<number[]> {
   return (await taggedProcesses()).filter((p) => matches(p.prefix)).map((p) => p.pid);
 }
 
@@ -50,7 +50,7 @@ function kill(pid: number): void {
  * Kills the lab's tagged processes (and, with `everyProcess`, any process inside the namespaces),
  * then deletes the namespaces.
  */
-export async function removeNamespaces(
+async function removeNamespaces(
   namespaces: readonly string[],
   matches: (prefix: string) => boolean,
   everyProcess = false,

@@ -14,7 +14,7 @@ export interface LabOwner {
 }
 
 /** The start time of `pid`, or undefined when no such process runs. */
-export function processStartTime(pid: number): string | undefined {
+function processStartTime(pid: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) is in parentheses and may hold spaces: count fields after the last ')'.

@@ -22,10 +22,6 @@ export const OUTSIDE_SERVER_IP = '192.168.200.10';
 export const OUTSIDE_SERVER_PORT = 8080;
 export const OUTSIDE_KEY = 'outside/server';
 
-export function segmentNetwork(segment: number): string {
-  return `192.168.${100 + segment}.0/24`;
-}
-
 export function segmentHost(segment: number, host: number): string {
   return `192.168.${100 + segment}.${host}`;
 }
@@ -43,12 +39,12 @@ export interface LabNode {
 }
 
 /** Node i on segment s gets 192.168.(100+s).(10+i). */
-export function nodeAddress(index: number, segment: number): string {
+function nodeAddress(index: number, segment: number): string {
   return segmentHost(segment, 10 + index);
 }
 
 /** A locally administered unicast MAC derived from the lab id and node index. */
-export function vtepMacOf(labId: string, index: number): string {
+function vtepMacOf(labId: string, index: number): string {
   // 0e (locally administered, unicast), the lab id in 3 bytes (ids of 4 hex digits padded), the index, 01.
   const hex = `0e${labId.padStart(6, 'f')}${(index & 0xff).toString(16).padStart(2, '0')}01`;
   return (hex.match(/../g) ?? []).join(':');

@@ -14,7 +14,7 @@ export interface StatusCause {
   readonly field?: string;
 }
 
-export interface StatusDetails {
+interface StatusDetails {
   readonly name?: string;
   readonly group?: string;
   readonly kind?: string;
@@ -126,15 +126,6 @@ export function invalid(
   );
 }
 
-export function methodNotSupported(r: Res, action: string): ApiError {
-  return failure(
-    405,
-    'MethodNotAllowed',
-    `${action} is not supported on resources of kind "${groupResourceText(r)}"`,
-    { ...(r.group ? { group: r.group } : {}), kind: r.plural },
-  );
-}
-
 export function forbidden(r: Res, name: string, why: string, causes?: readonly StatusCause[]): ApiError {
   const what = name ? `${groupResourceText(r)} "${name}"` : groupResourceText(r);
   return failure(403, 'Forbidden', `${what} is forbidden: ${why}`, {
@@ -169,14 +160,6 @@ export function internalError(message: string): ApiError {
 
 export function unauthorized(): ApiError {
   return failure(401, 'Unauthorized', 'Unauthorized');
-}
-
-export function unsupportedMediaType(contentType: string): ApiError {
-  return failure(
-    415,
-    'UnsupportedMediaType',
-    `the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf${contentType ? '' : ''}`,
-  );
 }
 
 /** The bare 404 the API server's mux answers for a path it does not serve. */

@@ -23,7 +23,7 @@ import type { RequestFaults } from './server.ts';
 
 export type ApiFaultName = 'throttle' | 'error' | 'slow' | 'watch-drop' | 'exec-cut' | 'never-ready';
 
-export const API_FAULT_NAMES: readonly ApiFaultName[] = [
+const API_FAULT_NAMES: readonly ApiFaultName[] = [
   'throttle',
   'error',
   'slow',

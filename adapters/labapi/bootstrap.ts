@@ -16,10 +16,10 @@ import type { ProxyMode } from '../../spec/target.ts';
 import type { Registry } from './registry.ts';
 import { resourceOfKind } from './resources.ts';
 
-export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
+const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'] as const;
 
 /** kube-proxy's configuration for the lab's proxy mode. */
-export function kubeProxyConfig(mode: ProxyMode): string {
+function kubeProxyConfig(mode: ProxyMode): string {
   return stringify({
     apiVersion: 'kubeproxy.config.k8s.io/v1alpha1',
     kind: 'KubeProxyConfiguration',

@@ -25,7 +25,7 @@ function decoderFor(kind: string, apiVersion: string, o: ApiObject): Decoder {
   );
 }
 
-export function podModel(o: ApiObject): Pod | undefined {
+function podModel(o: ApiObject): Pod | undefined {
   return decodePod(decoderFor('Pod', 'v1', o));
 }
 

@@ -37,7 +37,7 @@ export function asV1Pod(pod: ApiObject): V1Pod {
 }
 
 /** The container's hostPath mounts: mapped ones, and the problem if one cannot be mapped. */
-export function hostPathMounts(
+function hostPathMounts(
   lab: LabNodesView,
   pod: ApiObject,
   container: string,

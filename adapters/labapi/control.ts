@@ -24,13 +24,13 @@ import { parseApiFaults } from './apiFaults.ts';
 import { contextName } from './kubeconfig.ts';
 import { API_RECORD, type LabApiOptions, type LabApiRecord } from './labApi.ts';
 
-export const DAEMON_PATH = fileURLToPath(new URL('./daemon.ts', import.meta.url));
+const DAEMON_PATH = fileURLToPath(new URL('./daemon.ts', import.meta.url));
 
 /** The default kubeconfig file `lab up --api` writes (in the current directory). */
 export const DEFAULT_KUBECONFIG = 'podnet-lab.kubeconfig';
 
 /** Bound on building the lab and starting the API (default 120 s: the machine may be busy). */
-export const API_START_TIMEOUT_MS = 120_000;
+const API_START_TIMEOUT_MS = 120_000;
 
 export interface LabApiUpOptions {
   readonly nodes?: number;

@@ -22,7 +22,7 @@ import { reconcileEndpoints } from './endpointsController.ts';
 import { reconcileOwnerFinalizers } from './garbageCollector.ts';
 import { reconcileNamespaces } from './namespaceController.ts';
 import { type ContainerProblemState, podStatusOf } from './podStatus.ts';
-import type { ProbeRunner, ReadinessProber } from './readinessProber.ts';
+import type { ReadinessProber } from './readinessProber.ts';
 import type { Registry } from './registry.ts';
 import { resourceOfKind } from './resources.ts';
 import { schedulePods } from './scheduler.ts';
@@ -259,5 +259,3 @@ export class LabControllers {
     for (const uid of this.prober.tracked()) if (!present.has(uid)) this.prober.stop(uid);
   }
 }
-
-export type { ProbeRunner };

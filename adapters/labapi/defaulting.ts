@@ -95,7 +95,7 @@ function defaultContainer(c: Obj, hostNetwork: boolean): void {
   defaultProbe(c.startupProbe as Obj | undefined);
 }
 
-export function defaultPod(pod: ApiObject): void {
+function defaultPod(pod: ApiObject): void {
   const spec = obj(pod, 'spec');
   const hostNetwork = spec.hostNetwork === true;
   setDefault(spec, 'restartPolicy', 'Always');
@@ -144,7 +144,7 @@ function qosClassOf(containers: readonly Obj[]): string {
   return guaranteed ? 'Guaranteed' : 'Burstable';
 }
 
-export function defaultService(svc: ApiObject): void {
+function defaultService(svc: ApiObject): void {
   const spec = obj(svc, 'spec');
   setDefault(spec, 'type', 'ClusterIP');
   setDefault(spec, 'sessionAffinity', 'None');
@@ -164,7 +164,7 @@ export function defaultService(svc: ApiObject): void {
   svc.status = { loadBalancer: {} };
 }
 
-export function defaultNamespace(ns: ApiObject): void {
+function defaultNamespace(ns: ApiObject): void {
   const meta = ns.metadata;
   const labels = (meta.labels ?? {}) as Record<string, string>;
   meta.labels = { ...labels, [NAMESPACE_NAME_LABEL]: meta.name };
@@ -175,7 +175,7 @@ export function defaultNamespace(ns: ApiObject): void {
   ns.status = { phase: 'Active' };
 }
 
-export function defaultNetworkPolicy(np: ApiObject): void {
+function defaultNetworkPolicy(np: ApiObject): void {
   const spec = obj(np, 'spec');
   if (spec.podSelector === undefined) spec.podSelector = {};
   for (const rules of [list(spec, 'ingress'), list(spec, 'egress')]) {
@@ -188,11 +188,11 @@ export function defaultNetworkPolicy(np: ApiObject): void {
   }
 }
 
-export function defaultEndpointSlice(slice: ApiObject): void {
+function defaultEndpointSlice(slice: ApiObject): void {
   for (const p of list(slice, 'ports')) setDefault(p, 'protocol', 'TCP');
 }
 
-export function defaultEndpoints(ep: ApiObject): void {
+function defaultEndpoints(ep: ApiObject): void {
   for (const subset of list(ep, 'subsets'))
     for (const p of list(subset, 'ports')) setDefault(p, 'protocol', 'TCP');
 }

@@ -39,7 +39,7 @@ function runningContainer(pod: ApiObject, container: string): boolean {
 }
 
 /** Where a command of `pod`'s `container` runs, or the API error that refuses it. */
-export function execTarget(routing: ExecRouting, pod: ApiObject, container: string): { netns: string } {
+function execTarget(routing: ExecRouting, pod: ApiObject, container: string): { netns: string } {
   const spec = (pod.spec ?? {}) as Obj;
   if (!spec.nodeName) throw badRequest(`pod ${pod.metadata.name} does not have a host assigned`);
   const netns = routing.podNetns(`${pod.metadata.namespace}/${pod.metadata.name}`);

@@ -6,7 +6,7 @@
  * supported values: "A", "B"`, `Duplicate value: "x"`, `Forbidden: detail`.
  */
 
-export type FieldErrorType =
+type FieldErrorType =
   | 'FieldValueRequired'
   | 'FieldValueNotFound'
   | 'FieldValueInvalid'

@@ -20,7 +20,7 @@ export function contextName(labId: string): string {
   return `podnet-lab-${labId}`;
 }
 
-export function renderKubeconfig(input: KubeconfigInput): string {
+function renderKubeconfig(input: KubeconfigInput): string {
   const name = contextName(input.labId);
   return stringify({
     apiVersion: 'v1',

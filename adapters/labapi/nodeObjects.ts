@@ -33,7 +33,7 @@ async function annotationsOf(nodeDir: string): Promise<Record<string, string>> {
 }
 
 /** The Node object of one lab node. */
-export async function nodeObject(node: LabNode, nodeDir: string, now = Date.now()): Promise<ApiObject> {
+async function nodeObject(node: LabNode, nodeDir: string, now = Date.now()): Promise<ApiObject> {
   const time = apiTime(now);
   const cidr = formatCidr(node.lease);
   const condition = (type: string, status: string, reason: string, message: string) => ({

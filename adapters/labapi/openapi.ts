@@ -60,7 +60,7 @@ function operations(r: ResourceInfo): Record<string, unknown> {
 }
 
 /** The document for one group version, or undefined when it is not served. */
-export function openApiV3Document(group: string, version: string): Record<string, unknown> | undefined {
+function openApiV3Document(group: string, version: string): Record<string, unknown> | undefined {
   const resources = RESOURCES.filter((r) => r.group === group && r.version === version);
   if (resources.length === 0) return undefined;
   return {

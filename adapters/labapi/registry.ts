@@ -21,7 +21,6 @@ import { NAMESPACE_NAME_LABEL } from '../../spec/model.ts';
 import { formatIPv4, parseCidr, parseIPv4 } from '../lab/ipv4.ts';
 import { SERVICE_CIDR } from '../lab/labTarget.ts';
 import {
-  ApiError,
   alreadyExists,
   badRequest,
   conflict,
@@ -635,5 +634,3 @@ export class Registry {
 function keyOf(o: ApiObject): string {
   return o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name;
 }
-
-export { ApiError };

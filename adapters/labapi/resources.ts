@@ -5,7 +5,7 @@
  * declares them for the real server (ShortNames(), Categories()).
  */
 
-export type Verb = 'create' | 'delete' | 'deletecollection' | 'get' | 'list' | 'patch' | 'update' | 'watch';
+type Verb = 'create' | 'delete' | 'deletecollection' | 'get' | 'list' | 'patch' | 'update' | 'watch';
 
 export interface ResourceInfo {
   /** '' for the core group. */

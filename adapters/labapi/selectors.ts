@@ -7,7 +7,7 @@
  */
 import { badRequest } from './apiErrors.ts';
 
-export type LabelOp = 'exists' | '!exists' | '=' | '!=' | 'in' | 'notin' | 'gt' | 'lt';
+type LabelOp = 'exists' | '!exists' | '=' | '!=' | 'in' | 'notin' | 'gt' | 'lt';
 
 export interface LabelRequirement {
   readonly key: string;

@@ -75,10 +75,8 @@ interface ResourceRequest {
   readonly watch: boolean;
 }
 
-type Parsed = { kind: 'resource'; req: ResourceRequest } | { kind: 'other' };
-
 /** Parses a resource path, or undefined when it names no served resource. */
-export function parseResourcePath(path: string): ResourceRequest | 'not-found' | undefined {
+function parseResourcePath(path: string): ResourceRequest | 'not-found' | undefined {
   const parts = path.split('/').filter((p) => p !== '');
   let group: string;
   let version: string;
@@ -582,5 +580,3 @@ function deleteOptions(raw: unknown, q: URLSearchParams): DeleteOptions {
     ...(dryRun ? { dryRun: true } : {}),
   };
 }
-
-export type { Parsed };

@@ -28,7 +28,7 @@ export interface StoreOptions {
 }
 
 /** The key of an object in its resource: `ns/name`, or `name` when cluster-scoped. */
-export function objectKey(namespace: string | undefined, name: string): string {
+function objectKey(namespace: string | undefined, name: string): string {
   return namespace ? `${namespace}/${name}` : name;
 }
 

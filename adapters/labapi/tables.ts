@@ -12,7 +12,7 @@ import type { ApiObject } from './store.ts';
 
 type Obj = Record<string, unknown>;
 
-export interface ColumnDefinition {
+interface ColumnDefinition {
   readonly name: string;
   readonly type: string;
   readonly format: string;

@@ -157,7 +157,7 @@ export function xmlInjections(xml: string): string[] {
  * blanks before it) everything is literal until a line of at least n backticks closes it (CommonMark
  * 0.31, "Fenced code blocks"), so payloads there are text, not markup.
  */
-export function outsideFences(md: string): string {
+function outsideFences(md: string): string {
   const kept: string[] = [];
   let open = 0;
   for (const line of md.split('\n')) {

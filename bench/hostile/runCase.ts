@@ -25,7 +25,7 @@ export interface RunOptions {
 }
 
 /** A fresh case folder: work (cwd), run (the sandbox's /run), home, tmp, canary. */
-export function makeContext(): CaseContext {
+function makeContext(): CaseContext {
   const root = mkdtempSync(join(tmpdir(), 'pnhostile-'));
   const work = join(root, 'work');
   for (const dir of ['work', 'run', 'home', 'tmp', 'canary']) mkdirSync(join(root, dir));

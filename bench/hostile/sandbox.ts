@@ -217,7 +217,7 @@ const IDLE_WINDOW_MS = 10_000;
 const IDLE_TICKS = 5;
 
 /** CPU ticks used so far by `pid` and its descendants (live ones, plus children they reaped). */
-export function treeCpuTicks(pid: number): number {
+function treeCpuTicks(pid: number): number {
   const children = new Map<number, number[]>();
   const ticks = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {

@@ -74,7 +74,7 @@ export interface Outcome {
 }
 
 /** A second invocation after the first, e.g. replaying the seed the first one printed. */
-export interface FollowUp {
+interface FollowUp {
   /** The argv of the second run, or a problem when the first run gave nothing to follow up. */
   readonly argv: (ctx: CaseContext, first: Outcome) => readonly string[] | { readonly problem: string };
   /** Problems of the pair. */
@@ -107,7 +107,7 @@ export interface HostileCase {
   readonly followUp?: FollowUp;
 }
 
-export type Verdict = 'right' | 'wrong' | 'skipped';
+type Verdict = 'right' | 'wrong' | 'skipped';
 
 export interface CaseResult {
   readonly kind: Kind;

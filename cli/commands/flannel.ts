@@ -3,7 +3,6 @@
  * compares every node of a running target with what flannel should have programmed.
  */
 import { resolve } from 'node:path';
-import type { FaultName } from '../../adapters/lab/faults.ts';
 import { LAB_NODE_RANGE, LAB_SEGMENT_RANGE } from '../../adapters/lab/topology.ts';
 import { netConfSummary, netConfSummaryLines } from '../../oracle/flannel/netConfSummary.ts';
 import { parseNetConf } from '../../oracle/flannel/parseNetConf.ts';
@@ -182,7 +181,7 @@ async function check(argv: readonly string[], io: CliIO): Promise<number> {
   const { labFaultsFrom } = await import('./run.ts');
   const { createLabTarget } = await import('../../adapters/lab/labTarget.ts');
   const faults = labFaultsFrom(args);
-  const lab = createLabTarget({ faults: faults as FaultName[] });
+  const lab = createLabTarget({ faults });
   try {
     const result = await runFlannelCheck(
       lab,

@@ -86,7 +86,7 @@ function containerName(p: RawContainerPort): string {
 }
 
 /** One container per (port, protocol), as the upstream fixture does; port names unique per pod. */
-export function buildContainers(ports: readonly RawContainerPort[]): Container[] {
+function buildContainers(ports: readonly RawContainerPort[]): Container[] {
   const names = new Set<string>();
   return ports.map((p) => {
     const port: { -readonly [K in keyof ContainerPort]: ContainerPort[K] } = {
@@ -189,7 +189,7 @@ function exceptCandidates(cidr: CidrRef, ctx: BuildContext): CidrRef[] {
   }
 }
 
-export function buildIPBlock(raw: RawIPBlock, ctx: BuildContext): ScenarioIPBlock {
+function buildIPBlock(raw: RawIPBlock, ctx: BuildContext): ScenarioIPBlock {
   const cidr = cidrRef(raw.cidr, ctx);
   const except = raw.except === undefined ? undefined : at(exceptCandidates(cidr, ctx), raw.except);
   const block: SymbolicIPBlock = except === undefined ? { cidr } : { cidr, except: [except] };
@@ -218,7 +218,7 @@ function buildRules(raw: RawRules, ctx: BuildContext): ScenarioPolicy['ingress']
 }
 
 /** The API's defaulting of policyTypes: Ingress always, Egress iff `egress` is non-empty. */
-export function defaultPolicyTypes(egress: readonly unknown[] | undefined): PolicyType[] {
+function defaultPolicyTypes(egress: readonly unknown[] | undefined): PolicyType[] {
   return egress !== undefined && egress.length > 0 ? ['Ingress', 'Egress'] : ['Ingress'];
 }
 
@@ -275,8 +275,4 @@ export function buildPolicies(raws: readonly RawPolicy[], ctx: BuildContext, pre
 /** Services named `s1`, `s2`, …. */
 export function buildServices(raws: readonly RawService[], ctx: BuildContext): Service[] {
   return raws.map((r, i) => buildService(r, `s${i + 1}`, ctx));
-}
-
-export function podKeyOf(p: { readonly namespace: string; readonly name: string }): string {
-  return keyOf(p);
 }

@@ -50,7 +50,7 @@ export interface RawPod {
   readonly ready: boolean;
 }
 
-export interface RawNamespace {
+interface RawNamespace {
   readonly labels: RawNamespaceLabels;
   readonly pods: readonly RawPod[];
 }
@@ -84,7 +84,7 @@ export type RawPeer =
     }
   | { readonly kind: 'ipBlock'; readonly ipBlock: RawIPBlock };
 
-export interface RawRule {
+interface RawRule {
   /** undefined: field missing; []: present and empty (both mean every peer). */
   readonly peers?: readonly RawPeer[];
   readonly ports?: readonly NetworkPolicyPort[];
@@ -102,7 +102,7 @@ export interface RawPolicy {
   readonly egress: RawRules;
 }
 
-export interface RawServicePort {
+interface RawServicePort {
   readonly port: number;
   readonly protocol: Protocol;
   /** A container port number, or a container port name. */
@@ -121,14 +121,14 @@ export interface RawService {
 }
 
 /** `true` with probability about `p`; shrinks to `true` when `towardsTrue`, else to `false`. */
-export function weightedBoolean(pTrue: number, towardsTrue: boolean): fc.Arbitrary<boolean> {
+function weightedBoolean(pTrue: number, towardsTrue: boolean): fc.Arbitrary<boolean> {
   const t = { arbitrary: fc.constant(true), weight: Math.round(pTrue * 20) };
   const f = { arbitrary: fc.constant(false), weight: Math.round((1 - pTrue) * 20) };
   return towardsTrue ? fc.oneof(CROSS_SHRINK, t, f) : fc.oneof(CROSS_SHRINK, f, t);
 }
 
 /** TCP most, UDP less, SCTP rare (and never when excluded). */
-export function protocolArb(includeSCTP: boolean): fc.Arbitrary<Protocol> {
+function protocolArb(includeSCTP: boolean): fc.Arbitrary<Protocol> {
   const arbs = [
     { arbitrary: fc.constant<Protocol>('TCP'), weight: 6 },
     { arbitrary: fc.constant<Protocol>('UDP'), weight: 3 },
@@ -155,7 +155,7 @@ export function rawNamespaceLabelsArb(): fc.Arbitrary<RawNamespaceLabels> {
   );
 }
 
-export function rawContainerPortArb(includeSCTP: boolean): fc.Arbitrary<RawContainerPort> {
+function rawContainerPortArb(includeSCTP: boolean): fc.Arbitrary<RawContainerPort> {
   return fc.record(
     {
       port: fc.constantFrom(...PORT_NUMBERS),
@@ -251,7 +251,7 @@ function rawPeerArb(bounds: Bounds): fc.Arbitrary<RawPeer> {
 }
 
 /** A policy port: protocol only, numeric, named (served or not), or a numeric range with endPort. */
-export function policyPortArb(includeSCTP: boolean): fc.Arbitrary<NetworkPolicyPort> {
+function policyPortArb(includeSCTP: boolean): fc.Arbitrary<NetworkPolicyPort> {
   const protocol = protocolArb(includeSCTP);
   return fc.oneof(
     CROSS_SHRINK,

@@ -21,18 +21,18 @@ import {
  * The kernel's VXLAN port when flannel passes 0 (docs/research/flannel.md §5.1,
  * Documentation/troubleshooting.md).
  */
-export const VXLAN_KERNEL_DEFAULT_PORT = 8472;
+const VXLAN_KERNEL_DEFAULT_PORT = 8472;
 /** pkg/backend/vxlan/vxlan.go `defaultVNI`. */
-export const VXLAN_DEFAULT_VNI = 1;
+const VXLAN_DEFAULT_VNI = 1;
 /** pkg/backend/udp/udp_amd64.go `defaultPort`. */
-export const UDP_DEFAULT_PORT = 8285;
+const UDP_DEFAULT_PORT = 8285;
 
 export type BackendResult =
   | { ok: true; backend: FlannelBackendConfig; defaulted: boolean }
   | { ok: false; error: string };
 
 /** `parseBackendType`: absent Backend → "udp"; otherwise Backend.Type ("" when missing). */
-export function backendTypeOf(backend: JsonValue | undefined): { type: string } | { error: string } {
+function backendTypeOf(backend: JsonValue | undefined): { type: string } | { error: string } {
   if (backend === undefined) return { type: 'udp' };
   const prefix = 'error decoding Backend property of config: ';
   if (backend === null) return { type: '' };

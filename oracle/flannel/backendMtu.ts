@@ -7,7 +7,7 @@
 import type { FlannelBackendConfig } from '../../spec/flannelExpectation.ts';
 
 /** VXLAN over IPv4: 20 IP + 8 UDP + 8 VXLAN + 14 inner Ethernet. */
-export const VXLAN_OVERHEAD = 50;
+const VXLAN_OVERHEAD = 50;
 /** UDP backend: 20 IP + 8 UDP. */
 export const UDP_OVERHEAD = 28;
 

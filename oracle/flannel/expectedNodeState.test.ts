@@ -5,7 +5,7 @@
 // flannel-io/cni-plugin (cni0 gateway).
 import { describe, expect, test } from 'vitest';
 import type { EffectiveNetConf, FlannelNodeInput } from '../../spec/flannelExpectation.ts';
-import { expectedNodeState, expectedNodeStates } from './expectedNodeState.ts';
+import { expectedNodeState } from './expectedNodeState.ts';
 import { parseNetConf } from './parseNetConf.ts';
 
 function conf(backend: object | undefined, extra: object = {}): EffectiveNetConf {
@@ -255,11 +255,10 @@ describe('NAT and forward rules (pkg/trafficmngr, e2e/rules.go)', () => {
   });
 });
 
-describe('expectedNodeStates', () => {
-  test('a node without a lease gets no state and is nobody\'s peer ("pod cidr not assigned")', () => {
-    const states = expectedNodeStates(conf({ Type: 'vxlan' }), NODES, { a: LEASES.a, b: LEASES.b });
-    expect(states.map((s) => s.node)).toEqual(['a', 'b']);
-    expect(states[0]!.peers.map((p) => p.node)).toEqual(['b']);
+describe('leases and subnet managers', () => {
+  test('a node without a lease is nobody\'s peer ("pod cidr not assigned")', () => {
+    const a = expectedNodeState(conf({ Type: 'vxlan' }), 'a', NODES, { a: LEASES.a, b: LEASES.b });
+    expect(a.peers.map((p) => p.node)).toEqual(['b']);
   });
 
   test('the etcd manager writes no node annotations', () => {

@@ -29,7 +29,7 @@ import { forwardRules, masqueradeRules } from './masqueradeRules.ts';
 import { annotationKeyPrefix, DEFAULT_ANNOTATION_PREFIX } from './vtepMac.ts';
 
 /** The flags of the shipped Documentation/kube-flannel.yml (`--ip-masq --kube-subnet-mgr`). */
-export const DEFAULT_AGENT_OPTIONS: FlannelAgentOptions = {
+const DEFAULT_AGENT_OPTIONS: FlannelAgentOptions = {
   ipMasq: true,
   forwardRules: true,
   annotationPrefix: DEFAULT_ANNOTATION_PREFIX,
@@ -37,18 +37,6 @@ export const DEFAULT_AGENT_OPTIONS: FlannelAgentOptions = {
 
 const HOST_GW_UNREACHABLE =
   'host-gw needs L2 adjacency: the peer is not on a directly connected subnet, so the kernel rejects the gateway (Documentation/backends.md)';
-
-/** Expected state of every node that holds a lease; nodes without one get nothing (flannel fails there). */
-export function expectedNodeStates(
-  config: EffectiveNetConf,
-  nodes: readonly FlannelNodeInput[],
-  leases: Readonly<Record<string, string>>,
-  options: Partial<FlannelAgentOptions> = {},
-): ExpectedNodeState[] {
-  return nodes
-    .filter((n) => leases[n.name] !== undefined)
-    .map((n) => expectedNodeState(config, n.name, nodes, leases, options));
-}
 
 /** Expected state of one node. */
 export function expectedNodeState(

@@ -9,7 +9,7 @@ export type JsonValue = null | boolean | number | string | JsonValue[] | { [key:
 export type JsonObject = { [key: string]: JsonValue };
 
 /** Go's simple case fold for field names (ASCII, plus the two non-ASCII letters Go folds onto ASCII). */
-export function foldFieldName(name: string): string {
+function foldFieldName(name: string): string {
   return name
     .replace(/\u017f/g, 's')
     .replace(/\u212a/g, 'k')

@@ -19,7 +19,7 @@ export interface GoCidr {
   readonly prefixLength: number;
 }
 
-export function bitsOf(family: IPFamily): number {
+function bitsOf(family: IPFamily): number {
   return family === 4 ? 32 : 128;
 }
 
@@ -94,11 +94,6 @@ export function formatCidr(cidr: GoCidr): string {
 export function cidrContains(outer: GoCidr, inner: GoCidr): boolean {
   if (outer.family !== inner.family || outer.prefixLength > inner.prefixLength) return false;
   return maskOff(inner.ip, outer.prefixLength, outer.family) === outer.ip;
-}
-
-/** Whether an address lies inside a CIDR. */
-export function cidrHas(cidr: GoCidr, ip: GoIP): boolean {
-  return cidr.family === ip.family && maskOff(ip.value, cidr.prefixLength, cidr.family) === cidr.ip;
 }
 
 /** Whether two CIDRs share an address (flannel's `Overlaps`: compare under the shorter mask). */

@@ -16,7 +16,7 @@ export function annotationKeyPrefix(prefix: string = DEFAULT_ANNOTATION_PREFIX):
 }
 
 /** The VtepMAC in a node's backend-data annotation, lower-cased; undefined when absent or unparsable. */
-export function announcedVtepMac(
+function announcedVtepMac(
   annotations: Readonly<Record<string, string>>,
   prefix: string = DEFAULT_ANNOTATION_PREFIX,
 ): string | undefined {

@@ -1,12 +1,6 @@
 /** The load-balancing oracle: eligible endpoints, predicted distributions, and their statistical tests. */
 export { affinityWindows, type TimedSample } from './affinityWindows.ts';
-export {
-  type EligibleEndpoints,
-  type EndpointConditions,
-  eligibleEndpoints,
-  type LbEndpoint,
-  selectsPod,
-} from './eligibleEndpoints.ts';
+export { eligibleEndpoints } from './eligibleEndpoints.ts';
 export { evaluateServicePort, type LbObservation } from './evaluate.ts';
 export { lbDetailOf } from './lbDetail.ts';
 export { type LbOptions, lbOptions } from './options.ts';

@@ -7,7 +7,7 @@ import { eligibleEndpoints } from './eligibleEndpoints.ts';
 /**
  * Who opens the connections: a pod (its node decides, docs/research/lb.md §1.4) or a raw source on a node.
  */
-export interface LbClient {
+interface LbClient {
   /** `ns/pod`, when the client is a pod. */
   readonly pod?: ObjectKey;
   /** The source address the node's rules see (the pod IP; the node IP for hostNetwork pods). */
@@ -17,7 +17,7 @@ export interface LbClient {
 }
 
 /** How new connections from one client through one node spread over the eligible endpoints. */
-export type NewConnectionPrediction =
+type NewConnectionPrediction =
   /**
    * No endpoint at all: the connection is rejected (REJECT, the client sees "connection refused";
    * docs/research/lb.md §2.6).
@@ -36,7 +36,7 @@ export type NewConnectionPrediction =
   | { readonly kind: 'cycle'; readonly period: number; readonly members: readonly ObjectKey[] };
 
 /** ClientIP affinity (docs/research/lb.md §1.3, §2.4): what must stay constant, and for how long. */
-export interface AffinityPrediction {
+interface AffinityPrediction {
   readonly timeoutSeconds: number;
   /**
    * The sticky key: client IP, deciding node and Service port (not the Service as a whole: #103000;
@@ -82,7 +82,7 @@ export function findServicePort(service: Service, port: number | string): Servic
 }
 
 /** The client as the node's rules see it, filled from the pod list when only the pod is named. */
-export function resolveClient(client: LbClient | undefined, pods: readonly Pod[]): LbClient | undefined {
+function resolveClient(client: LbClient | undefined, pods: readonly Pod[]): LbClient | undefined {
   if (!client?.pod) return client;
   const pod = pods.find((p) => keyOf(p) === client.pod);
   if (!pod) return client;
@@ -156,7 +156,7 @@ export function predictServicePort(input: PredictInput): ServicePortPrediction {
 }
 
 /** The sticky-state key: one entry per (node, client IP, Service port), docs/research/lb.md §1.4 and §2.4. */
-export function affinityKey(node: string, clientIP: string, service: ObjectKey, port: ServicePort): string {
+function affinityKey(node: string, clientIP: string, service: ObjectKey, port: ServicePort): string {
   return `${node}|${clientIP}|${service}:${port.port}/${port.protocol}`;
 }
 

@@ -1,5 +1,5 @@
 /** The Kubernetes network model oracle: pure rules the runner compares observations with. */
-export type { Answer, ModelRule, ModelViolation, StaticViolation } from './rules.ts';
+export type { ModelViolation, StaticViolation } from './rules.ts';
 export {
   masqueradeViolation,
   NODE_TO_POD_RULE,
@@ -8,5 +8,4 @@ export {
   podToPodViolation,
   staticModelViolations,
 } from './rules.ts';
-export type { Backend } from './serviceBackends.ts';
 export { serviceBackends, serviceVerdict } from './serviceBackends.ts';

@@ -20,10 +20,6 @@ export function setBit(bits: Uint32Array, i: number): void {
   bits[i >>> 5] = (bits[i >>> 5] ?? 0) | (1 << (i & 31));
 }
 
-export function hasBit(bits: Uint32Array, i: number): boolean {
-  return ((bits[i >>> 5] ?? 0) & (1 << (i & 31))) !== 0;
-}
-
 /** `target[offset + w] |= source[w]` for every word of `source`. */
 export function orInto(target: Uint32Array, offset: number, source: Uint32Array): void {
   for (let w = 0; w < source.length; w++) target[offset + w] = (target[offset + w] ?? 0) | (source[w] ?? 0);
@@ -33,9 +29,4 @@ export function orInto(target: Uint32Array, offset: number, source: Uint32Array)
 export function orAndInto(target: Uint32Array, offset: number, a: Uint32Array, b: Uint32Array): void {
   for (let w = 0; w < a.length; w++)
     target[offset + w] = (target[offset + w] ?? 0) | ((a[w] ?? 0) & (b[w] ?? 0));
-}
-
-export function isEmpty(bits: Uint32Array): boolean {
-  for (let w = 0; w < bits.length; w++) if (bits[w] !== 0) return false;
-  return true;
 }

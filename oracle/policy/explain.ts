@@ -12,7 +12,7 @@ const SHORT_CIRCUIT_WORDS: Readonly<Record<ShortCircuit, string>> = {
 };
 
 /** `x/allow-b ingress rule 1, peer 1 (podSelector pod=b in namespace x), port 80/TCP`; indices 1-based. */
-export function describeMatch(m: RuleMatch): string {
+function describeMatch(m: RuleMatch): string {
   const peer = m.peerIndex === undefined ? m.peer : `peer ${m.peerIndex + 1} (${m.peer})`;
   return `${m.policy} ${m.direction} rule ${m.ruleIndex + 1}, ${peer}, ${m.port}`;
 }

@@ -11,7 +11,7 @@ export function policyTypeOf(direction: Direction): PolicyType {
 }
 
 /** Whether `policy` selects `pod` (same namespace, podSelector matches). */
-export function policySelects(policy: NetworkPolicy, pod: Pod): boolean {
+function policySelects(policy: NetworkPolicy, pod: Pod): boolean {
   return policy.namespace === pod.namespace && selectorMatches(policy.podSelector, pod.labels);
 }
 

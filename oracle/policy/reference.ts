@@ -22,7 +22,7 @@ import { describePeer, peerMatches } from './peerMatches.ts';
 import { describePort, type PortMatch, portMatches } from './portMatches.ts';
 
 /** Judge one direction: egress of the source towards `peer`, or ingress of the destination from `peer`. */
-export function judgeDirection(
+function judgeDirection(
   cluster: Cluster,
   direction: Direction,
   subject: Pod,
@@ -113,7 +113,7 @@ function firstPortMatch(
 }
 
 /** Combine the two directions: both must allow (rule 3); a direction in doubt makes the verdict undefined. */
-export function combineDirections(outcomes: readonly DirectionExplanation['outcome'][]): Verdict {
+function combineDirections(outcomes: readonly DirectionExplanation['outcome'][]): Verdict {
   if (outcomes.includes('deny')) return 'deny';
   if (outcomes.includes('undefined')) return 'undefined';
   return 'allow';

@@ -6,7 +6,7 @@
 import type { LabelSelector, LabelSelectorRequirement, Labels } from '../../spec/model.ts';
 
 /** Whether `labels` satisfy one requirement. */
-export function requirementMatches(req: LabelSelectorRequirement, labels: Labels): boolean {
+function requirementMatches(req: LabelSelectorRequirement, labels: Labels): boolean {
   const has = Object.hasOwn(labels, req.key);
   const value = labels[req.key];
   switch (req.operator) {

@@ -59,7 +59,7 @@ export interface TargetEntry {
 }
 
 /** A live cluster programs policies asynchronously: the convergence bound it gets by default. */
-export const KUBE_CONVERGE_TIMEOUT_MS = 10_000;
+const KUBE_CONVERGE_TIMEOUT_MS = 10_000;
 
 const labProbeCommand = (p: ManualProbe): string => {
   const proto = p.protocol === 'UDP' ? 'UDP' : 'TCP';
@@ -72,7 +72,7 @@ const kubeProbeCommand = (p: ManualProbe, target?: Target): string => {
   return `kubectl exec -n ${real} ${pod} -- /agnhost connect ${p.host}:${p.port} --timeout=1s --protocol=${p.protocol.toLowerCase()}`;
 };
 
-export const LAB_TARGET: TargetEntry = {
+const LAB_TARGET: TargetEntry = {
   name: 'lab',
   recordAs: 'lab',
   kind: 'lab',
@@ -115,7 +115,7 @@ export const KUBE_TARGET: TargetEntry = {
   probeCommand: kubeProbeCommand,
 };
 
-export const KUBE_LAB_TARGET: TargetEntry = {
+const KUBE_LAB_TARGET: TargetEntry = {
   name: 'kube-lab',
   recordAs: 'kube',
   kind: 'kube',
@@ -132,7 +132,7 @@ export const KUBE_LAB_TARGET: TargetEntry = {
 };
 
 /** The targets of this build. */
-export const TARGETS: readonly TargetEntry[] = [LAB_TARGET, KUBE_TARGET, KUBE_LAB_TARGET];
+const TARGETS: readonly TargetEntry[] = [LAB_TARGET, KUBE_TARGET, KUBE_LAB_TARGET];
 
 export function targetNamed(name: string): TargetEntry | undefined {
   return TARGETS.find((t) => t.name === name);

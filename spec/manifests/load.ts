@@ -15,13 +15,11 @@ import { inputPathKind, readInputFile } from '../inputFile.ts';
 import type { Cluster, Namespace } from '../model.ts';
 import { implicitNamespace } from './defaults.ts';
 import type { ManifestObject } from './manifestObject.ts';
-import { parseManifests, parseManifestsCollecting } from './parse.ts';
+import { parseManifestsCollecting } from './parse.ts';
 import { validateManifestsCollecting } from './validate.ts';
 
-export { parseManifests };
-
 /** A kind podnet read but does not use, with how many objects of it were skipped. */
-export interface IgnoredKind {
+interface IgnoredKind {
   readonly kind: string;
   readonly count: number;
 }
@@ -72,7 +70,7 @@ export function loadManifestsFromText(text: string, file = '<input>'): LoadedMan
 }
 
 /** Validates objects into a cluster; throws every error collected so far plus validation's own. */
-export function buildCluster(
+function buildCluster(
   objects: readonly ManifestObject[],
   errors: PodnetInputError[] = [],
 ): Omit<LoadedManifests, 'files'> {

@@ -4,7 +4,7 @@
  * collected and thrown together as PodnetInputErrors (exit 2), so nothing partial is ever used.
  */
 
-import { type PodnetInputError, PodnetInputErrors } from '../errors.ts';
+import type { PodnetInputError } from '../errors.ts';
 import type { Namespace, NetworkPolicy, Node, Pod, Service } from '../model.ts';
 import { quoteValue } from '../quote.ts';
 import { decodeNamespace } from './decodeNamespace.ts';
@@ -26,15 +26,7 @@ export interface ValidatedManifests {
   readonly ignoredKinds: readonly { readonly kind: string; readonly count: number }[];
 }
 
-/** Validates and defaults `objects`; throws PodnetInputErrors listing every problem. */
-export function validateManifests(objects: readonly ManifestObject[]): ValidatedManifests {
-  const errors: PodnetInputError[] = [];
-  const out = validateManifestsCollecting(objects, errors);
-  if (errors.length > 0) throw new PodnetInputErrors(errors);
-  return out;
-}
-
-/** Like {@link validateManifests}, appending problems to `errors` instead of throwing. */
+/** Validates and defaults `objects`, appending every problem to `errors` (the caller throws them). */
 export function validateManifestsCollecting(
   objects: readonly ManifestObject[],
   errors: PodnetInputError[],

@@ -92,7 +92,7 @@ export function clusterToManifests(
 }
 
 /** A CidrRef in words: `pod y/b widened to /32`. */
-export function describeCidrRef(ref: CidrRef): string {
+function describeCidrRef(ref: CidrRef): string {
   switch (ref.ref) {
     case 'literal':
       return ref.cidr;

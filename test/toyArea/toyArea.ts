@@ -8,10 +8,10 @@ import type { AreaContext, AreaDescriptor, AreaOutcome, AreaRunner } from '../..
 import { searchAndShrink } from '../../runner/searchAndShrink.ts';
 import type { Finding } from '../../spec/results.ts';
 
-export const TOY_RULE = { id: 'TOY-ECHO', statement: 'the target echoes every number it is sent' };
+const TOY_RULE = { id: 'TOY-ECHO', statement: 'the target echoes every number it is sent' };
 
 /** What the toy target answers: the number itself, except from `brokenFrom` up. */
-export function toyEcho(n: number, brokenFrom: number): number {
+function toyEcho(n: number, brokenFrom: number): number {
   return n >= brokenFrom ? n + 1 : n;
 }
 

@@ -20,9 +20,9 @@ import type {
 } from '../../spec/model.ts';
 import { NAMESPACE_NAME_LABEL, PROTOCOLS } from '../../spec/model.ts';
 
-export const NAMESPACES = ['x', 'y', 'z'] as const;
-export const POD_NAMES = ['a', 'b', 'c'] as const;
-export const MODEL_PORTS = [80, 81] as const;
+const NAMESPACES = ['x', 'y', 'z'] as const;
+const POD_NAMES = ['a', 'b', 'c'] as const;
+const MODEL_PORTS = [80, 81] as const;
 
 export function podIP(namespace: string, pod: string): string {
   return `10.244.${NAMESPACES.indexOf(namespace as 'x') + 1}.${10 + POD_NAMES.indexOf(pod as 'a')}`;

@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { collectRawNodeState, type RawNodeState } from './nodeStateCommands.ts';
 
 /** Commands run inside the namespace, in order. */
-export const FIXTURE_SETUP: readonly (readonly string[])[] = [
+const FIXTURE_SETUP: readonly (readonly string[])[] = [
   ['ip', 'link', 'set', 'lo', 'up'],
   ['ip', 'link', 'add', 'eth0', 'type', 'veth', 'peer', 'name', 'eth0peer'],
   ['ip', 'link', 'set', 'eth0', 'mtu', '1500', 'up'],
@@ -65,7 +65,7 @@ export const FIXTURE_SETUP: readonly (readonly string[])[] = [
 ];
 
 /** The subnet.env the fixture pretends flannel wrote. */
-export const FIXTURE_SUBNET_ENV = [
+const FIXTURE_SUBNET_ENV = [
   'FLANNEL_NETWORK=10.244.0.0/16',
   'FLANNEL_SUBNET=10.244.0.1/24',
   'FLANNEL_MTU=1450',

@@ -34,9 +34,6 @@ export const NODE_STATE_COMMANDS: Readonly<Record<RawCommandField, readonly stri
   bridgeFdb: ['bridge', '-j', 'fdb', 'show'],
 };
 
-/** Where flanneld writes subnet.env by default (`--subnet-file`). */
-export const SUBNET_ENV_PATH = '/run/flannel/subnet.env';
-
 /** Runs one argv on the node and returns its stdout. */
 export type NodeCommandRunner = (argv: readonly string[]) => Promise<string>;
 

@@ -7,12 +7,11 @@ import { renderPod } from './pod.ts';
 import { renderPolicy } from './policy.ts';
 import { renderService } from './service.ts';
 
-export { DEFAULT_AGNHOST_IMAGE, type RenderContext, realNamespace } from './context.ts';
+export { DEFAULT_AGNHOST_IMAGE, type RenderContext } from './context.ts';
 export { renderNamespace } from './namespace.ts';
-export { renderPod, servedPorts, serverArgs } from './pod.ts';
+export { renderPod } from './pod.ts';
 export { renderPolicy } from './policy.ts';
-export { READER_CONTAINER, READER_FLANNEL_DIR, renderReaderPod } from './readerPod.ts';
-export { renderService } from './service.ts';
+export { READER_CONTAINER, renderReaderPod } from './readerPod.ts';
 
 export interface RenderedCluster {
   readonly namespaces: readonly V1Namespace[];

@@ -10,14 +10,14 @@ import { checkScenarioLabels, containerName, podHostname, ROLE_LABEL } from '../
 import { type RenderContext, realNamespace, withRunLabels } from './context.ts';
 
 /** One server container per distinct (port, protocol); every scenario name for it is kept on it. */
-export interface ServedPort {
+interface ServedPort {
   readonly port: number;
   readonly protocol: Protocol;
   readonly names: readonly string[];
 }
 
 /** The distinct (port, protocol) pairs a pod declares, in declaration order, with their names. */
-export function servedPorts(pod: Pod): ServedPort[] {
+function servedPorts(pod: Pod): ServedPort[] {
   const byKey = new Map<string, { port: number; protocol: Protocol; names: string[] }>();
   const all: ContainerPort[] = pod.containers.flatMap((c) => c.ports);
   for (const p of all) {
@@ -33,7 +33,7 @@ export function servedPorts(pod: Pod): ServedPort[] {
 }
 
 /** The agnhost arguments that serve one (port, protocol). */
-export function serverArgs(port: number, protocol: Protocol): string[] {
+function serverArgs(port: number, protocol: Protocol): string[] {
   if (protocol === 'SCTP') return ['porter'];
   return ['serve-hostname', protocol === 'TCP' ? '--tcp' : '--udp', '--http=false', '--port', String(port)];
 }

@@ -14,7 +14,7 @@ export interface RecordedCall {
 type Labels = Readonly<Record<string, string>> | undefined;
 
 /** `k=v,k2,k3!=v` (the subset of label selector syntax the adapter uses). */
-export function selectorMatches(selector: string | undefined, labels: Labels): boolean {
+function selectorMatches(selector: string | undefined, labels: Labels): boolean {
   if (!selector) return true;
   const l = labels ?? {};
   return selector.split(',').every((term) => {

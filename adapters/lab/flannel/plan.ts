@@ -8,11 +8,11 @@ import type { LabNetConf } from '../netConf.ts';
 import { UNDERLAY_MTU } from '../netConf.ts';
 import type { LabNode } from '../topology.ts';
 
-export const ANNOTATION_PREFIX = 'flannel.alpha.coreos.com';
+const ANNOTATION_PREFIX = 'flannel.alpha.coreos.com';
 /** Where pods plug in (the CNI bridge plugin's default). */
 export const BRIDGE = 'cni0';
 
-export interface PlannedDevice {
+interface PlannedDevice {
   readonly name: string;
   readonly kind: 'vxlan' | 'tun';
   readonly mtu: number;
@@ -26,20 +26,20 @@ export interface PlannedDevice {
   readonly dev?: string;
 }
 
-export interface PlannedRoute {
+interface PlannedRoute {
   readonly dst: string;
   readonly gateway?: string;
   readonly dev: string;
   readonly onlink: boolean;
 }
 
-export interface PlannedNeighbour {
+interface PlannedNeighbour {
   readonly dst: string;
   readonly lladdr: string;
   readonly dev: string;
 }
 
-export interface PlannedFdb {
+interface PlannedFdb {
   readonly mac: string;
   readonly dev: string;
   readonly dst: string;

@@ -3,7 +3,7 @@
  * reads back. Returns one line per difference; empty when the node holds exactly the plan.
  */
 import type { NodeNetworkState } from '../../../spec/nodeState.ts';
-import { cidrContains, parseCidr, parseIPv4 } from '../ipv4.ts';
+import { cidrContains, parseCidr } from '../ipv4.ts';
 import { BRIDGE, type NodeFlannelPlan } from './plan.ts';
 
 function routeText(r: {
@@ -85,9 +85,4 @@ export function diffNodeState(plan: NodeFlannelPlan, state: NodeNetworkState, ne
     if (state.annotations[k] !== v) out.push(`annotation ${k}=${state.annotations[k]}, planned ${v}`);
   }
   return out;
-}
-
-/** Whether `ip` is inside `cidr` (both IPv4 text). */
-export function inCidr(ip: string, cidr: string): boolean {
-  return cidrContains(parseCidr(cidr), parseIPv4(ip));
 }

@@ -25,7 +25,7 @@ interface NodeMemory {
  * rate-limits per peer (`icmp_ratelimit`: 1 s, burst 6) and globally (`icmp_msgs_per_sec`: 1000): a
  * client blocked a few times in a row would otherwise see timeouts instead of refusals.
  */
-export const NODE_SYSCTLS: readonly string[] = [
+const NODE_SYSCTLS: readonly string[] = [
   // Bridged pod-to-pod traffic must traverse iptables for the policy agent to see it (br_netfilter).
   'net.bridge.bridge-nf-call-iptables=1',
   'net.ipv4.icmp_ratelimit=0',
@@ -36,7 +36,7 @@ export const NODE_SYSCTLS: readonly string[] = [
 const memory = new Map<string, NodeMemory>();
 
 /** How often an apply re-reads the node and retries when a restore fails (a concurrent change). */
-export const APPLY_ATTEMPTS = 2;
+const APPLY_ATTEMPTS = 2;
 
 function nodeMemory(netns: string): NodeMemory {
   let m = memory.get(netns);
@@ -52,7 +52,7 @@ function inNetns(netns: string, argv: readonly string[]): string[] {
 }
 
 /** Reads the node's filter/nat tables and ipset names. */
-export async function readNodeTables(netns: string, exec: LabExec): Promise<NodeTables> {
+async function readNodeTables(netns: string, exec: LabExec): Promise<NodeTables> {
   const [save, sets] = await Promise.all([
     exec(inNetns(netns, ['iptables-save'])),
     exec(inNetns(netns, ['ipset', 'list', '-n'])),

@@ -17,7 +17,7 @@ import type { Hook, Ruleset } from './ruleset.ts';
 import type { NodeNetfilterView } from './types.ts';
 
 /** The jumps the agents own, each kept as the first rule of its built-in chain. */
-export const HOOKS: readonly Hook[] = [
+const HOOKS: readonly Hook[] = [
   { table: 'nat', builtin: 'PREROUTING', target: SERVICES_CHAIN },
   { table: 'nat', builtin: 'OUTPUT', target: SERVICES_CHAIN },
   { table: 'nat', builtin: 'POSTROUTING', target: POSTROUTING_CHAIN },

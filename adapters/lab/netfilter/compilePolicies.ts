@@ -34,7 +34,7 @@ import { selectorMatches } from './selectors.ts';
 import type { NetfilterPod, NodeNetfilterView, PolicyAction } from './types.ts';
 
 /** The default answer to a denied packet: REJECT, so blocked probes end fast (`refused`). */
-export const DEFAULT_POLICY_ACTION: PolicyAction = 'reject';
+const DEFAULT_POLICY_ACTION: PolicyAction = 'reject';
 
 export interface CompiledPolicies {
   /** PODNET-IN-*, PODNET-EG-* and PODNET-DENY (empty when policyMode is `none`). */
@@ -387,7 +387,7 @@ class PolicyCompiler {
 }
 
 /** The number a named container port has on `pod`, matching name AND protocol (else undefined). */
-export function namedPort(pod: NetfilterPod, name: string, protocol: Protocol): number | undefined {
+function namedPort(pod: NetfilterPod, name: string, protocol: Protocol): number | undefined {
   return pod.ports.find((p) => p.name === name && p.protocol === protocol)?.containerPort;
 }
 

@@ -36,7 +36,7 @@ export interface CompiledServices {
 type ViewService = NodeNetfilterView['services'][number];
 
 /** The target port of `port` on `pod`: a number as is, a name resolved on the pod (name and protocol). */
-export function targetPortOn(pod: NetfilterPod, port: ServicePort): number | undefined {
+function targetPortOn(pod: NetfilterPod, port: ServicePort): number | undefined {
   if (typeof port.targetPort === 'number') return port.targetPort;
   return pod.ports.find((p) => p.name === port.targetPort && p.protocol === port.protocol)?.containerPort;
 }

@@ -28,7 +28,7 @@ export const MASQ_MARK = '0x4000';
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 /** RFC 4648 base32 of sha256(text), first 16 characters (kube-proxy's `servicePortChainName` shape). */
-export function hash16(text: string): string {
+function hash16(text: string): string {
   const bytes = createHash('sha256').update(text).digest();
   let out = '';
   let buffer = 0;

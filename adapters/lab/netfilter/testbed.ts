@@ -15,10 +15,10 @@ import type { LabExec, NetfilterPod, NodeNetfilterView } from './types.ts';
 
 const AGENT = fileURLToPath(new URL('./testbedAgent.mjs', import.meta.url));
 
-export const TESTBED_NODE = 'node-1';
-export const TESTBED_NODE_IP = '192.168.77.1';
-export const TESTBED_POD_CIDR = '10.244.1.0/24';
-export const TESTBED_CLUSTER_CIDR = '10.244.0.0/16';
+const TESTBED_NODE = 'node-1';
+const TESTBED_NODE_IP = '192.168.77.1';
+const TESTBED_POD_CIDR = '10.244.1.0/24';
+const TESTBED_CLUSTER_CIDR = '10.244.0.0/16';
 
 /** Runs `argv` (no shell); `input` goes to stdin; rejects with stderr on failure. */
 export const testbedExec: LabExec = async (argv, input) => {

@@ -15,7 +15,7 @@ export function fixturePod(
 }
 
 /** Pods: a/client (n1), a/web1 (n1, http=8080), a/web2 (n2, http=9090), b/other (n2), a/host (hostNetwork). */
-export const FIXTURE_PODS: readonly NetfilterPod[] = [
+const FIXTURE_PODS: readonly NetfilterPod[] = [
   fixturePod('a/client', '10.244.1.2', { app: 'client' }),
   fixturePod('a/web1', '10.244.1.3', { app: 'web' }, [
     { name: 'http', containerPort: 8080, protocol: 'TCP' },

@@ -6,10 +6,10 @@ import { PodnetTargetError } from '../../../spec/errors.ts';
 import { inNetns } from '../exec.ts';
 import type { PodReply } from '../pods.ts';
 
-export const AGENT_PATH = fileURLToPath(new URL('./agent.mjs', import.meta.url));
+const AGENT_PATH = fileURLToPath(new URL('./agent.mjs', import.meta.url));
 
 /** How long an agent may take to listen on its control socket (default 10 s; dozens start at once). */
-export const AGENT_START_TIMEOUT_MS = 10_000;
+const AGENT_START_TIMEOUT_MS = 10_000;
 
 export interface AgentSpec {
   /** `ns/pod` (or `outside/server`): what the agent answers with. */

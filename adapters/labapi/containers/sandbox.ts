@@ -32,10 +32,10 @@ import type { ExecExit, ExecHandle, ExecStreams } from '../exec/types.ts';
 import type { SandboxSpec } from './types.ts';
 
 /** The folder of the agnhost and netcat stand-ins (shown read-only at /.podnet/standins). */
-export const STANDINS_DIR = fileURLToPath(new URL('./standins/', import.meta.url));
+const STANDINS_DIR = fileURLToPath(new URL('./standins/', import.meta.url));
 
 /** The C `agnhost connect` (the probe script runs one per probe; a Node start each cost ~0.3 s of CPU). */
-export const AGNHOST_CONNECT_SOURCE = fileURLToPath(new URL('./standins/agnhostConnect.c', import.meta.url));
+const AGNHOST_CONNECT_SOURCE = fileURLToPath(new URL('./standins/agnhostConnect.c', import.meta.url));
 
 /** Compiles the C `agnhost connect` once per source version; returns its path. */
 export function ensureAgnhostConnect(stateRoot: string): Promise<string> {
@@ -48,9 +48,9 @@ export function ensureAgnhostConnect(stateRoot: string): Promise<string> {
 }
 
 /** PATH as container runtimes default it (containerd's oci.DefaultSpec). */
-export const CONTAINER_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
+const CONTAINER_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
 
-export const SANDBOX_SETUP = `set -eu
+const SANDBOX_SETUP = `set -eu
 exec 4>&2 2>&3
 host=$2 standins=$3 node=$4 fast=$5 n=$6
 shift 6
@@ -102,7 +102,7 @@ exit $?
 const LAB_PREFIX = /^pn(?:[0-9a-f]{6}|[0-9a-f]{4})-$/;
 
 /** Throws unless the spec names a lab namespace of its own lab and sane paths. */
-export function checkSandboxSpec(spec: SandboxSpec): void {
+function checkSandboxSpec(spec: SandboxSpec): void {
   const bad = (what: string) => new PodnetTargetError('PODNET_LABAPI_SANDBOX', `sandbox: ${what}`);
   if (!LAB_PREFIX.test(spec.labPrefix)) throw bad(`lab prefix "${spec.labPrefix}" is not pn<lab id>-`);
   if (!spec.netns.startsWith(spec.labPrefix) || !/^[A-Za-z0-9_.-]+$/.test(spec.netns))
@@ -121,7 +121,7 @@ export function checkSandboxSpec(spec: SandboxSpec): void {
 }
 
 /** The argv that runs `argv` in the sandbox of `spec`. */
-export function sandboxArgv(spec: SandboxSpec, argv: readonly string[]): string[] {
+function sandboxArgv(spec: SandboxSpec, argv: readonly string[]): string[] {
   const mounts = spec.mounts ?? [];
   return [
     'nsenter',

@@ -35,7 +35,7 @@ import type {
 const OUTPUT_DRAIN_MS = 5000;
 
 /** The message SPDY clients (kubectl up to 1.29, unless told otherwise) get instead of an upgrade. */
-export const SPDY_REFUSAL: ExecRefusal = refusal(
+const SPDY_REFUSAL: ExecRefusal = refusal(
   400,
   'BadRequest',
   'the podnet lab API serves exec over WebSocket only (subprotocol v5.channel.k8s.io, as kubectl 1.30 and newer ' +

@@ -16,11 +16,11 @@
  */
 import type { ExecExit, ExecStatus } from './types.ts';
 
-export const PROTOCOL_V5 = 'v5.channel.k8s.io';
-export const PROTOCOL_V4 = 'v4.channel.k8s.io';
-export const PROTOCOL_V4_BASE64 = 'v4.base64.channel.k8s.io';
-export const PROTOCOL_V1 = 'channel.k8s.io';
-export const PROTOCOL_V1_BASE64 = 'base64.channel.k8s.io';
+const PROTOCOL_V5 = 'v5.channel.k8s.io';
+const PROTOCOL_V4 = 'v4.channel.k8s.io';
+const PROTOCOL_V4_BASE64 = 'v4.base64.channel.k8s.io';
+const PROTOCOL_V1 = 'channel.k8s.io';
+const PROTOCOL_V1_BASE64 = 'base64.channel.k8s.io';
 
 export const CHANNEL = { stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4, close: 255 } as const;
 
@@ -101,7 +101,7 @@ export function decodeFrame(traits: ProtocolTraits, message: Buffer): IncomingFr
 }
 
 /** The exit code a runtime reports: the process's own, or 128 + signal number when a signal ended it. */
-export function exitCodeOf(exit: ExecExit): number | undefined {
+function exitCodeOf(exit: ExecExit): number | undefined {
   if (exit.kind === 'exited') return exit.code;
   if (exit.kind === 'signaled') return 128 + signalNumber(exit.signal);
   return undefined;

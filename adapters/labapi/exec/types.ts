@@ -47,13 +47,10 @@ export interface ExecHandle {
 }
 
 /** Starts `argv` in the container the request was routed to. May throw: that is an internal error. */
-export type SpawnInContainer = (
-  argv: readonly string[],
-  streams: ExecStreams,
-) => ExecHandle | Promise<ExecHandle>;
+type SpawnInContainer = (argv: readonly string[], streams: ExecStreams) => ExecHandle | Promise<ExecHandle>;
 
 /** The API's `--api-faults` for exec: the connection is cut (no status, no close frame). */
-export interface ExecStreamFault {
+interface ExecStreamFault {
   /** Cut once this many bytes of command output (stdout and stderr payload) went to the client. */
   readonly afterBytes?: number;
   /** Cut this long after the stream opened. */

@@ -10,7 +10,7 @@ import { createApiHandlers, type RequestFaults } from '../server.ts';
 import { ObjectStore, type StoreOptions } from '../store.ts';
 import type { WatchBehaviour } from '../watch.ts';
 
-export const TEST_TOKEN = 'test-token';
+const TEST_TOKEN = 'test-token';
 
 export interface PlainApi {
   readonly url: string;

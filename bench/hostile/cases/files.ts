@@ -36,7 +36,7 @@ interface Reader {
 
 const results = `${JSON.stringify(validResults(), null, 2)}\n`;
 
-export const READERS: readonly Reader[] = [
+const READERS: readonly Reader[] = [
   {
     id: 'predict -f',
     ext: '.yaml',

@@ -9,7 +9,7 @@ import { fifo, put } from '../setup.ts';
 import type { CaseContext, HostileCase } from '../types.ts';
 
 /** A string that must appear nowhere podnet prints or writes. */
-export const SECRET = 'PNXSECRET0x7f3a9c1e5b';
+const SECRET = 'PNXSECRET0x7f3a9c1e5b';
 
 interface KubeCommand {
   readonly id: string;

@@ -19,7 +19,7 @@ export interface CalibrationOptions {
 }
 
 /** `exact`: summed over every count vector; `simulated`: Monte Carlo with a fixed seed; `lower-bound`: see below. */
-export type PowerMethod = 'exact' | 'simulated' | 'lower-bound';
+type PowerMethod = 'exact' | 'simulated' | 'lower-bound';
 
 export interface CalibratedSampleSize extends SampleSize {
   /** K from the noncentral chi-square approximation, before calibration. */

@@ -3,7 +3,7 @@ import { lgamma } from './lgamma.ts';
 const EPS = 1e-16;
 const TINY = 1e-300;
 /** Past this a, O(√a) terms cost more than a second: refused rather than truncated (issue 15, item 6). */
-export const MAX_INCOMPLETE_GAMMA_A = 1e12;
+const MAX_INCOMPLETE_GAMMA_A = 1e12;
 
 /**
  * Terms both expansions may need: near x ≈ a the series terms fall like exp(-n²/2a), so about

@@ -66,7 +66,7 @@ export function roundRobinSequenceTest(
  * each draw is a violation unless it is the successor of the previous one (probability 1 - 1/N, independent).
  * So V = (repeats before the N-th distinct endpoint) + Binomial(draws left, 1 - 1/N). v = 0 gives N!/N^K.
  */
-export function randomPassesCycle(n: number, k: number, v: number): number {
+function randomPassesCycle(n: number, k: number, v: number): number {
   if (n < 2) return 1;
   // collecting[r]: P(the d-th distinct endpoint just arrived after r repeats), for the current d.
   let collecting = new Float64Array(v + 1);

@@ -52,7 +52,7 @@ export function drawMultinomial(prng: Prng, shares: readonly number[], samples: 
 }
 
 /** One Binomial(n, p) draw by inversion, starting at the mode and walking toward u. */
-export function drawBinomial(prng: Prng, n: number, p: number): number {
+function drawBinomial(prng: Prng, n: number, p: number): number {
   if (n === 0 || p <= 0) return 0;
   if (p >= 1) return n;
   const u = prng.nextFloat();

@@ -1,5 +1,5 @@
 /** What every LB test returns: enough to print, to gate with Holm, and to explain in a report. */
-export type LbTestName =
+type LbTestName =
   | 'chi-square'
   | 'g-test'
   | 'sequential-bayes-factor'

@@ -17,7 +17,7 @@ import type { FlannelScenario } from './flannelScenario.ts';
  * Scenarios per run at most: the node state under test is the cluster's own and does not change between
  * them; the repeats catch a data plane that answers only sometimes, and pod placement (1–2 per node).
  */
-export const CLUSTER_FLANNEL_RUNS = 3;
+const CLUSTER_FLANNEL_RUNS = 3;
 
 type Facts = Extract<ClusterFlannel, { ok: true }>;
 
@@ -33,7 +33,7 @@ export function clusterFlannelScenarioArb(facts: Facts): fc.Arbitrary<FlannelSce
 }
 
 /** Why the area cannot run on this target, or the facts it runs with. */
-export async function clusterFlannelFacts(ctx: AreaContext): Promise<ClusterFlannel> {
+async function clusterFlannelFacts(ctx: AreaContext): Promise<ClusterFlannel> {
   const facts = ctx.target.clusterFlannel
     ? await ctx.target.clusterFlannel()
     : ({ ok: false, reason: `the ${ctx.targetName} target does not report what its flannel runs` } as const);

@@ -84,7 +84,7 @@ export function planDataplaneProbes(
   return plan;
 }
 
-export type DataplaneVerdict = 'ok' | 'block' | 'mismatch' | 'inconclusive' | 'undefined';
+type DataplaneVerdict = 'ok' | 'block' | 'mismatch' | 'inconclusive' | 'undefined';
 
 export interface DataplaneJudgement {
   readonly probe: PlannedProbe;

@@ -24,7 +24,7 @@ export interface FlannelAreaDeps {
   readonly scenarios: (options: RunOptions) => fc.Arbitrary<FlannelScenario>;
 }
 
-export const DEFAULT_FLANNEL_AREA_DEPS: FlannelAreaDeps = {
+const DEFAULT_FLANNEL_AREA_DEPS: FlannelAreaDeps = {
   scenarios: () => flannelScenarioArb(),
 };
 

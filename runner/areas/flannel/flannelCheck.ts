@@ -31,7 +31,7 @@ export interface FlannelCheckResult {
 }
 
 /** Nodes spread over the segments round-robin, one pod each, kube-flannel.yml's net-conf with the backend. */
-export function checkScenarioOf(topology: FlannelCheckTopology): FlannelScenario {
+function checkScenarioOf(topology: FlannelCheckTopology): FlannelScenario {
   const netConf: FlannelNetConf = {
     Network: topology.network ?? '10.244.0.0/16',
     Backend: { Type: topology.backend },

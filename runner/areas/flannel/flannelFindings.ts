@@ -54,7 +54,7 @@ export function ruleOfDifference(d: NodeStateDifference, backend: string): strin
   }
 }
 
-export function ruleOfLeaseViolation(v: LeaseViolation): string {
+function ruleOfLeaseViolation(v: LeaseViolation): string {
   return v.rule === 'lease-disjoint' ? 'FL-LEASE-DISJOINT' : 'FL-LEASE-VALID';
 }
 

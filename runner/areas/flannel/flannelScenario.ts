@@ -11,7 +11,7 @@ import type { Cluster, Node, Pod } from '../../../spec/model.ts';
 import { NAMESPACE_NAME_LABEL } from '../../../spec/model.ts';
 import type { FlannelBackendType, FlannelNetConf } from '../../../spec/scenario.ts';
 
-export interface FlannelTopologyNode {
+interface FlannelTopologyNode {
   /** Underlay L2 segment (0 or 1). */
   readonly segment: number;
   /** Pods on the node (1 or 2). */
@@ -49,12 +49,12 @@ export const PROBE_TCP_PORT = 80;
 export const PROBE_UDP_PORT = 81;
 const DEFAULT_EXT_MTU = 1500;
 
-export function nodeName(index: number): string {
+function nodeName(index: number): string {
   return `node-${index + 1}`;
 }
 
 /** Pod j on node i: `flannel-probe/n<i+1>-p<j+1>`. */
-export function podName(nodeIndex: number, podIndex: number): string {
+function podName(nodeIndex: number, podIndex: number): string {
   return `n${nodeIndex + 1}-p${podIndex + 1}`;
 }
 

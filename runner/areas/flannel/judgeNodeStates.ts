@@ -22,7 +22,7 @@ import type { NodeNetworkState } from '../../../spec/nodeState.ts';
 import type { FlannelNetConf } from '../../../spec/scenario.ts';
 
 /** The interface flannel selects on a node (the one that holds the node's public IP). */
-export const DEFAULT_EXT_INTERFACE = 'eth0';
+const DEFAULT_EXT_INTERFACE = 'eth0';
 
 export interface FlannelJudgeInput {
   readonly netConf: FlannelNetConf;
@@ -126,7 +126,7 @@ export function judgeNodeStates(input: FlannelJudgeInput): FlannelJudgement {
  * (flannel-io/flannel `main.go`, `pkg/ipmatch/match.go`), so on a node whose public IP is its
  * InternalIP this is the interface flannel uses.
  */
-export function interfaceHolding(state: NodeNetworkState, ip: string): string | undefined {
+function interfaceHolding(state: NodeNetworkState, ip: string): string | undefined {
   return state.addresses.find((a) => a.local === ip)?.dev;
 }
 

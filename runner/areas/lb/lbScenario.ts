@@ -24,9 +24,9 @@ export const LB_NODES = ['node-1', 'node-2'] as const;
 /** The numeric targetPort; every backend serves it, so a numeric port never points at a closed port. */
 export const NUMERIC_TARGET_PORT = 8080;
 /** The name a backend may give one of its ports; its number differs from pod to pod. */
-export const NAMED_TARGET_PORT = 'web';
+const NAMED_TARGET_PORT = 'web';
 /** Affinity timeouts drawn: short enough to matter, long enough that one window of probes fits. */
-export const LB_AFFINITY_TIMEOUTS = [30, 10800] as const;
+const LB_AFFINITY_TIMEOUTS = [30, 10800] as const;
 
 interface RawBackend {
   readonly node: number;

@@ -56,7 +56,7 @@ export interface ScenarioOutcome {
 }
 
 /** The concrete cluster for a scenario state, with ipBlocks resolved against `realized`. */
-export function concretize(
+function concretize(
   cluster: ScenarioCluster,
   realized: Realized | undefined,
   resolve: PolicyResolver,
@@ -128,7 +128,7 @@ export async function checkScenario(
 }
 
 /** The cluster with each pod's IPs as the target assigned them (the oracle matches ipBlocks on them). */
-export function withIPs(cluster: Cluster, realized: Realized): Cluster {
+function withIPs(cluster: Cluster, realized: Realized): Cluster {
   return {
     ...cluster,
     pods: cluster.pods.map((p) => ({ ...p, ips: realized.podIPs[`${p.namespace}/${p.name}`] ?? p.ips })),

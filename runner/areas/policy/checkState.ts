@@ -32,7 +32,7 @@ export interface StateCheck {
   readonly converged: boolean;
 }
 
-export const FAILING_KINDS = new Set(['leak', 'block', 'mismatch', 'distribution']);
+const FAILING_KINDS = new Set(['leak', 'block', 'mismatch', 'distribution']);
 
 export function isFailing(j: ProbeJudgement): boolean {
   return FAILING_KINDS.has(j.kind);

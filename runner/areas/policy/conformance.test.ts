@@ -103,7 +103,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc
       policies: [],
     },
     netConf: { Network: '10.244.0.0/16' },
-    traffic: { mode: 'matrix', viaServices: false },
+    traffic: { viaServices: false },
     steps: [],
   }));
 

@@ -308,7 +308,7 @@ async function reduceFailure(
 }
 
 /** A finding whose counterexample passed its second run: recorded as inconclusive, with the reason. */
-export function markNotReproduced(f: Finding): Finding {
+function markNotReproduced(f: Finding): Finding {
   return {
     ...f,
     kind: 'inconclusive',

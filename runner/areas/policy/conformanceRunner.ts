@@ -19,11 +19,11 @@ import { pinTopology } from './pinTopology.ts';
 /** Nodes of the fixed topology the policy and model areas run on. */
 export const POLICY_AREA_NODES = 2;
 
-export function scenariosFor(options: RunOptions): fc.Arbitrary<Scenario> {
+function scenariosFor(options: RunOptions): fc.Arbitrary<Scenario> {
   return scenarioArb({ size: options.size, excludeSCTP: true, areas: options.areas });
 }
 
-export function prepareForLab(scenario: Scenario): Scenario {
+function prepareForLab(scenario: Scenario): Scenario {
   return pinTopology(scenario, POLICY_AREA_NODES);
 }
 

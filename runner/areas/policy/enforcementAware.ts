@@ -78,6 +78,6 @@ function kubeNotes(target: Target): Record<string, string | number> {
 }
 
 /** Whether a target is the kube target (to reach its kube-only methods). */
-export function isKubeTarget(target: Target): target is KubeTarget {
+function isKubeTarget(target: Target): target is KubeTarget {
   return target instanceof KubeTarget;
 }

@@ -243,6 +243,6 @@ function labelArgs(labels: Readonly<Record<string, string>>): string {
     .join(' ');
 }
 
-export function replayCommand(resultsPath: string, id: string): string {
+function replayCommand(resultsPath: string, id: string): string {
   return `npx podnet replay ${resultsPath} --finding ${id}`;
 }

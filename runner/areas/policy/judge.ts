@@ -23,7 +23,7 @@ import type { FindingKind, Verdict } from '../../../spec/verdict.ts';
 import type { PolicyOracle } from '../../policyOracle.ts';
 import type { PlannedProbe } from './probePlan.ts';
 
-export type JudgementKind = FindingKind | 'conforms' | 'unsupported';
+type JudgementKind = FindingKind | 'conforms' | 'unsupported';
 
 export interface ProbeJudgement {
   readonly probe: PlannedProbe;
@@ -149,7 +149,7 @@ function judgeNodeToPod(
 }
 
 /** allow/deny/undefined against connected/refused/timeout/error/unsupported. */
-export function classify(expected: Verdict, result: ProbeResult): JudgementKind {
+function classify(expected: Verdict, result: ProbeResult): JudgementKind {
   if (result.outcome === 'unsupported') return 'unsupported';
   if (result.outcome === 'error') return 'inconclusive';
   if (expected === 'undefined') return 'undefined';

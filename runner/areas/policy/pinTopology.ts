@@ -6,7 +6,7 @@
 import type { Node, Pod } from '../../../spec/model.ts';
 import type { Scenario } from '../../../spec/scenario.ts';
 
-export function fixedNodes(count: number): Node[] {
+function fixedNodes(count: number): Node[] {
   return Array.from({ length: count }, (_, i) => ({ name: `node-${i + 1}`, labels: {}, segment: 0 }));
 }
 

@@ -8,7 +8,7 @@ import type { Realized } from '../../../spec/scenario.ts';
 import type { ProbeRequest } from '../../../spec/target.ts';
 import { nodeSourceKey } from '../../../spec/target.ts';
 
-export type ProbeDestination =
+type ProbeDestination =
   | { readonly kind: 'pod'; readonly pod: ObjectKey }
   | { readonly kind: 'service'; readonly service: ObjectKey; readonly port: number }
   | { readonly kind: 'outside' };

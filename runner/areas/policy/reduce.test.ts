@@ -42,7 +42,7 @@ const big: Scenario = {
     policies: [policy('p1', [81]), policy('p2', [80, 8080]), policy('p3', [82])],
   },
   netConf: { Network: '10.244.0.0/16' },
-  traffic: { mode: 'matrix', viaServices: false },
+  traffic: { viaServices: false },
   steps: [
     { kind: 'updatePolicy', policy: policy('p1', [83]) },
     { kind: 'deletePod', pod: 'x/a' },
