@@ -3,7 +3,7 @@ import type { Cluster, ObjectKey, Protocol } from '../spec/model.ts';
 import type { SemanticProfile } from '../spec/profile.ts';
 import type { Verdict } from '../spec/verdict.ts';
 
-interface PolicyJudgement {
+export interface PolicyJudgement {
   readonly verdict: Verdict;
   /** Whether each side allowed it; absent when that side does not apply (e.g. ingress for an outside address). */
   readonly egressAllowed?: boolean;

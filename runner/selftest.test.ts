@@ -3,25 +3,11 @@ import { describe, expect, test } from 'vitest';
 import type { Finding } from '../spec/results.ts';
 import type { Target } from '../spec/target.ts';
 import type { AreaRunner } from './area.ts';
+import { inertTarget } from './inertTarget.test-helpers.ts';
 import { DEFAULT_RUN_OPTIONS } from './options.ts';
 import { renderSelftestTable, runSelftest, trialAreas } from './selftest.ts';
 
-const target: Target = {
-  name: 'fake',
-  capabilities: async () => ({
-    protocols: ['TCP'],
-    ipv6: false,
-    policyEnforced: true,
-    proxyModes: [],
-    nodeState: false,
-  }),
-  sync: async () => {
-    throw new Error('not used');
-  },
-  probe: async () => [],
-  nodeStates: async () => [],
-  teardown: async () => {},
-};
+const target: Target = inertTarget();
 
 const finding = (rule: string): Finding => ({
   id: 'F1',

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { parseAreas } from '../../cli/commands/run.ts';
 import { renderAll, renderTerminal } from '../../reports/index.ts';
 import { AREAS } from '../../runner/areas/registry.ts';
+import { inertTarget } from '../../runner/inertTarget.test-helpers.ts';
 import { DEFAULT_RUN_OPTIONS } from '../../runner/options.ts';
 import { runSession, sessionDepsFor } from '../../runner/session.ts';
 import type { TargetEntry } from '../../runner/targets/index.ts';
@@ -25,24 +26,16 @@ const toyTarget: TargetEntry = {
   kind: 'lab',
   description: 'a target for the toy area',
   capabilities: { run: true, selftest: false, labFaults: false, replay: false },
-  open: async (): Promise<Target> => ({
-    name: 'toy',
-    capabilities: async () => ({
-      protocols: [],
-      ipv6: false,
-      policyEnforced: 'unknown',
-      proxyModes: [],
-      nodeState: false,
-    }),
-    sync: async () => {
-      throw new Error('the toy area syncs nothing');
-    },
-    probe: async () => [],
-    nodeStates: async () => [],
-    teardown: async () => {
-      tornDown += 1;
-    },
-  }),
+  // The toy area never asks the target for anything; the session only tears it down.
+  open: async (): Promise<Target> =>
+    inertTarget(
+      {},
+      {
+        teardown: async () => {
+          tornDown += 1;
+        },
+      },
+    ),
   probeCommand: () => '',
 };
 

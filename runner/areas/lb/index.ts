@@ -2,11 +2,10 @@
  * The load-balancing area: on the lab, one lab per proxy mode (labLbArea.ts); on a cluster, the mode its
  * kube-proxy runs (clusterModeTargets.ts).
  */
-import { FAULTS } from '../../../adapters/lab/faults.ts';
 import { clusterToManifests } from '../../../spec/manifests/write.ts';
-import { RULES } from '../../../spec/rules.ts';
 import type { AreaDescriptor, AreaRunner } from '../../area.ts';
 import { policyOracleFactory } from '../../oracleBridge.ts';
+import { catalogueArea } from '../catalogue.ts';
 import { clusterModeTargets } from './clusterModeTargets.ts';
 import { labLbArea } from './labLbArea.ts';
 import { lbArea as lbRunner } from './lbArea.ts';
@@ -18,12 +17,10 @@ const cluster: AreaRunner = lbRunner({
   toYaml: clusterToManifests,
 });
 
-export const lbArea: AreaDescriptor = {
+export const lbArea: AreaDescriptor = catalogueArea({
   name: 'lb',
   title: 'Load balancing',
-  rules: RULES.filter((r) => r.area === 'lb'),
-  faults: FAULTS.filter((f) => f.area === 'lb').map((f) => f.name),
   replayable: false,
   byDefault: false,
   runner: async (kind) => (kind === 'lab' ? lab : cluster),
-};
+});

@@ -1,8 +1,10 @@
 // The kube wiring: the one finding for a cluster that enforces no NetworkPolicy, and the areas it runs.
+
 import { describe, expect, test } from 'vitest';
 import { NOT_ENFORCED_TITLE } from '../../../adapters/kube/policyEnforcement.ts';
 import type { Capabilities, Target } from '../../../spec/target.ts';
 import type { AreaContext, AreaRunner } from '../../area.ts';
+import { inertTarget } from '../../inertTarget.test-helpers.ts';
 import { DEFAULT_RUN_OPTIONS } from '../../options.ts';
 import { sessionDepsFor } from '../../session.ts';
 import { KUBE_TARGET } from '../../targets/index.ts';
@@ -37,22 +39,7 @@ test('the kube session runs the policy/model conformance loop (enforcement-aware
 });
 
 describe('enforcementAware', () => {
-  const target = (policyEnforced: boolean | 'unknown'): Target => ({
-    name: 'fake',
-    capabilities: async () => ({
-      protocols: ['TCP'],
-      ipv6: false,
-      policyEnforced,
-      proxyModes: [],
-      nodeState: false,
-    }),
-    sync: async () => {
-      throw new Error('not used');
-    },
-    probe: async () => [],
-    nodeStates: async () => [],
-    teardown: async () => {},
-  });
+  const target = (policyEnforced: boolean | 'unknown'): Target => inertTarget({ policyEnforced });
   const inner = (seen: string[][]): AreaRunner => ({
     areas: ['policy', 'model'],
     run: async (ctx) => {
@@ -96,22 +83,8 @@ describe('enforcementAware', () => {
 
 describe('the LB area on a cluster', () => {
   const lb = async (): Promise<AreaRunner> => (await AREAS.get('lb')?.runner('kube')) as AreaRunner;
-  const cluster = (proxyModes: Capabilities['proxyModes']): Target => ({
-    name: 'fake',
-    capabilities: async () => ({
-      protocols: ['TCP'],
-      ipv6: false,
-      policyEnforced: true,
-      proxyModes,
-      nodeState: false,
-    }),
-    sync: async () => {
-      throw new Error('no scenario may reach a cluster without a proxy mode');
-    },
-    probe: async () => [],
-    nodeStates: async () => [],
-    teardown: async () => {},
-  });
+  // sync throws: no scenario may reach a cluster without a proxy mode.
+  const cluster = (proxyModes: Capabilities['proxyModes']): Target => inertTarget({ proxyModes });
   const lbCtx = (t: Target): AreaContext => ({
     target: t,
     targetName: 'kube',

@@ -1,15 +1,13 @@
 /** The policy area: NetworkPolicy verdicts on generated scenarios, judged against the policy oracle. */
-import { FAULTS } from '../../../adapters/lab/faults.ts';
-import { RULES } from '../../../spec/rules.ts';
+
 import type { AreaDescriptor } from '../../area.ts';
+import { catalogueArea } from '../catalogue.ts';
 import { conformanceRunner } from './conformanceRunner.ts';
 
-export const policyArea: AreaDescriptor = {
+export const policyArea: AreaDescriptor = catalogueArea({
   name: 'policy',
   title: 'NetworkPolicy',
-  rules: RULES.filter((r) => r.area === 'policy'),
-  faults: FAULTS.filter((f) => f.area === 'policy').map((f) => f.name),
   replayable: true,
   byDefault: true,
   runner: conformanceRunner,
-};
+});

@@ -20,7 +20,7 @@ import type { Realized } from '../../../spec/scenario.ts';
 import type { ProbeResult } from '../../../spec/target.ts';
 import { nodeOfSource } from '../../../spec/target.ts';
 import type { FindingKind, Verdict } from '../../../spec/verdict.ts';
-import type { PolicyOracle } from '../../policyOracle.ts';
+import type { PolicyJudgement, PolicyOracle } from '../../policyOracle.ts';
 import type { PlannedProbe } from './probePlan.ts';
 
 type JudgementKind = FindingKind | 'conforms' | 'unsupported';
@@ -49,42 +49,15 @@ export function judgeProbe(
   if (node !== undefined && dest.kind === 'pod') return judgeNodeToPod(probe, result, node, dest.pod);
   if (dest.kind === 'pod') {
     const j = oracle.judge(request.from, dest.pod, request.port, request.protocol);
-    const kind = classify(j.verdict, result);
-    const model =
-      kind === 'conforms' && result.outcome === 'connected'
-        ? podToPodViolation(dest.pod, request.host, request.from, realized.podIPs[request.from]?.[0], result)
-        : undefined;
-    return withModel(
-      {
-        probe,
-        expected: j.verdict,
-        result,
-        kind,
-        rule: policyRule(kind, j.egressAllowed),
-        explanation: j.explanation,
-      },
-      model,
+    return judgeDirect(probe, result, j, (answer) =>
+      podToPodViolation(dest.pod, request.host, request.from, realized.podIPs[request.from]?.[0], answer),
     );
   }
   if (dest.kind === 'outside') {
     const j = oracle.judge(request.from, { ip: request.host }, request.port, request.protocol);
-    const kind = classify(j.verdict, result);
     const srcPod = findPod(cluster, request.from);
-    const model =
-      kind === 'conforms' && result.outcome === 'connected'
-        ? masqueradeViolation(srcPod?.nodeName ? realized.nodeIPs[srcPod.nodeName] : undefined, result)
-        : undefined;
-    return withModel(
-      {
-        probe,
-        expected: j.verdict,
-        result,
-        kind,
-        rule: policyRule(kind, j.egressAllowed),
-        explanation: j.explanation,
-      },
-      model,
-    );
+    const nodeIP = srcPod?.nodeName ? realized.nodeIPs[srcPod.nodeName] : undefined;
+    return judgeDirect(probe, result, j, (answer) => masqueradeViolation(nodeIP, answer));
   }
   // Service: policy applies to the backend chosen after DNAT.
   const svc = cluster.services.find((s) => keyOf(s) === dest.service);
@@ -128,6 +101,31 @@ export function judgeProbe(
     rule: kind === 'block' ? 'NP-ALLOW' : 'NP-INGRESS-ISOLATION',
     explanation,
   };
+}
+
+/**
+ * A probe straight to an address (a pod, or outside the cluster): the policy verdict, and on a conforming
+ * connection the model rule `model` checks what answered.
+ */
+function judgeDirect(
+  probe: PlannedProbe,
+  result: ProbeResult,
+  j: PolicyJudgement,
+  model: (answer: ProbeResult) => ModelViolation | undefined,
+): ProbeJudgement {
+  const kind = classify(j.verdict, result);
+  const judgement: ProbeJudgement = {
+    probe,
+    expected: j.verdict,
+    result,
+    kind,
+    rule: policyRule(kind, j.egressAllowed),
+    explanation: j.explanation,
+  };
+  return withModel(
+    judgement,
+    kind === 'conforms' && result.outcome === 'connected' ? model(result) : undefined,
+  );
 }
 
 /** A model violation turns a conforming judgement into a model-area mismatch. */
