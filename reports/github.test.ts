@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { loadFixture } from './fixtures/load.ts';
 import { syntheticDocument } from './fixtures/synthetic.ts';
+import { withUndefinedFinding } from './fixtures/undefinedFinding.ts';
 import {
   escapeCommandData,
   escapeCommandProperty,
@@ -20,11 +21,26 @@ describe('workflow command escaping (GitHub toolkit: %, CR, LF; also : and , in 
 
 describe('renderAnnotations', () => {
   test('one ::error per failing finding, worst first; inconclusive and undefined are not errors', () => {
-    const lines = renderAnnotations(loadFixture('full'));
-    expect(lines).toHaveLength(5);
-    expect(lines[0]).toMatch(/^::error title=podnet LEAK NP-PEER-AND::x\/b reached y\/b/);
-    expect(lines[4]).toMatch(/^::error title=podnet DISTRIBUTION LB-UNIFORM::.*50%25 of new connections/);
+    const doc = withUndefinedFinding(loadFixture('full'));
+    const failing = doc.findings.filter((f) => !['inconclusive', 'undefined'].includes(f.kind));
+    expect(failing.length).toBeLessThan(doc.findings.length - 1);
+    const lines = renderAnnotations(doc);
+    expect(lines).toHaveLength(failing.length);
+    const leak = failing.find((f) => f.kind === 'leak');
+    expect(lines[0]?.startsWith(`::error title=podnet LEAK ${leak?.rule}::${leak?.title}%0A`)).toBe(true);
+    expect(lines[0]).toContain(`%0Areplay: ${leak?.replayCommand}`);
+    expect(lines.at(-1)).toMatch(/^::error title=podnet DISTRIBUTION LB-UNIFORM::/);
     for (const line of lines) expect(line).not.toMatch(/[\r\n]/);
+    // Text from the document is escaped as workflow-command data: a `%` becomes %25.
+    const shares = {
+      ...doc,
+      findings: doc.findings.map((f) =>
+        f.kind === 'distribution' ? { ...f, title: `${f.title}: 66% of new connections` } : f,
+      ),
+    };
+    expect(renderAnnotations(shares).at(-1)).toMatch(
+      /^::error title=podnet DISTRIBUTION LB-UNIFORM::.*66%25 of new connections/,
+    );
   });
 
   test('never more than 10 lines; the last one counts the rest', () => {
@@ -45,10 +61,18 @@ describe('renderAnnotations', () => {
 
 describe('renderGithubSummary', () => {
   test('a table per area and the findings with replay and YAML', () => {
-    const out = renderGithubSummary(loadFixture('full'));
-    expect(out).toMatch(/^## podnet: ❌ 5 findings/);
-    expect(out).toContain('| policy | fail | 40 | 1 | 1 | · | · | 1 | 1 |');
-    expect(out).toContain('```sh\npodnet replay --seed 1234567 --path 17:3:0:1 --target lab\n```');
+    const doc = loadFixture('full');
+    const out = renderGithubSummary(doc);
+    const judged = doc.findings.filter((f) => f.kind !== 'inconclusive' && f.kind !== 'undefined');
+    expect(out).toMatch(new RegExp(`^## podnet: ❌ ${judged.length} findings`));
+    const policy = doc.findings.filter((f) => f.area === 'policy');
+    const cell = (kind: string) => String(policy.filter((f) => f.kind === kind).length).replace(/^0$/, '·');
+    const kinds = ['leak', 'block', 'mismatch', 'distribution', 'inconclusive', 'undefined'];
+    expect(out).toContain(
+      `| policy | fail | ${doc.summary.byArea.policy?.scenarios} | ${kinds.map(cell).join(' | ')} |`,
+    );
+    const leak = judged.find((f) => f.kind === 'leak');
+    expect(out).toContain(`\`\`\`sh\n${leak?.replayCommand}\n\`\`\``);
     expect(out).toContain('<details><summary>Minimal counterexample (YAML)</summary>');
     expect(out).not.toContain('Truncated');
   });

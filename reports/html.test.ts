@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
+import type { Finding } from '../spec/results.ts';
+import type { FindingKind } from '../spec/verdict.ts';
+import { esc } from './escape.ts';
+import { KINDS_WORST_FIRST, kindRank } from './findingOrder.ts';
 import { FIXTURES, loadFixture } from './fixtures/load.ts';
 import { syntheticDocument } from './fixtures/synthetic.ts';
+import { withUndefinedFinding } from './fixtures/undefinedFinding.ts';
+import { formatNumber } from './formatNumber.ts';
 import { renderHtml } from './html.ts';
 
 const MB = 1024 * 1024;
@@ -41,71 +47,124 @@ describe('renderHtml', () => {
   });
 
   test('summary per area and kind, findings worst first, profile and options', () => {
-    const html = renderHtml(loadFixture('full'));
-    expect(html).toContain('<b>5 findings</b>: 1 leak, 1 block, 2 mismatch, 1 distribution.');
-    expect(html).toContain('Not judged: 1 inconclusive, 1 undefined.');
+    const doc = withUndefinedFinding(loadFixture('full'));
+    const html = renderHtml(doc);
+    const n = (kind: Finding['kind']) => doc.findings.filter((f) => f.kind === kind).length;
+    const judged = n('leak') + n('block') + n('mismatch') + n('distribution');
+    expect(html).toContain(
+      `<b>${judged} findings</b>: ${n('leak')} leak, ${n('block')} block, ${n('mismatch')} mismatch, ${n('distribution')} distribution.`,
+    );
+    expect(html).toContain(`Not judged: ${n('inconclusive')} inconclusive, ${n('undefined')} undefined.`);
     expect(html.match(/<button type="button" class="card /g)).toHaveLength(4);
-    const badges = [...html.matchAll(/<span class="badge k-(\w+)">/g)].map((m) => m[1]);
-    expect(badges).toEqual([
-      'leak',
-      'block',
-      'mismatch',
-      'mismatch',
-      'distribution',
-      'inconclusive',
-      'undefined',
-    ]);
-    expect(html).toContain('<td class="mono">ipBlockMatchesPodIPs</td><td class="mono">true</td>');
-    expect(html).toContain('<td class="mono">alpha</td><td class="mono">0.001</td>');
+    // Every finding has its badge, worst first (kindRank: a mismatch and a distribution rank alike).
+    const badges = [...html.matchAll(/<span class="badge k-(\w+)">/g)].map((m) => m[1] as FindingKind);
+    expect(new Set(badges)).toEqual(new Set(KINDS_WORST_FIRST));
+    expect([...badges].sort()).toEqual(doc.findings.map((f) => f.kind).sort());
+    const ranks = badges.map(kindRank);
+    expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+    expect(html).toContain(
+      `<td class="mono">ipBlockMatchesPodIPs</td><td class="mono">${doc.profile.ipBlockMatchesPodIPs}</td>`,
+    );
+    expect(doc.options.lbFamilyAlpha).toBe(0.001);
+    expect(html).toContain('<td class="mono">lbFamilyAlpha</td><td class="mono">0.001</td>');
   });
 
   test('a finding shows expected vs observed, the explanation, replay and YAML with copy buttons', () => {
-    const html = renderHtml(loadFixture('policy'));
+    const doc = loadFixture('policy');
+    const leak = doc.findings.find((f) => f.kind === 'leak');
+    if (!leak) throw new Error('the policy fixture has no leak');
+    const html = renderHtml(doc);
     const first =
       /<details class="finding f-leak" id="finding-1" open>([\s\S]*?)<\/details>/.exec(html)?.[1] ?? '';
-    expect(first).toContain('<div class="exp"><b>expected</b><span>deny</span></div>');
-    expect(first).toContain('<div class="obs"><b>observed</b><span>connected</span></div>');
-    expect(first).toContain('<li>Therefore ingress from x/b to y/b:80/TCP is denied.</li>');
+    expect(first).toContain(`<div class="exp"><b>expected</b><span>${esc(leak.expected)}</span></div>`);
+    expect(first).toContain(`<div class="obs"><b>observed</b><span>${esc(leak.observed)}</span></div>`);
+    expect(leak.explanation?.length).toBeGreaterThan(1);
+    for (const line of leak.explanation ?? []) expect(first).toContain(`<li>${esc(line)}</li>`);
     expect(first).toContain(
-      '<pre id="finding-1-replay">podnet replay --seed 1234567 --path 17:3:0:1 --target lab</pre><button type="button" class="copy" data-copy="finding-1-replay">',
+      `<pre id="finding-1-replay">${esc(leak.replayCommand)}</pre><button type="button" class="copy" data-copy="finding-1-replay">`,
     );
-    expect(first).toMatch(/<pre class="yaml" id="finding-1-yaml">apiVersion: v1\nkind: Namespace/);
+    expect(first).toContain(`<pre class="yaml" id="finding-1-yaml">${esc(leak.scenarioYaml)}</pre>`);
+    expect(first).toMatch(
+      /<pre class="yaml" id="finding-1-yaml"># podnet minimal counterexample [^\n]*\n# initial state[^\n]*\napiVersion: v1\nkind: Namespace/,
+    );
     expect(first).toContain('data-copy="finding-1-yaml"');
   });
 
   test('truth table: differing cells are highlighted in both matrices, with a tooltip', () => {
-    const html = renderHtml(loadFixture('policy'));
+    const doc = loadFixture('policy');
+    const leak = doc.findings[0];
+    const port = leak?.truthTable?.[0]?.port ?? '?';
+    const cells = leak?.truthTable?.filter((c) => c.port === port) ?? [];
+    const differing = cells.filter((c) => c.differs);
+    expect(differing.length).toBeGreaterThan(0);
+    expect(cells.some((c) => !c.differs)).toBe(true);
+    const html = renderHtml(doc);
     const first = /id="finding-1"[\s\S]*?<\/details>/.exec(html)?.[0] ?? '';
-    expect(first).toContain('80/TCP · 2 of 81 cells differ');
+    expect(first).toContain(`${port} · ${differing.length} of ${cells.length} cells differ`);
     const diffs = [...first.matchAll(/<td class="d" title="([^"]*)">(.)<\/td>/g)].map(
       (m) => `${m[1]} ${m[2]}`,
     );
+    const tooltip = (c: (typeof cells)[number]) =>
+      `${c.from} → ${c.to} ${c.port}: expected ${c.expected}, observed ${c.observed}`;
+    const expectedMark = { allow: '.', deny: 'X', undefined: '?' } as const;
+    const observedMark = (o: string) =>
+      o === 'connected' ? '.' : o === 'refused' || o === 'timeout' ? 'X' : '?';
     expect(diffs).toEqual([
-      'x/b → y/b 80/TCP: expected deny, observed connected X',
-      'x/c → y/b 80/TCP: expected deny, observed connected X',
-      'x/b → y/b 80/TCP: expected deny, observed connected .',
-      'x/c → y/b 80/TCP: expected deny, observed connected .',
+      ...differing.map((c) => `${tooltip(c)} ${expectedMark[c.expected]}`),
+      ...differing.map((c) => `${tooltip(c)} ${observedMark(c.observed ?? '')}`),
     ]);
   });
 
   test('area sections: LB histogram with the expected share marked, flannel node tables with differing rows', () => {
-    const html = renderHtml(loadFixture('full'));
+    const doc = loadFixture('full');
+    const html = renderHtml(doc);
     expect(html).toContain('<section id="areas">');
-    // web-0 observed 301/600 = 50.2%, expected 1/3: the expected line sits at 1/3 of the 0–60% scale.
-    expect(html).toContain('301 · 50.2% (exp. 33.3%)');
-    expect(html).toMatch(/<line x1="317" x2="317" [^>]*class="exp"\/>/);
-    expect(html).toContain('<span class="rej">rejected</span>: p = 6.1e-18 &lt; α 0.001');
-    expect(html).toContain('node-1 <span class="muted">1 of 4 rows differ</span>');
+    const lb = doc.findings.find((f) => f.kind === 'distribution')?.lb;
+    if (!lb) throw new Error('the full fixture has no distribution finding');
+    const total = Object.values(lb.counts).reduce((a, b) => a + b, 0);
+    const [top, count] = Object.entries(lb.counts).sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
+    const share = lb.expectedShares[top] ?? 0;
+    const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+    expect(html).toContain(`${count} · ${pct(count / total)} (exp. ${pct(share)})`);
+    // The bar's scale runs to the largest share rounded up to a tenth; the expected line sits at its share of 300 px.
+    const scale = Math.ceil(Math.max(count / total, ...Object.values(lb.expectedShares)) * 10) / 10;
+    const x = 150 + Math.round((share / scale) * 300);
+    expect(html).toMatch(new RegExp(`<line x1="${x}" x2="${x}" [^>]*class="exp"/>`));
+    expect(lb.pValue).toBeLessThan(lb.alpha);
     expect(html).toContain(
-      '<tr class="d"><td class="obj">mtu</td><td class="mono key">flannel.1</td><td class="mono">1450</td><td class="mono">1500</td></tr>',
+      `<span class="rej">rejected</span>: p = ${formatNumber(lb.pValue)} &lt; α ${lb.alpha}`,
+    );
+    const table = doc.sections?.flannel?.find((t) => t.rows.some((r) => r.differs && r.object === 'fdb'));
+    const row = table?.rows.find((r) => r.differs && r.object === 'fdb');
+    if (!table || !row) throw new Error('the full fixture has no flannel table with a differing FDB row');
+    const differing = table.rows.filter((r) => r.differs).length;
+    expect(differing).toBeLessThan(table.rows.length);
+    expect(html).toContain(
+      `${table.node} <span class="muted">${differing} of ${table.rows.length} rows differ</span>`,
+    );
+    expect(html).toContain(
+      `<tr class="d"><td class="obj">fdb</td><td class="mono key">${esc(row.key)}</td><td class="mono">${esc(row.expected)}</td><td class="mono">${esc(row.observed)}</td></tr>`,
     );
   });
 
-  test('a clean run says so and has no area section to show', () => {
-    const html = renderHtml(loadFixture('clean'));
+  test('a clean run says so; its area sections show no rejected test and no differing row', () => {
+    const doc = loadFixture('clean');
+    const html = renderHtml(doc);
     expect(html).toContain('<div class="verdict pass">PASS</div>');
     expect(html).toContain('No findings: every judged probe and check matched the oracle.');
-    expect(html).not.toContain('<section id="areas">');
+    expect(doc.sections?.lb?.length).toBeGreaterThan(0);
+    expect(doc.sections?.flannel?.length).toBeGreaterThan(0);
+    expect(html).toContain('<section id="areas">');
+    expect(html).not.toContain('<span class="rej">rejected</span>');
+    expect(html).toContain('<span class="acc">consistent</span>');
+    expect(html).not.toContain('<tr class="d">');
+    expect(html).toContain('all rows match');
+  });
+
+  test('a document without area sections has no area section to show', () => {
+    const doc = loadFixture('policy');
+    expect(doc.sections).toBeUndefined();
+    expect(renderHtml(doc)).not.toContain('<section id="areas">');
   });
 
   test('hostile labels, names and YAML stay text: no injected tag, attribute or script', () => {

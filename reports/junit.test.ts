@@ -2,8 +2,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
 import type { ResultsDocument } from '../spec/results.ts';
+import { escXml } from './escape.ts';
 import { FIXTURES, loadFixture } from './fixtures/load.ts';
 import { syntheticDocument } from './fixtures/synthetic.ts';
+import { withUndefinedFinding } from './fixtures/undefinedFinding.ts';
 import { renderJunit } from './junit.ts';
 
 const XSD = readFileSync(new URL('./junit.xsd', import.meta.url), 'utf8');
@@ -38,30 +40,54 @@ describe('renderJunit', () => {
   });
 
   test('one suite per area; areas that did not run are skipped', () => {
-    const xml = renderJunit(loadFixture('policy'));
+    const doc = loadFixture('policy');
+    const xml = renderJunit(doc);
     const suites = [...xml.matchAll(/<testsuite name="([^"]+)"/g)].map((m) => m[1]);
     expect(suites).toEqual(['podnet.policy', 'podnet.model', 'podnet.flannel', 'podnet.lb']);
     expect(xml).toMatch(
       /<testcase classname="podnet.flannel" name="flannel properties" time="0">\n\s*<skipped message="the area was not run"\/>/,
     );
-    expect(xml).toMatch(/<testsuites name="podnet" tests="9" failures="2" errors="0" skipped="2"/);
+    // One case per check of the areas that ran, one skipped case per area that did not, a failure per failing rule.
+    const skipped = Object.values(doc.summary.byArea).filter((a) => a.status === 'not-run').length;
+    expect(skipped).toBe(2);
+    const failing = new Set(
+      doc.findings
+        .filter((f) => ['leak', 'block', 'mismatch', 'distribution'].includes(f.kind))
+        .map((f) => `${f.area} ${f.rule}`),
+    );
+    expect(failing.size).toBeGreaterThan(0);
+    expect(xml).toMatch(
+      new RegExp(
+        `<testsuites name="podnet" tests="${(doc.checks?.length ?? 0) + skipped}" failures="${failing.size}" errors="0" skipped="${skipped}"`,
+      ),
+    );
   });
 
   test('a failure carries the counterexample YAML and the replay command; seed and path sit outside the name', () => {
-    const xml = renderJunit(loadFixture('policy'));
+    const doc = loadFixture('policy');
+    const leak = doc.findings.find((f) => f.kind === 'leak');
+    if (!leak) throw new Error('the policy fixture has no leak');
+    const xml = renderJunit(doc);
     const failure = /<failure message="([^"]*)" type="leak">([\s\S]*?)<\/failure>/.exec(xml);
-    expect(failure?.[1]).toBe('1 leak: x/b reached y/b on 80/TCP although only x/a is allowed');
-    expect(failure?.[2]).toContain('replay:   podnet replay --seed 1234567 --path 17:3:0:1 --target lab');
-    expect(failure?.[2]).toContain('kind: NetworkPolicy\nmetadata:\n  name: allow-x-a');
-    expect(xml).toContain('[[PROPERTY|finding=f-policy-1 seed=1234567 path=17:3:0:1]]');
-    expect(xml).toContain('<property name="seed" value="1234567"/>');
+    expect(failure?.[1]).toBe(escXml(`1 leak: ${leak.title}`, { attribute: true }));
+    expect(failure?.[2]).toContain(`replay:   ${leak.replayCommand}`);
+    expect(leak.replayCommand).toBe(`npx podnet replay podnet-results/results.json --finding ${leak.id}`);
+    expect(failure?.[2]).toContain(escXml(leak.scenarioYaml.trimEnd()));
+    expect(leak.scenarioYaml).toContain('kind: NetworkPolicy\nmetadata:\n  name: ');
+    expect(xml).toContain(`[[PROPERTY|finding=${leak.id} seed=${leak.seed} path=${leak.path}]]`);
+    expect(xml).toContain(`<property name="seed" value="${doc.seed}"/>`);
+    for (const id of testIds(xml)) expect(id).not.toContain(leak.path);
   });
 
   test('inconclusive findings are errors, not failures; undefined ones are not test results', () => {
-    const xml = renderJunit(loadFixture('inconclusive'));
+    const doc = withUndefinedFinding(loadFixture('inconclusive'));
+    const xml = renderJunit(doc);
     expect(xml).toContain('type="inconclusive"');
     expect(xml).toMatch(/<error message="1 inconclusive/);
-    expect(xml).not.toContain('NP-LOOPBACK');
+    expect(xml).not.toContain('<failure');
+    const undefinedFinding = doc.findings.find((f) => f.kind === 'undefined');
+    expect(xml).not.toContain(escXml(undefinedFinding?.title ?? '?'));
+    expect(testIds(xml)).toEqual(testIds(renderJunit(loadFixture('inconclusive'))));
     expect(xml).toContain('1 probe(s) hit cells the API leaves undefined');
     expect(xml).toMatch(/<testsuite name="podnet.lb" [^>]*skipped="1"/);
     expect(xml).toContain('the target does not support this area');

@@ -1,7 +1,16 @@
 import { describe, expect, test } from 'vitest';
+import type { Finding } from '../spec/results.ts';
 import { loadFixture } from './fixtures/load.ts';
 import { syntheticDocument } from './fixtures/synthetic.ts';
+import { withUndefinedFinding } from './fixtures/undefinedFinding.ts';
+import { formatNumber } from './formatNumber.ts';
 import { renderTerminal } from './terminal.ts';
+
+const first = (findings: readonly Finding[], kind: Finding['kind']): Finding => {
+  const f = findings.find((x) => x.kind === kind);
+  if (!f) throw new Error(`the fixture has no ${kind} finding`);
+  return f;
+};
 
 describe('renderTerminal', () => {
   test('a clean run says PASS and lists every area', () => {
@@ -13,28 +22,42 @@ describe('renderTerminal', () => {
   });
 
   test('findings are listed worst first, each with rule, expected vs observed, probe and replay', () => {
-    const out = renderTerminal(loadFixture('full'));
+    const doc = loadFixture('full');
+    const out = renderTerminal(doc);
+    const n = (kind: Finding['kind']) => doc.findings.filter((f) => f.kind === kind).length;
+    const judged = n('leak') + n('block') + n('mismatch') + n('distribution');
     expect(out.split('\n')[0]).toBe(
-      'podnet FAIL  5 findings (1 leak, 1 block, 2 mismatch, 1 distribution); 1 inconclusive, 1 undefined (not judged)',
+      `podnet FAIL  ${judged} findings (${n('leak')} leak, ${n('block')} block, ${n('mismatch')} mismatch, ${n('distribution')} distribution); ${n('inconclusive')} inconclusive (not judged)`,
     );
     const order = ['LEAK', 'BLOCK', 'MISMATCH', 'DISTRIBUTION', 'INCONCLUSIVE'].map((k) =>
       out.indexOf(` ${k} `),
     );
     expect(order.every((at) => at > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
-    expect(out).toContain('NP-PEER-AND');
-    expect(out).toContain('expected: deny   observed: connected');
-    expect(out).toContain('probe:    x/b → y/b 80/TCP (10.244.1.7)');
-    expect(out).toContain('replay:   podnet replay --seed 1234567 --path 17:3:0:1 --target lab');
-    expect(out).toContain('statistic 79.3, p = 6.1e-18, alpha 0.001');
-    expect(out).toContain('node:     node-1 mtu flannel.1: expected 1450, observed 1500');
+    const leak = first(doc.findings, 'leak');
+    const p = leak.probe;
+    expect(out).toContain(`LEAK         ${leak.rule}  [${leak.area}]  ${leak.title}`);
+    expect(out).toContain(`expected: ${leak.expected}   observed: ${leak.observed}`);
+    expect(out).toContain(`probe:    ${p?.from} → ${p?.to} ${p?.port}/${p?.protocol} (${p?.host})`);
+    expect(out).toContain(`replay:   ${leak.replayCommand}`);
+    expect(leak.replayCommand).toMatch(/^npx podnet replay \S+results\.json --finding F\d+$/);
+    const lb = first(doc.findings, 'distribution').lb;
+    expect(out).toContain(
+      `statistic ${formatNumber(lb?.statistic ?? null)}, p = ${formatNumber(lb?.pValue ?? null)}, alpha ${lb?.alpha}`,
+    );
+    expect(out).toMatch(/statistic [\d.]+, p = \d\.\de-\d+, alpha /);
+    const node = doc.findings.find((f) => f.rule === 'FL-FDB')?.flannel?.[0];
+    expect(out).toContain(
+      `node:     ${node?.node} ${node?.object} ${node?.key}: expected ${node?.expected}, observed ${node?.observed}`,
+    );
   });
 
   test('undefined findings are only counted, never listed', () => {
-    const out = renderTerminal(loadFixture('inconclusive'));
-    expect(out).toContain('1 undefined (not judged)');
-    expect(out).not.toContain('NP-LOOPBACK');
-    expect(out).toContain('INCONCLUSIVE');
+    const doc = withUndefinedFinding(loadFixture('inconclusive'));
+    const out = renderTerminal(doc);
+    expect(out).toContain('1 inconclusive, 1 undefined (not judged)');
+    expect(out).not.toContain(first(doc.findings, 'undefined').title);
+    expect(out).toContain(`INCONCLUSIVE ${first(doc.findings, 'inconclusive').rule}`);
   });
 
   test('no ANSI codes unless color is asked for', () => {

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,16 +14,20 @@ const here = (name: string): string => fileURLToPath(new URL(name, import.meta.u
 /** Written by `podnet run --seed 1 --budget 20s --lab-fault ignore-except` (no finding) and `--seed 3 --lab-fault egress-ignored` (one leak). */
 const RUN_CLEAN = here('./fixtures/run-clean.json');
 const RUN_LEAK = here('./fixtures/run-leak.json');
-/** The reports' fixture with every kind of finding and both area sections. */
+/** The reports' fixture with every kind of finding the runner writes, and both area sections. */
 const FULL = here('../reports/fixtures/full.json');
 /** The reports' fixture whose every string is hostile (markup, control and bidi characters). */
 const HOSTILE = here('../reports/fixtures/hostile.json');
 
+const full = JSON.parse(readFileSync(FULL, 'utf8')) as ResultsDocument;
+/** Where the fixture keeps a flannel finding and an LB finding, and one endpoint the LB finding counts. */
+const FL = full.findings.findIndex((f) => f.flannel !== undefined);
+const LB = full.findings.findIndex((f) => f.lb !== undefined);
+const EP = Object.keys(full.findings[LB]?.lb?.counts ?? {})[0] ?? '';
+
 let dir = '';
-let full: Record<string, unknown>;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'podnet-results-'));
-  full = JSON.parse(await readFile(FULL, 'utf8'));
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -96,10 +100,10 @@ describe('reading results.json', () => {
     [['findings', 0, 'seed'], 2 ** 32, 'must be an integer from 0 to 4294967295'],
     [['findings', 0, 'kind'], 'oops', 'must be one of "leak"'],
     [['findings', 0, 'title'], DELETE, 'is missing: must be a string'],
-    [['findings', 2, 'flannel', 0, 'node'], ['n'], 'must be a string, got a list of 1'],
-    [['findings', 4, 'lb', 'counts', 'web-0'], -3, 'must be a whole number (0 or more), got -3'],
-    [['findings', 4, 'lb', 'expectedShares', 'web-0'], 1.5, 'must be a finite number from 0 to 1'],
-    [['findings', 4, 'lb', 'pValue'], 'small', 'must be a finite number from 0 to 1'],
+    [['findings', FL, 'flannel', 0, 'node'], ['n'], 'must be a string, got a list of 1'],
+    [['findings', LB, 'lb', 'counts', EP], -3, 'must be a whole number (0 or more), got -3'],
+    [['findings', LB, 'lb', 'expectedShares', EP], 1.5, 'must be a finite number from 0 to 1'],
+    [['findings', LB, 'lb', 'pValue'], 'small', 'must be a finite number from 0 to 1'],
     [['seed'], -1, 'must be an integer from 0 to 4294967295, got -1'],
     [['seed'], 1.5, 'must be an integer from 0 to 4294967295, got 1.5'],
     [['startedAt'], 'yesterday', 'must be an ISO 8601 timestamp, got "yesterday"'],
@@ -133,15 +137,16 @@ describe('reading results.json', () => {
   });
 
   test('a number too large for a double (1e999 reads as Infinity) is a schema error, not a number', () => {
-    const text = JSON.stringify(full).replace('"probes":12960', '"probes":1e999');
+    const text = JSON.stringify(full).replace(`"probes":${full.summary.probes}`, '"probes":1e999');
+    expect(text).toContain('"probes":1e999');
     const e = errorOf(text);
     expect(e.location.field).toBe('summary.probes');
     expect(e.problem).toContain('got Infinity (a number too large for JSON, such as 1e999)');
   });
 
   test('an infinite LB statistic is written as null and reads back as null', () => {
-    const doc = parse(JSON.stringify(mutate(full, ['findings', 4, 'lb', 'statistic'], () => Infinity)));
-    expect(doc.findings[4]?.lb?.statistic).toBeNull();
+    const doc = parse(JSON.stringify(mutate(full, ['findings', LB, 'lb', 'statistic'], () => Infinity)));
+    expect(doc.findings[LB]?.lb?.statistic).toBeNull();
   });
 
   test('unknown keys are left out (a newer podnet may add optional fields); unknown profile switches are refused', () => {

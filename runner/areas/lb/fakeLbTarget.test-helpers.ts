@@ -48,11 +48,11 @@ export class FakeLbTarget implements Target {
     this.cluster = cluster;
     cluster.pods.forEach((p, i) => {
       const key = `${p.namespace}/${p.name}`;
-      if (!this.podIPs.has(key)) this.podIPs.set(key, `10.244.${i % 2}.${10 + this.podIPs.size}`);
+      if (!this.podIPs.has(key)) this.podIPs.set(key, address(`10.244.${i % 2}`, this.podIPs.size));
     });
     cluster.services.forEach((s) => {
       const key = `${s.namespace}/${s.name}`;
-      if (!this.serviceIPs.has(key)) this.serviceIPs.set(key, `10.96.0.${10 + this.serviceIPs.size}`);
+      if (!this.serviceIPs.has(key)) this.serviceIPs.set(key, address('10.96.0', this.serviceIPs.size));
     });
     return {
       podIPs: Object.fromEntries([...this.podIPs].map(([k, ip]) => [k, [ip]])),
@@ -128,6 +128,12 @@ export class FakeLbTarget implements Target {
       durationMs: 1,
     };
   }
+}
+
+/** The `n`-th address from `<prefix>.10` on, carried into the third octet (long runs realize hundreds). */
+function address(prefix: string, n: number): string {
+  const [a, b, c] = prefix.split('.').map(Number) as [number, number, number];
+  return `${a}.${b}.${c + 2 * Math.floor(n / 240)}.${10 + (n % 240)}`;
 }
 
 function selects(service: Service, pod: Pod): boolean {
