@@ -243,6 +243,6 @@ function labelArgs(labels: Readonly<Record<string, string>>): string {
     .join(' ');
 }
 
-function replayCommand(resultsPath: string, id: string): string {
+export function replayCommand(resultsPath: string, id: string): string {
   return `npx podnet replay ${resultsPath} --finding ${id}`;
 }
