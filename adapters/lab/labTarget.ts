@@ -50,6 +50,7 @@ import {
   type LabNode,
   OUTSIDE_KEY,
   OUTSIDE_NETWORK,
+  OUTSIDE_SERVER_IP,
   OUTSIDE_SERVER_PORT,
   planNodes,
 } from './topology.ts';
@@ -605,6 +606,8 @@ export class LabTarget implements Target {
       nodeSubnets: Object.fromEntries(topo.nodes.map((n) => [n.name, formatCidr(n.lease)])),
       clusterNetwork: topo.conf.networkText,
       outsideNetwork: OUTSIDE_NETWORK,
+      // Every address and port of the outside network reaches the outside server (underlay.ts).
+      outsideServer: { ip: OUTSIDE_SERVER_IP, port: 80, protocol: 'TCP' },
     };
   }
 

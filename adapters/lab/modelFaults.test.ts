@@ -1,7 +1,8 @@
 /**
  * The network model's node-side guarantees in the lab, and the two model faults that break them:
  * a node reaches its own pods whatever the policies (`node:<name>` probes run in the node's namespace),
- * and pod-to-pod traffic between nodes keeps the source pod's IP (flannel's FLANNEL-POSTRTG RETURN rule).
+ * pod-to-pod traffic between nodes keeps the source pod's IP (flannel's FLANNEL-POSTRTG RETURN rule), and
+ * traffic to the outside server the lab reports leaves masqueraded to the node's address (MODEL-MASQUERADE).
  */
 import { afterAll, describe, expect, test } from 'vitest';
 import type { Cluster } from '../../spec/model.ts';
@@ -72,5 +73,27 @@ describe('lab node sources and model faults', { tags: ['lab'] }, () => {
     // MASQUERADE takes the outgoing device's address: under vxlan, flannel.1's (the lease's .0).
     expect(natted?.sourceSeen).not.toBe(faulty.realized.podIPs['web/a']?.[0]);
     expect(natted?.sourceSeen).toBe(faulty.realized.nodeSubnets['node-1']?.split('/')[0]);
+  });
+
+  test('the lab reports its outside server; a pod reaches it masqueraded to its node address (MODEL-MASQUERADE)', async () => {
+    const clean = await labWith([]);
+    const server = clean.realized.outsideServer;
+    expect(server?.ip).toBeDefined();
+    const [r] = await clean.lab.probe(
+      [
+        {
+          id: 'o',
+          from: 'web/a',
+          host: server?.ip ?? '',
+          port: server?.port ?? 0,
+          protocol: 'TCP',
+          timeoutMs: 2000,
+        },
+      ],
+      { concurrency: 1 },
+    );
+    expect(r?.outcome).toBe('connected');
+    // flannel's FLANNEL-POSTRTG MASQUERADE: the outside sees node-1's public address, not the pod's.
+    expect(r?.sourceSeen).toBe(clean.realized.nodeIPs['node-1']);
   });
 });
