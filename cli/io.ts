@@ -13,7 +13,6 @@ export interface CliIO {
 export type CommandRun = (argv: readonly string[], io: CliIO) => Promise<number>;
 
 export interface CommandModule {
-  readonly summary: string;
   readonly run: CommandRun;
 }
 

@@ -7,32 +7,59 @@ import { PODNET_VERSION } from '../spec/version.ts';
 import type { CliIO, CommandModule } from './io.ts';
 import { processIO } from './io.ts';
 
-/** Each command lives in `cli/commands/<name>.ts`; loaded on demand so `podnet predict` starts fast. */
-const COMMANDS: Readonly<Record<string, () => Promise<CommandModule>>> = {
-  predict: () => import('./commands/predict.ts'),
-  explain: () => import('./commands/explain.ts'),
-  run: () => import('./commands/run.ts'),
-  replay: () => import('./commands/replay.ts'),
-  selftest: () => import('./commands/selftest.ts'),
-  flannel: () => import('./commands/flannel.ts'),
-  report: () => import('./commands/report.ts'),
-  generate: () => import('./commands/generate.ts'),
-  lab: () => import('./commands/lab.ts'),
-  cleanup: () => import('./commands/cleanup.ts'),
+/**
+ * Each command lives in `cli/commands/<name>.ts` and is loaded only when it runs, so `podnet predict` never
+ * loads the kube client or the lab; the summaries live here so `podnet --help` loads no command either.
+ */
+const COMMANDS: Readonly<
+  Record<string, { readonly summary: string; readonly load: () => Promise<CommandModule> }>
+> = {
+  predict: {
+    summary: 'predict who can reach whom under the NetworkPolicies of manifests',
+    load: () => import('./commands/predict.ts'),
+  },
+  explain: {
+    summary: 'explain the verdict of one connection: which policy and rule decided',
+    load: () => import('./commands/explain.ts'),
+  },
+  run: {
+    summary: 'generate scenarios, run them on a target, compare with the oracle, shrink what differs',
+    load: () => import('./commands/run.ts'),
+  },
+  replay: {
+    summary: "re-run a finding's minimal counterexample on a fresh target",
+    load: () => import('./commands/replay.ts'),
+  },
+  selftest: {
+    summary: "measure the kit against the lab's fault catalogue",
+    load: () => import('./commands/selftest.ts'),
+  },
+  flannel: {
+    summary: 'flannel checks: `validate` a net-conf.json, `check` the nodes of a target',
+    load: () => import('./commands/flannel.ts'),
+  },
+  report: {
+    summary: 'render report.html, junit.xml and a GitHub summary from a results.json',
+    load: () => import('./commands/report.ts'),
+  },
+  generate: {
+    summary: 'write a random scenario as Kubernetes YAML, or show generator statistics',
+    load: () => import('./commands/generate.ts'),
+  },
+  lab: {
+    summary: 'build, inspect and remove the embedded lab (network namespaces on this machine)',
+    load: () => import('./commands/lab.ts'),
+  },
+  cleanup: {
+    summary: 'remove leftovers of kube runs (namespaces labelled podnet.io/run) from a cluster',
+    load: () => import('./commands/cleanup.ts'),
+  },
 };
 
-async function usage(): Promise<string> {
+function usage(): string {
   const names = Object.keys(COMMANDS).sort();
   const width = Math.max(...names.map((n) => n.length));
-  const lines = await Promise.all(
-    names.map(async (name) => {
-      const summary = await COMMANDS[name]!().then(
-        (m) => m.summary,
-        () => '',
-      );
-      return `  ${name.padEnd(width)}  ${summary}`;
-    }),
-  );
+  const lines = names.map((name) => `  ${name.padEnd(width)}  ${COMMANDS[name]!.summary}`);
   return [
     'podnet: a property-based conformance kit for the Kubernetes pod network',
     '',
@@ -58,22 +85,22 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   }
   const [name, ...rest] = args;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout(await usage());
+    io.stdout(usage());
     return name === undefined ? EXIT.usage : EXIT.conforms;
   }
   if (name === '--version') {
     io.stdout(`podnet ${PODNET_VERSION}\n`);
     return EXIT.conforms;
   }
-  const load = COMMANDS[name];
-  if (!load) {
+  const entry = COMMANDS[name];
+  if (!entry) {
     io.stderr(
       `podnet: unknown command ${quoteValue(name)}\n  hint: run \`podnet --help\` to list the commands\n`,
     );
     return EXIT.usage;
   }
   try {
-    const command = await load();
+    const command = await entry.load();
     return await command.run(rest, io);
   } catch (error) {
     return reportError(error, io);

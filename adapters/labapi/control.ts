@@ -21,10 +21,16 @@ import type { FaultName } from '../lab/faults.ts';
 import { DEFAULT_STATE_ROOT, isLabId, newLabId } from '../lab/names.ts';
 import { labPaths } from '../lab/state.ts';
 import { parseApiFaults } from './apiFaults.ts';
+import { API_RECORD, type LabApiRecord } from './apiRecord.ts';
 import { contextName } from './kubeconfig.ts';
-import { API_RECORD, type LabApiOptions, type LabApiRecord } from './labApi.ts';
+import type { LabApiOptions } from './labApi.ts';
 
-const DAEMON_PATH = fileURLToPath(new URL('./daemon.ts', import.meta.url));
+/**
+ * The daemon beside this module: `daemon.js` in the built package, `daemon.ts` (through tsx, a dev
+ * dependency) when podnet runs from source, as the tests do.
+ */
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const DAEMON_PATH = fileURLToPath(new URL(FROM_SOURCE ? './daemon.ts' : './daemon.js', import.meta.url));
 
 /** The default kubeconfig file `lab up --api` writes (in the current directory). */
 export const DEFAULT_KUBECONFIG = 'podnet-lab.kubeconfig';
@@ -100,10 +106,10 @@ export async function labApiUp(options: LabApiUpOptions): Promise<LabApiRecord> 
     kubeconfigOut: options.kubeconfigOut,
     logFile: paths.log('api'),
   };
-  const tsx = fileURLToPath(import.meta.resolve('tsx'));
+  const loader = FROM_SOURCE ? ['--import', fileURLToPath(import.meta.resolve('tsx'))] : [];
   const child = spawn(
     process.execPath,
-    ['--import', tsx, DAEMON_PATH, `--podnet-lab=pn${labId}-`, JSON.stringify(config)],
+    [...loader, DAEMON_PATH, `--podnet-lab=pn${labId}-`, JSON.stringify(config)],
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const lines: string[] = [];

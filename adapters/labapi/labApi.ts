@@ -14,6 +14,7 @@ import type { FaultName } from '../lab/faults.ts';
 import { LabTarget } from '../lab/labTarget.ts';
 import type { PodReply } from '../lab/pods.ts';
 import { ApiFaults, formatApiFaults, parseApiFaults } from './apiFaults.ts';
+import { API_RECORD, type LabApiRecord } from './apiRecord.ts';
 import { bootstrap } from './bootstrap.ts';
 import { asV1Pod, containerProblems, type LabNodesView } from './containerSandbox.ts';
 import { podServers } from './containers/podServers.ts';
@@ -49,17 +50,6 @@ export interface LabApiOptions {
 }
 
 /** What `lab status` shows and `lab down` needs: `/run/podnet/<id>/api.json`. */
-export interface LabApiRecord {
-  readonly labId: string;
-  readonly url: string;
-  readonly kubeconfig: string;
-  readonly pid: number;
-  readonly apiFaults: string;
-  readonly startedAt: string;
-}
-
-export const API_RECORD = 'api.json';
-
 export class LabApi {
   readonly lab: LabTarget;
   readonly store = new ObjectStore();

@@ -4,8 +4,6 @@ import { PodnetInputError } from '../../spec/errors.ts';
 import { booleanOption, parseCommandArgs, stringOption } from '../args.ts';
 import type { CliIO } from '../io.ts';
 
-export const summary = 'remove leftovers of kube runs (namespaces labelled podnet.io/run) from a cluster';
-
 const HELP = `Usage: podnet cleanup (--run ID | --all) [--kubeconfig FILE] [--context NAME]
 
 Deletes the namespaces of podnet runs (everything in them goes too). Only namespaces labelled

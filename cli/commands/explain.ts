@@ -8,8 +8,6 @@ import type { Protocol } from '../../spec/model.ts';
 import { parseCommandArgs, stringListOption, stringOption } from '../args.ts';
 import type { CliIO } from '../io.ts';
 
-export const summary = 'explain the verdict of one connection: which policy and rule decided';
-
 const HELP = `Usage: podnet explain -f PATH... --from NS/POD --to NS/POD|IP --port N[/PROTO] [--profile FILE]
 
 Prints the verdict of a new connection from a pod to a pod (or to an IP address) and why: which

@@ -20,8 +20,6 @@ import {
 } from '../args.ts';
 import type { CliIO } from '../io.ts';
 
-export const summary = 'write a random scenario as Kubernetes YAML, or show generator statistics';
-
 const DEFAULT_RUNS = 1000;
 const DEFAULT_STATS_SEED = 1;
 

@@ -26,8 +26,6 @@ import {
 } from '../args.ts';
 import type { CliIO } from '../io.ts';
 
-export const summary = 'build, inspect and remove the embedded lab (network namespaces on this machine)';
-
 const HELP = `Usage:
   podnet lab up [-f MANIFESTS]... [--nodes N] [--segments 1|2] [--backend vxlan|host-gw|udp] [--fault NAME]... [--lab ID]
   podnet lab up --api [--kubeconfig-out FILE] [--api-faults LIST] [--proxy-mode random|round-robin]

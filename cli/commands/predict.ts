@@ -1,6 +1,5 @@
 /** `podnet predict`: the NetworkPolicy truth table of manifests, as tables or as the stable JSON contract. */
 
-import { snapshotLiveCluster } from '../../adapters/kube/snapshot.ts';
 import {
   predictMatrix,
   profileLine,
@@ -10,11 +9,9 @@ import {
 import { PodnetInputError } from '../../spec/errors.ts';
 import { loadClusterFromPaths } from '../../spec/manifests/load.ts';
 import { loadProfile } from '../../spec/manifests/profileFile.ts';
-import { keyOf } from '../../spec/model.ts';
+import { type Cluster, keyOf } from '../../spec/model.ts';
 import { parseCommandArgs, stringListOption, stringOption } from '../args.ts';
 import type { CliIO } from '../io.ts';
-
-export const summary = 'predict who can reach whom under the NetworkPolicies of manifests';
 
 const HELP = `Usage: podnet predict -f PATH... | --from-cluster [--profile FILE] [--format table|json]
 
@@ -66,13 +63,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const context = stringOption(args, 'context');
   const cluster =
     args.values['from-cluster'] === true
-      ? (
-          await snapshotLiveCluster({
-            ...(kubeconfig !== undefined ? { kubeconfig } : {}),
-            ...(context !== undefined ? { context } : {}),
-            env: io.env,
-          })
-        ).cluster
+      ? await clusterFromLive(kubeconfig, context, io.env)
       : await loadClusterFromPaths(stringListOption(args, 'filename'));
   const results = predictMatrix(cluster, { profile });
   if (format === 'json') {
@@ -86,4 +77,19 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   }
   io.stdout(renderTruthTables(results, cluster.pods.map(keyOf)));
   return 0;
+}
+
+/** The kube client loads only for --from-cluster, so predict on files starts without it. */
+async function clusterFromLive(
+  kubeconfig: string | undefined,
+  context: string | undefined,
+  env: CliIO['env'],
+): Promise<Cluster> {
+  const { snapshotLiveCluster } = await import('../../adapters/kube/snapshot.ts');
+  const snapshot = await snapshotLiveCluster({
+    ...(kubeconfig !== undefined ? { kubeconfig } : {}),
+    ...(context !== undefined ? { context } : {}),
+    env,
+  });
+  return snapshot.cluster;
 }

@@ -8,8 +8,6 @@ import { readResultsFile } from '../../spec/resultsFile.ts';
 import { booleanOption, parseCommandArgs, stringOption } from '../args.ts';
 import type { CliIO } from '../io.ts';
 
-export const summary = "re-run a finding's minimal counterexample on a fresh target";
-
 const HELP = `Usage: podnet replay DIR/results.json [--finding ID]
 
 Re-realizes the minimal counterexample of a finding (the first one by default) on a fresh lab, started

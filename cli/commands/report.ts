@@ -8,8 +8,6 @@ import { readResultsFile } from '../../spec/resultsFile.ts';
 import { booleanOption, parseCommandArgs, stringOption } from '../args.ts';
 import type { CliIO } from '../io.ts';
 
-export const summary = 'render report.html, junit.xml and a GitHub summary from a results.json';
-
 const HELP = `Usage: podnet report RESULTS.json [-o report.html] [--junit FILE] [--github]
 
 Re-renders the reports of a run from its results.json (written by \`podnet run\` into --out) and prints

@@ -26,9 +26,6 @@ import {
 } from '../args.ts';
 import type { CliIO } from '../io.ts';
 
-export const summary =
-  'generate scenarios, run them on a target, compare with the oracle, shrink what differs';
-
 const OPTIONS: OptionSpec = {
   target: { type: 'string' },
   seed: { type: 'string' },

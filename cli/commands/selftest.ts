@@ -20,8 +20,6 @@ import {
 import type { CliIO } from '../io.ts';
 import { labIdFrom, runOptionsFrom } from './run.ts';
 
-export const summary = "measure the kit against the lab's fault catalogue";
-
 const HELP = `Usage: podnet selftest [--target lab|kube-lab] [--budget-per-fault 60s] [--repeats N] [--fault NAME]...
                        [--skip-clean] [--out DIR]
 
