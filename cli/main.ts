@@ -26,6 +26,10 @@ const COMMANDS: Readonly<
     summary: 'generate scenarios, run them on a target, compare with the oracle, shrink what differs',
     load: () => import('./commands/run.ts'),
   },
+  diff: {
+    summary: 'compare two runs: rules that regressed or were fixed, findings new, gone or still there',
+    load: () => import('./commands/diff.ts'),
+  },
   replay: {
     summary: "re-run a finding's minimal counterexample on a fresh target",
     load: () => import('./commands/replay.ts'),

@@ -36,7 +36,7 @@ export function escapeCommandProperty(text: string): string {
  * (so the message stays on one line of the log and nothing after it can start a command), every other
  * control character is made visible as in the terminal.
  */
-function commandData(text: string): string {
+export function commandData(text: string): string {
   return escapeCommandData(
     text
       .split(/(\r\n|\r|\n)/)
@@ -46,7 +46,7 @@ function commandData(text: string): string {
 }
 
 /** A document value as a workflow command property: one line, control characters visible. */
-function commandProperty(text: string): string {
+export function commandProperty(text: string): string {
   return escapeCommandProperty(escTerminal(text));
 }
 
