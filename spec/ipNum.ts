@@ -65,7 +65,9 @@ export function formatCidr(range: CidrRange): string {
 
 /** Whether `outer` holds all of `inner`; never across families. */
 export function rangeHolds(outer: CidrRange, inner: CidrRange): boolean {
-  return familyOf(outer) === familyOf(inner) && outer.contains(inner as never);
+  const { IPv4CidrRange, IPv6CidrRange } = ipNum();
+  if (outer instanceof IPv4CidrRange) return inner instanceof IPv4CidrRange && outer.contains(inner);
+  return inner instanceof IPv6CidrRange && outer.contains(inner);
 }
 
 /** Whether `range` holds the address `value` of `family`; never across families. */
@@ -75,7 +77,9 @@ export function rangeHoldsAddress(range: CidrRange, value: bigint, family: IPFam
 
 /** Whether two ranges share an address; never across families. */
 export function rangesOverlap(a: CidrRange, b: CidrRange): boolean {
-  return familyOf(a) === familyOf(b) && a.isOverlapping(b as never);
+  const { IPv4CidrRange, IPv6CidrRange } = ipNum();
+  if (a instanceof IPv4CidrRange) return b instanceof IPv4CidrRange && a.isOverlapping(b);
+  return b instanceof IPv6CidrRange && a.isOverlapping(b);
 }
 
 /** The number of addresses in a prefix of `prefixLength`. */
