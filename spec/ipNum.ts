@@ -15,7 +15,7 @@ let loaded: typeof IpNumModule | undefined;
 
 /**
  * ip-num, loaded on its first use: a command that reads no address does not pay for it, and `require` of
- * its CommonJS files costs about half of `import()` (`npm run bench -- ipnum` prints both).
+ * its CommonJS files costs a half to a quarter of `import()` (`npm run bench -- ipnum` prints both).
  */
 export function ipNum(): typeof IpNumModule {
   loaded ??= createRequire(import.meta.url)('ip-num') as typeof IpNumModule;

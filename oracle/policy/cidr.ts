@@ -62,7 +62,7 @@ export const parseCidr = memoized((text: string): CidrRange | undefined => {
 /**
  * Whether `ip` lies in `range` (never across families). Numeric bounds (ip-num's first and last), not ip-num's
  * `contains`: this runs for every probe and peer, and `npm run bench -- ipnum` measures ip-num's contains at
- * ≈27 µs a test against ≈5 ns here (contains_ratio ≈ 5,000).
+ * 27–45 µs a test against 5–10 ns here (contains_ratio 3,000 to 8,800 over four runs).
  */
 export function rangeContains(range: CidrRange, ip: IPAddress): boolean {
   if (range.family === 4) return ip.family === 4 && ip.value >= range.first && ip.value <= range.last;
