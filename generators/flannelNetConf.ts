@@ -4,6 +4,7 @@
  * host-gw, udp with Port).
  */
 import fc from 'fast-check';
+import { parseCidr } from '../spec/manifests/cidr.ts';
 import type { FlannelNetConf } from '../spec/scenario.ts';
 import { CROSS_SHRINK } from './_internals/vocabulary.ts';
 
@@ -45,7 +46,7 @@ export function flannelNetConfArb(): fc.Arbitrary<FlannelNetConf> {
       { requiredKeys: ['network', 'backend'] },
     )
     .map(({ network, subnetLen, backend }) => {
-      const prefix = Number(network.split('/')[1]);
+      const prefix = parseCidr(network)!.prefixLength;
       const conf: FlannelNetConf = { Network: network, Backend: backend };
       if (subnetLen === undefined) return conf;
       return { ...conf, SubnetLen: Math.min(28, Math.max(subnetLen, prefix + 3)) };

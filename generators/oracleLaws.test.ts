@@ -5,6 +5,8 @@ import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { compileFast, declaredPorts, evaluateReference, predictMatrix } from '../oracle/policy/index.ts';
 import { selectorMatches } from '../oracle/policy/selectorMatches.ts';
+import { cidrRange, hostOf } from '../spec/ipNum.ts';
+import { parseCidr } from '../spec/manifests/cidr.ts';
 import type {
   Cluster,
   LabelSelector,
@@ -22,7 +24,6 @@ import { DEFAULT_PROFILE, type SemanticProfile } from '../spec/profile.ts';
 import { realizeCluster } from '../spec/resolve.ts';
 import type { Realized, Scenario } from '../spec/scenario.ts';
 import type { Verdict } from '../spec/verdict.ts';
-import { formatIPv4, parseCidr } from './_internals/ipv4.ts';
 import { assertProperty } from './reportFailure.ts';
 import { scenarioArb } from './scenario.ts';
 import type { StepSystem } from './stepCommands.ts';
@@ -70,7 +71,8 @@ function podProbes(c: Concrete): Probe[] {
 
 /** Probes to pods plus probes to raw addresses (outside, node IPs), which only the source's egress judges. */
 function probesOf(c: Concrete): Probe[] {
-  const outside = formatIPv4(parseCidr(c.realized.outsideNetwork).base + 1);
+  const network = parseCidr(c.realized.outsideNetwork)!;
+  const outside = hostOf(cidrRange(network.network, network.prefixLength, 4), 1)!.toString();
   const addresses = [
     ...(['TCP', 'UDP'] as const).map((protocol) => ({ host: outside, protocol })),
     ...Object.values(c.realized.nodeIPs).map((host) => ({ host, protocol: 'TCP' as const })),

@@ -15,7 +15,7 @@
  */
 import { PodnetInputError } from './errors.ts';
 import { FLANNEL_BACKEND_TYPES } from './flannelExpectation.ts';
-import { parseCidr, parseIPv4, parseIPv6 } from './manifests/cidr.ts';
+import { cidrHolds, parseCidr, parseIPv4, parseIPv6 } from './manifests/cidr.ts';
 import { decodeLabels } from './manifests/decodeMetadata.ts';
 import { decodeNamespace } from './manifests/decodeNamespace.ts';
 import { decodeNetworkPolicy } from './manifests/decodeNetworkPolicy.ts';
@@ -645,9 +645,8 @@ class ScenarioRules {
       const text = conf[key];
       if (text === undefined) continue;
       const address = parseIPv4(text);
-      const shift = BigInt(32 - network.prefixLength);
       if (address === undefined) this.fail([...path, key], `${quoteValue(text)} is not an IPv4 address`);
-      else if (address >> shift !== network.network >> shift) {
+      else if (!cidrHolds(network, address, 4)) {
         this.fail([...path, key], `${quoteValue(text)} is not in the range of the Network ${conf.Network}`);
       }
     }

@@ -39,6 +39,14 @@ describe('resolveCidrRef', () => {
     expect(strictlyInside('10.244.2.3/32', '10.244.1.0/24')).toBe(false);
     expect(strictlyInside('10.0.0.0/8', '0.0.0.0/0')).toBe(true);
   });
+
+  // CIDRs are read as the API server reads them (manifests/cidr.ts); symbolic ipBlocks stay IPv4 only.
+  test("literals in the API server's syntax become canonical; IPv6 is kept as written", () => {
+    expect(resolveCidrRef({ ref: 'literal', cidr: '010.10.1.12/024' }, realized)).toBe('10.10.1.0/24');
+    const v6 = { ...realized, nodeSubnets: { 'node-1': 'fd00:10:244:1::7/64' } };
+    expect(resolveCidrRef({ ref: 'nodeSubnet', node: 'node-1' }, v6)).toBe('fd00:10:244:1::7/64');
+    expect(strictlyInside('fd00::/64', '::/0')).toBe(false);
+  });
 });
 
 describe('resolveIPBlock', () => {

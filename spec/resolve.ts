@@ -3,6 +3,7 @@
  * A generated scenario says "covers pod y/b" or "node-2's subnet except pod x/a"; only after
  * `Target.sync` do those become CIDRs. Resolving late keeps a shrunk scenario meaningful.
  */
+import { isStrictSubset, networkText, type ParsedCidr, parseCidr } from './manifests/cidr.ts';
 import type { Cluster, IPBlock, NetworkPolicy, NetworkPolicyRule, Pod } from './model.ts';
 import { keyOf } from './model.ts';
 import type {
@@ -15,88 +16,53 @@ import type {
 } from './scenario.ts';
 import { isSymbolicIPBlock } from './scenario.ts';
 
-interface Cidr4 {
-  readonly base: number;
-  readonly prefix: number;
+/** `text` as an IPv4 CIDR in the API server's syntax (manifests/cidr.ts); symbolic ipBlocks resolve to IPv4 only. */
+function parseCidr4(text: string): ParsedCidr | undefined {
+  const c = parseCidr(text);
+  return c?.family === 4 ? c : undefined;
 }
 
-function parseIPv4(ip: string): number | undefined {
-  const parts = ip.split('.');
-  if (parts.length !== 4) return undefined;
-  let n = 0;
-  for (const p of parts) {
-    if (!/^\d{1,3}$/.test(p)) return undefined;
-    const v = Number(p);
-    if (v > 255) return undefined;
-    n = n * 256 + v;
-  }
-  return n;
-}
-
-function formatIPv4(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.');
-}
-
-function maskOf(prefix: number): number {
-  return prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
-}
-
-function parseCidr4(cidr: string): Cidr4 | undefined {
-  const [ip, len] = cidr.split('/');
-  const base = ip === undefined ? undefined : parseIPv4(ip);
-  const prefix = len === undefined ? 32 : Number(len);
-  if (base === undefined || !Number.isInteger(prefix) || prefix < 0 || prefix > 32) return undefined;
-  return { base: (base & maskOf(prefix)) >>> 0, prefix };
-}
-
-function formatCidr4(c: Cidr4): string {
-  return `${formatIPv4(c.base)}/${c.prefix}`;
+/** `text` in canonical form (host bits cleared), or as it is when it is not an IPv4 CIDR. */
+function canonical(text: string): string {
+  const c = parseCidr4(text);
+  return c ? networkText(c) : text;
 }
 
 /** `ip` widened to `prefix`, in canonical form (host bits cleared). IPv6 addresses are returned as /128. */
 function widen(ip: string, prefix: number): string | undefined {
   if (ip.includes(':')) return `${ip}/128`;
   const c = parseCidr4(`${ip}/${prefix}`);
-  return c ? formatCidr4(c) : undefined;
+  return c ? networkText(c) : undefined;
 }
 
 /** Whether `inner` lies strictly inside `outer` (the API's rule for `except`). Non-IPv4 input: false. */
 export function strictlyInside(inner: string, outer: string): boolean {
   const i = parseCidr4(inner);
   const o = parseCidr4(outer);
-  if (!i || !o) return false;
-  return i.prefix > o.prefix && (i.base & maskOf(o.prefix)) >>> 0 === o.base;
+  return i !== undefined && o !== undefined && isStrictSubset(i, o);
 }
 
 /** The concrete CIDR a reference denotes, or undefined when what it names no longer exists. */
 export function resolveCidrRef(ref: CidrRef, realized: Realized): string | undefined {
   switch (ref.ref) {
-    case 'literal': {
-      const c = parseCidr4(ref.cidr);
-      return c ? formatCidr4(c) : ref.cidr;
-    }
+    case 'literal':
+      return canonical(ref.cidr);
     case 'pod': {
       const ip = realized.podIPs[ref.pod]?.[0];
       return ip === undefined ? undefined : widen(ip, ref.prefixLength);
     }
     case 'nodeSubnet': {
       const s = realized.nodeSubnets[ref.node];
-      if (s === undefined) return undefined;
-      const c = parseCidr4(s);
-      return c ? formatCidr4(c) : s;
+      return s === undefined ? undefined : canonical(s);
     }
     case 'nodeIP': {
       const ip = realized.nodeIPs[ref.node];
       return ip === undefined ? undefined : widen(ip, ref.prefixLength);
     }
-    case 'clusterNetwork': {
-      const c = parseCidr4(realized.clusterNetwork);
-      return c ? formatCidr4(c) : realized.clusterNetwork;
-    }
-    case 'outside': {
-      const c = parseCidr4(realized.outsideNetwork);
-      return c ? formatCidr4(c) : realized.outsideNetwork;
-    }
+    case 'clusterNetwork':
+      return canonical(realized.clusterNetwork);
+    case 'outside':
+      return canonical(realized.outsideNetwork);
   }
 }
 

@@ -7,6 +7,7 @@
  * without that ConfigMap (k3s, for one) are reported as such: the flannel area is then unsupported.
  */
 import type { CoreV1Api, V1Node } from '@kubernetes/client-node';
+import { parseCidr } from '../../spec/manifests/cidr.ts';
 import type { FlannelNetConf } from '../../spec/scenario.ts';
 import type { ClusterFlannel } from '../../spec/target.ts';
 import { apiError, isForbidden, isNotFound } from './clients.ts';
@@ -96,6 +97,6 @@ export function clusterFlannelOf(
     netConf: netConf.netConf,
     source: netConf.source,
     nodes: leased.length,
-    nodeMask: Number(first.podCIDR?.split('/')[1]),
+    nodeMask: parseCidr(first.podCIDR!)?.prefixLength ?? Number.NaN,
   };
 }

@@ -432,6 +432,10 @@ describe('podnet cleanup', () => {
 test('the cluster network is the smallest CIDR holding every node lease', () => {
   expect(clusterNetworkOf(['10.244.0.0/24', '10.244.1.0/24', '10.244.2.0/24'])).toBe('10.244.0.0/22');
   expect(clusterNetworkOf(['10.244.5.0/24'])).toBe('10.244.5.0/24');
+  // Leases are read as the API server wrote them; IPv6 and what does not parse are left out.
+  expect(clusterNetworkOf(['fd00:10:244::/64', 'not-a-cidr', '10.244.5.7/24'])).toBe('10.244.5.0/24');
+  expect(clusterNetworkOf(['0.0.0.0/1', '200.0.0.0/8'])).toBe('0.0.0.0/0');
+  expect(clusterNetworkOf(['fd00:10:244::/64'])).toBe('0.0.0.0/32');
 });
 
 test('the ownership check itself flags a write to an object the run did not create', () => {

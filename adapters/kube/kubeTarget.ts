@@ -7,6 +7,8 @@
 import type { KubeConfig, V1NetworkPolicy, V1Node, V1Pod } from '@kubernetes/client-node';
 import { Watch } from '@kubernetes/client-node';
 import { PodnetTargetError } from '../../spec/errors.ts';
+import { cidrRange, formatCidr, rangeHoldsAddress } from '../../spec/ipNum.ts';
+import { parseCidr } from '../../spec/manifests/cidr.ts';
 import type { Cluster, ObjectKey } from '../../spec/model.ts';
 import { keyOf } from '../../spec/model.ts';
 import type { NodeNetworkState } from '../../spec/nodeState.ts';
@@ -657,22 +659,16 @@ export class KubeTarget implements Target {
 
 /** The smallest IPv4 CIDR that holds every pod CIDR (the cluster network, as far as the nodes show it). */
 export function clusterNetworkOf(podCIDRs: readonly string[]): string {
-  const v4 = podCIDRs.filter((c) => !c.includes(':'));
-  if (v4.length === 0) return '0.0.0.0/32';
-  const toInt = (ip: string) => ip.split('.').reduce((a, o) => a * 256 + Number(o), 0);
-  const ranges = v4.map((c) => {
-    const [ip, len] = c.split('/') as [string, string];
-    const size = 2 ** (32 - Number(len));
-    const start = Math.floor(toInt(ip) / size) * size;
-    return [start, start + size - 1] as const;
-  });
-  const lo = Math.min(...ranges.map((r) => r[0]));
-  const hi = Math.max(...ranges.map((r) => r[1]));
+  const ranges = podCIDRs
+    .map(parseCidr)
+    .filter((c) => c?.family === 4)
+    .map((c) => cidrRange(c!.network, c!.prefixLength, 4));
+  if (ranges.length === 0) return '0.0.0.0/32';
+  const lo = BigInt(Math.min(...ranges.map((r) => Number(r.getFirst().value))));
+  const hi = BigInt(Math.max(...ranges.map((r) => Number(r.getLast().value))));
   let prefix = 32;
-  while (prefix > 0 && Math.floor(lo / 2 ** (32 - prefix)) !== Math.floor(hi / 2 ** (32 - prefix))) prefix--;
-  const base = Math.floor(lo / 2 ** (32 - prefix)) * 2 ** (32 - prefix);
-  const ip = [24, 16, 8, 0].map((s) => Math.floor(base / 2 ** s) % 256).join('.');
-  return `${ip}/${prefix}`;
+  while (prefix > 0 && !rangeHoldsAddress(cidrRange(lo, prefix, 4), hi, 4)) prefix--;
+  return formatCidr(cidrRange(lo, prefix, 4));
 }
 
 /**

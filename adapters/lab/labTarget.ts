@@ -22,7 +22,7 @@ import { cleanupLab } from './cleanup.ts';
 import { ipBatch, tryRun } from './exec.ts';
 import type { FaultName } from './faults.ts';
 import { type NodeFlannelPlan, planFlannel } from './flannel/plan.ts';
-import { formatCidr, formatIPv4, parseIPv4 } from './ipv4.ts';
+import { cidrContains, formatCidr, hostOf, parseCidr, parseIPv4 } from './ipv4.ts';
 import { allocateLeases } from './leases.ts';
 import { DEFAULT_STATE_ROOT, isLabId, type LabNames, labNames, newLabId } from './names.ts';
 import { DEFAULT_NET_CONF, type LabNetConf, readNetConf } from './netConf.ts';
@@ -86,7 +86,6 @@ export interface LabTargetOptions {
 
 /** The virtual Service range: ClusterIPs are reachable only through the service proxy's DNAT. */
 export const SERVICE_CIDR = '10.96.0.0/16';
-const SERVICE_BASE = parseIPv4('10.96.0.0');
 const FIRST_SERVICE_OFFSET = 10;
 
 interface Topology {
@@ -545,8 +544,9 @@ export class LabTarget implements Target {
         continue;
       }
       const taken = new Set(this.serviceIPs.values());
-      let ip = formatIPv4(SERVICE_BASE + this.nextServiceOffset++);
-      while (taken.has(ip)) ip = formatIPv4(SERVICE_BASE + this.nextServiceOffset++);
+      const range = parseCidr(SERVICE_CIDR);
+      let ip = hostOf(range, this.nextServiceOffset++);
+      while (taken.has(ip)) ip = hostOf(range, this.nextServiceOffset++);
       this.serviceIPs.set(k, ip);
     }
   }
@@ -695,7 +695,7 @@ function checkedClusterIP(service: ObjectKey, ip: string, taken: ReadonlySet<str
   } catch {
     address = undefined;
   }
-  const inRange = address !== undefined && Math.floor(address / 65536) === Math.floor(SERVICE_BASE / 65536);
+  const inRange = address !== undefined && cidrContains(parseCidr(SERVICE_CIDR), address);
   if (!inRange || taken.has(ip)) {
     throw new PodnetInputError(
       'PODNET_LAB_CLUSTER_IP',

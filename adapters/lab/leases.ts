@@ -4,7 +4,7 @@
  * starting at index 0 (the Network's base subnet).
  */
 import { PodnetTargetError } from '../../spec/errors.ts';
-import { type Cidr, cidrContains, formatCidr, nthSubnet, parseCidr } from './ipv4.ts';
+import { type Cidr, cidrContains, cidrSize, formatCidr, nthSubnet, parseCidr } from './ipv4.ts';
 
 export interface LeaseRequest {
   readonly name: string;
@@ -18,10 +18,11 @@ export function allocateLeases(
   subnetLen: number,
   duplicate = false,
 ): Map<string, Cidr> {
-  const capacity = 2 ** (subnetLen - network.prefixLength);
+  const subnetSize = cidrSize({ base: network.base, prefixLength: subnetLen });
+  const capacity = cidrSize(network) / subnetSize;
   const used = new Set<number>();
   const leases = new Map<string, Cidr>();
-  const indexOf = (c: Cidr): number => (c.base - network.base) / 2 ** (32 - subnetLen);
+  const indexOf = (c: Cidr): number => (c.base - network.base) / subnetSize;
   for (const n of nodes) {
     if (n.podCIDR === undefined) continue;
     const c = parseCidr(n.podCIDR);

@@ -1,7 +1,7 @@
 /** flannel's net-conf.json as the lab's flannel agent reads it, with flannel's defaults. */
 import { PodnetInputError } from '../../spec/errors.ts';
 import type { FlannelBackendType, FlannelNetConf } from '../../spec/scenario.ts';
-import { type Cidr, parseCidr } from './ipv4.ts';
+import { type Cidr, formatCidr, parseCidr } from './ipv4.ts';
 
 /** The net-conf the lab uses when none is given (kube-flannel.yml's). */
 export const DEFAULT_NET_CONF: FlannelNetConf = {
@@ -14,6 +14,7 @@ export const UNDERLAY_MTU = 1500;
 
 export interface LabNetConf {
   readonly network: Cidr;
+  /** The Network with host bits cleared, as flannel's ip.IP4Net prints it (FLANNEL_NETWORK). */
   readonly networkText: string;
   readonly subnetLen: number;
   readonly backend: FlannelBackendType;
@@ -69,7 +70,7 @@ export function readNetConf(
   const port = rawPort !== 0 ? rawPort : backend === 'udp' ? 8285 : 8472;
   return {
     network,
-    networkText: `${c.Network.split('/')[0]}/${network.prefixLength}`,
+    networkText: formatCidr(network),
     subnetLen,
     backend,
     vni: typeof c.Backend?.VNI === 'number' ? c.Backend.VNI : 1,

@@ -8,7 +8,7 @@ import { PodnetTargetError } from '../../spec/errors.ts';
 import type { ObjectKey } from '../../spec/model.ts';
 import { ipBatch } from './exec.ts';
 import { BRIDGE } from './flannel/plan.ts';
-import { hostOf } from './ipv4.ts';
+import { cidrSize, hostOf, parseIPv4 } from './ipv4.ts';
 import type { LabNames } from './names.ts';
 import { startAgent } from './podAgent/start.ts';
 import type { LabPaths } from './state.ts';
@@ -52,7 +52,7 @@ export class HostLocalRange {
   private readonly size: number;
   private readonly used = new Set<number>();
   constructor(private readonly node: LabNode) {
-    this.size = 2 ** (32 - node.lease.prefixLength);
+    this.size = cidrSize(node.lease);
   }
   allocate(): string {
     for (let tries = 0; tries < this.size; tries++) {
@@ -69,9 +69,7 @@ export class HostLocalRange {
     );
   }
   release(ip: string): void {
-    const last = Number(ip.split('.')[3]);
-    const base = Number(hostOf(this.node.lease, 0).split('.')[3]);
-    this.used.delete(last - base);
+    this.used.delete(parseIPv4(ip) - this.node.lease.base);
   }
 }
 

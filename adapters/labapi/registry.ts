@@ -18,7 +18,7 @@
  */
 import { randomInt } from 'node:crypto';
 import { NAMESPACE_NAME_LABEL } from '../../spec/model.ts';
-import { formatIPv4, parseCidr, parseIPv4 } from '../lab/ipv4.ts';
+import { cidrContains, cidrSize, hostOf, parseCidr, parseIPv4 } from '../lab/ipv4.ts';
 import { SERVICE_CIDR } from '../lab/labTarget.ts';
 import {
   alreadyExists,
@@ -295,7 +295,7 @@ export class Registry {
     const spec = (svc.spec ?? {}) as Obj;
     if (spec.type === 'ExternalName') return;
     const range = parseCidr(SERVICE_CIDR);
-    const size = 2 ** (32 - range.prefixLength);
+    const size = cidrSize(range);
     const used = new Set(
       this.store
         .list('services')
@@ -321,11 +321,8 @@ export class Registry {
             'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
           ),
         );
-      else if (
-        n - range.base <= 0 ||
-        n - range.base >= size - 1 ||
-        Math.floor(n / size) !== Math.floor(range.base / size)
-      )
+      // ipallocator hands out neither the network address nor the broadcast address.
+      else if (!cidrContains(range, n) || n - range.base === 0 || n - range.base === size - 1)
         errors.push(
           invalidValue(
             'spec.clusterIPs',
@@ -346,7 +343,7 @@ export class Registry {
     } else {
       // .0 is the network, .1 the `kubernetes` Service's address by convention, the last is broadcast.
       let ip: string;
-      do ip = formatIPv4(range.base + 2 + randomInt(size - 3));
+      do ip = hostOf(range, 2 + randomInt(size - 3));
       while (used.has(ip));
       spec.clusterIP = ip;
       spec.clusterIPs = [ip];

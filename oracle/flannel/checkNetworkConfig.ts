@@ -3,6 +3,8 @@
  * (pkg/subnet/etcd/local_manager.go `GetNetworkConfig`): SubnetLen, SubnetMin and SubnetMax defaults and
  * their errors, for IPv4 and the IPv6 mirror. Error strings are flannel's, word for word.
  */
+
+import { cidrRange, rangeHoldsAddress } from '../../spec/ipNum.ts';
 import type { JsonValue } from './goJson.ts';
 import { formatIP, type GoCidr, maskOff, sizeOf } from './goNet.ts';
 
@@ -37,8 +39,16 @@ export interface CheckedSubnets {
   ipv6SubnetMax?: string;
 }
 
-const U32 = 1n << 32n;
-const U128 = 1n << 128n;
+/**
+ * flannel's default SubnetMin and SubnetMax: the second subnet of the network and its last one (Go writes
+ * them in wrapping uint32 arithmetic, `n.IP + 1<<(32-SubnetLen)` and `n.IP + 1<<(32-PrefixLen) - 1<<(32-SubnetLen)`,
+ * which end inside the network because it holds at least four subnets).
+ */
+function defaultSubnetBounds(net: GoCidr, subnetLen: number): { min: bigint; max: bigint } {
+  const size = sizeOf(subnetLen, net.family);
+  const range = cidrRange(net.ip, net.prefixLength, net.family);
+  return { min: range.getFirst().value + size, max: range.getLast().value + 1n - size };
+}
 
 /** Applies CheckNetworkConfig: the filled-in subnet parameters, or flannel's error. */
 export function checkNetworkConfig(c: DecodedNetConf): CheckedSubnets | { error: string } {
@@ -61,14 +71,16 @@ export function checkNetworkConfig(c: DecodedNetConf): CheckedSubnets | { error:
       subnetLen = net.prefixLength <= 22 ? 24 : net.prefixLength + 2;
     }
     const size = sizeOf(subnetLen, 4);
+    const defaults = defaultSubnetBounds(net, subnetLen);
+    const range = cidrRange(net.ip, net.prefixLength, 4);
     let min = c.subnetMin ?? 0n;
-    if (min === 0n) min = (net.ip + size) % U32;
-    else if (maskOff(min, net.prefixLength, 4) !== net.ip) {
+    if (min === 0n) min = defaults.min;
+    else if (!rangeHoldsAddress(range, min, 4)) {
       return { error: 'SubnetMin is not in the range of the Network' };
     }
     let max = c.subnetMax ?? 0n;
-    if (max === 0n) max = (((net.ip + sizeOf(net.prefixLength, 4)) % U32) - size + U32) % U32;
-    else if (maskOff(max, net.prefixLength, 4) !== net.ip) {
+    if (max === 0n) max = defaults.max;
+    else if (!rangeHoldsAddress(range, max, 4)) {
       return { error: 'SubnetMax is not in the range of the Network' };
     }
     if (maskOff(min, subnetLen, 4) !== min) {
@@ -99,15 +111,16 @@ export function checkNetworkConfig(c: DecodedNetConf): CheckedSubnets | { error:
     } else {
       subnetLen = net.prefixLength <= 62 ? 64 : net.prefixLength + 2;
     }
-    const size = sizeOf(subnetLen, 6);
+    const defaults = defaultSubnetBounds(net, subnetLen);
+    const range = cidrRange(net.ip, net.prefixLength, 6);
     let min = c.ipv6SubnetMin ?? 0n;
-    if (min === 0n) min = net.ip + size;
-    else if (maskOff(min, net.prefixLength, 6) !== net.ip) {
+    if (min === 0n) min = defaults.min;
+    else if (!rangeHoldsAddress(range, min, 6)) {
       return { error: 'IPv6SubnetMin is not in the range of the IPv6Network' };
     }
     let max = c.ipv6SubnetMax ?? 0n;
-    if (max === 0n) max = (net.ip + sizeOf(net.prefixLength, 6) - size + U128) % U128;
-    else if (maskOff(max, net.prefixLength, 6) !== net.ip) {
+    if (max === 0n) max = defaults.max;
+    else if (!rangeHoldsAddress(range, max, 6)) {
       return { error: 'IPv6SubnetMax is not in the range of the IPv6Network' };
     }
     if (maskOff(min, subnetLen, 6) !== min) {

@@ -12,7 +12,7 @@ import type {
   NodeStateObject,
 } from '../../spec/flannelExpectation.ts';
 import type { NodeNetworkState, RouteState } from '../../spec/nodeState.ts';
-import { cidrContains, formatCidr, type GoCidr, maskOff, parseGoCidr, parseGoIP } from './goNet.ts';
+import { cidrContains, formatCidr, type GoCidr, parseGoCidr, parseGoIP } from './goNet.ts';
 
 export interface CompareOptions {
   /** Objects not to judge (e.g. `annotation` for a target that does not keep them). */
@@ -266,13 +266,10 @@ function normalisedDst(dst: string): string {
   return c ? formatCidr(c) : dst;
 }
 
-/** `10.244.1.1/24` (FLANNEL_SUBNET) → `10.244.1.0/24`. */
+/** `10.244.1.1/24` (FLANNEL_SUBNET) → `10.244.1.0/24`, as ParseCIDR masks it. */
 function leaseOfGateway(subnet: string): string | undefined {
-  const slash = subnet.indexOf('/');
-  const ip = parseGoIP(subnet.slice(0, slash));
-  const len = Number(subnet.slice(slash + 1));
-  if (slash < 0 || !ip || !Number.isInteger(len)) return undefined;
-  return formatCidr({ family: ip.family, ip: maskOff(ip.value, len, ip.family), prefixLength: len });
+  const p = parseGoCidr(subnet);
+  return p.ok ? formatCidr(p.cidr) : undefined;
 }
 
 function routeMatches(want: ExpectedRoute, seen: RouteState): boolean {

@@ -6,8 +6,9 @@
  * A real cluster may differ (released CIDRs, KCM restarts, service-range filtering): then only the
  * invariants of `checkLeases` apply.
  */
+import { cidrRange, formatCidr, nthSubnet } from '../../spec/ipNum.ts';
 import { KCM_DEFAULT_NODE_MASK_IPV4 } from './checkLeases.ts';
-import { formatCidr, parseGoCidr, sizeOf } from './goNet.ts';
+import { parseGoCidr } from './goNet.ts';
 
 export interface ExpectedLeasesOptions {
   /** `--node-cidr-mask-size` (default 24). */
@@ -27,13 +28,12 @@ export function expectedLeasesInOrder(
   if (mask < cluster.prefixLength || mask > 32) {
     throw new Error(`node mask /${mask} does not fit in cluster CIDR ${clusterCidr}`);
   }
-  const capacity = 1n << BigInt(mask - cluster.prefixLength);
-  const step = sizeOf(mask, 4);
+  const range = cidrRange(cluster.ip, cluster.prefixLength, 4);
   const out: Record<string, string> = {};
   nodes.forEach((node, index) => {
     // KCM: "CIDR allocation failed; there are no remaining CIDRs left to allocate in the accepted range".
-    if (BigInt(index) >= capacity) return;
-    out[node] = formatCidr({ family: 4, ip: cluster.ip + BigInt(index) * step, prefixLength: mask });
+    const subnet = nthSubnet(range, mask, index);
+    if (subnet !== undefined) out[node] = formatCidr(subnet);
   });
   return out;
 }

@@ -1,6 +1,17 @@
 // Go's net.ParseIP / net.ParseCIDR semantics that flannel inherits (pkg/ip/ipnet.go, pkg/ip/ip6net.go).
+import { isIPv4 } from 'node:net';
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { cidrContains, cidrOverlaps, formatCidr, formatIP, parseGoCidr, parseGoIP } from './goNet.ts';
+import {
+  cidrContains,
+  cidrOverlaps,
+  formatCidr,
+  formatIP,
+  parseGoCidr,
+  parseGoIP,
+  parseGoIPv4,
+  parseGoIPv6,
+} from './goNet.ts';
 
 const cidr = (s: string) => {
   const r = parseGoCidr(s);
@@ -33,5 +44,54 @@ describe('goNet', () => {
     expect(cidrContains(cidr('10.244.0.0/24'), cidr('10.244.0.0/16'))).toBe(false);
     expect(cidrOverlaps(cidr('10.244.0.0/23'), cidr('10.244.1.0/24'))).toBe(true);
     expect(cidrOverlaps(cidr('10.244.0.0/24'), cidr('10.244.1.0/24'))).toBe(false);
+  });
+});
+
+/** A valid address with up to two characters inserted or deleted: the edges of the grammar. */
+function nearly(valid: fc.Arbitrary<string>, alphabet: string): fc.Arbitrary<string> {
+  const edit = fc.record({
+    at: fc.nat(),
+    insert: fc.option(fc.constantFrom(...alphabet), { nil: undefined }),
+  });
+  return fc.tuple(valid, fc.array(edit, { maxLength: 2 })).map(([text, edits]) =>
+    edits.reduce((t, e) => {
+      const at = e.at % (t.length + 1);
+      return e.insert === undefined
+        ? t.slice(0, at) + t.slice(at + 1)
+        : t.slice(0, at) + e.insert + t.slice(at);
+    }, text),
+  );
+}
+
+// The syntax check is podnet's; these compare it with two independent readers on the same strings.
+describe('Go address syntax against independent readers', () => {
+  // Node's net.isIPv4 takes exactly Go ≥ 1.17's dotted quads: four decimal octets ≤ 255, no leading zeros.
+  test('property: IPv4 is what net.isIPv4 accepts, and prints back as written', () => {
+    fc.assert(
+      fc.property(nearly(fc.ipV4(), '0123456789.'), (text) => {
+        const value = parseGoIPv4(text);
+        expect(value !== undefined).toBe(isIPv4(text));
+        if (value !== undefined) expect(formatIP(value, 4)).toBe(text);
+      }),
+      { numRuns: 2000, seed: 7 },
+    );
+  });
+
+  // RFC 4291 §2.2 text forms with a strict dotted tail, no zone: what the WHATWG URL parser takes inside
+  // brackets (url.spec.whatwg.org "IPv6 parser"), and its serializer prints the same value.
+  test('property: IPv6 is what the WHATWG URL parser accepts, with the same value', () => {
+    fc.assert(
+      fc.property(nearly(fc.ipV6(), '0123456789abcdefABCDEF:.%'), (text) => {
+        const value = parseGoIPv6(text);
+        let url: string | undefined;
+        try {
+          url = new URL(`http://[${text}]`).hostname;
+        } catch {
+          url = undefined;
+        }
+        expect(value === undefined ? undefined : `[${formatIP(value, 6)}]`).toBe(url);
+      }),
+      { numRuns: 3000, seed: 7 },
+    );
   });
 });

@@ -58,6 +58,12 @@ describe('CheckNetworkConfig, IPv4 (pkg/subnet/config.go, docs/research/flannel.
     expect([c.subnetMin, c.subnetMax, c.subnetCount]).toEqual(['10.244.1.0', '10.244.255.0', 255]);
   });
 
+  test("rules 4-6 at the top of the address space: Go's uint32 sum wraps, and SubnetMax is still the last subnet", () => {
+    // config.go: `n.IP + 1<<(32-n.PrefixLen) - 1<<(32-SubnetLen)` overflows to 0 before it subtracts.
+    const c = ok(etcd({ Network: '255.255.0.0/16' }));
+    expect([c.subnetMin, c.subnetMax, c.subnetCount]).toEqual(['255.255.1.0', '255.255.255.0', 255]);
+  });
+
   test('rule 5: explicit SubnetMin outside Network → "SubnetMin is not in the range of the Network"', () => {
     expect(err(etcd({ Network: '10.3.0.0/16', SubnetMin: '10.4.0.0' }))).toBe(
       'SubnetMin is not in the range of the Network',

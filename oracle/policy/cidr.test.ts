@@ -1,5 +1,14 @@
 import { describe, expect, test } from 'vitest';
-import { ipBlockContains, parseCidr, parseIP, parseIPv4, parseIPv6 } from './cidr.ts';
+import { ipBlockContains, parseCidr, parseIP } from './cidr.ts';
+
+const parseIPv4 = (text: string) => {
+  const ip = parseIP(text);
+  return ip?.family === 4 ? ip.value : undefined;
+};
+const parseIPv6 = (text: string) => {
+  const ip = parseIP(text);
+  return ip?.family === 6 ? ip.value : undefined;
+};
 
 describe('cidr', () => {
   test('parses IPv4 and rejects malformed or leading-zero octets', () => {

@@ -92,6 +92,7 @@ function compileIPBlock(peer: NetworkPolicyPeer): CompiledIPBlock | undefined {
   return { range, excepts };
 }
 
+// Per probe: numeric bounds, as ip-num's contains is 3,000–8,800× slower (cidr.ts rangeContains, `npm run bench -- ipnum`).
 function blockContains(block: CompiledIPBlock, ip: IPAddress): boolean {
   if (!rangeContains(block.range, ip)) return false;
   for (const e of block.excepts) if (rangeContains(e, ip)) return false;

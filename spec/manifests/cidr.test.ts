@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { addressText, isStrictSubset, networkText, parseCidr } from './cidr.ts';
+import { ipNum } from '../ipNum.ts';
+import { addressText, isStrictSubset, networkText, parseCidr, parseIPv4 } from './cidr.ts';
 
 // Source: k8s.io/utils/net ParseCIDRSloppy (Go 1.16 net.ParseCIDR) as used by ValidateIPBlock in
 // pkg/apis/networking/validation/validation.go; StrictIPCIDRValidation is alpha and off by default.
@@ -12,6 +13,7 @@ describe('parseCidr (ParseCIDRSloppy semantics)', () => {
     ['192.168.1.1/32', '192.168.1.1/32'],
     ['010.001.0.0/16', '10.1.0.0/16'], // leading zeros read as decimal (sloppy)
     ['10.0.0.0/08', '10.0.0.0/8'], // prefix length with a leading zero
+    ['fd00::/064', 'fd00::/64'], // the same for IPv6 (ip-num's IPv6CidrRange refuses it)
     ['2001:db8::/64', '2001:db8::/64'],
     ['2001:DB8:0:0:1::1/64', '2001:db8::/64'],
     ['2001:db8:1:0:0:1::/96', '2001:db8:1::1:0:0/96'], // RFC 5952: first longest zero run
@@ -73,6 +75,52 @@ describe('parseCidr (ParseCIDRSloppy semantics)', () => {
         expect(again?.address).toBe(parsed.address);
       }),
       { numRuns: 500, seed: 42 },
+    );
+  });
+});
+
+// The dialect is this file's syntax check; ip-num on its own would answer differently in these cases.
+describe('where ip-num alone differs from ParseCIDRSloppy', () => {
+  const ipNumAccepts = (cidr: string) => {
+    const { IPv4CidrRange, IPv6CidrRange } = ipNum();
+    try {
+      return (cidr.includes(':') ? IPv6CidrRange : IPv4CidrRange).fromCidr(cidr).toCidrString();
+    } catch {
+      return undefined;
+    }
+  };
+
+  test.each([
+    // leading zeros: ip-num refuses the octet, the API server reads it as decimal
+    ['010.001.0.0/16', undefined, '10.1.0.0/16'],
+    // a dotted IPv4 tail inside an IPv6 CIDR: ip-num's CIDR parser refuses it
+    ['::ffff:10.0.0.1/128', undefined, '::ffff:a00:1/128'],
+    // a leading zero in an IPv6 prefix length (ip-num takes it for IPv4)
+    ['fd00::/064', undefined, 'fd00::/64'],
+    // a zone: ip-num keeps it, Go's ParseCIDR (and so the API server) refuses it
+    ['fe80::1%eth0/64', 'fe80::1%eth0/64', undefined],
+    // host bits: both accept, but only the dialect's text is the network
+    ['10.0.0.1/24', '10.0.0.1/24', '10.0.0.0/24'],
+  ])('%s: ip-num %s, API server %s', (text, byIpNum, byDialect) => {
+    expect(ipNumAccepts(text)).toBe(byIpNum);
+    const parsed = parseCidr(text);
+    expect(parsed && networkText(parsed)).toBe(byDialect);
+  });
+
+  test('property: an octet with leading zeros is its decimal value', () => {
+    fc.assert(
+      fc.property(
+        fc.ipV4(),
+        fc.array(fc.integer({ min: 0, max: 4 }), { minLength: 4, maxLength: 4 }),
+        (ip, pad) => {
+          const padded = ip
+            .split('.')
+            .map((octet, i) => '0'.repeat(pad[i] ?? 0) + octet)
+            .join('.');
+          expect(parseIPv4(padded)).toBe(parseIPv4(ip));
+        },
+      ),
+      { numRuns: 300, seed: 42 },
     );
   });
 });

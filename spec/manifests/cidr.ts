@@ -4,10 +4,22 @@
  * which is alpha and off by default (pkg/features/kube_features.go). So IPv4 octets may carry leading
  * zeros (read as decimal) and the address may have host bits set (`10.10.1.12/24` means 10.10.1.0/24;
  * apimachinery `pkg/util/validation/ip.go` only warns that it is "ambiguous").
+ *
+ * This file decides which strings are addresses in that dialect; ip-num (`../ipNum.ts`) turns them
+ * into numbers, holds the ranges and prints them. cidr.test.ts shows where ip-num alone would differ.
  */
+import {
+  addressValue,
+  cidrRange,
+  formatAddress,
+  formatCidr,
+  type IPFamily,
+  rangeHolds,
+  rangeHoldsAddress,
+} from '../ipNum.ts';
 
 export interface ParsedCidr {
-  readonly family: 4 | 6;
+  readonly family: IPFamily;
   /** 32 or 128. */
   readonly bits: number;
   readonly prefixLength: number;
@@ -23,7 +35,7 @@ export function parseCidr(text: string): ParsedCidr | undefined {
   if (slash < 0) return undefined;
   const addrText = text.slice(0, slash);
   const lenText = text.slice(slash + 1);
-  let family: 4 | 6 = 4;
+  let family: IPFamily = 4;
   let address = parseIPv4(addrText);
   if (address === undefined) {
     family = 6;
@@ -31,72 +43,42 @@ export function parseCidr(text: string): ParsedCidr | undefined {
   }
   if (address === undefined) return undefined;
   const bits = family === 4 ? 32 : 128;
+  // Go's dtoi: decimal digits only, leading zeros allowed.
   if (!/^[0-9]+$/.test(lenText)) return undefined;
   const prefixLength = Number(lenText);
   if (prefixLength > bits) return undefined;
-  const hostBits = BigInt(bits - prefixLength);
-  const network = (address >> hostBits) << hostBits;
+  const network = cidrRange(address, prefixLength, family).getFirst().value;
   return { family, bits, prefixLength, address, network };
 }
 
-/** IPv4 dotted quad; leading zeros are decimal (ParseIPSloppy). */
+/**
+ * IPv4 dotted quad; leading zeros are decimal (ParseIPSloppy), so `010` is 10 where ip-num, like Go ≥ 1.17,
+ * refuses it: the octets reach ip-num without them.
+ */
 export function parseIPv4(text: string): bigint | undefined {
   const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  let value = 0n;
-  for (const part of parts) {
-    if (!/^[0-9]{1,8}$/.test(part)) return undefined;
-    const n = Number(part);
-    if (n > 255) return undefined;
-    value = (value << 8n) | BigInt(n);
-  }
-  return value;
+  if (parts.length !== 4 || !parts.every((p) => /^[0-9]{1,8}$/.test(p))) return undefined;
+  return addressValue(parts.map((p) => String(Number(p))).join('.'), 4);
 }
 
 /**
- * IPv6 with at most one `::` and an optional trailing dotted IPv4; no zone. `parseV4Tail` reads that
- * tail (the API server's sloppy IPv4 by default; flannel's oracle passes Go's strict one).
+ * IPv6 with at most one `::` and an optional trailing dotted IPv4; no zone (ip-num would take `%eth0`).
+ * `parseV4Tail` reads that tail (the API server's sloppy IPv4 by default; flannel's oracle passes Go's
+ * strict one); it reaches ip-num as two hex groups, so ip-num judges only the groups and the `::`.
  */
 export function parseIPv6(
   text: string,
   parseV4Tail: (text: string) => bigint | undefined = parseIPv4,
 ): bigint | undefined {
-  if (text.length === 0) return undefined;
-  const halves = text.split('::');
-  if (halves.length > 2) return undefined;
-  const parseGroups = (side: string, allowV4Tail: boolean): number[] | undefined => {
-    if (side === '') return [];
-    const parts = side.split(':');
-    const groups: number[] = [];
-    for (let i = 0; i < parts.length; i++) {
-      const part = parts[i] ?? '';
-      if (allowV4Tail && i === parts.length - 1 && part.includes('.')) {
-        const v4 = parseV4Tail(part);
-        if (v4 === undefined) return undefined;
-        groups.push(Number(v4 >> 16n), Number(v4 & 0xffffn));
-      } else if (/^[0-9a-fA-F]{1,4}$/.test(part)) {
-        groups.push(Number.parseInt(part, 16));
-      } else {
-        return undefined;
-      }
-    }
-    return groups;
-  };
-  let groups: number[];
-  if (halves.length === 1) {
-    const all = parseGroups(text, true);
-    if (all === undefined || all.length !== 8) return undefined;
-    groups = all;
-  } else {
-    const left = parseGroups(halves[0] ?? '', false);
-    const right = parseGroups(halves[1] ?? '', true);
-    // `::` must stand for at least one zero group.
-    if (left === undefined || right === undefined || left.length + right.length > 7) return undefined;
-    groups = [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right];
-  }
-  let value = 0n;
-  for (const g of groups) value = (value << 16n) | BigInt(g);
-  return value;
+  const lastColon = text.lastIndexOf(':');
+  if (lastColon < 0 || text.includes('%')) return undefined;
+  const head = text.slice(0, lastColon + 1);
+  const tail = text.slice(lastColon + 1);
+  if (head.includes('.')) return undefined;
+  if (!tail.includes('.')) return addressValue(text, 6);
+  const v4 = parseV4Tail(tail);
+  if (v4 === undefined) return undefined;
+  return addressValue(`${head}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`, 6);
 }
 
 /**
@@ -104,45 +86,24 @@ export function parseIPv6(
  * (pkg/apis/networking/validation/validation.go: `!cidrIPNet.Contains(exceptCIDR.IP) || cidrMaskLen >= exceptMaskLen` is an error).
  */
 export function isStrictSubset(inner: ParsedCidr, outer: ParsedCidr): boolean {
-  return outer.prefixLength < inner.prefixLength && cidrHolds(outer, inner.network, inner.family);
+  return outer.prefixLength < inner.prefixLength && rangeHolds(rangeOf(outer), rangeOf(inner));
 }
 
 /** Whether `cidr` holds the address `address` of family `family`. */
-export function cidrHolds(cidr: ParsedCidr, address: bigint, family: 4 | 6): boolean {
-  if (cidr.family !== family) return false;
-  const shift = BigInt(cidr.bits - cidr.prefixLength);
-  return address >> shift === cidr.network >> shift;
+export function cidrHolds(cidr: ParsedCidr, address: bigint, family: IPFamily): boolean {
+  return rangeHoldsAddress(rangeOf(cidr), address, family);
 }
 
 /** The canonical network text: `10.10.1.12/24` → `10.10.1.0/24`, IPv6 in RFC 5952 form. */
 export function networkText(cidr: ParsedCidr): string {
-  return `${addressText(cidr.network, cidr.family)}/${cidr.prefixLength}`;
+  return formatCidr(rangeOf(cidr));
 }
 
 /** An address in canonical text (dotted quad, or RFC 5952 IPv6). */
-export function addressText(address: bigint, family: 4 | 6): string {
-  if (family === 4) {
-    return [24n, 16n, 8n, 0n].map((s) => String((address >> s) & 0xffn)).join('.');
-  }
-  const groups: number[] = [];
-  for (let i = 7; i >= 0; i--) groups.push(Number((address >> BigInt(i * 16)) & 0xffffn));
-  // RFC 5952: compress the longest run (≥ 2) of zero groups, the first one on a tie.
-  let bestStart = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      bestStart = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (bestStart < 0) return hex.join(':');
-  return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLen).join(':')}`;
+export function addressText(address: bigint, family: IPFamily): string {
+  return formatAddress(address, family);
+}
+
+function rangeOf(cidr: ParsedCidr) {
+  return cidrRange(cidr.network, cidr.prefixLength, cidr.family);
 }

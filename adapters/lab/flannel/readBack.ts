@@ -37,10 +37,7 @@ export function diffNodeState(plan: NodeFlannelPlan, state: NodeNetworkState, ne
         }
       }
     }
-    const [addr, len] = d.address.split('/');
-    if (
-      !state.addresses.some((a) => a.dev === d.name && a.local === addr && a.prefixLength === Number(len))
-    ) {
+    if (!state.addresses.some((a) => a.dev === d.name && `${a.local}/${a.prefixLength}` === d.address)) {
       out.push(`address ${d.address} on ${d.name} missing`);
     }
   }

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { PodnetTargetError } from '../../../spec/errors.ts';
 import { ensureCHelper } from '../cHelper.ts';
 import { inNetns } from '../exec.ts';
+import { cidrSize, parseCidr } from '../ipv4.ts';
 import type { NodeFlannelPlan } from './plan.ts';
 
 const TUNEXEC_SOURCE = fileURLToPath(new URL('./udp/tunexec.c', import.meta.url));
@@ -53,9 +54,27 @@ export interface ForwarderSpec {
   readonly logFile: string;
 }
 
+/**
+ * The forwarder's peers with each subnet's first and last address as numbers (ip-num's range), so that
+ * forwarder.mjs, plain ESM that must start fast, neither parses CIDRs nor loads ip-num.
+ */
+function forwarderPeers(peers: ForwarderSpec['peers']) {
+  return peers.map((p) => {
+    const subnet = parseCidr(p.subnet);
+    return {
+      subnet: p.subnet,
+      first: subnet.base,
+      last: subnet.base + cidrSize(subnet) - 1,
+      ip: p.ip,
+      port: p.port,
+    };
+  });
+}
+
 /** Starts the forwarder in the node namespace; resolves with its pid once it listens. */
 export function startForwarder(spec: ForwarderSpec): Promise<number> {
-  const config = JSON.stringify({ listen: spec.listen, port: spec.port, peers: spec.peers });
+  const peers = forwarderPeers(spec.peers);
+  const config = JSON.stringify({ listen: spec.listen, port: spec.port, peers });
   const log = openSync(spec.logFile, 'a');
   const [file, ...args] = inNetns(spec.netns, [
     spec.tunexec,

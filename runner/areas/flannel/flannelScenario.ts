@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { flannelNetConfArb } from '../../../generators/flannelNetConf.ts';
+import { parseCidr } from '../../../spec/manifests/cidr.ts';
 import { clusterToManifests } from '../../../spec/manifests/write.ts';
 import type { Cluster, Node, Pod } from '../../../spec/model.ts';
 import { NAMESPACE_NAME_LABEL } from '../../../spec/model.ts';
@@ -63,13 +64,18 @@ function podName(nodeIndex: number, podIndex: number): string {
  * default --node-cidr-mask-size) when the Network leaves room for it.
  */
 export function nodeMaskOf(netConf: FlannelNetConf): number {
-  const prefix = Number(netConf.Network.split('/')[1]);
+  const prefix = networkPrefixOf(netConf);
   return netConf.SubnetLen ?? (prefix <= 24 ? 24 : prefix + 1);
 }
 
 /** How many leases a net-conf offers under that mask. */
 export function leaseCapacity(netConf: FlannelNetConf): number {
-  return 2 ** (nodeMaskOf(netConf) - Number(netConf.Network.split('/')[1]));
+  return 2 ** (nodeMaskOf(netConf) - networkPrefixOf(netConf));
+}
+
+/** The prefix length of the net-conf's Network (NaN when it is not a CIDR). */
+function networkPrefixOf(netConf: FlannelNetConf): number {
+  return parseCidr(netConf.Network)?.prefixLength ?? Number.NaN;
 }
 
 export function flannelScenarioArb(options: FlannelScenarioOptions = {}): fc.Arbitrary<FlannelScenario> {

@@ -17,7 +17,7 @@ import type {
   LeaseViolation,
   NodeStateDifference,
 } from '../../../spec/flannelExpectation.ts';
-import { networkText, parseCidr } from '../../../spec/manifests/cidr.ts';
+import { addressText, networkText, parseCidr } from '../../../spec/manifests/cidr.ts';
 import type { NodeNetworkState } from '../../../spec/nodeState.ts';
 import type { FlannelNetConf } from '../../../spec/scenario.ts';
 
@@ -161,7 +161,8 @@ function concernsPeer(
   self: ExpectedNodeState,
 ): boolean {
   if (peerLease === undefined) return false;
-  const leaseIP = peerLease.split('/')[0];
+  const lease = parseCidr(peerLease);
+  const leaseIP = lease && addressText(lease.address, lease.family);
   // The node's own lease (shared with the peer) is judged through its own devices and subnet.env.
   if (peerLease === self.lease && d.object === 'route') return false;
   switch (d.object) {
