@@ -53,25 +53,43 @@ const ENVS = ['prod', 'staging', 'dev'] as const;
 const TEAMS = ['red', 'blue', 'green', 'ops', 'data'] as const;
 
 /** The benchmark cluster: realistic mixed selectors, ipBlocks (with except and host bits), named ports, endPort. */
-export function benchCluster(seed: number = BENCH_DEFAULTS.seed): Cluster {
+/** The size of a bench cluster; `ports` is how many of the 4 ports each pod declares (1–4). */
+export interface BenchShape {
+  readonly namespaces: number;
+  readonly podsPerNamespace: number;
+  readonly policies: number;
+  readonly ports?: number;
+}
+
+export function benchCluster(
+  seed: number = BENCH_DEFAULTS.seed,
+  shape: BenchShape = BENCH_DEFAULTS,
+): Cluster {
+  // One /24 per namespace: 10.244.<namespace>.<10 + pod>.
+  if (shape.podsPerNamespace > 245 || shape.namespaces > 256)
+    throw new Error('bench cluster: too many pods for its address plan');
   const rand = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
   const nsName = (i: number) => `ns-${String(i).padStart(2, '0')}`;
-  const namespaces: Namespace[] = Array.from({ length: BENCH_DEFAULTS.namespaces }, (_, i) => ({
+  const namespaces: Namespace[] = Array.from({ length: shape.namespaces }, (_, i) => ({
     name: nsName(i),
     labels: { [NAMESPACE_NAME_LABEL]: nsName(i), env: ENVS[i % 3] ?? 'dev', team: pick(TEAMS) },
   }));
   const containers: Container[] = [
     {
       name: 'server',
-      ports: PORTS.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })),
+      ports: PORTS.slice(0, shape.ports ?? PORTS.length).map((p) => ({
+        name: p.name,
+        containerPort: p.port,
+        protocol: p.protocol,
+      })),
     },
   ];
   const pods: Pod[] = namespaces.flatMap((ns, i) =>
-    Array.from({ length: BENCH_DEFAULTS.podsPerNamespace }, (_, j) => {
+    Array.from({ length: shape.podsPerNamespace }, (_, j) => {
       const app = APPS[j % APPS.length] ?? 'web';
       // One pod in a hundred runs on the host network (its node's IP): the default profile leaves it undefined.
-      const hostNetwork = (i * BENCH_DEFAULTS.podsPerNamespace + j) % 100 === 99;
+      const hostNetwork = (i * shape.podsPerNamespace + j) % 100 === 99;
       return {
         namespace: ns.name,
         name: `${app}-${j}`,
@@ -117,7 +135,7 @@ export function benchCluster(seed: number = BENCH_DEFAULTS.seed): Cluster {
       ],
     }),
     (_ns, i) => {
-      const k = Math.floor(rand() * BENCH_DEFAULTS.namespaces);
+      const k = Math.floor(rand() * shape.namespaces);
       const peers: NetworkPolicyPeer[] = [
         {
           ipBlock: { cidr: '10.244.0.0/16', except: [`10.244.${k}.0/24`, `10.244.${i}.${16 + (k % 4)}/30`] },
@@ -156,7 +174,7 @@ export function benchCluster(seed: number = BENCH_DEFAULTS.seed): Cluster {
     () => {
       // Host bits set on purpose (docs/research/netpol.md §7 rule 18): 10.244.k.7/22 means
       // 10.244.(k & ~3).0/22.
-      const k = Math.floor(rand() * BENCH_DEFAULTS.namespaces);
+      const k = Math.floor(rand() * shape.namespaces);
       return {
         podSelector: app(pick(APPS)),
         policyTypes: ['Ingress'],
@@ -182,8 +200,8 @@ export function benchCluster(seed: number = BENCH_DEFAULTS.seed): Cluster {
       };
     },
   ];
-  const policies: NetworkPolicy[] = Array.from({ length: BENCH_DEFAULTS.policies }, (_, p) => {
-    const i = p % BENCH_DEFAULTS.namespaces;
+  const policies: NetworkPolicy[] = Array.from({ length: shape.policies }, (_, p) => {
+    const i = p % shape.namespaces;
     const ns = nsName(i);
     const template = templates[Math.floor(rand() * templates.length)] ?? templates[0]!;
     return { namespace: ns, name: `policy-${p}`, ...template(ns, i) };

@@ -5,6 +5,7 @@ import {
   profileLine,
   renderTruthTables,
   TRUTH_TABLE_LEGEND,
+  writePredictionJson,
 } from '../../oracle/policy/index.ts';
 import { PodnetInputError } from '../../spec/errors.ts';
 import { loadClusterFromPaths } from '../../spec/manifests/load.ts';
@@ -65,11 +66,11 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     args.values['from-cluster'] === true
       ? await clusterFromLive(kubeconfig, context, io.env)
       : await loadClusterFromPaths(stringListOption(args, 'filename'));
-  const results = predictMatrix(cluster, { profile });
   if (format === 'json') {
-    io.stdout(`${JSON.stringify({ profile, results }, null, 2)}\n`);
+    writePredictionJson(cluster, profile, io.stdout);
     return 0;
   }
+  const results = predictMatrix(cluster, { profile });
   io.stdout(`${profileLine(profile)}\n${TRUTH_TABLE_LEGEND}\n\n`);
   if (results.length === 0) {
     io.stdout('no cells: no pod declares a container port\n');

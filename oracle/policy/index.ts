@@ -2,6 +2,7 @@
 
 export { parseCidr, parseIP } from './cidr.ts';
 export { compileFast } from './fast.ts';
+export { writePredictionJson } from './predictionJson.ts';
 export { profileLine } from './profileLine.ts';
 export { evaluateReference } from './reference.ts';
 export {

@@ -37,31 +37,54 @@ export function declaredPorts(pod: Pod): PortProtocol[] {
 
 /** Every (from, to, port, protocol) cell with its verdict, rows ordered by from, to, port, protocol. */
 export function predictMatrix(cluster: Cluster, options: PredictOptions = {}): PredictionRow[] {
+  const rows: PredictionRow[] = [];
+  forEachPrediction(cluster, options, (s, d, t, verdict) =>
+    rows.push({
+      from: keyOf(cluster.pods[s]!),
+      to: keyOf(cluster.pods[d]!),
+      port: t.port,
+      protocol: t.protocol,
+      verdict,
+    }),
+  );
+  return rows;
+}
+
+/**
+ * Visits every cell of {@link predictMatrix} in the same order without keeping any: source and destination
+ * by their index in `cluster.pods`. For tables too large to hold (`podnet predict --format json` streams).
+ */
+export function forEachPrediction(
+  cluster: Cluster,
+  options: PredictOptions,
+  visit: (source: number, destination: number, target: PortProtocol, verdict: Verdict) => void,
+): void {
   const profile = options.profile ?? DEFAULT_PROFILE;
   const pods = cluster.pods;
   const targets = pods.map(declaredPorts);
-  const rows: PredictionRow[] = [];
+  const protocolIndex = targets.map((ts) => ts.map((t) => PROTOCOLS.indexOf(t.protocol)));
   if ((options.engine ?? 'fast') === 'fast') {
     const engine = compileFast(cluster, profile);
-    pods.forEach((from, s) => {
-      pods.forEach((to, d) => {
-        for (const t of targets[d] ?? []) {
-          const verdict = engine.verdictByIndex(s, d, t.port, PROTOCOLS.indexOf(t.protocol));
-          rows.push({ from: keyOf(from), to: keyOf(to), port: t.port, protocol: t.protocol, verdict });
+    for (let s = 0; s < pods.length; s++) {
+      for (let d = 0; d < pods.length; d++) {
+        const ts = targets[d]!;
+        for (let i = 0; i < ts.length; i++) {
+          const t = ts[i]!;
+          visit(s, d, t, engine.verdictByIndex(s, d, t.port, protocolIndex[d]![i]!));
         }
-      });
-    });
-    return rows;
-  }
-  for (const from of pods) {
-    pods.forEach((to, d) => {
-      for (const t of targets[d] ?? []) {
-        const probe = { from: keyOf(from), to: keyOf(to), port: t.port, protocol: t.protocol };
-        rows.push({ ...probe, verdict: evaluateReference(cluster, probe, profile).verdict });
       }
-    });
+    }
+    return;
   }
-  return rows;
+  const keys = pods.map(keyOf);
+  for (let s = 0; s < pods.length; s++) {
+    for (let d = 0; d < pods.length; d++) {
+      for (const t of targets[d]!) {
+        const probe = { from: keys[s]!, to: keys[d]!, port: t.port, protocol: t.protocol };
+        visit(s, d, t, evaluateReference(cluster, probe, profile).verdict);
+      }
+    }
+  }
 }
 
 const SYMBOL: Readonly<Record<Verdict, string>> = { allow: '.', deny: 'X', undefined: '?' };
