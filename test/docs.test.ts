@@ -8,7 +8,8 @@ import { RULES } from '../spec/rules.ts';
 const ROOT = resolve(import.meta.dirname, '..');
 const SELF = relative(ROOT, import.meta.filename);
 const SCANNED = /\.(ts|mts|js|mjs|md|c|py|ya?ml)$/;
-const SKIPPED_DIRS = new Set(['node_modules', '.git', 'podnet-results']);
+// dist/ is the build: its comments are copies of the sources' (checked there), cut from their context.
+const SKIPPED_DIRS = new Set(['node_modules', '.git', 'podnet-results', 'dist']);
 
 /** The research files' names before they moved into docs/ (code outside docs/ may still use them). */
 const LEGACY_NAMES: readonly (readonly [string, string])[] = [
