@@ -8,8 +8,9 @@ import { RULES } from '../spec/rules.ts';
 const ROOT = resolve(import.meta.dirname, '..');
 const SELF = relative(ROOT, import.meta.filename);
 const SCANNED = /\.(ts|mts|js|mjs|md|c|py|ya?ml)$/;
-// dist/ is the build: its comments are copies of the sources' (checked there), cut from their context.
+// dist/ (and dist.* while a build runs) is the build: its comments are copies of the sources', cut from context.
 const SKIPPED_DIRS = new Set(['node_modules', '.git', 'podnet-results', 'dist']);
+const skipped = (name: string) => SKIPPED_DIRS.has(name) || name.startsWith('dist.');
 
 /** The research files' names before they moved into docs/ (code outside docs/ may still use them). */
 const LEGACY_NAMES: readonly (readonly [string, string])[] = [
@@ -193,7 +194,7 @@ function citationProblems(
 function scannedFiles(dir: string): string[] {
   const out: string[] = [];
   for (const name of readdirSync(dir)) {
-    if (SKIPPED_DIRS.has(name)) continue;
+    if (skipped(name)) continue;
     const p = join(dir, name);
     const s = statSync(p);
     if (s.isDirectory()) out.push(...scannedFiles(p));
