@@ -75,7 +75,8 @@ function usage(): string {
     'Global options (before the command):',
     `  --max-input-size SIZE   refuse input files larger than this (default ${formatBytes(DEFAULT_MAX_INPUT_BYTES)}; e.g. 256MiB)`,
     '',
-    'Exit codes: 0 conforms, 1 findings, 2 bad usage or input, 3 target or infrastructure failure.',
+    'Exit codes: 0 conforms, 1 findings, 2 bad usage or input, 3 target or infrastructure failure,',
+    '4 a rule or feature `podnet run --require-coverage` asked for was never exercised.',
     '',
   ].join('\n');
 }

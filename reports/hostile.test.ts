@@ -310,7 +310,9 @@ describe.each(BASES.map((base, i) => [i === 0 ? 'full fixture' : 'document from 
 
     test('property: extreme numbers the schema accepts leave every output`s structure unchanged', () => {
       const original = structures(read(base) as ResultsDocument);
-      const choices = shape.numbers.filter(([, ok]) => ok.length > 0);
+      // Coverage counts decide what is shown (a rule never exercised is listed first, marked, and skipped in
+      // JUnit): they are not free numbers, and keep their values here.
+      const choices = shape.numbers.filter(([path, ok]) => ok.length > 0 && path[0] !== 'coverage');
       fc.assert(
         fc.property(fc.array(fc.nat(), { minLength: choices.length, maxLength: choices.length }), (picks) => {
           const doc = structuredClone(base);

@@ -17,6 +17,7 @@ import { renderHtml } from './html.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
 const SCREENSHOT = fileURLToPath(new URL('./screenshots/report-1280x800.png', import.meta.url));
+const COVERAGE_SCREENSHOT = fileURLToPath(new URL('./screenshots/coverage-1280.png', import.meta.url));
 const VIEWPORT = { width: 1280, height: 800 };
 
 let browser: Browser;
@@ -96,6 +97,26 @@ describe('report.html in headless Chromium', { tags: ['browser'] }, () => {
     await mkdir(join(SCREENSHOT, '..'), { recursive: true });
     await page.screenshot({ path: SCREENSHOT });
     expect((await stat(SCREENSHOT)).size).toBeGreaterThan(10_000);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  test('the coverage section: a bar per area for rules and features, rule tables never-exercised first', async () => {
+    const doc = loadFixture('full');
+    const { page, problems } = await open(doc, 'coverage', '#coverage');
+    const section = page.locator('#coverage');
+    expect(await section.isVisible()).toBe(true);
+    const areas = new Set(doc.coverage!.rules.map((r) => r.area));
+    // Two meters (rules, features) per area, each showing what was exercised out of the catalogue.
+    expect(await section.locator('meter').count()).toBe(2 * areas.size);
+    const never = doc.coverage!.rules.filter((r) => r.scenarios === 0).length;
+    expect(never).toBeGreaterThan(0);
+    expect(await section.locator('table.covt tr.never td.mono').count()).toBe(never);
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
+      VIEWPORT.width,
+    );
+    await section.screenshot({ path: COVERAGE_SCREENSHOT });
+    expect((await stat(COVERAGE_SCREENSHOT)).size).toBeGreaterThan(10_000);
     expect(problems).toEqual([]);
     await page.close();
   });

@@ -23,6 +23,41 @@ function scripts(html: string): string[] {
 }
 
 describe('renderHtml', () => {
+  test('a coverage section: per area a bar and its rules, never-exercised first, its features and what is not testable', () => {
+    const doc = loadFixture('policy');
+    const html = renderHtml(doc);
+    const section = html.slice(
+      html.indexOf('<section id="coverage">'),
+      html.indexOf('</section>', html.indexOf('<section id="coverage">')),
+    );
+    expect(section).toContain('<h2>Coverage</h2>');
+    const rulesCovered = doc.coverage!.rules.filter((r) => r.scenarios > 0).length;
+    expect(section).toContain(`Covered <b>${rulesCovered} of ${doc.coverage!.rules.length} rules</b>`);
+    for (const area of ['policy', 'model']) {
+      const rules = doc.coverage!.rules.filter((r) => r.area === area);
+      const covered = rules.filter((r) => r.scenarios > 0).length;
+      expect(section).toContain(
+        `<meter min="0" max="${rules.length}" value="${covered}" low="${rules.length - 0.5}" optimum="${rules.length}"`,
+      );
+    }
+    // Rows in table order: a never-exercised rule of an area comes before the exercised ones.
+    const rows = [...section.matchAll(/<tr( class="never")?><td class="mono">([A-Z-]+)<\/td>/g)].map((m) => ({
+      never: m[1] !== undefined,
+      rule: m[2],
+    }));
+    const policyRows = rows.filter((r) => r.rule?.startsWith('NP-'));
+    expect(policyRows.map((r) => r.rule).sort()).toEqual(
+      doc
+        .coverage!.rules.filter((r) => r.area === 'policy')
+        .map((r) => r.rule)
+        .sort(),
+    );
+    const firstExercised = policyRows.findIndex((r) => !r.never);
+    expect(policyRows.slice(firstExercised).every((r) => !r.never)).toBe(true);
+    expect(policyRows[0]?.never).toBe(true);
+    for (const u of doc.coverage!.unsupported) expect(section).toContain(esc(u.reason));
+  });
+
   test.each(FIXTURES)('%s: self-contained, nothing that could load from the network', (name) => {
     const html = renderHtml(loadFixture(name));
     const tags = tagsOf(html);

@@ -2,10 +2,11 @@
  * The HTML report: one self-contained file (inline CSS and a little vanilla JS, nothing from the
  * network, enforced by a Content-Security-Policy). Summary per area and kind; findings worst first,
  * filterable by area, kind, namespace and text; for each: expected vs observed, the truth table, the
- * oracle's explanation, the replay command and the minimal YAML; area sections (LB histograms,
- * flannel node tables) plug in; the run's profile and options. Every value of the document, numbers
- * included, goes through `esc()`; the filter index is embedded as JSON with `<`, `>`, `&`, U+2028 and
- * U+2029 escaped, so neither `</script>` nor `<!--` can appear inside the script element.
+ * oracle's explanation, the replay command and the minimal YAML; the coverage of rules and features
+ * (htmlCoverage.ts); area sections (LB histograms, flannel node tables) plug in; the run's profile and
+ * options. Every value of the document, numbers included, goes through `esc()`; the filter index is
+ * embedded as JSON with `<`, `>`, `&`, U+2028 and U+2029 escaped, so neither `</script>` nor `<!--` can
+ * appear inside the script element.
  */
 import { createHash } from 'node:crypto';
 import type { Area, Finding, FlannelDetail, ResultsDocument } from '../spec/results.ts';
@@ -14,6 +15,7 @@ import { areasOf, areaTitle } from './areas.ts';
 import { esc, jsonForScript } from './escape.ts';
 import { countByKind, isFailureKind, KINDS_WORST_FIRST, sortFindings } from './findingOrder.ts';
 import { REPORT_CSS, REPORT_JS } from './htmlAssets.ts';
+import { renderCoverage } from './htmlCoverage.ts';
 import { renderFlannelNodeTable, renderFlannelNodeTables } from './htmlFlannelTables.ts';
 import { renderLbHistogram } from './htmlLbHistogram.ts';
 import { renderTruthTable } from './htmlTruthTable.ts';
@@ -88,6 +90,7 @@ export function renderHtml(doc: ResultsDocument, options: HtmlOptions = {}): str
     '<main class="wrap">',
     renderSummary(doc, counts, failures),
     renderFindings(findings, namespaces, openCount, areasOf(doc)),
+    renderCoverage(doc),
     areaSections,
     renderRun(doc),
     '</main>',
@@ -118,7 +121,7 @@ function renderHeader(doc: ResultsDocument, failures: number, hasAreas: boolean)
     '<header class="top"><div class="wrap">' +
     `<div class="verdict ${failures > 0 ? 'fail' : 'pass'}">${failures > 0 ? 'FAIL' : 'PASS'}</div>` +
     `<div><h1>podnet conformance report</h1><p class="meta">${meta}</p></div>` +
-    `<nav><a href="#summary">Summary</a><a href="#findings">Findings</a>${hasAreas ? '<a href="#areas">Areas</a>' : ''}<a href="#run">Run</a></nav>` +
+    `<nav><a href="#summary">Summary</a><a href="#findings">Findings</a><a href="#coverage">Coverage</a>${hasAreas ? '<a href="#areas">Areas</a>' : ''}<a href="#run">Run</a></nav>` +
     '</div></header>'
   );
 }

@@ -120,6 +120,13 @@ svg.hist .exp{stroke:var(--ink);stroke-width:3}
 .panel>h3{font-size:15px;margin-bottom:10px}
 .cols{display:grid;grid-template-columns:repeat(auto-fill,minmax(520px,1fr));gap:12px 24px}
 .empty{background:var(--panel);border:1px dashed var(--line);border-radius:6px;padding:16px;color:var(--muted)}
+.cov>h3 .muted{font-size:12px}
+.covrow{display:flex;align-items:center;gap:10px;margin:2px 0}
+.covlbl{width:64px;color:var(--muted);font-size:12.5px}.covnum{font-size:12.5px}
+.covrow meter{width:220px;height:12px}
+table.covt{margin-top:8px}table.covt .n{text-align:right;white-space:nowrap;width:1%}
+table.covt tr.never td{color:var(--leak)}
+.covf{margin-top:8px}.covf>summary{cursor:pointer;color:var(--muted)}
 footer{color:var(--muted);font-size:12px;padding:16px 0 32px}
 @media (max-width:900px){.cards{grid-template-columns:repeat(2,minmax(0,1fr))}.fbody,.two{grid-template-columns:minmax(0,1fr)}}
 `;

@@ -12,7 +12,7 @@ import { renderHtml } from './html.ts';
 import { renderJunit } from './junit.ts';
 
 export { renderGithubSummary } from './github.ts';
-export { renderTerminal } from './terminal.ts';
+export { renderCoverageGate, renderTerminal } from './terminal.ts';
 
 export interface RenderAllOptions {
   /** Also write `summary.md` and return the `::error` annotation lines. */

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
 import { validateXML } from 'xmllint-wasm';
 import type { ResultsDocument } from '../spec/results.ts';
+import { ruleInfo } from '../spec/rules.ts';
 import { escXml } from './escape.ts';
 import { FIXTURES, loadFixture } from './fixtures/load.ts';
 import { syntheticDocument } from './fixtures/synthetic.ts';
@@ -47,9 +48,14 @@ describe('renderJunit', () => {
     expect(xml).toMatch(
       /<testcase classname="podnet.flannel" name="flannel properties" time="0">\n\s*<skipped message="the area was not run"\/>/,
     );
-    // One case per check of the areas that ran, one skipped case per area that did not, a failure per failing rule.
-    const skipped = Object.values(doc.summary.byArea).filter((a) => a.status === 'not-run').length;
-    expect(skipped).toBe(2);
+    // One case per check of the areas that ran, one skipped case per area that did not and per rule the run
+    // never exercised, a failure per failing rule.
+    const notRun = Object.values(doc.summary.byArea).filter((a) => a.status === 'not-run').length;
+    expect(notRun).toBe(2);
+    const never = doc.coverage!.rules.filter((r) => r.scenarios === 0).length;
+    expect(never).toBeGreaterThan(0);
+    const skipped = notRun + never;
+    const tests = (doc.checks?.length ?? 0) + notRun;
     const failing = new Set(
       doc.findings
         .filter((f) => ['leak', 'block', 'mismatch', 'distribution'].includes(f.kind))
@@ -58,9 +64,33 @@ describe('renderJunit', () => {
     expect(failing.size).toBeGreaterThan(0);
     expect(xml).toMatch(
       new RegExp(
-        `<testsuites name="podnet" tests="${(doc.checks?.length ?? 0) + skipped}" failures="${failing.size}" errors="0" skipped="${skipped}"`,
+        `<testsuites name="podnet" tests="${tests}" failures="${failing.size}" errors="0" skipped="${skipped}"`,
       ),
     );
+  });
+
+  test('a rule the run never exercised is a skipped case that says so (docs/rules.md "Coverage")', () => {
+    const doc = loadFixture('policy');
+    const never = doc.coverage!.rules.find((r) => r.scenarios === 0 && r.area === 'policy');
+    if (!never) throw new Error('the policy fixture exercises every policy rule');
+    const xml = renderJunit(doc);
+    const name = escXml(`${never.rule} ${ruleInfo(never.rule)?.statement ?? ''}`, { attribute: true });
+    const at = xml.indexOf(`name="${name}"`);
+    expect(at).toBeGreaterThan(0);
+    const scenarios = doc.summary.byArea.policy?.scenarios;
+    const message = `never exercised: no probe or observation of the run's ${scenarios} scenarios had its verdict decided by ${never.rule}`;
+    expect(xml.slice(at, xml.indexOf('</testcase>', at))).toContain(
+      `<skipped message="${escXml(message, { attribute: true })}`,
+    );
+    // An exercised rule without findings passes: a self-closing case.
+    const covered = doc.coverage!.rules.find(
+      (r) => r.scenarios > 0 && r.area === 'policy' && !doc.findings.some((f) => f.rule === r.rule),
+    );
+    if (!covered) throw new Error('the policy fixture has no exercised rule without findings');
+    const line = xml
+      .split('\n')
+      .find((l) => l.includes(`name="${escXml(covered.rule, { attribute: true })} `));
+    expect(line).toMatch(/time="[0-9.]+"\/>$/);
   });
 
   test('a failure carries the counterexample YAML and the replay command; seed and path sit outside the name', () => {

@@ -1,7 +1,8 @@
 /**
  * JUnit XML for CI gates (the common shape documented by testmoapp/junitxml): one `<testsuite>` per
- * area, one `<testcase>` per property or check. Names and classnames come from the rule catalogue
- * only, never from generated data, so CI history (keyed on classname + name) survives new seeds.
+ * area, one `<testcase>` per property or check (skipped, with the reason, when the run never exercised
+ * its rule). Names and classnames come from the rule catalogue only, never from generated data, so CI
+ * history (keyed on classname + name) survives new seeds.
  * Failures carry the counterexample YAML and the replay command; seed and path sit in properties
  * and system-out. Every string is XML-escaped, and characters XML 1.0 forbids are replaced.
  */
@@ -11,6 +12,7 @@ import { ruleInfo } from '../spec/rules.ts';
 import type { FindingKind } from '../spec/verdict.ts';
 import { areaRan, areaStatus } from './areaStatus.ts';
 import { areasOf } from './areas.ts';
+import { exercised } from './coverageSummary.ts';
 import { escXml } from './escape.ts';
 import { isFailureKind, kindRank, sortFindings } from './findingOrder.ts';
 import { formatNumber } from './formatNumber.ts';
@@ -25,6 +27,8 @@ interface Testcase {
   readonly title: string;
   readonly durationMs: number;
   readonly findings: readonly Finding[];
+  /** Why the case is skipped: the run never exercised its rule (coverage). */
+  readonly skipped?: string;
 }
 
 /** `podnet.policy`, the classname of every testcase of an area. */
@@ -98,7 +102,7 @@ function renderSuite(doc: ResultsDocument, area: Area, maxFindings: number): Ren
     tests: cases.length,
     failures: rendered.filter((r) => r.outcome === 'failure').length,
     errors: rendered.filter((r) => r.outcome === 'error').length,
-    skipped: 0,
+    skipped: rendered.filter((r) => r.outcome === 'skipped').length,
   };
   const undefinedCount = doc.findings.filter((f) => f.area === area && f.kind === 'undefined').length;
   const systemOut =
@@ -132,13 +136,20 @@ function testcasesOf(doc: ResultsDocument, area: Area): Testcase[] {
     else byRule.set(f.rule, [f]);
   }
   const cases = new Map<string, Testcase>();
+  const scenarios = doc.summary.byArea[area]?.scenarios ?? 0;
   for (const check of doc.checks ?? []) {
     if (check.area !== area) continue;
+    const covered = doc.coverage?.rules.find((r) => r.area === area && r.rule === check.rule);
     cases.set(check.rule, {
       rule: check.rule,
       title: check.title,
       durationMs: check.durationMs ?? 0,
       findings: byRule.get(check.rule) ?? [],
+      ...(covered && !exercised(covered)
+        ? {
+            skipped: `never exercised: no probe or observation of the run's ${scenarios} scenario${scenarios === 1 ? '' : 's'} had its verdict decided by ${check.rule} (docs/rules.md "Coverage")`,
+          }
+        : {}),
     });
   }
   for (const [rule, findings] of byRule) {
@@ -158,8 +169,18 @@ function renderCase(
   classname: string,
   c: Testcase,
   maxFindings: number,
-): { xml: string; outcome: 'pass' | 'failure' | 'error' } {
+): { xml: string; outcome: 'pass' | 'failure' | 'error' | 'skipped' } {
   const open = `    <testcase classname="${classname}" name="${escXml(junitTestName(c.rule, c.title), { attribute: true })}" time="${seconds(c.durationMs)}">`;
+  if (c.findings.length === 0 && c.skipped !== undefined) {
+    return {
+      xml: [
+        open,
+        `      <skipped message="${escXml(c.skipped, { attribute: true })}"/>`,
+        '    </testcase>',
+      ].join('\n'),
+      outcome: 'skipped',
+    };
+  }
   if (c.findings.length === 0) return { xml: open.replace(/>$/, '/>'), outcome: 'pass' };
   const sorted = sortFindings(c.findings);
   const failing = sorted.filter((f) => isFailureKind(f.kind));

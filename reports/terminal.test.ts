@@ -13,6 +13,32 @@ const first = (findings: readonly Finding[], kind: Finding['kind']): Finding => 
 };
 
 describe('renderTerminal', () => {
+  test('a document of schemaVersion 1 says its coverage was not recorded', () => {
+    const doc = { ...loadFixture('clean'), schemaVersion: 1 as const };
+    delete (doc as { coverage?: unknown }).coverage;
+    expect(renderTerminal(doc)).toContain('\ncoverage: not recorded (results schemaVersion 1)\n');
+  });
+
+  test('one coverage line: rules and features covered of the catalogue, then what never was (docs/rules.md "Coverage")', () => {
+    const doc = loadFixture('policy');
+    const never = doc.coverage!.rules.filter((r) => r.scenarios === 0).map((r) => r.rule);
+    expect(never.length).toBeGreaterThan(0);
+    const covered = doc.coverage!.rules.length - never.length;
+    const features = doc.coverage!.features.filter((f) => f.scenarios > 0).length;
+    const line = renderTerminal(doc)
+      .split('\n')
+      .find((l) => l.startsWith('covered '));
+    expect(line).toBe(
+      `covered ${covered} of ${doc.coverage!.rules.length} rules, ${features} of ${doc.coverage!.features.length} features; ` +
+        `never: ${never.join(', ')}; features never: ${doc
+          .coverage!.features.filter((f) => f.scenarios === 0)
+          .slice(0, 8)
+          .map((f) => `${f.feature} (${f.area})`)
+          .join(', ')} and ${doc.coverage!.features.filter((f) => f.scenarios === 0).length - 8} more; ` +
+        `unsupported: ${doc.coverage!.unsupported.map((u) => `${u.feature} (${u.area})`).join(', ')}`,
+    );
+  });
+
   test('a clean run says PASS and lists every area', () => {
     const out = renderTerminal(loadFixture('clean'));
     expect(out.split('\n')[0]).toBe('podnet PASS  0 findings');

@@ -1,12 +1,13 @@
 /**
- * The terminal summary: one line per area, then the findings worst first (leak, block,
- * mismatch/distribution, inconclusive; undefined cells are only counted). Plain text unless
+ * The terminal summary: one line per area, the coverage in one line, then the findings worst first (leak,
+ * block, mismatch/distribution, inconclusive; undefined cells are only counted). Plain text unless
  * `color` is asked for; every value of the document, numbers included, goes through `escTerminal`.
  */
 import type { Finding, ResultsDocument } from '../spec/results.ts';
 import type { FindingKind } from '../spec/verdict.ts';
 import { areaStatus } from './areaStatus.ts';
 import { areasOf } from './areas.ts';
+import { coverageLine } from './coverageSummary.ts';
 import { escTerminal } from './escape.ts';
 import { countByKind, isFailureKind, KINDS_WORST_FIRST, sortFindings } from './findingOrder.ts';
 import { formatNumber } from './formatNumber.ts';
@@ -80,6 +81,7 @@ export function renderTerminal(doc: ResultsDocument, options: TerminalOptions = 
     cells[1] = paint(status === 'fail' ? 'red' : status === 'pass' ? 'green' : 'gray', cells[1] ?? '');
     lines.push(`  ${cells.join('  ')}`);
   }
+  lines.push('', escTerminal(coverageLine(doc)));
 
   const listed = sortFindings(judged, areasOf(doc));
   if (listed.length > 0) {
@@ -123,4 +125,10 @@ function renderFinding(f: Finding, n: number, paint: (style: Style, text: string
   if (f.replayCommand) out.push(`       replay:   ${escTerminal(f.replayCommand)}`);
   else out.push(`       seed:     ${escTerminal(f.seed)}  path: ${escTerminal(f.path)}`);
   return out;
+}
+
+/** The verdict of `--require-coverage` in one line: met, or what was required and never exercised. */
+export function renderCoverageGate(unmet: readonly string[], exitCode: number): string {
+  if (unmet.length === 0) return 'coverage gate (--require-coverage): met\n';
+  return `coverage gate (--require-coverage): not met, exit ${exitCode}; never exercised: ${escTerminal(unmet.join(', '))}\n`;
 }

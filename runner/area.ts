@@ -3,7 +3,7 @@
  * (conformance.ts); flannel and lb bring their own. Each gets the run's target and options, and returns
  * findings, the checks it exercised, and its report sections.
  */
-import type { Area, AreaSections, CheckSummary, Finding } from '../spec/results.ts';
+import type { Area, AreaSections, CheckSummary, Coverage, Finding } from '../spec/results.ts';
 import { RULES } from '../spec/rules.ts';
 import type { Target } from '../spec/target.ts';
 import type { RunOptions } from './options.ts';
@@ -29,6 +29,8 @@ export interface AreaOutcome {
   readonly probes: number;
   readonly findings: readonly Finding[];
   readonly checks: readonly CheckSummary[];
+  /** What decided the verdicts of the searched scenarios, over the catalogues of `areas` (runner/coverage.ts). */
+  readonly coverage?: Coverage;
   readonly sections?: AreaSections;
   readonly timeToFirstFailureMs?: number;
   /** Size of the shrunk counterexample, for selftest. */

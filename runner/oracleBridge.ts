@@ -1,5 +1,5 @@
 /** Wires the runner's PolicyOracle interface to oracle/policy (fast engine, reference explanations). */
-import { compileFast } from '../oracle/policy/index.ts';
+import { compileFast, decidedBy } from '../oracle/policy/index.ts';
 import type { PolicyOracleFactory } from './policyOracle.ts';
 
 export const policyOracleFactory: PolicyOracleFactory = (cluster, profile) => {
@@ -16,6 +16,7 @@ export const policyOracleFactory: PolicyOracleFactory = (cluster, profile) => {
           explanation: [`oracle engines disagree (fast ${fast}, reference ${decision.verdict})`, ...e.lines],
         };
       }
+      const decided = decidedBy(e, cluster.policies, protocol);
       return {
         verdict: decision.verdict,
         ...(e.egress
@@ -25,7 +26,12 @@ export const policyOracleFactory: PolicyOracleFactory = (cluster, profile) => {
           ? { ingressAllowed: e.ingress.outcome === 'allow' || e.ingress.outcome === 'not-isolated' }
           : {}),
         explanation: e.lines,
+        ...(decided ? { decided } : {}),
       };
+    },
+    verdict(from, to, port, protocol) {
+      if (engine.podIndex(from) < 0 || (typeof to === 'string' && engine.podIndex(to) < 0)) return undefined;
+      return engine.verdict({ from, to, port, protocol });
     },
   };
 };

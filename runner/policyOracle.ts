@@ -1,4 +1,5 @@
 /** What the runner needs from the policy oracle, as one small interface (wired to oracle/policy in oracleBridge.ts). */
+import type { PolicyDecided } from '../oracle/policy/index.ts';
 import type { Cluster, ObjectKey, Protocol } from '../spec/model.ts';
 import type { SemanticProfile } from '../spec/profile.ts';
 import type { Verdict } from '../spec/verdict.ts';
@@ -10,6 +11,8 @@ export interface PolicyJudgement {
   readonly ingressAllowed?: boolean;
   /** The oracle's reasons in plain words. */
   readonly explanation: readonly string[];
+  /** The rules and features on the deciding path (coverage); absent when no policy rule decided. */
+  readonly decided?: PolicyDecided;
 }
 
 export interface PolicyOracle {
@@ -19,6 +22,13 @@ export interface PolicyOracle {
     port: number,
     protocol: Protocol,
   ): PolicyJudgement;
+  /** The verdict alone (the fast engine); JS `undefined` when either pod is not in the cluster. */
+  verdict(
+    from: ObjectKey,
+    to: ObjectKey | { readonly ip: string },
+    port: number,
+    protocol: Protocol,
+  ): Verdict | undefined;
 }
 
 export type PolicyOracleFactory = (cluster: Cluster, profile: SemanticProfile) => PolicyOracle;

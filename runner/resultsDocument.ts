@@ -1,6 +1,6 @@
 /** Assembles the one result document (spec/results.ts) from what a run gathered. */
 import type { SemanticProfile } from '../spec/profile.ts';
-import type { Area, CheckSummary, Finding, ResultsDocument, RunSummary } from '../spec/results.ts';
+import type { Area, CheckSummary, Coverage, Finding, ResultsDocument, RunSummary } from '../spec/results.ts';
 import { RESULTS_SCHEMA_VERSION } from '../spec/results.ts';
 import { PODNET_VERSION } from '../spec/version.ts';
 
@@ -24,6 +24,7 @@ export interface ResultsInput {
   readonly probes: number;
   readonly findings: readonly Finding[];
   readonly checks: readonly CheckSummary[];
+  readonly coverage: Coverage;
   readonly areaRuns: readonly AreaRun[];
   readonly durationMs: number;
   readonly interrupted: boolean;
@@ -64,6 +65,7 @@ export function buildResultsDocument(input: ResultsInput): ResultsDocument {
     },
     findings: input.findings,
     checks: input.checks,
+    coverage: input.coverage,
     ...(input.sections ? { sections: input.sections } : {}),
   };
 }

@@ -16,8 +16,11 @@ export interface SearchSettings<O> {
   readonly listener?: RunListener;
   /** One line saying what failed, for the progress output. */
   readonly summarize: (outcome: O) => string;
-  /** Called with every outcome (to count probes, inconclusive results, …). */
-  readonly observe?: (outcome: O) => void;
+  /**
+   * Called with every outcome (to count probes, inconclusive results, …); `shrinking` is false for the
+   * searched scenarios (the failing one included) and true for shrink steps.
+   */
+  readonly observe?: (outcome: O, shrinking: boolean) => void;
   /** Probes sent so far, for the progress line. */
   readonly probesSoFar?: () => number;
   /**
@@ -77,7 +80,7 @@ export async function searchAndShrink<S, O extends { readonly failed: boolean }>
       broke = new TargetBroke(error);
       return fc.pre(false);
     }
-    settings.observe?.(outcome);
+    settings.observe?.(outcome, firstFailureAt !== undefined);
     if (firstFailureAt === undefined) {
       count += 1;
       const probes = settings.probesSoFar?.() ?? 0;

@@ -3,6 +3,7 @@
  * SIGINT/SIGTERM), and write the results gathered so far. Returns the exit code.
  */
 import { join, relative } from 'node:path';
+import type { CoverageRequirement } from '../spec/coverageRequirement.ts';
 import { EXIT } from '../spec/errors.ts';
 import { writeOutputFile } from '../spec/inputFile.ts';
 import type { Area, AreaSections, CheckSummary, Finding, ResultsDocument } from '../spec/results.ts';
@@ -10,6 +11,8 @@ import type { Target } from '../spec/target.ts';
 import type { AreaOutcome, AreaRunner } from './area.ts';
 import type { AreaRegistry } from './areas/registry.ts';
 import { AREAS } from './areas/registry.ts';
+import { runCoverage } from './coverage.ts';
+import { unmetCoverage } from './coverageGate.ts';
 import type { RunOptions } from './options.ts';
 import { describeOptions } from './options.ts';
 import type { RunListener } from './progress.ts';
@@ -41,6 +44,8 @@ export interface SessionSettings {
   readonly signal?: AbortSignal;
   /** More options to record in results.json (e.g. the lab faults, which replay needs). */
   readonly recordOptions?: Readonly<Record<string, string | number | boolean | readonly string[]>>;
+  /** `--require-coverage`: a run that conforms but leaves any of it never exercised exits `EXIT.coverage`. */
+  readonly requireCoverage?: CoverageRequirement;
 }
 
 export interface SessionResult {
@@ -48,6 +53,8 @@ export interface SessionResult {
   readonly document: ResultsDocument;
   readonly resultsPath: string;
   readonly outcomes: readonly AreaOutcome[];
+  /** What `requireCoverage` asked for and the run never exercised (empty when met or not asked). */
+  readonly unmetCoverage: readonly string[];
 }
 
 /** What a session on `entry` needs: the target opened with `settings`, the registry's runners for its kind. */
@@ -139,6 +146,10 @@ export async function runSession(deps: SessionDeps, settings: SessionSettings): 
     return { area, status: n > 0 ? 'fail' : 'pass', scenarios: outcome.scenarios, findings: n };
   });
   const sections = mergeSections(outcomes);
+  const coverage = runCoverage(
+    options.areas,
+    outcomes.flatMap((o) => (o.coverage ? [o.coverage] : [])),
+  );
   const notes = Object.assign({}, ...outcomes.map((o) => o.notes ?? {})) as Record<string, number | string>;
   const document = buildResultsDocument({
     target: deps.targetName,
@@ -153,6 +164,7 @@ export async function runSession(deps: SessionDeps, settings: SessionSettings): 
     probes: outcomes.reduce((n, o) => n + o.probes, 0),
     findings,
     checks,
+    coverage,
     areaRuns,
     durationMs: Date.now() - startedAt.getTime(),
     interrupted: controller.signal.aborted,
@@ -161,13 +173,17 @@ export async function runSession(deps: SessionDeps, settings: SessionSettings): 
   writeOutputFile(resultsPath, `${JSON.stringify(document, null, 2)}\n`);
   if (deps.render) await deps.render(document, settings.outDir);
   if (failure !== undefined) throw failure;
-  // An interrupted run that found nothing has not shown conformance: 130, as shells report Ctrl-C.
+  const unmet = settings.requireCoverage ? unmetCoverage(coverage, settings.requireCoverage) : [];
+  // An interrupted run that found nothing has not shown conformance: 130, as shells report Ctrl-C. Findings
+  // outrank the coverage gate: a run that found something fails as such.
   const exitCode = !document.summary.conforms
     ? EXIT.findings
     : controller.signal.aborted
       ? EXIT_INTERRUPTED
-      : EXIT.conforms;
-  return { exitCode, document, resultsPath, outcomes };
+      : unmet.length > 0
+        ? EXIT.coverage
+        : EXIT.conforms;
+  return { exitCode, document, resultsPath, outcomes, unmetCoverage: unmet };
 }
 
 function mergeSections(outcomes: readonly AreaOutcome[]): AreaSections | undefined {

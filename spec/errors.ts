@@ -4,7 +4,11 @@
  */
 import { escapeControl } from './quote.ts';
 
-export const EXIT = { conforms: 0, findings: 1, usage: 2, target: 3 } as const;
+/**
+ * Exit codes (docs/design.md "Exit codes"): `coverage` is `podnet run --require-coverage` failing a run that
+ * otherwise conforms, because a required rule or feature was never exercised.
+ */
+export const EXIT = { conforms: 0, findings: 1, usage: 2, target: 3, coverage: 4 } as const;
 
 /** Where in the input an error sits. */
 export interface InputLocation {

@@ -1,11 +1,14 @@
 /**
  * The one result document (`results.json`) that every renderer reads. Versioned: a change that
- * removes or renames a field bumps `schemaVersion`; adding optional fields does not.
+ * removes or renames a field, or adds a required one, bumps `schemaVersion`; adding optional fields does
+ * not. Version 2 added `coverage`, which every run writes; files of version 1 are still read (they have none).
  */
 import type { SemanticProfile } from './profile.ts';
 import type { FindingKind, ProbeOutcome, Verdict } from './verdict.ts';
 
-export const RESULTS_SCHEMA_VERSION = 1;
+export const RESULTS_SCHEMA_VERSION = 2;
+/** The versions this podnet reads: its own, and 1 (before `coverage`). */
+export const READABLE_SCHEMA_VERSIONS = [1, RESULTS_SCHEMA_VERSION] as const;
 
 /**
  * An area's name (`policy`, `model`, `flannel`, `lb`, or one registered later): lower-case letters, digits
@@ -146,8 +149,49 @@ export interface CheckSummary {
   readonly durationMs?: number;
 }
 
+/**
+ * How often a catalogue rule decided a verdict (docs/rules.md "Coverage"). `probes` counts probes or, for
+ * checks that read state instead of sending traffic, the observations judged (node-state entries, pod IPs);
+ * `allow` and `deny` count the probes among them whose expected verdict was allow or deny.
+ */
+export interface RuleCoverage {
+  readonly area: Area;
+  readonly rule: string;
+  /** Scenarios in which it decided at least once (0: never exercised). */
+  readonly scenarios: number;
+  readonly probes: number;
+  readonly allow: number;
+  readonly deny: number;
+}
+
+/** How often a catalogue feature (spec/coverageFeatures.ts) was on a deciding path. */
+export interface FeatureCoverage {
+  readonly area: Area;
+  readonly feature: string;
+  readonly probes: number;
+  /** Scenarios in which it decided at least once (0: never exercised). */
+  readonly scenarios: number;
+}
+
+/** A feature the target (or the run's profile) cannot test: listed here, never as covered or as missed. */
+export interface UnsupportedFeature {
+  readonly area: Area;
+  readonly feature: string;
+  readonly reason: string;
+}
+
+/**
+ * Coverage of the run, from the oracle's own explanations: every rule and feature of the areas the run
+ * enabled, in catalogue order, with zeros for the ones never exercised; unsupported features apart.
+ */
+export interface Coverage {
+  readonly rules: readonly RuleCoverage[];
+  readonly features: readonly FeatureCoverage[];
+  readonly unsupported: readonly UnsupportedFeature[];
+}
+
 export interface ResultsDocument {
-  readonly schemaVersion: typeof RESULTS_SCHEMA_VERSION;
+  readonly schemaVersion: (typeof READABLE_SCHEMA_VERSIONS)[number];
   readonly tool: { readonly name: 'podnet'; readonly version: string };
   readonly target: string;
   readonly seed: number;
@@ -161,4 +205,6 @@ export interface ResultsDocument {
   readonly sections?: AreaSections;
   /** The properties and checks the run exercised, passing or not (optional; JUnit lists them as testcases). */
   readonly checks?: readonly CheckSummary[];
+  /** Written by every run since schemaVersion 2 (required there); absent only in files of version 1. */
+  readonly coverage?: Coverage;
 }

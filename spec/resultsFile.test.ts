@@ -84,9 +84,19 @@ describe('reading results.json', () => {
   test('another tool`s JSON, and an unsupported schemaVersion', () => {
     expect(errorOf('{"results": []}').message).toContain('not a podnet results document');
     expect(errorOf('[1]').location.field).toBe('(root)');
-    const e = errorOf(JSON.stringify({ ...full, schemaVersion: 2 }));
+    const e = errorOf(JSON.stringify({ ...full, schemaVersion: 3 }));
     expect(e.location.field).toBe('schemaVersion');
-    expect(e.message).toContain('unsupported schemaVersion 2; this podnet reads version 1');
+    expect(e.message).toContain('unsupported schemaVersion 3; this podnet reads versions 1 and 2');
+  });
+
+  test('version 2 carries the coverage; version 1, written before runs counted it, reads without', () => {
+    const { coverage: _, ...without } = full;
+    const e = errorOf(JSON.stringify(without));
+    expect(e.location.field).toBe('coverage');
+    expect(e.message).toContain('every results file of schemaVersion 2 has it');
+    const old = readResultsFile(RUN_CLEAN);
+    expect(old.schemaVersion).toBe(1);
+    expect(old.coverage).toBeUndefined();
   });
 
   // Each row: where the bad value goes, what it is, and the start of the problem the reader names.

@@ -3,7 +3,7 @@
  * at the end of this file fail the type check when the schema and the interfaces drift apart.
  *
  * Every number must be finite (JSON.parse reads 1e999 as Infinity), and an integer where the field is a
- * count, a port or a seed. Keys the schema does not name are left out of the value read (schemaVersion 1
+ * count, a port or a seed. Keys the schema does not name are left out of the value read (a schemaVersion
  * may gain optional fields without a new version, so an older podnet still reads a newer file), except in
  * the semantic profile, whose unknown keys are refused as the profile file reader refuses them: a switch
  * this podnet does not know would change what a verdict means. `finding.scenario` is kept as is here: its
@@ -13,12 +13,13 @@ import { PodnetInputError } from './errors.ts';
 import { PROFILE_SETTINGS, type ProfileChoice } from './manifests/profileFile.ts';
 import type { SemanticProfile } from './profile.ts';
 import type { ResultsDocument } from './results.ts';
-import { AREA_NAME, RESULTS_SCHEMA_VERSION } from './results.ts';
+import { AREA_NAME, READABLE_SCHEMA_VERSIONS, RESULTS_SCHEMA_VERSION } from './results.ts';
 import {
   anyOf,
   anything,
   array,
   boolean,
+  choose,
   type Expect,
   finite,
   type Infer,
@@ -184,6 +185,17 @@ const check = object(
   STRIP,
 );
 
+const coverage = object(
+  {
+    rules: array(
+      object({ area, rule: string(), scenarios: count, probes: count, allow: count, deny: count }, STRIP),
+    ),
+    features: array(object({ area, feature: string(), probes: count, scenarios: count }, STRIP)),
+    unsupported: array(object({ area, feature: string(), reason: string() }, STRIP)),
+  },
+  STRIP,
+);
+
 function choiceSchema(choice: ProfileChoice): Schema<unknown> {
   return choice.kind === 'boolean' ? boolean : oneOf(choice.values);
 }
@@ -209,7 +221,11 @@ const optionValue = anyOf(string(), finite(), boolean, array(string()));
 
 const RESULTS_DOCUMENT_SCHEMA = object(
   {
-    schemaVersion: literal(RESULTS_SCHEMA_VERSION),
+    schemaVersion: choose<(typeof READABLE_SCHEMA_VERSIONS)[number]>(
+      READABLE_SCHEMA_VERSIONS.join(' or '),
+      ['number'],
+      (value) => (value === 1 ? literal(1) : literal(RESULTS_SCHEMA_VERSION)),
+    ),
     tool: object({ name: literal('podnet'), version: string() }, STRIP),
     target: string(),
     seed,
@@ -221,6 +237,7 @@ const RESULTS_DOCUMENT_SCHEMA = object(
     findings: array(finding),
     sections: optional(sections),
     checks: optional(array(check)),
+    coverage: optional(coverage),
   },
   STRIP,
 );
@@ -246,11 +263,19 @@ export function checkResultsDocument(value: unknown, file: string): ResultsDocum
   if (jsonTypeOf(tool) !== 'object' || (tool as Record<string, unknown>).name !== 'podnet') {
     return fail('tool.name', 'not a podnet results document: tool.name is not "podnet"', RESULTS_HINT);
   }
-  if (root.schemaVersion !== RESULTS_SCHEMA_VERSION) {
+  if (!(READABLE_SCHEMA_VERSIONS as readonly unknown[]).includes(root.schemaVersion)) {
     return fail(
       'schemaVersion',
-      `unsupported schemaVersion ${showValue(root.schemaVersion)}; this podnet reads version ${RESULTS_SCHEMA_VERSION}`,
+      `unsupported schemaVersion ${showValue(root.schemaVersion)}; this podnet reads versions ${READABLE_SCHEMA_VERSIONS.join(' and ')}`,
       'render it with the podnet version that wrote it (tool.version in the file)',
+    );
+  }
+  // Version 2 added `coverage`: every run since writes it.
+  if (root.schemaVersion === RESULTS_SCHEMA_VERSION && root.coverage === undefined) {
+    return fail(
+      'coverage',
+      `missing: every results file of schemaVersion ${RESULTS_SCHEMA_VERSION} has it`,
+      SCHEMA_HINT,
     );
   }
   try {

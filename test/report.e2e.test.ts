@@ -50,7 +50,7 @@ describe('podnet report', { tags: ['e2e'] }, () => {
     );
     const run = await execa('node', [BIN, 'report', 'results.json'], { cwd: dir, reject: false });
     expect(run.exitCode).toBe(2);
-    expect(run.stderr).toContain('unsupported schemaVersion 99; this podnet reads version 1');
+    expect(run.stderr).toContain('unsupported schemaVersion 99; this podnet reads versions 1 and 2');
   });
 
   test('no results file is a usage error', async () => {

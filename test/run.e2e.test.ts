@@ -41,7 +41,11 @@ describe('podnet run on the lab', { tags: ['lab', 'e2e'] }, () => {
     // On failure, show what was found: a false alarm on a clean lab is a bug of the lab or the oracle.
     expect(r.exitCode, r.stdout).toBe(0);
     const doc = await results('clean');
-    expect(doc.schemaVersion).toBe(1);
+    expect(doc.schemaVersion).toBe(2);
+    // The coverage line, and results.json's coverage: the node-to-pod probes of every scenario decided.
+    expect(r.stdout).toMatch(/^covered \d+ of 9 rules, \d+ of \d+ features/m);
+    const coverage = doc.coverage as { rules: { rule: string; scenarios: number }[] };
+    expect(coverage.rules.find((x) => x.rule === 'MODEL-NODE-TO-POD')?.scenarios).toBe(doc.summary.scenarios);
     expect(doc.target).toBe('lab');
     expect(doc.seed).toBe(1);
     expect(doc.profile).toMatchObject({ ipBlockMatchesPodIPs: true, loopback: 'undefined' });

@@ -219,7 +219,7 @@ export function validResults(): Record<string, unknown> {
     observed: '1500',
   };
   return {
-    schemaVersion: 1,
+    schemaVersion: 2,
     tool: { name: 'podnet', version: '0.1.0' },
     target: 'lab',
     seed: 7,
@@ -330,6 +330,11 @@ export function validResults(): Record<string, unknown> {
         durationMs: 10,
       },
     ],
+    coverage: {
+      rules: [{ area: 'policy', rule: 'NP-PEER-AND', scenarios: 1, probes: 4, allow: 3, deny: 1 }],
+      features: [{ area: 'policy', feature: 'peer podSelector+namespaceSelector', probes: 2, scenarios: 1 }],
+      unsupported: [{ area: 'policy', feature: 'protocol SCTP', reason: 'target lab cannot send SCTP' }],
+    },
   };
 }
 

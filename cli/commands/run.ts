@@ -2,7 +2,13 @@
 import { join, resolve } from 'node:path';
 import { type FaultName, isFaultName } from '../../adapters/lab/faults.ts';
 import { isLabId } from '../../adapters/lab/names.ts';
-import { appendStepSummary, renderAll, renderGithubSummary, renderTerminal } from '../../reports/index.ts';
+import {
+  appendStepSummary,
+  renderAll,
+  renderCoverageGate,
+  renderGithubSummary,
+  renderTerminal,
+} from '../../reports/index.ts';
 import { AREAS } from '../../runner/areas/registry.ts';
 import type { RunOptions } from '../../runner/options.ts';
 import { CONVERGE_TIMEOUT_RANGE, DEFAULT_RUN_OPTIONS, PROBE_TIMEOUT_RANGE } from '../../runner/options.ts';
@@ -10,7 +16,8 @@ import { progressPrinter } from '../../runner/progress.ts';
 import { runSession, sessionDepsFor } from '../../runner/session.ts';
 import type { TargetEntry } from '../../runner/targets/index.ts';
 import { targetNamed, targetNames } from '../../runner/targets/index.ts';
-import { PodnetInputError } from '../../spec/errors.ts';
+import { loadCoverageRequirement } from '../../spec/coverageRequirement.ts';
+import { EXIT, PodnetInputError } from '../../spec/errors.ts';
 import { checkOutputDirectory, checkOutputFile } from '../../spec/inputFile.ts';
 import { loadProfile } from '../../spec/manifests/profileFile.ts';
 import type { Area, ResultsDocument } from '../../spec/results.ts';
@@ -47,6 +54,7 @@ const OPTIONS: OptionSpec = {
   image: { type: 'string' },
   'node-selector': { type: 'string', multiple: true },
   keep: { type: 'boolean' },
+  'require-coverage': { type: 'string' },
 };
 
 const HELP = `Usage: podnet run [options]
@@ -74,11 +82,16 @@ Options:
   --probe-timeout DURATION per-probe connect timeout (default ${DEFAULT_RUN_OPTIONS.probeTimeoutMs}ms)
   --converge-timeout DURATION  how long differing probes are polled after a change (default ${DEFAULT_RUN_OPTIONS.convergeTimeoutMs}ms)
   --size small|medium|large    scenario size (default ${DEFAULT_RUN_OPTIONS.size})
+  --require-coverage all|FILE  fail (exit 4) when a rule or feature was never exercised: every one of the
+                           enabled areas that the target can test, or those FILE names (YAML or JSON:
+                           rules: [ID, ...], features: {AREA: [FEATURE, ...]}); default: coverage is
+                           reported, never a gate
   --quiet, -q              no progress line
   --github                 also write summary.md, print up to 10 ::error annotations, and append to
                            $GITHUB_STEP_SUMMARY when set (GitHub Actions)
 
-Exit codes: 0 conforms, 1 findings, 2 bad usage or input, 3 target failure, 130 interrupted.
+Exit codes: 0 conforms, 1 findings, 2 bad usage or input, 3 target failure, 4 coverage required by
+--require-coverage not met (the run conforms otherwise), 130 interrupted.
 `;
 
 export function parseAreas(raw: string | undefined): Area[] {
@@ -193,6 +206,12 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
       },
     );
   }
+  const coverageGate = stringOption(args, 'require-coverage');
+  // Read before anything starts: a bad requirement file is bad input, not a finding after a long run.
+  const requirement =
+    coverageGate === undefined
+      ? undefined
+      : loadCoverageRequirement(coverageGate === 'all' ? 'all' : resolve(io.cwd, coverageGate));
   const outDir = resolve(io.cwd, stringOption(args, 'out') ?? 'podnet-results');
   // Before any lab or cluster is touched: a run that cannot write its results must not start.
   checkOutputDirectory(outDir, 'results folder (--out)');
@@ -239,10 +258,15 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     cwd: io.cwd,
     faults,
     handleSignals: true,
-    recordOptions: { labFaults: faults },
+    recordOptions: {
+      labFaults: faults,
+      ...(coverageGate !== undefined ? { requireCoverage: coverageGate } : {}),
+    },
+    ...(requirement !== undefined ? { requireCoverage: requirement } : {}),
     ...(booleanOption(args, 'quiet') ? {} : { listener: printer }),
   }).finally(() => printer.done());
   io.stdout(renderTerminal(result.document, { color: io.isTTY && !io.env.NO_COLOR }));
+  if (requirement !== undefined) io.stdout(renderCoverageGate(result.unmetCoverage, EXIT.coverage));
   for (const line of annotations) io.stdout(`${line}\n`);
   io.stdout(
     `results: ${result.resultsPath}\nreport:  ${join(outDir, 'report.html')}\njunit:   ${join(outDir, 'junit.xml')}\n`,

@@ -38,6 +38,9 @@ const PRESETS: Readonly<Record<GeneratorSize, Omit<Bounds, 'includeSCTP' | 'poli
   // nothing (side by side, 60 s each: 65 vs 66 scenarios for 3→5 policies, 2→3 rules/peers/policy ports,
   // 2→3 pod ports; 58 vs 57 for 3→4 pods per namespace), while every emulated policy fault becomes
   // exposable in about twice as many scenarios (`npm run bench -- exposure`, see bench/README.md).
+  // Steps 3→4 (1.4→2.0 per scenario on average, about a quarter more lab time per scenario) with the
+  // weights of rawSteps.ts: each kind of step changes some verdict in 1.4× as many scenarios, so a 60 s run
+  // exercises NP-STEP after every kind (docs/rules.md "Coverage").
   small: {
     maxNodes: 2,
     maxNamespaces: 3,
@@ -48,7 +51,7 @@ const PRESETS: Readonly<Record<GeneratorSize, Omit<Bounds, 'includeSCTP' | 'poli
     maxPeers: 3,
     maxPolicyPorts: 3,
     maxServices: 1,
-    maxSteps: 3,
+    maxSteps: 4,
   },
   medium: {
     maxNodes: 3,

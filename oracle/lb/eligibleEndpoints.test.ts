@@ -28,7 +28,7 @@ describe('eligible endpoints (docs/research/lb.md §1.2, pkg/proxy/topology.go C
   test('not-ready pods are left out while any endpoint is ready', () => {
     const e = eligibleEndpoints(svc, http, [webPod('a'), webPod('b', { ready: false })]);
     expect(e.endpoints.map((x) => x.pod)).toEqual(['shop/a']);
-    expect(e.excluded).toEqual([{ pod: 'shop/b', reason: 'not ready' }]);
+    expect(e.excluded).toEqual([{ pod: 'shop/b', why: 'not-ready', reason: 'not ready' }]);
   });
 
   test('a named targetPort missing on a pod excludes that pod for that port only (FindPort)', () => {

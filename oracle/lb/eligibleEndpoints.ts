@@ -26,7 +26,14 @@ export interface EligibleEndpoints {
    */
   readonly source: 'ready' | 'serving-terminating' | 'none';
   /** Pods the selector matched but that are not endpoints of this port, with the reason. */
-  readonly excluded: readonly { readonly pod: ObjectKey; readonly reason: string }[];
+  readonly excluded: readonly ExcludedPod[];
+}
+
+/** A selected pod that is not an endpoint: why, as a kind and in words. */
+interface ExcludedPod {
+  readonly pod: ObjectKey;
+  readonly why: 'no-port' | 'terminating' | 'not-ready';
+  readonly reason: string;
 }
 
 /** Whether the Service's equality selector matches the pod (same namespace, every key equal). */
@@ -54,7 +61,7 @@ export function eligibleEndpoints(
 ): EligibleEndpoints {
   const ready: LbEndpoint[] = [];
   const fallback: LbEndpoint[] = [];
-  const excluded: { pod: ObjectKey; reason: string }[] = [];
+  const excluded: ExcludedPod[] = [];
   for (const pod of pods) {
     if (!selectsPod(service, pod)) continue;
     const key = keyOf(pod);
@@ -62,6 +69,7 @@ export function eligibleEndpoints(
     if (port === undefined) {
       excluded.push({
         pod: key,
+        why: 'no-port',
         reason: `no container port named ${String(servicePort.targetPort)}/${servicePort.protocol}`,
       });
       continue;
@@ -76,8 +84,12 @@ export function eligibleEndpoints(
     if (pod.ready && c?.terminating !== true) ready.push(endpoint);
     else if (c?.serving === true && c.terminating) {
       fallback.push(endpoint);
-      excluded.push({ pod: key, reason: 'terminating (used only when no endpoint is ready)' });
-    } else excluded.push({ pod: key, reason: 'not ready' });
+      excluded.push({
+        pod: key,
+        why: 'terminating',
+        reason: 'terminating (used only when no endpoint is ready)',
+      });
+    } else excluded.push({ pod: key, why: 'not-ready', reason: 'not ready' });
   }
   const byPod = (a: LbEndpoint, b: LbEndpoint) => (a.pod < b.pod ? -1 : a.pod > b.pod ? 1 : 0);
   if (ready.length > 0) return { endpoints: ready.sort(byPod), source: 'ready', excluded };

@@ -59,6 +59,14 @@ export function podToPodViolation(
   return undefined;
 }
 
+/** The rules `podToPodViolation` judges with what the target reported (a fact not reported is not judged). */
+export function podToPodChecks(sourceIP: string | undefined, answer: Answer): ModelRule[] {
+  const checks: ModelRule[] = [];
+  if (answer.servedBy !== undefined) checks.push('MODEL-UNIQUE-IP');
+  if (sourceIP !== undefined && answer.sourceSeen !== undefined) checks.push('MODEL-NO-NAT');
+  return checks;
+}
+
 /**
  * A connected probe from a pod to a server outside the cluster: the server must see the pod's node address
  * (flannel's masquerade rules, `ip-masq`; MODEL-MASQUERADE). Undefined when the node address is unknown.
@@ -71,6 +79,11 @@ export function masqueradeViolation(nodeIP: string | undefined, answer: Answer):
   };
 }
 
+/** The rule `masqueradeViolation` judges: MODEL-MASQUERADE, when the node address is known. */
+export function masqueradeChecks(nodeIP: string | undefined): ModelRule[] {
+  return nodeIP === undefined ? [] : ['MODEL-MASQUERADE'];
+}
+
 /**
  * A probe from `node` to a pod it runs: always allowed (MODEL-NODE-TO-POD), and `host` answers as that pod
  * (MODEL-UNIQUE-IP). The pod sees the node's address on its bridge, so there is no NAT rule here.
@@ -79,6 +92,11 @@ export const NODE_TO_POD_RULE: ModelRule = 'MODEL-NODE-TO-POD';
 
 export function nodeToPodExplanation(pod: ObjectKey, node: string): string {
   return `${pod} runs on ${node}: a pod's own node can always reach it, whatever the policies`;
+}
+
+/** The rules a probe from a pod's own node is judged by: always MODEL-NODE-TO-POD, and what answered when reported. */
+export function nodeToPodChecks(answer: Answer): ModelRule[] {
+  return answer.servedBy === undefined ? [NODE_TO_POD_RULE] : [NODE_TO_POD_RULE, 'MODEL-UNIQUE-IP'];
 }
 
 export function nodeToPodViolation(
@@ -118,6 +136,19 @@ export function staticModelViolations(cluster: Cluster, realized: Realized): Sta
       out.push({ rule: 'MODEL-UNIQUE-IP', detail: `${pods.join(' and ')} share the IP ${ip}`, pods });
   }
   return out;
+}
+
+/** What `staticModelViolations` judges: each rule with the pod IPs it looked at (none: not judged). */
+export function staticModelChecks(
+  cluster: Cluster,
+  realized: Realized,
+): { readonly rule: StaticViolation['rule']; readonly observations: number }[] {
+  const withIP = cluster.pods.filter((p) => !p.hostNetwork && realized.podIPs[keyOf(p)]?.[0] !== undefined);
+  const inLease = withIP.filter((p) => p.nodeName && realized.nodeSubnets[p.nodeName] !== undefined);
+  return [
+    { rule: 'MODEL-UNIQUE-IP' as const, observations: withIP.length },
+    { rule: 'MODEL-IP-IN-LEASE' as const, observations: inLease.length },
+  ].filter((c) => c.observations > 0);
 }
 
 /** Whether `ip` is outside `lease`; an unparsable pair, or one of two families, is not judged here. */

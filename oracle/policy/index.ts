@@ -1,6 +1,8 @@
 /** The NetworkPolicy oracle: verdicts with explanations, from a reference evaluator and a fast engine. */
 
 export { parseCidr, parseIP } from './cidr.ts';
+export type { PolicyDecided } from './decidedBy.ts';
+export { decidedBy } from './decidedBy.ts';
 export { compileFast } from './fast.ts';
 export { writePredictionJson } from './predictionJson.ts';
 export { profileLine } from './profileLine.ts';

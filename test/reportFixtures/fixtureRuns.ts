@@ -21,6 +21,7 @@ import { conformanceArea } from '../../runner/areas/policy/conformanceArea.ts';
 import { CONFORMANCE } from '../../runner/areas/policy/conformanceRunner.ts';
 import { replayCommand } from '../../runner/areas/policy/findings.ts';
 import { AREAS } from '../../runner/areas/registry.ts';
+import { runCoverage } from '../../runner/coverage.ts';
 import type { RunOptions } from '../../runner/options.ts';
 import { DEFAULT_RUN_OPTIONS } from '../../runner/options.ts';
 import { policyOracleFactory } from '../../runner/oracleBridge.ts';
@@ -226,8 +227,9 @@ async function session(run: FixtureRun): Promise<ResultsDocument> {
 /**
  * Several runs as one document, for `full`: findings in order, renumbered `F1`, `F2`, … as one session
  * numbers them (replay commands follow, through the runner's own `replayCommand`); each area's counts
- * summed over the runs that covered it; checks summed per rule; options of the first run, completed by the
- * others' notes; the summary recomputed by the runner's `buildResultsDocument`.
+ * summed over the runs that covered it; checks summed per rule, coverage per rule and feature (the runner's
+ * `runCoverage`); options of the first run, completed by the others' notes; the summary recomputed by the
+ * runner's `buildResultsDocument`.
  */
 export function mergeDocuments(docs: readonly ResultsDocument[]): ResultsDocument {
   const first = docs[0];
@@ -293,6 +295,10 @@ export function mergeDocuments(docs: readonly ResultsDocument[]): ResultsDocumen
     probes: docs.reduce((s, d) => s + d.summary.probes, 0),
     findings,
     checks: [...checks.values()],
+    coverage: runCoverage(
+      areas,
+      docs.flatMap((d) => (d.coverage ? [d.coverage] : [])),
+    ),
     areaRuns,
     durationMs: first.summary.durationMs,
     interrupted: docs.some((d) => d.summary.interrupted),

@@ -1,6 +1,6 @@
 /**
  * Forged results.json for `podnet report` and `podnet replay`: wrong types at every level, numbers
- * JSON.parse turns into Infinity (1e999), missing fields, schemaVersion 2, giant arrays; for replay,
+ * JSON.parse turns into Infinity (1e999), missing fields, schemaVersion 3, giant arrays; for replay,
  * scenarios whose names traverse paths, a namespace `a/b`, control characters, bad addresses and ports.
  * Each must get exit 2 naming the JSON path; replay must refuse before a lab exists, and a forged name
  * must never make anything appear in the case's canary folder (names aim there, inside the temp dir).
@@ -73,7 +73,8 @@ export function resultsCases(): HostileCase[] {
   const flannelFinding = validResults().findings as unknown[];
   return [
     reportCase('the document is a list', () => '[]', /root|object|document/i),
-    reportCase('schemaVersion 2', () => resultsWith(['schemaVersion'], 2), /schemaVersion/),
+    reportCase('schemaVersion 3', () => resultsWith(['schemaVersion'], 3), /schemaVersion/),
+    reportCase('schemaVersion 1 (before coverage)', () => resultsWith(['schemaVersion'], 1), /schemaVersion/),
     reportCase('schemaVersion "1"', () => resultsWith(['schemaVersion'], '1'), /schemaVersion/),
     reportCase('tool missing', () => resultsWith(['tool'], undefined), /tool/),
     reportCase('seed "7" (a string)', () => resultsWith(['seed'], '7'), /seed/),
@@ -166,7 +167,7 @@ export function resultsCases(): HostileCase[] {
       /./,
       [0, 2],
     ),
-    replayCase('schemaVersion 2', () => resultsWith(['schemaVersion'], 2), /schemaVersion/),
+    replayCase('schemaVersion 3', () => resultsWith(['schemaVersion'], 3), /schemaVersion/),
     replayCase('findings[0].scenario "x"', () => resultsWith(F0('scenario'), 'x'), /scenario/),
     replayCase(
       'scenario.cluster missing',

@@ -8,9 +8,11 @@
  */
 import fc from 'fast-check';
 import { parseNetConf } from '../../../oracle/flannel/index.ts';
+import type { EffectiveNetConf } from '../../../spec/flannelExpectation.ts';
 import type { ClusterFlannel } from '../../../spec/target.ts';
 import type { AreaContext, AreaOutcome, AreaRunner } from '../../area.ts';
 import { flannelArea } from './flannelArea.ts';
+import { clusterFlannelUnsupported } from './flannelCoverage.ts';
 import type { FlannelScenario } from './flannelScenario.ts';
 
 /**
@@ -19,10 +21,13 @@ import type { FlannelScenario } from './flannelScenario.ts';
  */
 const CLUSTER_FLANNEL_RUNS = 3;
 
-type Facts = Extract<ClusterFlannel, { ok: true }>;
+/** What the cluster's flannel runs, with flannel's own reading of its net-conf. */
+type Facts = Extract<ClusterFlannel, { ok: true }> & { readonly config: EffectiveNetConf };
 
 /** The cluster's net-conf on all its nodes, 1–2 probe pods each; shrinks toward one pod per node. */
-export function clusterFlannelScenarioArb(facts: Facts): fc.Arbitrary<FlannelScenario> {
+export function clusterFlannelScenarioArb(
+  facts: Extract<ClusterFlannel, { ok: true }>,
+): fc.Arbitrary<FlannelScenario> {
   return fc
     .array(fc.integer({ min: 1, max: 2 }), { minLength: facts.nodes, maxLength: facts.nodes })
     .map((pods) => ({
@@ -33,7 +38,9 @@ export function clusterFlannelScenarioArb(facts: Facts): fc.Arbitrary<FlannelSce
 }
 
 /** Why the area cannot run on this target, or the facts it runs with. */
-async function clusterFlannelFacts(ctx: AreaContext): Promise<ClusterFlannel> {
+async function clusterFlannelFacts(
+  ctx: AreaContext,
+): Promise<Facts | Extract<ClusterFlannel, { ok: false }>> {
   const facts = ctx.target.clusterFlannel
     ? await ctx.target.clusterFlannel()
     : ({ ok: false, reason: `the ${ctx.targetName} target does not report what its flannel runs` } as const);
@@ -46,7 +53,7 @@ async function clusterFlannelFacts(ctx: AreaContext): Promise<ClusterFlannel> {
     };
   if (facts.nodes < 2)
     return { ok: false, reason: `one node holds a lease: the check needs two to see routes to a peer` };
-  return facts;
+  return { ...facts, config: parsed.config };
 }
 
 export function clusterFlannelArea(): AreaRunner {
@@ -66,7 +73,10 @@ export function clusterFlannelArea(): AreaRunner {
           notes: { flannelUnsupported: facts.reason },
         };
       }
-      const inner = flannelArea({ scenarios: () => clusterFlannelScenarioArb(facts) });
+      const inner = flannelArea({
+        scenarios: () => clusterFlannelScenarioArb(facts),
+        unsupported: clusterFlannelUnsupported(facts.config, facts.source),
+      });
       const outcome = await inner.run({
         ...ctx,
         options: { ...ctx.options, runs: Math.min(ctx.options.runs, CLUSTER_FLANNEL_RUNS) },

@@ -7,21 +7,25 @@
  */
 
 import type fc from 'fast-check';
-import type { Finding } from '../../../spec/results.ts';
+import type { Finding, UnsupportedFeature } from '../../../spec/results.ts';
 import type { AreaContext, AreaOutcome, AreaRunner } from '../../area.ts';
 import { checkSummaries } from '../../area.ts';
+import { CoverageTally, ScenarioCoverage } from '../../coverage.ts';
 import type { RunOptions } from '../../options.ts';
 import { searchAndShrink } from '../../searchAndShrink.ts';
 import { manualProbeCommand } from '../../targets/index.ts';
 import type { FlannelScenarioOutcome } from './checkFlannelScenario.ts';
 import { checkFlannelScenario } from './checkFlannelScenario.ts';
 import { isDataplaneFailure } from './dataplane.ts';
+import { recordFlannelCoverage } from './flannelCoverage.ts';
 import { buildFlannelFindings } from './flannelFindings.ts';
 import type { FlannelScenario } from './flannelScenario.ts';
 import { describeFlannelScenario, flannelScenarioArb } from './flannelScenario.ts';
 
 export interface FlannelAreaDeps {
   readonly scenarios: (options: RunOptions) => fc.Arbitrary<FlannelScenario>;
+  /** Features the target cannot test (a cluster's flannel runs one net-conf). */
+  readonly unsupported?: readonly UnsupportedFeature[];
 }
 
 const DEFAULT_FLANNEL_AREA_DEPS: FlannelAreaDeps = {
@@ -35,6 +39,7 @@ export function flannelArea(deps: FlannelAreaDeps = DEFAULT_FLANNEL_AREA_DEPS): 
       const { options, signal, listener } = ctx;
       let probes = 0;
       let inconclusive = 0;
+      const coverage = new CoverageTally();
       const settings = {
         probeTimeoutMs: options.probeTimeoutMs,
         concurrency: options.concurrency,
@@ -52,9 +57,13 @@ export function flannelArea(deps: FlannelAreaDeps = DEFAULT_FLANNEL_AREA_DEPS): 
           signal,
           summarize,
           probesSoFar: () => probes,
-          observe: (outcome) => {
+          observe: (outcome, shrinking) => {
             probes += outcome.probesSent;
             inconclusive += outcome.dataplane.filter((j) => j.verdict === 'inconclusive').length;
+            if (shrinking) return;
+            const decided = new ScenarioCoverage();
+            recordFlannelCoverage(outcome, decided);
+            coverage.add(decided);
           },
           ...(listener ? { listener } : {}),
         },
@@ -84,6 +93,7 @@ export function flannelArea(deps: FlannelAreaDeps = DEFAULT_FLANNEL_AREA_DEPS): 
         probes,
         findings,
         checks: checkSummaries(['flannel'], search.scenarios, findings),
+        coverage: coverage.coverage(['flannel'], deps.unsupported),
         ...(shown ? { sections: { flannel: shown.tables } } : {}),
         ...(search.timeToFirstFailureMs !== undefined
           ? { timeToFirstFailureMs: search.timeToFirstFailureMs }

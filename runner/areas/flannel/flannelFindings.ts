@@ -28,15 +28,16 @@ const RULE_ORDER = [
   'FL-ANNOTATION',
 ];
 
+/** The rule a backend's routes follow. */
+export function routeRule(backend: string): string {
+  return backend === 'host-gw' ? 'FL-ROUTE-HOSTGW' : backend === 'udp' ? 'FL-ROUTE-UDP' : 'FL-ROUTE-VXLAN';
+}
+
 /** The rule a node-state difference breaks. */
 export function ruleOfDifference(d: NodeStateDifference, backend: string): string {
   switch (d.object) {
     case 'route':
-      return backend === 'host-gw'
-        ? 'FL-ROUTE-HOSTGW'
-        : backend === 'udp'
-          ? 'FL-ROUTE-UDP'
-          : 'FL-ROUTE-VXLAN';
+      return routeRule(backend);
     case 'neigh':
       return 'FL-NEIGH';
     case 'fdb':

@@ -20,6 +20,7 @@ import {
   predictServicePort,
   type TimedSample,
 } from '../../../oracle/lb/index.ts';
+import type { LbFeature } from '../../../spec/coverageFeatures.ts';
 import type { Cluster, ObjectKey, Pod, Service, ServicePort } from '../../../spec/model.ts';
 import { keyOf } from '../../../spec/model.ts';
 import type { SemanticProfile } from '../../../spec/profile.ts';
@@ -483,8 +484,25 @@ interface MakeInput {
   readonly timeouts: number;
 }
 
+/**
+ * The features every check of a Service port rests on: the proxy mode, affinity, how the targetPort is
+ * given, and why selected pods were left out of the endpoints (docs/rules.md "Coverage").
+ */
+function portFeatures(ctx: PortContext): LbFeature[] {
+  const out: LbFeature[] = [
+    ctx.scenario.mode === 'random' ? 'mode random' : 'mode round-robin',
+    ctx.base.affinity ? 'affinity ClientIP' : 'affinity None',
+    typeof ctx.servicePort.targetPort === 'string' ? 'targetPort name' : 'targetPort number',
+  ];
+  const why = new Set(ctx.base.eligible.excluded.map((x) => x.why));
+  if (why.has('not-ready')) out.push('endpoint not ready');
+  if (why.has('no-port')) out.push('endpoint without the named port');
+  return out;
+}
+
 function checkMaker(ctx: PortContext, settings: LbCheckSettings) {
   const serviceKey = keyOf(ctx.service);
+  const features = portFeatures(ctx);
   const firstClient = ctx.scenario.clients[0] ?? '?';
   const probe: ProbeDescription = {
     from: firstClient,
@@ -542,6 +560,7 @@ function checkMaker(ctx: PortContext, settings: LbCheckSettings) {
       probe,
       histogram: input.histogram ?? true,
       timeouts: input.timeouts,
+      features: input.rule === 'LB-ELIGIBLE' ? [...features, 'policy after DNAT'] : features,
     };
   };
 }

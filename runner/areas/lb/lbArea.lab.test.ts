@@ -8,16 +8,14 @@ import { describe, expect, test } from 'vitest';
 import type { FaultName } from '../../../adapters/lab/faults.ts';
 import { createLabTarget } from '../../../adapters/lab/labTarget.ts';
 import { testLabId } from '../../../adapters/lab/testing.ts';
-import { lbOptions } from '../../../oracle/lb/options.ts';
-import type { Cluster, Pod } from '../../../spec/model.ts';
+import type { Cluster } from '../../../spec/model.ts';
 import { NAMESPACE_NAME_LABEL } from '../../../spec/model.ts';
 import type { AreaContext } from '../../area.ts';
 import { DEFAULT_RUN_OPTIONS, type RunOptions } from '../../options.ts';
-import { policyOracleFactory } from '../../oracleBridge.ts';
 import { checkLbScenario } from './checkLbScenario.ts';
 import { labLbArea } from './labLbArea.ts';
-import { cachedPlan, DEFAULT_LB_AREA_OPTIONS } from './lbArea.ts';
 import type { LbScenario } from './lbScenario.ts';
+import { lbPod, testCheckSettings } from './lbTesting.test-helpers.ts';
 
 function context(
   target: AreaContext['target'],
@@ -45,18 +43,7 @@ async function runArea(faults: readonly FaultName[], options: Partial<RunOptions
   }
 }
 
-function pod(name: string, node: string, labels: Record<string, string>): Pod {
-  return {
-    namespace: 'lb',
-    name,
-    labels,
-    nodeName: node,
-    hostNetwork: false,
-    containers: [{ name: 'app', ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }] }],
-    ips: [],
-    ready: true,
-  };
-}
+const pod = (name: string, node: string, labels: Record<string, string>) => lbPod(name, labels, node);
 
 /** Three backends over two nodes, two clients per node, one Service (round-robin mode). */
 const RR_SCENARIO: LbScenario = {
@@ -99,19 +86,8 @@ async function rrSequenceChecks(faults: readonly FaultName[]) {
     faults,
     signalHandlers: false,
   });
-  const lb = lbOptions();
   try {
-    const out = await checkLbScenario(RR_SCENARIO, target, {
-      lb,
-      planFor: (n) => cachedPlan(n, DEFAULT_LB_AREA_OPTIONS.plannedTests, lb),
-      oracleFactory: policyOracleFactory,
-      profile: DEFAULT_RUN_OPTIONS.profile,
-      probeTimeoutMs: 1000,
-      concurrency: 16,
-      retries: 2,
-      rejectProbes: 3,
-      probeCommand: () => '',
-    });
+    const out = await checkLbScenario(RR_SCENARIO, target, testCheckSettings());
     return out.checks.filter((c) => c.rule === 'LB-RR-CYCLE' && c.result.test === 'round-robin-sequence');
   } finally {
     await target.teardown();

@@ -12,10 +12,11 @@ import type fc from 'fast-check';
 import type { LbOptions, SamplePlan } from '../../../oracle/lb/index.ts';
 import { formatSamplePlan, holm, lbOptions, planSamples } from '../../../oracle/lb/index.ts';
 import type { Cluster } from '../../../spec/model.ts';
-import type { CheckSummary, Finding, LbDetail } from '../../../spec/results.ts';
+import type { CheckSummary, Coverage, Finding, LbDetail, UnsupportedFeature } from '../../../spec/results.ts';
 import { RULES, ruleInfo } from '../../../spec/rules.ts';
 import type { ProxyMode, Target } from '../../../spec/target.ts';
 import type { AreaContext, AreaOutcome, AreaRunner } from '../../area.ts';
+import { CoverageTally, ScenarioCoverage } from '../../coverage.ts';
 import type { PolicyOracleFactory } from '../../policyOracle.ts';
 import type { SearchResult } from '../../searchAndShrink.ts';
 import { searchAndShrink } from '../../searchAndShrink.ts';
@@ -23,6 +24,7 @@ import { type ManualProbe, manualProbeCommand } from '../../targets/index.ts';
 import { checkLbScenario, type LbScenarioOutcome } from './checkLbScenario.ts';
 import type { LbCheck } from './lbCheck.ts';
 import { rejectsAt } from './lbCheck.ts';
+import { recordLbCoverage } from './lbCoverage.ts';
 import type { LbScenario } from './lbScenario.ts';
 import { inNamespace, LB_NAMESPACE, lbScenarioArb } from './lbScenario.ts';
 
@@ -113,6 +115,7 @@ export function lbArea(deps: LbAreaDeps): AreaRunner {
         probes: run.probes,
         findings,
         checks: lbChecks(run.searched, findings),
+        coverage: lbCoverage(run.searched, targets.modes, ctx.targetName),
         sections: { lb: lbSections(run.searched, gate) },
         ...(run.search.timeToFirstFailureMs !== undefined
           ? { timeToFirstFailureMs: run.search.timeToFirstFailureMs }
@@ -346,6 +349,30 @@ function lbChecks(searched: readonly Evaluated[], findings: readonly Finding[]):
     findings: findings.filter((f) => f.rule === r.id).length,
   }));
 }
+
+/** What decided the searched scenarios' verdicts; the proxy modes the target does not play are unsupported. */
+function lbCoverage(
+  searched: readonly Evaluated[],
+  modes: readonly ProxyMode[],
+  targetName: string,
+): Coverage {
+  const tally = new CoverageTally();
+  for (const e of searched) {
+    const decided = new ScenarioCoverage();
+    recordLbCoverage(e.outcome.checks, decided);
+    tally.add(decided);
+  }
+  const unsupported = ALL_MODES.filter((m) => !modes.includes(m)).map(
+    (m): UnsupportedFeature => ({
+      area: 'lb',
+      feature: `mode ${m}`,
+      reason: `target ${targetName} balances in ${modes.join(', ')} mode only`,
+    }),
+  );
+  return tally.coverage(['lb'], unsupported);
+}
+
+const ALL_MODES: readonly ProxyMode[] = ['random', 'round-robin'];
 
 /** What results.json records of the run's statistics. */
 function lbNotes(

@@ -1,4 +1,5 @@
 /** One judged LB test of one scenario: what the area gates with Holm and turns into findings and histograms. */
+import type { LbFeature } from '../../../spec/coverageFeatures.ts';
 import type { ObjectKey } from '../../../spec/model.ts';
 import type { LbDetail, ProbeDescription } from '../../../spec/results.ts';
 import type { ProxyMode } from '../../../spec/target.ts';
@@ -45,6 +46,8 @@ export interface LbCheck {
   readonly histogram: boolean;
   /** Connections of this test that timed out: a rejection that rests on them is retested before it counts. */
   readonly timeouts: number;
+  /** The features its prediction rested on (coverage: spec/coverageFeatures.ts, area lb). */
+  readonly features: readonly LbFeature[];
 }
 
 /** Whether an exact check failed, or a statistical one at the per-test level used during the search. */

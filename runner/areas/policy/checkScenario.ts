@@ -11,10 +11,11 @@ import type {
   Scenario,
   ScenarioCluster,
   ScenarioPolicy,
+  Step,
 } from '../../../spec/scenario.ts';
 import { applyStep, describeStep } from '../../../spec/steps.ts';
 import type { Target } from '../../../spec/target.ts';
-import type { PolicyOracleFactory } from '../../policyOracle.ts';
+import type { PolicyOracle, PolicyOracleFactory } from '../../policyOracle.ts';
 import type { StateCheck, StateCheckOptions } from './checkState.ts';
 import { checkState, isFailing } from './checkState.ts';
 import type { PlannedProbe } from './probePlan.ts';
@@ -41,12 +42,16 @@ export interface ScenarioCheckOptions extends StateCheckOptions {
 export interface StateOutcome {
   /** 0 for the initial state, k after step k. */
   readonly stateIndex: number;
+  /** The step that led to this state (absent for the initial state). */
+  readonly step?: Step;
   readonly stepDescription?: string;
   readonly cluster: Cluster;
   readonly realized: Realized;
   readonly probes: readonly PlannedProbe[];
   readonly check: StateCheck;
   readonly unsupportedProbes: number;
+  /** The oracle of the state before `step`: which verdicts the step changed (coverage of NP-STEP). */
+  readonly before?: PolicyOracle;
 }
 
 export interface ScenarioOutcome {
@@ -72,6 +77,7 @@ export async function checkScenario(
   const states: StateOutcome[] = [];
   let probesSent = 0;
   let realized: Realized | undefined;
+  let before: PolicyOracle | undefined;
   let current = scenario.cluster;
   await deps.target.beginScenario?.();
   const syncOpts = {
@@ -112,13 +118,15 @@ export async function checkScenario(
     probesSent += check.probesSent;
     states.push({
       stateIndex: k,
-      ...(step ? { stepDescription: describeStep(step) } : {}),
+      ...(step ? { step, stepDescription: describeStep(step) } : {}),
       cluster: withIPs(cluster, realized),
       realized,
       probes: plan.probes,
       check,
       unsupportedProbes: plan.unsupported,
+      ...(before ? { before } : {}),
     });
+    before = oracle;
     if (check.judgements.some(isFailing) || check.staticViolations.length > 0) {
       return { states, failed: true, probesSent };
     }

@@ -11,13 +11,17 @@ import type { ConformanceDeps } from './conformance.ts';
 import { runConformance } from './conformance.ts';
 
 // Toy semantics: a pod labelled `locked=yes` accepts nothing.
-const oracleFactory: PolicyOracleFactory = (cluster) => ({
-  judge(_from, to) {
-    const dst = typeof to === 'string' ? cluster.pods.find((p) => keyOf(p) === to) : undefined;
-    const locked = dst?.labels.locked === 'yes';
-    return { verdict: locked ? 'deny' : 'allow', explanation: [locked ? 'locked' : 'open'] };
-  },
-});
+const oracleFactory: PolicyOracleFactory = (cluster) => {
+  const locked = (to: string | { readonly ip: string }) =>
+    typeof to === 'string' && cluster.pods.find((p) => keyOf(p) === to)?.labels.locked === 'yes';
+  return {
+    judge: (_from, to) => ({
+      verdict: locked(to) ? 'deny' : 'allow',
+      explanation: [locked(to) ? 'locked' : 'open'],
+    }),
+    verdict: (_from, to) => (locked(to) ? 'deny' : 'allow'),
+  };
+};
 
 /** An in-memory target that honours `locked`, except on port `leakyPort` (the injected bug). */
 function fakeTarget(leakyPort?: number, breakAfterSyncs?: number): Target & { syncs: number } {

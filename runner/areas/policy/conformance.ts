@@ -6,10 +6,11 @@
 
 import type fc from 'fast-check';
 import type { Cluster, Protocol } from '../../../spec/model.ts';
-import type { CheckSummary, Finding } from '../../../spec/results.ts';
+import type { CheckSummary, Coverage, Finding, UnsupportedFeature } from '../../../spec/results.ts';
 import type { Scenario } from '../../../spec/scenario.ts';
 import { scenarioSize } from '../../../spec/steps.ts';
 import { checkSummaries } from '../../area.ts';
+import { CoverageTally, ScenarioCoverage } from '../../coverage.ts';
 import type { RunOptions } from '../../options.ts';
 import type { RunListener } from '../../progress.ts';
 import { searchAndShrink } from '../../searchAndShrink.ts';
@@ -19,6 +20,7 @@ import { checkScenario } from './checkScenario.ts';
 import { isFailing } from './checkState.ts';
 import { buildFindings, primaryFailure } from './findings.ts';
 import { reduceScenario } from './reduce.ts';
+import { recordStateCoverage } from './stateCoverage.ts';
 
 export interface ConformanceDeps extends ScenarioDeps {
   readonly scenarios: fc.Arbitrary<Scenario>;
@@ -38,6 +40,8 @@ export interface ConformanceSettings {
   readonly listener?: RunListener;
   /** Fresh finding ids; `F1`, `F2`, … by default. */
   readonly nextFindingId?: () => string;
+  /** Features the target or the profile cannot test (listed apart in the coverage). */
+  readonly unsupported?: readonly UnsupportedFeature[];
 }
 
 export interface ConformanceResult {
@@ -45,6 +49,8 @@ export interface ConformanceResult {
   readonly probes: number;
   readonly findings: readonly Finding[];
   readonly checks: readonly CheckSummary[];
+  /** What decided the verdicts of the searched scenarios (the second tries and shrink steps not counted). */
+  readonly coverage: Coverage;
   readonly counterexample?: Scenario;
   /** Size of the counterexample: the most pods and policies any of its states held, and its steps. */
   readonly shrunk?: { readonly pods: number; readonly policies: number; readonly steps: number };
@@ -65,7 +71,7 @@ export async function runConformance(
 ): Promise<ConformanceResult> {
   const { options, signal } = settings;
   const started = Date.now();
-  const tally = new Tally();
+  const tally = new Tally(options.areas.includes('model'));
   const { checkOptions, shrinkOptions } = stateCheckOptions(settings);
   // Search time only: time spent shrinking and re-trying a glitch is not taken from the search budget.
   let searchUsedMs = 0;
@@ -139,6 +145,7 @@ export async function runConformance(
     probes: tally.probes,
     findings,
     checks: checkSummaries(options.areas, scenarios, findings),
+    coverage: tally.coverage.coverage(options.areas, settings.unsupported ?? []),
     ...(judged ? { counterexample: judged.scenario, shrunk: scenarioSize(judged.scenario) } : {}),
     ...(judged?.timeToFirstFailureMs !== undefined
       ? { timeToFirstFailureMs: judged.timeToFirstFailureMs }
@@ -150,12 +157,15 @@ export async function runConformance(
   };
 }
 
-/** What the loop counts across every check, shrink step and second try. */
+/** What the loop counts across every check, shrink step and second try; coverage of searched scenarios only. */
 class Tally {
   probes = 0;
   unsupportedProbes = 0;
   inconclusive = 0;
   readonly converged = { states: 0, maxMs: 0 };
+  readonly coverage = new CoverageTally();
+
+  constructor(private readonly checkModel: boolean) {}
 
   counts(): Pick<ConformanceResult, 'unsupportedProbes' | 'inconclusive' | 'converged'> {
     return {
@@ -165,8 +175,13 @@ class Tally {
     };
   }
 
-  observe(outcome: ScenarioOutcome): void {
+  observe(outcome: ScenarioOutcome, shrinking: boolean): void {
     this.probes += outcome.probesSent;
+    if (!shrinking) {
+      const decided = new ScenarioCoverage();
+      for (const s of outcome.states) recordStateCoverage(s, decided, this.checkModel);
+      this.coverage.add(decided);
+    }
     for (const s of outcome.states) {
       this.unsupportedProbes += s.unsupportedProbes;
       this.inconclusive += s.check.judgements.filter((j) => j.kind === 'inconclusive').length;
@@ -238,7 +253,7 @@ function searchRound(
       shrinkBudgetMs: settings.options.shrinkBudgetMs,
       summarize,
       probesSoFar: () => tally.probes,
-      observe: (outcome) => tally.observe(outcome),
+      observe: (outcome, shrinking) => tally.observe(outcome, shrinking),
       ...(signal ? { signal } : {}),
       ...(listener ? { listener } : {}),
     },

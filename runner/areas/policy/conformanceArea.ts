@@ -1,8 +1,11 @@
 /** The policy and model areas: the conformance loop over generated scenarios (conformance.ts). */
 
 import type fc from 'fast-check';
+import type { PolicyFeature } from '../../../spec/coverageFeatures.ts';
 import type { Cluster } from '../../../spec/model.ts';
+import type { UnsupportedFeature } from '../../../spec/results.ts';
 import type { Scenario } from '../../../spec/scenario.ts';
+import type { Capabilities } from '../../../spec/target.ts';
 import type { AreaContext, AreaOutcome, AreaRunner } from '../../area.ts';
 import type { RunOptions } from '../../options.ts';
 import type { PolicyOracleFactory } from '../../policyOracle.ts';
@@ -40,6 +43,7 @@ export function conformanceArea(deps: ConformanceAreaDeps): AreaRunner {
           resultsPath: ctx.resultsPath,
           signal: ctx.signal,
           nextFindingId: ctx.nextFindingId,
+          unsupported: policyUnsupported(caps, ctx.options, ctx.targetName),
           ...(ctx.listener ? { listener: ctx.listener } : {}),
         },
       );
@@ -49,6 +53,7 @@ export function conformanceArea(deps: ConformanceAreaDeps): AreaRunner {
         probes: r.probes,
         findings: r.findings,
         checks: r.checks,
+        coverage: r.coverage,
         ...(r.timeToFirstFailureMs !== undefined ? { timeToFirstFailureMs: r.timeToFirstFailureMs } : {}),
         ...(r.shrunk ? { shrunk: r.shrunk } : {}),
         notes: {
@@ -61,4 +66,32 @@ export function conformanceArea(deps: ConformanceAreaDeps): AreaRunner {
       };
     },
   };
+}
+
+/**
+ * The policy features this run cannot test, with the reason: what the target cannot send (its capabilities),
+ * what the profile says it does not support (its verdicts are undefined, never judged), and Services when
+ * the run's scenarios hold none (they come with the lb area).
+ */
+function policyUnsupported(
+  caps: Capabilities,
+  options: Pick<RunOptions, 'profile' | 'areas'>,
+  targetName: string,
+): UnsupportedFeature[] {
+  const { profile } = options;
+  const out: UnsupportedFeature[] = [];
+  const add = (feature: PolicyFeature, reason: string) => out.push({ area: 'policy', feature, reason });
+  if (!caps.protocols.includes('SCTP')) add('protocol SCTP', `target ${targetName} cannot send SCTP`);
+  else if (!profile.support.sctp)
+    add('protocol SCTP', 'the profile says SCTP is not supported (support.sctp)');
+  else add('protocol SCTP', 'the policy area draws no SCTP ports (runner/areas/policy/conformanceRunner.ts)');
+  if (!caps.ipv6) add('IPv6', `target ${targetName} has no IPv6`);
+  else if (!profile.support.ipv6) add('IPv6', 'the profile says IPv6 is not supported (support.ipv6)');
+  if (!profile.support.endPort)
+    add('port range', 'the profile says endPort is not supported (support.endPort)');
+  if (!profile.support.namedPorts)
+    add('port name', 'the profile says named ports are not supported (support.namedPorts)');
+  if (!options.areas.includes('lb'))
+    add('via Service', 'the scenarios hold Services only when the lb area runs too (--areas …,lb)');
+  return out;
 }

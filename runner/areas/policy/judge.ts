@@ -4,16 +4,20 @@
  * errors are inconclusive; undefined is recorded, not judged. The expectations come from the policy oracle
  * and the network-model oracle (`oracle/model`); this module only compares.
  */
-import type { ModelViolation } from '../../../oracle/model/index.ts';
+import type { ModelRule, ModelViolation } from '../../../oracle/model/index.ts';
 import {
+  masqueradeChecks,
   masqueradeViolation,
   NODE_TO_POD_RULE,
+  nodeToPodChecks,
   nodeToPodExplanation,
   nodeToPodViolation,
+  podToPodChecks,
   podToPodViolation,
   serviceBackends,
   serviceVerdict,
 } from '../../../oracle/model/index.ts';
+import type { PolicyDecided } from '../../../oracle/policy/index.ts';
 import type { Cluster, ObjectKey, Pod } from '../../../spec/model.ts';
 import { keyOf } from '../../../spec/model.ts';
 import type { Realized } from '../../../spec/scenario.ts';
@@ -34,6 +38,10 @@ export interface ProbeJudgement {
   readonly explanation: readonly string[];
   /** For model-area mismatches: what was wrong. */
   readonly detail?: string;
+  /** The policy rules and features that decided `expected` (coverage); absent when none did. */
+  readonly decided?: PolicyDecided;
+  /** The network-model rules the observation was judged by (coverage); absent when none was. */
+  readonly modelChecks?: readonly ModelRule[];
 }
 
 /** Judge one probe result against the oracles. */
@@ -49,15 +57,20 @@ export function judgeProbe(
   if (node !== undefined && dest.kind === 'pod') return judgeNodeToPod(probe, result, node, dest.pod);
   if (dest.kind === 'pod') {
     const j = oracle.judge(request.from, dest.pod, request.port, request.protocol);
-    return judgeDirect(probe, result, j, (answer) =>
-      podToPodViolation(dest.pod, request.host, request.from, realized.podIPs[request.from]?.[0], answer),
-    );
+    const sourceIP = realized.podIPs[request.from]?.[0];
+    return judgeDirect(probe, result, j, {
+      violation: (answer) => podToPodViolation(dest.pod, request.host, request.from, sourceIP, answer),
+      checks: (answer) => podToPodChecks(sourceIP, answer),
+    });
   }
   if (dest.kind === 'outside') {
     const j = oracle.judge(request.from, { ip: request.host }, request.port, request.protocol);
     const srcPod = findPod(cluster, request.from);
     const nodeIP = srcPod?.nodeName ? realized.nodeIPs[srcPod.nodeName] : undefined;
-    return judgeDirect(probe, result, j, (answer) => masqueradeViolation(nodeIP, answer));
+    return judgeDirect(probe, result, j, {
+      violation: (answer) => masqueradeViolation(nodeIP, answer),
+      checks: () => masqueradeChecks(nodeIP),
+    });
   }
   // Service: policy applies to the backend chosen after DNAT.
   const svc = cluster.services.find((s) => keyOf(s) === dest.service);
@@ -84,6 +97,7 @@ export function judgeProbe(
       kind,
       rule: policyRule(kind, j.egressAllowed),
       explanation: [`backend chosen after DNAT: ${chosen.pod} port ${chosen.port}`, ...j.explanation],
+      ...(j.decided ? { decided: j.decided } : {}),
     };
   }
   const verdicts = backends.map((b) => oracle.judge(request.from, b.pod, b.port, request.protocol));
@@ -93,6 +107,7 @@ export function judgeProbe(
       ? [`${dest.service}:${dest.port} has no ready endpoint: the Service rejects`]
       : backends.map((b, i) => `backend ${b.pod}:${b.port} → ${verdicts[i]?.verdict}`);
   const kind = classify(expected, result);
+  const decided = expected === 'undefined' ? undefined : everyBackend(verdicts);
   return {
     probe,
     expected,
@@ -100,6 +115,23 @@ export function judgeProbe(
     kind,
     rule: kind === 'block' ? 'NP-ALLOW' : 'NP-INGRESS-ISOLATION',
     explanation,
+    ...(decided ? { decided } : {}),
+  };
+}
+
+/**
+ * What decided a Service probe whose backend is not known: every backend agreed, so each backend's deciding
+ * rules and features did; none without backends (the Service rejects, no policy decides).
+ */
+function everyBackend(verdicts: readonly PolicyJudgement[]): PolicyDecided | undefined {
+  const decided = verdicts.map((v) => v.decided);
+  const first = decided[0];
+  if (!first || decided.some((d) => d === undefined)) return undefined;
+  const all = decided as readonly PolicyDecided[];
+  return {
+    verdict: first.verdict,
+    rules: [...new Set(all.flatMap((d) => d.rules))],
+    features: [...new Set(all.flatMap((d) => d.features))],
   };
 }
 
@@ -111,7 +143,7 @@ function judgeDirect(
   probe: PlannedProbe,
   result: ProbeResult,
   j: PolicyJudgement,
-  model: (answer: ProbeResult) => ModelViolation | undefined,
+  model: ModelCheck,
 ): ProbeJudgement {
   const kind = classify(j.verdict, result);
   const judgement: ProbeJudgement = {
@@ -121,16 +153,25 @@ function judgeDirect(
     kind,
     rule: policyRule(kind, j.egressAllowed),
     explanation: j.explanation,
+    ...(j.decided ? { decided: j.decided } : {}),
   };
-  return withModel(
-    judgement,
-    kind === 'conforms' && result.outcome === 'connected' ? model(result) : undefined,
-  );
+  return kind === 'conforms' && result.outcome === 'connected'
+    ? withModel(judgement, model, result)
+    : judgement;
 }
 
-/** A model violation turns a conforming judgement into a model-area mismatch. */
-function withModel(j: ProbeJudgement, model: ModelViolation | undefined): ProbeJudgement {
-  return model ? { ...j, kind: 'mismatch', rule: model.rule, detail: model.detail } : j;
+/** A network-model rule on what answered a connection: what is wrong, and which rules it could judge. */
+interface ModelCheck {
+  readonly violation: (answer: ProbeResult) => ModelViolation | undefined;
+  readonly checks: (answer: ProbeResult) => readonly ModelRule[];
+}
+
+/** The model check of a conforming connection; a violation turns the judgement into a model-area mismatch. */
+function withModel(j: ProbeJudgement, model: ModelCheck, result: ProbeResult): ProbeJudgement {
+  const checks = model.checks(result);
+  const judged = checks.length > 0 ? { ...j, modelChecks: checks } : j;
+  const violation = model.violation(result);
+  return violation ? { ...judged, kind: 'mismatch', rule: violation.rule, detail: violation.detail } : judged;
 }
 
 /** A probe from a pod's own node: always allowed by the model (`oracle/model` MODEL-NODE-TO-POD). */
@@ -142,8 +183,25 @@ function judgeNodeToPod(
 ): ProbeJudgement {
   const explanation = [nodeToPodExplanation(pod, node)];
   const kind = classify('allow', result);
-  const model = kind === 'conforms' ? nodeToPodViolation(pod, probe.request.host, node, result) : undefined;
-  return withModel({ probe, expected: 'allow', result, kind, rule: NODE_TO_POD_RULE, explanation }, model);
+  const judgement: ProbeJudgement = {
+    probe,
+    expected: 'allow',
+    result,
+    kind,
+    rule: NODE_TO_POD_RULE,
+    explanation,
+  };
+  // Its verdict is the model's own (MODEL-NODE-TO-POD); what answered is judged when it connected.
+  if (kind === 'block') return { ...judgement, modelChecks: [NODE_TO_POD_RULE] };
+  if (kind !== 'conforms') return judgement;
+  return withModel(
+    judgement,
+    {
+      violation: (answer) => nodeToPodViolation(pod, probe.request.host, node, answer),
+      checks: nodeToPodChecks,
+    },
+    result,
+  );
 }
 
 /** allow/deny/undefined against connected/refused/timeout/error/unsupported. */

@@ -42,7 +42,10 @@ const realized: Realized = {
   outsideNetwork: '192.168.200.0/24',
 };
 
-const denyAll: PolicyOracle = { judge: () => ({ verdict: 'deny', explanation: ['isolated'] }) };
+const denyAll: PolicyOracle = {
+  judge: () => ({ verdict: 'deny', explanation: ['isolated'] }),
+  verdict: () => 'deny',
+};
 
 const base = {
   protocols: ['TCP'] as const,
