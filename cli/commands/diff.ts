@@ -13,8 +13,8 @@ const HELP = `Usage: podnet diff BEFORE/results.json AFTER/results.json [--forma
 
 Compares two runs (the same target before and after a change, or two targets): each rule's status
 (pass → fail is a regression, fail → pass a fix), the findings that are new, gone or still there (matched
-by rule, kind and minimal scenario, not by id), and the settings that differ (a different semantic profile
-makes the runs incomparable, and says so).
+by rule, kind and minimal scenario, not by id), the rules and features exercised on one side only, and the
+settings that differ (a different semantic profile makes the runs incomparable, and says so).
 
 Options:
   --format FORMAT   text (default), json (the whole comparison), or markdown (fits a pull-request comment)

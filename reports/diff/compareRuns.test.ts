@@ -100,6 +100,43 @@ describe('compareRuns', () => {
   });
 });
 
+describe('coverage between runs', () => {
+  test('a rule exercised before and never now is lost; swapped, gained; counts unchanged elsewhere', () => {
+    const clean = loadFixture('clean');
+    const exercised = clean.coverage?.rules.find((r) => r.scenarios > 0);
+    expect(exercised).toBeDefined();
+    const fewer: ResultsDocument = {
+      ...structuredClone(clean),
+      coverage: {
+        ...clean.coverage!,
+        rules: clean.coverage!.rules.map((r) =>
+          r === exercised ? { ...r, scenarios: 0, probes: 0, allow: 0, deny: 0 } : r,
+        ),
+      },
+    };
+    expect(diffOf(clean, fewer).coverage).toEqual([
+      {
+        change: 'lost',
+        what: 'rule',
+        area: exercised!.area,
+        name: exercised!.rule,
+        before: exercised!.scenarios,
+        after: 0,
+      },
+    ]);
+    expect(diffOf(fewer, clean).coverage?.map((c) => `${c.change} ${c.name}`)).toEqual([
+      `gained ${exercised!.rule}`,
+    ]);
+    expect(diffOf(clean, clean).coverage).toEqual([]);
+  });
+
+  test('a document without coverage (schemaVersion 1): nothing said about coverage', () => {
+    const clean = loadFixture('clean');
+    const { coverage: _, ...old } = structuredClone(clean);
+    expect(diffOf(old, clean).coverage).toBeUndefined();
+  });
+});
+
 describe('renderDiff', () => {
   test('text names the regression and ends with the verdict', () => {
     const text = renderDiffText(diffOf(loadFixture('clean'), loadFixture('policy')));

@@ -65,11 +65,23 @@ export interface RunLabel {
   readonly version: string;
 }
 
+/** A rule or feature exercised on one side only (in scenarios), among the areas both runs covered. */
+interface CoverageChange {
+  readonly change: 'gained' | 'lost';
+  readonly what: 'rule' | 'feature';
+  readonly area: string;
+  readonly name: string;
+  readonly before: number;
+  readonly after: number;
+}
+
 export interface RunDiff {
   readonly before: RunLabel;
   readonly after: RunLabel;
   readonly rules: readonly RuleChange[];
   readonly findings: readonly FindingChange[];
+  /** Absent when either document has no coverage (schemaVersion 1). */
+  readonly coverage?: readonly CoverageChange[];
   readonly settings: readonly SettingChange[];
   readonly regressions: number;
   readonly fixes: number;
@@ -82,11 +94,13 @@ export function compareRuns(
   files: { readonly before: string; readonly after: string },
 ): RunDiff {
   const rules = compareRules(before, after);
+  const coverage = compareCoverage(before, after);
   return {
     before: labelOf(before, files.before),
     after: labelOf(after, files.after),
     rules,
     findings: compareFindings(before.findings, after.findings),
+    ...(coverage ? { coverage } : {}),
     settings: compareSettings(before, after),
     regressions: rules.filter((r) => r.change === 'regression').length,
     fixes: rules.filter((r) => r.change === 'fixed').length,
@@ -207,6 +221,45 @@ function compareFindings(before: readonly Finding[], after: readonly Finding[]):
   const order = { new: 0, gone: 1, still: 2 } as const;
   return changes.sort(
     (x, y) => order[x.status] - order[y.status] || cmp(x.area, y.area) || cmp(x.rule, y.rule),
+  );
+}
+
+/**
+ * Rules and features exercised in some scenario on one side and in none on the other. Only entries both
+ * documents list count: an area one run did not cover shows in the rules' statuses, not here.
+ */
+function compareCoverage(before: ResultsDocument, after: ResultsDocument): CoverageChange[] | undefined {
+  if (!before.coverage || !after.coverage) return undefined;
+  const changes: CoverageChange[] = [];
+  const sides = [
+    {
+      what: 'rule' as const,
+      b: before.coverage.rules.map((r) => ({ area: r.area, name: r.rule, scenarios: r.scenarios })),
+      a: after.coverage.rules.map((r) => ({ area: r.area, name: r.rule, scenarios: r.scenarios })),
+    },
+    {
+      what: 'feature' as const,
+      b: before.coverage.features.map((f) => ({ area: f.area, name: f.feature, scenarios: f.scenarios })),
+      a: after.coverage.features.map((f) => ({ area: f.area, name: f.feature, scenarios: f.scenarios })),
+    },
+  ];
+  for (const { what, b, a } of sides) {
+    const was = new Map(b.map((x) => [`${x.area}\0${x.name}`, x.scenarios]));
+    for (const x of a) {
+      const previous = was.get(`${x.area}\0${x.name}`);
+      if (previous === undefined || previous > 0 === x.scenarios > 0) continue;
+      changes.push({
+        change: x.scenarios > 0 ? 'gained' : 'lost',
+        what,
+        area: x.area,
+        name: x.name,
+        before: previous,
+        after: x.scenarios,
+      });
+    }
+  }
+  return changes.sort(
+    (x, y) => cmp(x.change, y.change) || cmp(x.what, y.what) || cmp(x.area, y.area) || cmp(x.name, y.name),
   );
 }
 

@@ -86,6 +86,18 @@ export function renderDiffText(diff: RunDiff): string {
       `  ${f.status.padEnd(5)} ${f.kind.padEnd(12)} ${t(f.rule)}  ${t(f.title)}${f.probe ? `  (${t(f.probe)})` : ''}`,
     );
   }
+  if (diff.coverage) {
+    const count = (c: 'gained' | 'lost') => diff.coverage?.filter((x) => x.change === c).length ?? 0;
+    out.push(
+      '',
+      `coverage: ${count('gained')} gained, ${count('lost')} lost (rules and features exercised on one side only)`,
+    );
+    for (const c of diff.coverage) {
+      out.push(
+        `  ${c.change.padEnd(6)} ${c.what.padEnd(7)} ${t(c.area)} ${t(c.name)}  ${c.before} → ${c.after} scenarios`,
+      );
+    }
+  }
   out.push('', verdictLine(diff), '');
   return out.join('\n');
 }
@@ -121,6 +133,16 @@ export function renderDiffMarkdown(diff: RunDiff): string {
     out.push('| finding | kind | rule | what | probe |', '| --- | --- | --- | --- | --- |');
     for (const f of moved) {
       out.push(`| ${f.status} | ${f.kind} | ${md(f.rule)} | ${md(f.title)} | ${md(f.probe ?? '')} |`);
+    }
+    out.push('');
+  }
+  if (diff.coverage && diff.coverage.length > 0) {
+    out.push(
+      '| coverage | what | area | name | scenarios before | after |',
+      '| --- | --- | --- | --- | --- | --- |',
+    );
+    for (const c of diff.coverage) {
+      out.push(`| ${c.change} | ${c.what} | ${md(c.area)} | ${md(c.name)} | ${c.before} | ${c.after} |`);
     }
     out.push('');
   }
