@@ -36,7 +36,9 @@ export interface FastEngine {
   explain(probe: PolicyProbe): Decision;
 }
 
-interface CompiledIPBlock {
+export interface CompiledIPBlock {
+  /** The block as written: `cidr`, or `cidr except a, b`. */
+  readonly text: string;
   readonly range: CidrRange;
   readonly excepts: readonly CidrRange[];
 }
@@ -84,16 +86,18 @@ function rulePorts(
   return result;
 }
 
-function compileIPBlock(peer: NetworkPolicyPeer): CompiledIPBlock | undefined {
+export function compileIPBlock(peer: NetworkPolicyPeer): CompiledIPBlock | undefined {
   if (!peer.ipBlock) return undefined;
   const range = parseCidr(peer.ipBlock.cidr);
   if (!range) return undefined;
   const excepts = (peer.ipBlock.except ?? []).map(parseCidr).filter((r): r is CidrRange => r !== undefined);
-  return { range, excepts };
+  const except = peer.ipBlock.except ?? [];
+  const text = except.length > 0 ? `${peer.ipBlock.cidr} except ${except.join(', ')}` : peer.ipBlock.cidr;
+  return { text, range, excepts };
 }
 
 // Per probe: numeric bounds, as ip-num's contains is 3,000–8,800× slower (cidr.ts rangeContains, `npm run bench -- ipnum`).
-function blockContains(block: CompiledIPBlock, ip: IPAddress): boolean {
+export function blockContains(block: CompiledIPBlock, ip: IPAddress): boolean {
   if (!rangeContains(block.range, ip)) return false;
   for (const e of block.excepts) if (rangeContains(e, ip)) return false;
   return true;

@@ -5,31 +5,27 @@
  * `JSON.stringify({ profile, results }, null, 2)` (a test holds them to it).
  */
 import type { Cluster } from '../../spec/model.ts';
-import { keyOf } from '../../spec/model.ts';
 import type { SemanticProfile } from '../../spec/profile.ts';
-import { forEachPrediction } from './truthTable.ts';
+import { type CellTemplates, streamCells } from './cellStream.ts';
 
-/** About how many characters are gathered before each `write` (1 Mi). */
-const CHUNK = 1 << 20;
+function jsonTemplates(profile: SemanticProfile): CellTemplates {
+  const profileText = JSON.stringify(profile, null, 2).replace(/\n/g, '\n  ');
+  return {
+    head: `{\n  "profile": ${profileText},\n  "results": [`,
+    separator: ',',
+    source: (key) => `\n    {\n      "from": ${JSON.stringify(key)},\n      "to": `,
+    destination: (key, t, verdict) =>
+      `${JSON.stringify(key)},\n      "port": ${t.port},\n      "protocol": "${t.protocol}",\n      "verdict": "${verdict}"\n    }`,
+    tail: (empty) => (empty ? ']\n}\n' : '\n  ]\n}\n'),
+  };
+}
 
+/** Writes the JSON document in chunks of about `chunk` bytes; `write` must be done with each when it returns. */
 export function writePredictionJson(
   cluster: Cluster,
   profile: SemanticProfile,
-  write: (chunk: string) => void,
-  chunk = CHUNK,
+  write: (chunk: Uint8Array) => void,
+  chunk?: number,
 ): void {
-  // Pod keys quoted once: the per-cell work is concatenation only.
-  const quoted = cluster.pods.map((p) => JSON.stringify(keyOf(p)));
-  const profileText = JSON.stringify(profile, null, 2).replace(/\n/g, '\n  ');
-  let buffer = `{\n  "profile": ${profileText},\n  "results": [`;
-  let first = true;
-  forEachPrediction(cluster, { profile }, (s, d, t, verdict) => {
-    buffer += `${first ? '' : ','}\n    {\n      "from": ${quoted[s]},\n      "to": ${quoted[d]},\n      "port": ${t.port},\n      "protocol": "${t.protocol}",\n      "verdict": "${verdict}"\n    }`;
-    first = false;
-    if (buffer.length >= chunk) {
-      write(buffer);
-      buffer = '';
-    }
-  });
-  write(`${buffer}${first ? ']' : '\n  ]'}\n}\n`);
+  streamCells(cluster, profile, jsonTemplates(profile), write, chunk);
 }

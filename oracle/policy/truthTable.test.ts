@@ -3,7 +3,8 @@
 import { describe, expect, test } from 'vitest';
 import type { Cluster } from '../../spec/model.ts';
 import { ALL, policy, xyzCluster } from '../../test/upstream/xyzModel.ts';
-import { declaredPorts, predictMatrix, renderTruthTables } from './truthTable.ts';
+import { declaredPorts } from './declaredPorts.ts';
+import { predictMatrix, renderTruthTables } from './truthTable.ts';
 
 function twoPods(): Cluster {
   const base = xyzCluster([policy('deny', ALL, { ingress: [] })]);

@@ -3,36 +3,26 @@
  * (containerPort, protocol) the destination pod declares, and their rendering as one matrix per
  * (port, protocol) in the style of the upstream e2e output (`.` allow, `X` deny, `?` undefined).
  */
-import type { Cluster, ObjectKey, Pod, Protocol } from '../../spec/model.ts';
+import type { Cluster, ObjectKey } from '../../spec/model.ts';
 import { keyOf, PROTOCOLS } from '../../spec/model.ts';
 import { DEFAULT_PROFILE, type SemanticProfile } from '../../spec/profile.ts';
 import type { Verdict } from '../../spec/verdict.ts';
+import { compileClasses } from './classes.ts';
 import type { PredictionRow } from './decision.ts';
+import { comparePortProtocol, declaredPorts, type PortProtocol } from './declaredPorts.ts';
+
+export type { PortProtocol } from './declaredPorts.ts';
+
 import { compileFast } from './fast.ts';
 import { evaluateReference } from './reference.ts';
 
-export interface PortProtocol {
-  readonly port: number;
-  readonly protocol: Protocol;
-}
-
 export interface PredictOptions {
   readonly profile?: SemanticProfile;
-  /** Which engine decides the cells; default `fast`. */
-  readonly engine?: 'fast' | 'reference';
-}
-
-function compareTargets(a: PortProtocol, b: PortProtocol): number {
-  return a.port - b.port || PROTOCOLS.indexOf(a.protocol) - PROTOCOLS.indexOf(b.protocol);
-}
-
-/** The distinct (containerPort, protocol) pairs a pod declares, by port then protocol. */
-export function declaredPorts(pod: Pod): PortProtocol[] {
-  const seen = new Map<string, PortProtocol>();
-  for (const c of pod.containers)
-    for (const p of c.ports)
-      seen.set(`${p.containerPort}/${p.protocol}`, { port: p.containerPort, protocol: p.protocol });
-  return [...seen.values()].sort(compareTargets);
+  /**
+   * Which engine decides the cells: `classes` (default) compiles the fast engine over one or two pods per
+   * equivalence class; `fast` over every pod; `reference` evaluates each cell from the manifests.
+   */
+  readonly engine?: 'classes' | 'fast' | 'reference';
 }
 
 /** Every (from, to, port, protocol) cell with its verdict, rows ordered by from, to, port, protocol. */
@@ -57,20 +47,28 @@ export function predictMatrix(cluster: Cluster, options: PredictOptions = {}): P
 export function forEachPrediction(
   cluster: Cluster,
   options: PredictOptions,
-  visit: (source: number, destination: number, target: PortProtocol, verdict: Verdict) => void,
+  visit: (
+    source: number,
+    destination: number,
+    target: PortProtocol,
+    verdict: Verdict,
+    targetIndex: number,
+  ) => void,
 ): void {
   const profile = options.profile ?? DEFAULT_PROFILE;
   const pods = cluster.pods;
   const targets = pods.map(declaredPorts);
   const protocolIndex = targets.map((ts) => ts.map((t) => PROTOCOLS.indexOf(t.protocol)));
-  if ((options.engine ?? 'fast') === 'fast') {
-    const engine = compileFast(cluster, profile);
+  const engineName = options.engine ?? 'classes';
+  if (engineName !== 'reference') {
+    const engine =
+      engineName === 'classes' ? compileClasses(cluster, profile) : compileFast(cluster, profile);
     for (let s = 0; s < pods.length; s++) {
       for (let d = 0; d < pods.length; d++) {
         const ts = targets[d]!;
         for (let i = 0; i < ts.length; i++) {
           const t = ts[i]!;
-          visit(s, d, t, engine.verdictByIndex(s, d, t.port, protocolIndex[d]![i]!));
+          visit(s, d, t, engine.verdictByIndex(s, d, t.port, protocolIndex[d]![i]!), i);
         }
       }
     }
@@ -79,10 +77,10 @@ export function forEachPrediction(
   const keys = pods.map(keyOf);
   for (let s = 0; s < pods.length; s++) {
     for (let d = 0; d < pods.length; d++) {
-      for (const t of targets[d]!) {
+      targets[d]!.forEach((t, i) => {
         const probe = { from: keys[s]!, to: keys[d]!, port: t.port, protocol: t.protocol };
-        visit(s, d, t, evaluateReference(cluster, probe, profile).verdict);
-      }
+        visit(s, d, t, evaluateReference(cluster, probe, profile).verdict, i);
+      });
     }
   }
 }
@@ -110,7 +108,9 @@ export function renderTruthTables(rows: readonly PredictionRow[], podKeys?: read
   const cellWidth = Math.max(1, ...keys.map((k) => k.length));
   const labelWidth = Math.max(corner.length, cellWidth);
   const out: string[] = [];
-  for (const { target, cells } of [...byTarget.values()].sort((a, b) => compareTargets(a.target, b.target))) {
+  for (const { target, cells } of [...byTarget.values()].sort((a, b) =>
+    comparePortProtocol(a.target, b.target),
+  )) {
     out.push(`${target.protocol}/${target.port}`);
     out.push([corner.padEnd(labelWidth), ...keys.map((k) => k.padEnd(cellWidth))].join(' ').trimEnd());
     for (const from of keys) {

@@ -154,7 +154,10 @@ describe('podnet predict and explain', { tags: ['e2e'] }, () => {
   test('bad input exits 2 with a clear message', async () => {
     const cases: [string[], RegExp][] = [
       [['predict', '-f', join(dir, 'missing.yaml')], /missing\.yaml/],
-      [['predict', '-f', EXAMPLE, '--format', 'xml'], /--format must be table or json/],
+      [
+        ['predict', '-f', EXAMPLE, '--format', 'xml'],
+        /--format must be one of table, json, csv, summary, groups, groups-json, got "xml"/,
+      ],
       [
         ['predict', '-f', EXAMPLE, '--profile', join(dir, 'none.yaml')],
         /none.yaml: no such file or directory/,
