@@ -34,7 +34,20 @@ describe('podnet run on the lab', { tags: ['lab', 'e2e'] }, () => {
   test('a clean lab conforms: exit 0, and results.json holds the versioned fields', async () => {
     const r = await execa(
       'node',
-      [BIN, 'run', '--seed', '1', '--budget', '20s', '--shrink-budget', '30s', '--out', 'clean', '--quiet'],
+      [
+        BIN,
+        'run',
+        '--seed',
+        '1',
+        '--budget',
+        '20s',
+        '--shrink-budget',
+        '30s',
+        '--out',
+        'clean',
+        '--quiet',
+        '--profile-timing',
+      ],
       { cwd: dir, reject: false, env: { PODNET_LAB_ID: 'e2e1' } },
     );
     expect(r.stderr).not.toContain('internal error');
@@ -54,6 +67,11 @@ describe('podnet run on the lab', { tags: ['lab', 'e2e'] }, () => {
     expect(doc.summary.probes as number).toBeGreaterThan(0);
     // A glitch that did not come back on its second run may be recorded as inconclusive; nothing is judged.
     expect(doc.findings.filter((f) => f.kind !== 'inconclusive' && f.kind !== 'undefined')).toEqual([]);
+    // --profile-timing: the phases of the lab and the runner, each with its calls.
+    const phase = (name: string) => new RegExp(`^${name.replace('.', '\\.')} +\\d+\\.\\d+ +[1-9]\\d*`, 'm');
+    expect(r.stderr).toMatch(new RegExp(`^timing: [\\d.]+ s, ${doc.summary.scenarios} scenarios`, 'm'));
+    for (const name of ['runner.sync', 'runner.probe', 'lab.netfilter', 'lab.pods-agents', 'lab.probe'])
+      expect(r.stderr).toMatch(phase(name));
     expect(await labLeftovers('e2e1')).toEqual({ netns: [], links: [], processes: [] });
   });
 

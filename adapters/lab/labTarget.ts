@@ -18,6 +18,7 @@ import type {
   Target,
 } from '../../spec/target.ts';
 import { nodeOfSource, nodeSourceKey } from '../../spec/target.ts';
+import { timed } from '../../spec/timing.ts';
 import { cleanupLab } from './cleanup.ts';
 import { ipBatch, tryRun } from './exec.ts';
 import type { FaultName } from './faults.ts';
@@ -257,8 +258,8 @@ export class LabTarget implements Target {
   async beginScenario(): Promise<void> {
     const topo = this.topology;
     if (!topo) return;
-    await Promise.all(topo.nodes.map((n) => removeNetfilter(n.netns)));
-    await this.flushConntrack();
+    await timed('lab.begin-netfilter', () => Promise.all(topo.nodes.map((n) => removeNetfilter(n.netns))));
+    await timed('lab.conntrack-flush', () => this.flushConntrack());
   }
 
   /**
@@ -306,26 +307,30 @@ export class LabTarget implements Target {
     const key = JSON.stringify({ nodeSpecs, conf, faults: this.faults });
     const rebuild = this.topology?.key !== key;
     if (rebuild) {
-      await this.destroyKernelState();
+      await timed('lab.destroy', () => this.destroyKernelState());
       this.topology = this.planTopology(key, nodeSpecs, conf);
     }
     const topo = this.topology as Topology;
     const { removed, added } = this.diffPods(cluster.pods, topo);
-    await this.removePods(removed);
+    await timed('lab.pods-remove', () => this.removePods(removed));
     const infra = rebuild
       ? [this.names.underlay, this.names.router, this.names.outside, ...topo.nodes.map((n) => n.netns)]
       : [];
-    await addNamespaces([...infra, ...added.filter((p) => !p.hostNetwork).map((p) => p.netns)]);
+    await timed('lab.netns-add', () =>
+      addNamespaces([...infra, ...added.filter((p) => !p.hostNetwork).map((p) => p.netns)]),
+    );
     const podCtx = { names: this.names, paths: this.paths, mtu: (topo.plans[0] as NodeFlannelPlan).mtu };
     // Agents only need their namespace: start them while the network is being wired.
     await Promise.all([
       (async () => {
-        if (rebuild) await this.buildInfrastructure(topo);
-        await wirePodLinks(podCtx, added);
+        if (rebuild) await timed('lab.infrastructure', () => this.buildInfrastructure(topo));
+        await timed('lab.pods-wire', () => wirePodLinks(podCtx, added));
       })(),
-      startPodAgents(
-        podCtx,
-        added.filter((p) => !p.hostNetwork),
+      timed('lab.pods-agents', () =>
+        startPodAgents(
+          podCtx,
+          added.filter((p) => !p.hostNetwork),
+        ),
       ),
     ]);
     // hostNetwork agents run in node namespaces, which exist only now.
@@ -335,7 +340,7 @@ export class LabTarget implements Target {
     );
     this.assignServiceIPs(cluster);
     this.lastCluster = cluster;
-    await this.applyAllNetfilter(cluster, topo);
+    await timed('lab.netfilter', () => this.applyAllNetfilter(cluster, topo));
     const realized = this.realized(topo);
     await writeLabRecord(this.paths, {
       labId: this.labId,
@@ -631,7 +636,7 @@ export class LabTarget implements Target {
   }
 
   async probe(probes: readonly ProbeRequest[], options: ProbeOptions): Promise<ProbeResult[]> {
-    return runProbes(probes, this.clientOf, options.concurrency, options.signal);
+    return timed('lab.probe', () => runProbes(probes, this.clientOf, options.concurrency, options.signal));
   }
 
   async nodeStates(): Promise<NodeNetworkState[]> {

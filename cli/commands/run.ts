@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 /** `podnet run`: the conformance loop against a target (the embedded lab by default). */
 import { join, resolve } from 'node:path';
 import { type FaultName, isFaultName } from '../../adapters/lab/faults.ts';
@@ -9,6 +10,7 @@ import {
   renderGithubSummary,
   renderTerminal,
 } from '../../reports/index.ts';
+import { renderTimingTable } from '../../reports/timingTable.ts';
 import { AREAS } from '../../runner/areas/registry.ts';
 import type { RunOptions } from '../../runner/options.ts';
 import { CONVERGE_TIMEOUT_RANGE, DEFAULT_RUN_OPTIONS, PROBE_TIMEOUT_RANGE } from '../../runner/options.ts';
@@ -21,6 +23,7 @@ import { EXIT, PodnetInputError } from '../../spec/errors.ts';
 import { checkOutputDirectory, checkOutputFile } from '../../spec/inputFile.ts';
 import { loadProfile } from '../../spec/manifests/profileFile.ts';
 import type { Area, ResultsDocument } from '../../spec/results.ts';
+import { enableTiming, machineCpuTicks, timingSnapshot } from '../../spec/timing.ts';
 import type { OptionSpec, ParsedArgs } from '../args.ts';
 import {
   booleanOption,
@@ -55,6 +58,7 @@ const OPTIONS: OptionSpec = {
   'node-selector': { type: 'string', multiple: true },
   keep: { type: 'boolean' },
   'require-coverage': { type: 'string' },
+  'profile-timing': { type: 'boolean' },
 };
 
 const HELP = `Usage: podnet run [options]
@@ -86,6 +90,7 @@ Options:
                            enabled areas that the target can test, or those FILE names (YAML or JSON:
                            rules: [ID, ...], features: {AREA: [FEATURE, ...]}); default: coverage is
                            reported, never a gate
+  --profile-timing         print where the time went, by phase (realize, probe, oracle, …), at the end
   --quiet, -q              no progress line
   --github                 also write summary.md, print up to 10 ::error annotations, and append to
                            $GITHUB_STEP_SUMMARY when set (GitHub Actions)
@@ -252,6 +257,11 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   io.stderr(
     `podnet run: target ${targetName}, seed ${options.seed}, areas ${options.areas.join(',')}, budget ${Math.round(options.budgetMs / 1000)}s${faults.length > 0 ? `, lab faults ${faults.join(',')}` : ''}\n`,
   );
+  const profiling = booleanOption(args, 'profile-timing');
+  if (profiling) enableTiming();
+  const startedAt = performance.now();
+  const cpuAtStart = process.cpuUsage();
+  const ticksAtStart = machineCpuTicks((path) => readFileSync(path, 'utf8'));
   const result = await runSession(deps, {
     options,
     outDir,
@@ -265,6 +275,23 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     ...(requirement !== undefined ? { requireCoverage: requirement } : {}),
     ...(booleanOption(args, 'quiet') ? {} : { listener: printer }),
   }).finally(() => printer.done());
+  if (profiling) {
+    const cpu = process.cpuUsage(cpuAtStart);
+    const ticks = machineCpuTicks((path) => readFileSync(path, 'utf8'));
+    const busy =
+      ticksAtStart && ticks
+        ? (ticks.busy - ticksAtStart.busy) / Math.max(1, ticks.total - ticksAtStart.total)
+        : undefined;
+    io.stderr(
+      renderTimingTable(timingSnapshot(), {
+        wallMs: performance.now() - startedAt,
+        scenarios: result.document.summary.scenarios,
+        probes: result.document.summary.probes,
+        processCpuMs: (cpu.user + cpu.system) / 1000,
+        ...(busy !== undefined ? { machineBusy: busy } : {}),
+      }),
+    );
+  }
   io.stdout(renderTerminal(result.document, { color: io.isTTY && !io.env.NO_COLOR }));
   if (requirement !== undefined) io.stdout(renderCoverageGate(result.unmetCoverage, EXIT.coverage));
   for (const line of annotations) io.stdout(`${line}\n`);

@@ -15,6 +15,7 @@ import type {
 } from '../../../spec/scenario.ts';
 import { applyStep, describeStep } from '../../../spec/steps.ts';
 import type { Target } from '../../../spec/target.ts';
+import { timed, timedSync } from '../../../spec/timing.ts';
 import type { PolicyOracle, PolicyOracleFactory } from '../../policyOracle.ts';
 import type { StateCheck, StateCheckOptions } from './checkState.ts';
 import { checkState, isFailing } from './checkState.ts';
@@ -79,7 +80,7 @@ export async function checkScenario(
   let realized: Realized | undefined;
   let before: PolicyOracle | undefined;
   let current = scenario.cluster;
-  await deps.target.beginScenario?.();
+  await timed('runner.begin-scenario', async () => deps.target.beginScenario?.());
   const syncOpts = {
     ...(options.netConf ? { netConf: options.netConf } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
@@ -89,23 +90,27 @@ export async function checkScenario(
     if (step) current = applyStep(current, step);
     // Phase 1: pods (and policies resolved against the addresses known so far).
     let cluster = concretize(current, realized, deps.resolvePolicies);
-    realized = await deps.target.sync(cluster, syncOpts);
+    realized = await timed('runner.sync', () => deps.target.sync(cluster, syncOpts));
     // Phase 2: re-resolve against the real addresses; sync again only if that changed the policies.
     const resolved = concretize(current, realized, deps.resolvePolicies);
     if (JSON.stringify(resolved.policies) !== JSON.stringify(cluster.policies)) {
       cluster = resolved;
-      realized = await deps.target.sync(cluster, syncOpts);
+      realized = await timed('runner.sync', () => deps.target.sync(cluster, syncOpts));
     }
-    const plan = planProbes(withIPs(cluster, realized), realized, {
-      protocols: options.protocols,
-      timeoutMs: options.probeTimeoutMs,
-      maxProbes: options.maxProbesPerState,
-      viaServices: scenario.traffic.viaServices,
-      outside: options.checkModel,
-      fromNodes: options.checkModel,
-      seed: options.seed + k,
-    });
-    const oracle = deps.oracleFactory(withIPs(cluster, realized), options.profile);
+    const plan = timedSync('runner.plan', () =>
+      planProbes(withIPs(cluster, realized as Realized), realized as Realized, {
+        protocols: options.protocols,
+        timeoutMs: options.probeTimeoutMs,
+        maxProbes: options.maxProbesPerState,
+        viaServices: scenario.traffic.viaServices,
+        outside: options.checkModel,
+        fromNodes: options.checkModel,
+        seed: options.seed + k,
+      }),
+    );
+    const oracle = timedSync('runner.oracle', () =>
+      deps.oracleFactory(withIPs(cluster, realized as Realized), options.profile),
+    );
     const check = await checkState(
       deps.target,
       withIPs(cluster, realized),

@@ -8,6 +8,7 @@ import { staticModelViolations } from '../../../oracle/model/index.ts';
 import type { Cluster } from '../../../spec/model.ts';
 import type { Realized } from '../../../spec/scenario.ts';
 import type { Target } from '../../../spec/target.ts';
+import { timed, timedSync } from '../../../spec/timing.ts';
 import type { PolicyOracle } from '../../policyOracle.ts';
 import { runProbes } from '../../probeRunner.ts';
 import type { ProbeJudgement } from './judge.ts';
@@ -53,26 +54,33 @@ export async function checkState(
     retries: options.retries,
     ...(options.signal ? { signal: options.signal } : {}),
   };
-  const results = await runProbes(
-    target,
-    probes.map((p) => p.request),
-    probeOpts,
+  const results = await timed('runner.probe', () =>
+    runProbes(
+      target,
+      probes.map((p) => p.request),
+      probeOpts,
+    ),
   );
   let probesSent = probes.length;
   const judgements = new Map<string, ProbeJudgement>();
   for (const p of probes) {
-    judgements.set(p.request.id, judgeProbe(p, results.get(p.request.id)!, cluster, realized, oracle));
+    judgements.set(
+      p.request.id,
+      timedSync('runner.judge', () => judgeProbe(p, results.get(p.request.id)!, cluster, realized, oracle)),
+    );
   }
   let failing = probes.filter((p) => isFailing(judgements.get(p.request.id)!));
   let convergenceMs: number | undefined;
   if (failing.length > 0) {
     const deadline = Date.now() + options.convergeTimeoutMs;
     while (failing.length > 0 && Date.now() < deadline && !options.signal?.aborted) {
-      await sleep(options.pollIntervalMs);
-      const again = await runProbes(
-        target,
-        failing.map((p) => p.request),
-        probeOpts,
+      await timed('runner.converge-wait', () => sleep(options.pollIntervalMs));
+      const again = await timed('runner.converge-probe', () =>
+        runProbes(
+          target,
+          failing.map((p) => p.request),
+          probeOpts,
+        ),
       );
       probesSent += failing.length;
       for (const p of failing)

@@ -9,6 +9,7 @@ import type { Cluster, Protocol } from '../../../spec/model.ts';
 import type { CheckSummary, Coverage, Finding, UnsupportedFeature } from '../../../spec/results.ts';
 import type { Scenario } from '../../../spec/scenario.ts';
 import { scenarioSize } from '../../../spec/steps.ts';
+import { timed } from '../../../spec/timing.ts';
 import { checkSummaries } from '../../area.ts';
 import { CoverageTally, ScenarioCoverage } from '../../coverage.ts';
 import type { RunOptions } from '../../options.ts';
@@ -239,10 +240,8 @@ function searchRound(
     deps.scenarios,
     async (generated, shrinking) => {
       const scenario = deps.prepare ? deps.prepare(generated) : generated;
-      const outcome = await checkScenario(
-        scenario,
-        deps,
-        shrinking ? round.shrinkOptions : round.checkOptions,
+      const outcome = await timed(shrinking ? 'runner.scenario-shrinking' : 'runner.scenario', () =>
+        checkScenario(scenario, deps, shrinking ? round.shrinkOptions : round.checkOptions),
       );
       return { ...outcome, scenario };
     },
