@@ -3,7 +3,7 @@
  * the exec that runs their commands (`ip netns exec` rewritten to the cheaper `nsenter --net`).
  */
 import { labExec } from './exec.ts';
-import { applyNodeNetfilter, removeNodeNetfilter } from './netfilter/apply.ts';
+import { applyNodeNetfilter, forgetNodeNetfilter } from './netfilter/apply.ts';
 import type { NodeNetfilterView } from './netfilter/types.ts';
 
 /** Programs one node's policy and Service rules to match `view`. */
@@ -11,7 +11,7 @@ export function applyNetfilter(view: NodeNetfilterView): Promise<void> {
   return applyNodeNetfilter(view, labExec);
 }
 
-/** Removes everything the netfilter agents programmed on one node, and what they remembered of it. */
-export function removeNetfilter(netns: string): Promise<void> {
-  return removeNodeNetfilter(netns, labExec);
+/** Restarts the agents of one node: they forget what they programmed and saw; the rules stay until the next apply. */
+export function forgetNetfilter(netns: string): Promise<void> {
+  return forgetNodeNetfilter(netns);
 }

@@ -103,6 +103,18 @@ export function applyNodeNetfilter(view: NodeNetfilterView, exec: LabExec): Prom
   return next;
 }
 
+/**
+ * Forgets what was programmed on `netns` and every policy seen there, leaving the kernel as it is: the next
+ * apply then rewrites every chain of ours and removes the rest, in one transaction per table, which ends
+ * in the same state as a removal followed by that apply (sets are named by their content).
+ */
+export async function forgetNodeNetfilter(netns: string): Promise<void> {
+  const m = memory.get(netns);
+  if (m === undefined) return;
+  await m.queue;
+  memory.delete(netns);
+}
+
 /** Removes every PODNET-* jump, chain and set from `netns` and forgets the node. */
 export async function removeNodeNetfilter(netns: string, exec: LabExec): Promise<void> {
   const m = nodeMemory(netns);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { NetworkPolicy, Service } from '../../../spec/model.ts';
 import { NAMESPACE_NAME_LABEL } from '../../../spec/model.ts';
 import type { FaultName } from '../faults.ts';
-import { applyNodeNetfilter, removeNodeNetfilter } from './apply.ts';
+import { applyNodeNetfilter, forgetNodeNetfilter, removeNodeNetfilter } from './apply.ts';
 import type { ProbeAnswer, Testbed } from './testbed.ts';
 import { createTestbed, processAlive, testbedExec, testbedLeftovers } from './testbed.ts';
 import type { NodeNetfilterView } from './types.ts';
@@ -270,6 +270,40 @@ describe('policy agent', { tags: ['lab'] }, () => {
     expect(await save()).toBe(before);
     await apply({});
     expect(await outcome(CLIENT, WEB1, 8080)).toBe('connected');
+  });
+
+  test('a restart that forgets, then one apply: the same rules and sets as removing everything first', async () => {
+    const state = async () => {
+      const save = await testbedExec(['ip', 'netns', 'exec', bed.netns, 'iptables-save']);
+      const sets = await testbedExec(['ip', 'netns', 'exec', bed.netns, 'ipset', 'list', '-n']);
+      return `${save
+        .split('\n')
+        .filter((l) => !l.startsWith('#') && !l.startsWith(':'))
+        .join('\n')}\n${sets.split('\n').sort().join('\n')}`;
+    };
+    // Under stale-on-delete a policy the agent saw stays enforced: a restart must forget it too.
+    const next: Partial<NodeNetfilterView> = {
+      policies: [webDenyAll],
+      services: [service('web')],
+      faults: ['stale-on-delete'],
+    };
+    // Scenario one leaves rules, sets and (under stale-on-delete) a remembered policy behind.
+    await apply({
+      policies: [
+        policy('allow-ns-b', {
+          podSelector: {},
+          ingress: [{ peers: [{ ipBlock: { cidr: '10.9.0.0/16' } }] }],
+        }),
+      ],
+      faults: ['stale-on-delete'],
+    });
+    await forgetNodeNetfilter(bed.netns);
+    await apply(next);
+    const forgotten = await state();
+    await removeNodeNetfilter(bed.netns, testbedExec);
+    await apply(next);
+    expect(forgotten).toBe(await state());
+    await removeNodeNetfilter(bed.netns, testbedExec);
   });
 });
 
