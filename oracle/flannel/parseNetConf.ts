@@ -116,7 +116,7 @@ export function parseNetConf(text: string, options: ParseNetConfOptions = {}): P
     notes.push(
       decoded.network
         ? `EnableIPv4 is false: flannel makes no flannel.N, route or FLANNEL_NETWORK/FLANNEL_SUBNET for Network ${formatCidr(decoded.network)}${
-            behaviour.networksRemoved
+            behaviour.networksRemoved && !isEmptyNet(decoded.network)
               ? ', but its traffic manager still installs the IPv4 forward rules (and with --ip-masq masquerade rules) for it: main.go passes Network whatever EnableIPv4 says'
               : ''
           }`
