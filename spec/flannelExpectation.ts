@@ -30,8 +30,12 @@ export type FlannelBackendConfig =
       readonly port: number;
       /** The UDP port the device uses: `port`, or the kernel default 8472 when 0. */
       readonly effectivePort: number;
-      /** `Backend.MTU`; 0 means "the external interface's MTU". */
-      readonly mtu: number;
+      /**
+       * `Backend.MTU` as decoded, 0 and negative values included (flannel then writes FLANNEL_MTU = MTU − 50
+       * all the same); absent when the key is absent, or before flannel read it (v0.21.3): the external
+       * interface's MTU is used.
+       */
+      readonly mtu?: number;
       readonly gbp: boolean;
       readonly learning: boolean;
       readonly directRouting: boolean;
@@ -44,6 +48,8 @@ export type FlannelBackendConfig =
 /** net-conf.json after flannel's decoding, defaults and (etcd mode) CheckNetworkConfig. */
 export interface EffectiveNetConf {
   readonly subnetManager: FlannelSubnetManager;
+  /** The flannel release the config was read as (`vX.Y.Z`); node-state predictions follow it too. */
+  readonly flannelVersion: string;
   readonly enableIPv4: boolean;
   readonly enableIPv6: boolean;
   readonly enableNFTables: boolean;
@@ -64,6 +70,11 @@ export interface EffectiveNetConf {
   readonly backendDefaulted: boolean;
   /** Things the user should know (ignored fields, doc/code disagreements). */
   readonly notes: readonly string[];
+  /**
+   * Why podnet cannot predict the node state flannel programs for this config although flannel runs it
+   * (IPv6-only, v0.20.x's Networks key): expectedNodeState refuses it with this reason.
+   */
+  readonly unmodelled?: string;
 }
 
 /** One node as the oracle needs it. */
@@ -71,8 +82,13 @@ export interface FlannelNodeInput {
   readonly name: string;
   /** The address other nodes reach it at (flannel's public-ip). */
   readonly publicIP: string;
-  /** The address flannel binds locally (ExtAddr); defaults to `publicIP` (differs only with public-ip-overwrite). */
+  /**
+   * flannel's ExtAddr (`--public-ip`, else the interface address); defaults to `publicIP`, from which it
+   * differs only with a public-ip-overwrite annotation.
+   */
   readonly localIP?: string;
+  /** The external interface's own address (IfaceAddr); defaults to `localIP`, differs only with --public-ip. */
+  readonly interfaceIP?: string;
   readonly extInterface: { readonly name: string; readonly mtu: number };
   /** The underlay L2 segment; nodes on one segment reach each other without a router. */
   readonly segment: number;
@@ -157,8 +173,20 @@ export interface ExpectedPeer {
   readonly node: string;
   readonly lease: string;
   readonly reachable: boolean;
-  readonly path: 'vxlan' | 'vxlan-direct' | 'host-gw' | 'udp' | 'none';
+  /**
+   * `shared-lease`: the peer holds this node's own lease, which flannel ignores, or a lease another peer
+   * holds too, where which of them the entries point at depends on event order: the path is not defined.
+   */
+  readonly path: 'vxlan' | 'vxlan-direct' | 'host-gw' | 'udp' | 'none' | 'shared-lease';
   readonly reason?: string;
+}
+
+/** A lease several peers announce: what a node programs for it depends on the order of their events. */
+export interface SharedLease {
+  readonly lease: string;
+  readonly nodes: readonly string[];
+  readonly publicIPs: readonly string[];
+  readonly reason: string;
 }
 
 export interface ExpectedNodeState {
@@ -180,10 +208,17 @@ export interface ExpectedNodeState {
     readonly rules: readonly MasqueradeRule[];
   };
   readonly forward: readonly ForwardRule[];
-  readonly cni0: { readonly address: string; readonly prefixLength: number; readonly mtu: number };
+  /** cni0 as the CNI plugin makes it; `mtu` undefined when FLANNEL_MTU is no MTU the plugin accepts. */
+  readonly cni0: {
+    readonly address: string;
+    readonly prefixLength: number;
+    readonly mtu: number | undefined;
+  };
   /** The CIDR whose routes, neighbours and FDB entries are flannel's (anything else is not judged). */
   readonly network: string;
   readonly peers: readonly ExpectedPeer[];
+  /** Leases several peers announce: routes, neighbours and FDB entries for them are not judged. */
+  readonly sharedLeases: readonly SharedLease[];
 }
 
 export type NodeStateObject =

@@ -71,14 +71,23 @@ export type ClusterFlannel =
   | {
       readonly ok: true;
       readonly netConf: FlannelNetConf;
+      /** net-conf.json as the ConfigMap holds it: flannel decodes these bytes, not a re-serialization. */
+      readonly netConfText: string;
       /** Where the net-conf was read (`ConfigMap kube-flannel/kube-flannel-cfg`). */
       readonly source: string;
+      /** The flannel release the cluster runs, as its DaemonSet's image tag says; or why it is not known. */
+      readonly flannelVersion: ClusterFlannelVersion;
       /** Nodes the check covers (every node holding a lease); scenario nodes `node-1`… map onto them. */
       readonly nodes: number;
       /** The prefix length of the nodes' leases (the allocator's node mask). */
       readonly nodeMask: number;
     }
   | { readonly ok: false; readonly reason: string };
+
+/** The release a cluster's flannel runs (`v0.26.1`), with where it was read, or why it is not known. */
+export type ClusterFlannelVersion =
+  | { readonly found: true; readonly version: string; readonly source: string }
+  | { readonly found: false; readonly reason: string };
 
 export interface SyncOptions {
   /** Flannel network config; a change of it (or of nodes) re-realizes from scratch. */

@@ -16,6 +16,8 @@ beforeAll(async () => {
     '{"network": "10.244.7.9/16", "backend": {"type": "vxlan", "VNI": 4}}\n',
   );
   await writeFile(join(dir, 'small.json'), '{"Network": "10.1.0.0/29", "Backend": {"Type": "vxlan"}}\n');
+  await writeFile(join(dir, 'everything.json'), '{"Network": "0.0.0.0/0", "Backend": {"Type": "vxlan"}}\n');
+  await writeFile(join(dir, 'float.json'), '{"Network": "10.244.0.0/16", "SubnetLen": 24.0}\n');
   await writeFile(
     join(dir, 'subnetlen.json'),
     '{"Network": "10.3.0.0/16", "SubnetLen": 31, "Backend": {"Type": "host-gw"}}\n',
@@ -77,6 +79,44 @@ describe('podnet flannel validate', { tags: ['e2e'] }, () => {
     const r = await podnet('subnetlen.json');
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('SubnetLen ignored');
+  });
+
+  test('every result names the flannel release it was read as (default v0.28.9)', async () => {
+    const text = await podnet('no-backend.json');
+    expect(text.stdout).toMatch(/^no-backend.json: valid for flannel v0.28.9 with the kube subnet manager/);
+    const json = JSON.parse((await podnet('no-backend.json', '--format', 'json')).stdout);
+    expect(json.flannelVersion).toBe('v0.28.9');
+    const rejected = await podnet('float.json');
+    expect(rejected.exitCode).toBe(2);
+    expect(rejected.stderr).toContain(
+      'flannel v0.28.9 rejects this config (kube subnet manager): json: cannot unmarshal number 24.0 into Go struct field Config.SubnetLen of type uint',
+    );
+  });
+
+  test('--flannel-version picks the release: Network 0.0.0.0/0 runs on v0.27.4, fails the lease from v0.28.0 (kube.go AcquireLease)', async () => {
+    const old = await podnet('everything.json', '--flannel-version', 'v0.27.4', '--format', 'json');
+    expect(old.exitCode).toBe(0);
+    expect(JSON.parse(old.stdout)).toMatchObject({
+      valid: true,
+      flannelVersion: 'v0.27.4',
+      network: '0.0.0.0/0',
+    });
+    const now = await podnet('everything.json', '--flannel-version', '0.28.0', '--format', 'json');
+    expect(now.exitCode).toBe(2);
+    expect(JSON.parse(now.stdout)).toMatchObject({ valid: false, flannelVersion: 'v0.28.0' });
+  });
+
+  test('--flannel-version is checked: the error names the flag and the accepted form', async () => {
+    const bad = await podnet('vxlan.json', '--flannel-version', 'latest');
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(
+      /--flannel-version: "latest" is not a flannel release: write vMAJOR\.MINOR\.PATCH/,
+    );
+    const old = await podnet('vxlan.json', '--flannel-version', 'v0.19.2');
+    expect(old.exitCode).toBe(2);
+    expect(old.stderr).toMatch(
+      /--flannel-version: flannel v0.19.2 is older than podnet models \(v0.20.0 and later\)/,
+    );
   });
 
   test('usage errors exit 2: missing file, bad option value', async () => {

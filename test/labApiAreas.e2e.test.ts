@@ -56,6 +56,9 @@ describe('the flannel and lb areas with --target kube on the lab API', { tags: [
     expect(doc.summary.byArea.lb).toMatchObject({ status: 'pass' });
     expect(doc.summary.byArea.flannel?.scenarios).toBeGreaterThan(0);
     expect(doc.options.flannelNetConfSource).toBe('ConfigMap kube-flannel/kube-flannel-cfg');
+    // The lab API serves no DaemonSets: the default release, and the results say why.
+    expect(doc.options.flannelVersion).toBe('v0.28.9');
+    expect(doc.options.flannelVersionSource).toMatch(/default.*not known/);
     expect(doc.options.flannelInconclusiveProbes).toBe(0);
     await labApiDown(suite, id);
   }, 1_500_000);

@@ -79,7 +79,7 @@ describe('the packed and installed package', { tags: ['e2e'], timeout: 120_000 }
   test('podnet flannel validate on the shipped vxlan net-conf', async () => {
     const r = await podnet('flannel', 'validate', 'node_modules/podnet/examples/flannel/vxlan.json');
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toContain('valid for the kube subnet manager');
+    expect(r.stdout).toContain('valid for flannel v0.28.9 with the kube subnet manager');
     expect(r.stdout).toMatch(/effectivePort\s+8472/);
   });
 

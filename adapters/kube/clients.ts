@@ -1,11 +1,12 @@
 /**
  * The client-node API objects the adapter uses, built with a request timeout on every call (an
  * AbortSignal set by a middleware), so an unreachable API server fails fast instead of hanging on
- * the OS connect timeout. Only the methods listed in `CoreApi`/`NetworkingApi` are used anywhere,
+ * the OS connect timeout. Only the methods listed in `CoreApi`/`NetworkingApi`/`AppsApi` are used anywhere,
  * which is what lets tests substitute a recording fake.
  */
 import type { KubeConfig } from '@kubernetes/client-node';
 import {
+  AppsV1Api,
   CoreV1Api,
   createConfiguration,
   NetworkingV1Api,
@@ -43,9 +44,13 @@ export type NetworkingApi = Pick<
   | 'deleteNamespacedNetworkPolicy'
 >;
 
+/** Read-only: the flannel DaemonSet's image tells the release it runs (clusterFlannel.ts). */
+export type AppsApi = Pick<AppsV1Api, 'listNamespacedDaemonSet'>;
+
 export interface KubeClients {
   readonly core: CoreApi;
   readonly networking: NetworkingApi;
+  readonly apps: AppsApi;
   /** The API server, for messages. */
   readonly server: string;
 }
@@ -80,6 +85,7 @@ export function makeClients(kc: KubeConfig, requestTimeoutMs = DEFAULT_REQUEST_T
   return {
     core: new CoreV1Api(configuration),
     networking: new NetworkingV1Api(configuration),
+    apps: new AppsV1Api(configuration),
     // Printed in messages and recorded in results.json: never with user:password.
     server: redactUrlCredentials(cluster.server),
   };

@@ -25,7 +25,7 @@ import type {
 import { nodeOfSource } from '../../spec/target.ts';
 import type { KubeClients } from './clients.ts';
 import { apiError, DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_REQUEST_TIMEOUT_MS, makeClients } from './clients.ts';
-import { clusterFlannelOf, readFlannelNetConf } from './clusterFlannel.ts';
+import { clusterFlannelOf, readFlannelNetConf, readFlannelVersion } from './clusterFlannel.ts';
 import { loadKubeConfig } from './kubeconfig.ts';
 import type { ExecRunner, ExecTarget, KubectlConnection } from './kubectlExec.ts';
 import { execaRunner, kubectlExecArgv } from './kubectlExec.ts';
@@ -611,7 +611,8 @@ export class KubeTarget implements Target {
     } catch (error) {
       throw apiError('list nodes', this.clients.server, error);
     }
-    return clusterFlannelOf(netConf, all, await this.usableNodes());
+    const version = await readFlannelVersion(this.clients.apps, netConf.namespace);
+    return clusterFlannelOf(netConf, all, await this.usableNodes(), version);
   }
 
   async nodeStates(): Promise<NodeNetworkState[]> {

@@ -3,6 +3,7 @@
  * compares every node of a running target with what flannel should have programmed.
  */
 import { resolve } from 'node:path';
+import { DEFAULT_FLANNEL_VERSION, parseFlannelVersion } from '../../oracle/flannel/flannelVersion.ts';
 import { netConfSummary, netConfSummaryLines } from '../../oracle/flannel/netConfSummary.ts';
 import { parseNetConf } from '../../oracle/flannel/parseNetConf.ts';
 import { EXIT, PodnetInputError } from '../../spec/errors.ts';
@@ -11,13 +12,15 @@ import { readInputFile } from '../../spec/inputFile.ts';
 import { parseCommandArgs, stringOption } from '../args.ts';
 import type { CliIO, CommandRun } from '../io.ts';
 
-const VALIDATE_HELP = `Usage: podnet flannel validate <net-conf.json> [--subnet-manager kube|etcd] [--format text|json]
+const VALIDATE_HELP = `Usage: podnet flannel validate <net-conf.json> [--subnet-manager kube|etcd] [--flannel-version V] [--format text|json]
 
-Reads net-conf.json exactly as flanneld does and prints the effective config with defaults filled in,
-or flannel's error (exit code 2).
+Reads net-conf.json exactly as flanneld of the given release does and prints the effective config with
+defaults filled in, or flannel's error (exit code 2).
 
   --subnet-manager  kube (default, as kube-flannel.yml runs flanneld) or etcd; only etcd runs
                     CheckNetworkConfig and uses SubnetLen/SubnetMin/SubnetMax
+  --flannel-version the flannel release to read it as, vMAJOR.MINOR.PATCH (default ${DEFAULT_FLANNEL_VERSION},
+                    the newest podnet has read; v0.20.0 and later)
   --format          text (default) or json
 `;
 
@@ -58,6 +61,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
 async function validate(argv: readonly string[], io: CliIO): Promise<number> {
   const args = parseCommandArgs('flannel validate', argv, {
     'subnet-manager': { type: 'string' },
+    'flannel-version': { type: 'string' },
     format: { type: 'string' },
   });
   if (args.values.help) {
@@ -69,6 +73,15 @@ async function validate(argv: readonly string[], io: CliIO): Promise<number> {
     throw new PodnetInputError(
       'PODNET_BAD_ARGUMENT',
       `--subnet-manager must be kube or etcd, got "${manager}"`,
+    );
+  }
+  const version = parseFlannelVersion(stringOption(args, 'flannel-version') ?? DEFAULT_FLANNEL_VERSION);
+  if (!version.ok) {
+    throw new PodnetInputError(
+      'PODNET_BAD_ARGUMENT',
+      `--flannel-version: ${version.error}`,
+      {},
+      'give the release of the flannel image, e.g. --flannel-version v0.26.1 for ghcr.io/flannel-io/flannel:v0.26.1',
     );
   }
   const format = stringOption(args, 'format') ?? 'text';
@@ -86,15 +99,23 @@ async function validate(argv: readonly string[], io: CliIO): Promise<number> {
   }
   const text = readInputFile(resolve(io.cwd, file), { what: 'net-conf.json' });
 
-  const result = parseNetConf(text, { subnetManager: manager as FlannelSubnetManager });
+  const result = parseNetConf(text, {
+    subnetManager: manager as FlannelSubnetManager,
+    flannelVersion: version.version,
+  });
   if (!result.ok) {
     if (format === 'json') {
-      io.stdout(
-        `${JSON.stringify({ valid: false, subnetManager: manager, file, error: result.error }, null, 2)}\n`,
-      );
+      const doc = {
+        valid: false,
+        flannelVersion: version.version,
+        subnetManager: manager,
+        file,
+        error: result.error,
+      };
+      io.stdout(`${JSON.stringify(doc, null, 2)}\n`);
     } else {
       io.stderr(
-        `podnet: ${file}: flannel rejects this config (${manager} subnet manager): ${result.error}\n`,
+        `podnet: ${file}: flannel ${version.version} rejects this config (${manager} subnet manager): ${result.error}\n`,
       );
     }
     return EXIT.usage;
@@ -105,7 +126,7 @@ async function validate(argv: readonly string[], io: CliIO): Promise<number> {
   } else {
     io.stdout(
       [
-        `${file}: valid for the ${manager} subnet manager; effective config:`,
+        `${file}: valid for flannel ${version.version} with the ${manager} subnet manager; effective config:`,
         ...netConfSummaryLines(view),
         '',
       ].join('\n'),

@@ -5,7 +5,7 @@
  */
 
 import { cidrRange, rangeHoldsAddress } from '../../spec/ipNum.ts';
-import type { JsonValue } from './goJson.ts';
+import type { GoJsonValue } from './goJson.ts';
 import { formatIP, type GoCidr, maskOff, sizeOf } from './goNet.ts';
 
 /** net-conf.json after Go decoding, before any check. Zero means "unset", as in flannel. */
@@ -22,7 +22,7 @@ export interface DecodedNetConf {
   readonly ipv6SubnetMin?: bigint;
   readonly ipv6SubnetMax?: bigint;
   /** The raw Backend value; absent when the key is absent. */
-  readonly backend?: JsonValue;
+  readonly backend?: GoJsonValue;
   /** Go field names that appeared in the file. */
   readonly present: Set<string>;
   /** Network / IPv6Network as written (before masking), for the host-bits note. */

@@ -289,3 +289,61 @@ describe('compareNodeState', () => {
     expect(compareNodeState(e, { ...o, links, annotations }, { ignore: ['annotation'] })).toEqual([]);
   });
 });
+
+describe('what the oracle leaves unjudged (pkg/lease/lease.go sameSubnet; an empty Network)', () => {
+  test('two peers on one lease: whichever peer the route, neighbour and FDB entry point at is accepted', () => {
+    const leases = { a: '10.244.0.0/24', b: '10.244.1.0/24', c: '10.244.1.0/24' };
+    const e = expectedNodeState(conf({ Type: 'vxlan' }), 'a', NODES, leases);
+    const o = healthy(e);
+    // What flannel leaves when c's event came last: c's entries, plus b's FDB entry never removed.
+    const observed = {
+      ...o,
+      routes: [...o.routes, { dst: '10.244.1.0/24', gateway: '10.244.1.0', dev: 'flannel.1', onlink: true }],
+      neighbours: [
+        ...o.neighbours,
+        { dst: '10.244.1.0', lladdr: '0e:00:00:00:00:0c', dev: 'flannel.1', permanent: true },
+      ],
+      fdb: [
+        ...o.fdb,
+        { mac: '0e:00:00:00:00:0b', dev: 'flannel.1', dst: '192.168.1.3', permanent: true },
+        { mac: '0e:00:00:00:00:0c', dev: 'flannel.1', dst: '192.168.2.2', permanent: true },
+      ],
+    };
+    expect(compareNodeState(e, observed)).toEqual([]);
+    // Anything else inside the Network is still flannel's business.
+    const stale = {
+      ...observed,
+      routes: [
+        ...observed.routes,
+        { dst: '10.244.9.0/24', gateway: '10.244.9.0', dev: 'flannel.1', onlink: true },
+      ],
+    };
+    expect(keys(compareNodeState(e, stale))).toEqual(['route 10.244.9.0/24']);
+  });
+
+  test("a peer on the node's own lease: any entry for it is one flannel would not program", () => {
+    const leases = { a: '10.244.0.0/24', b: '10.244.0.0/24', c: '10.244.2.0/24' };
+    const e = expectedNodeState(conf({ Type: 'vxlan' }), 'a', NODES, leases);
+    const o = healthy(e);
+    const fdb = [
+      ...o.fdb,
+      { mac: '0e:00:00:00:00:0b', dev: 'flannel.1', dst: '192.168.1.3', permanent: true },
+    ];
+    expect(keys(compareNodeState(e, { ...o, fdb }))).toEqual(['fdb flannel.1 dst 192.168.1.3']);
+  });
+
+  test('Network 0.0.0.0/0: the host routes are not taken for flannel routes, those on flannel.1 are judged', () => {
+    const r = parseNetConf(JSON.stringify({ Network: '0.0.0.0/0', Backend: { Type: 'vxlan' } }), {
+      flannelVersion: 'v0.27.4',
+    });
+    if (!r.ok) throw new Error(r.error);
+    const e = expectedNodeState(r.config, 'a', NODES, LEASES);
+    const o = healthy(e);
+    expect(compareNodeState(e, o)).toEqual([]);
+    const stale = {
+      ...o,
+      routes: [...o.routes, { dst: '10.9.0.0/24', gateway: '10.9.0.0', dev: 'flannel.1', onlink: true }],
+    };
+    expect(keys(compareNodeState(e, stale))).toEqual(['route 10.9.0.0/24']);
+  });
+});

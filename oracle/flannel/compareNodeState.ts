@@ -3,7 +3,9 @@
  * flannel's objects are judged: routes, neighbours and FDB entries inside the cluster Network or on
  * flannel's devices, flannel's links and their addresses, subnet.env and flannel's annotations. Pod veths,
  * the underlay and kernel routes outside Network are not flannel's and are ignored. Entries flannel would
- * not have programmed (stale routes of deleted nodes, issue #2554) are reported as unexpected.
+ * not have programmed (stale routes of deleted nodes, issue #2554) are reported as unexpected. Entries for
+ * a lease several peers announce (`sharedLeases`) are not judged: which peer they point at depends on the
+ * order of flannel's lease events.
  */
 import type {
   ExpectedNodeState,
@@ -31,16 +33,26 @@ export function compareNodeState(
   const diffs: NodeStateDifference[] = [];
   const ignore = new Set(options.ignore ?? []);
   const network = cidrOf(expected.network);
+  const sharedRoutes = new Set(expected.sharedLeases.map((l) => l.lease));
+  const sharedNeighbours = new Set(expected.sharedLeases.map((l) => l.lease.split('/')[0] as string));
+  const sharedDsts = new Set(expected.sharedLeases.flatMap((l) => l.publicIPs));
+  const unjudged = (object: NodeStateObject, key: string): boolean =>
+    (object === 'route' && sharedRoutes.has(key)) ||
+    (object === 'neigh' && sharedNeighbours.has(key.split(' ')[0] as string)) ||
+    (object === 'fdb' && sharedDsts.has(key.split(' dst ')[1] ?? ''));
   const c: Comparison = {
     expected,
     observed,
     add: (object, key, exp, obs) => {
-      if (!ignore.has(object)) diffs.push({ node: expected.node, object, key, expected: exp, observed: obs });
+      if (ignore.has(object) || unjudged(object, key)) return;
+      diffs.push({ node: expected.node, object, key, expected: exp, observed: obs });
     },
     inNetwork: (dst) => {
       const cidr = cidrOf(dst);
       return cidr !== undefined && network !== undefined && cidrContains(network, cidr);
     },
+    // With Network 0.0.0.0/0 every route lies inside it: only those on flannel's devices are surely flannel's.
+    wholeSpace: network?.prefixLength === 0,
     linkByName: new Map(observed.links.map((l) => [l.name, l])),
     // flannel's own devices (not the bridge): only entries on them are flannel's.
     flannelDevices: new Set(expected.links.filter((l) => l.kind !== 'bridge').map((l) => l.name)),
@@ -66,6 +78,8 @@ interface Comparison {
   ) => void;
   /** Whether a destination lies inside the cluster Network. */
   readonly inNetwork: (dst: string) => boolean;
+  /** Whether the Network is 0.0.0.0/0 (flannel v0.20.x, v0.25.0–v0.27.x run with an empty Network). */
+  readonly wholeSpace: boolean;
   readonly linkByName: ReadonlyMap<string, NodeNetworkState['links'][number]>;
   readonly flannelDevices: ReadonlySet<string>;
 }
@@ -141,7 +155,7 @@ function compareLinks({ expected, observed, add, inNetwork, linkByName, flannelD
 }
 
 /** Routes in the main table: expected ones present, absent ones absent, none else inside Network. */
-function compareRoutes({ expected, observed, add, inNetwork }: Comparison): void {
+function compareRoutes({ expected, observed, add, inNetwork, wholeSpace, flannelDevices }: Comparison): void {
   const mainRoutes = observed.routes.filter((r) => r.table === undefined || r.table === 'main');
   const routesByDst = new Map<string, RouteState[]>();
   for (const r of mainRoutes) {
@@ -168,7 +182,10 @@ function compareRoutes({ expected, observed, add, inNetwork }: Comparison): void
   for (const [dst, routes] of routesByDst) {
     if (expectedDsts.has(dst) || absentDsts.has(dst) || dst === ownLease) continue;
     if (!inNetwork(dst)) continue;
-    add('route', dst, ABSENT, routes.map(describeRoute).join(' | '));
+    const judged = wholeSpace
+      ? routes.filter((r) => r.dev !== undefined && flannelDevices.has(r.dev))
+      : routes;
+    if (judged.length > 0) add('route', dst, ABSENT, judged.map(describeRoute).join(' | '));
   }
 }
 

@@ -269,3 +269,183 @@ describe('leases and subnet managers', () => {
     expect(expectedNodeState(r.config, 'a', NODES, { a: '10.244.1.0/24' }).annotations).toEqual({});
   });
 });
+
+function confAt(version: string, backend: object | undefined, extra: object = {}): EffectiveNetConf {
+  const r = parseNetConf(
+    JSON.stringify({ Network: '10.244.0.0/16', ...(backend ? { Backend: backend } : {}), ...extra }),
+    { flannelVersion: version },
+  );
+  if (!r.ok) throw new Error(r.error);
+  return r.config;
+}
+
+describe('1. an empty Network where flannel runs on it (v0.20.x, v0.25.0–v0.27.x; pkg/subnet/kube/kube.go)', () => {
+  test('v0.25.0–v0.27.x: FLANNEL_NETWORK=0.0.0.0/0 and no NAT or forward rules (pkg/trafficmngr `!Network.Empty()`)', () => {
+    const c = confAt('v0.27.4', { Type: 'vxlan' }, { Network: '0.0.0.0/0' });
+    const s = expectedNodeState(c, 'a', NODES, LEASES);
+    expect(s.subnetEnv.FLANNEL_NETWORK).toBe('0.0.0.0/0');
+    expect(s.masquerade.rules).toEqual([]);
+    expect(s.forward).toEqual([]);
+    expect(s.routes.map((r) => r.dst)).toEqual(['10.244.1.0/24', '10.244.2.0/24']);
+  });
+
+  test('v0.20.x: the rules name 0.0.0.0/0 (main.go guards on EnableIPv4 only)', () => {
+    const s = expectedNodeState(
+      confAt('v0.20.2', { Type: 'vxlan' }, { Network: '0.0.0.0/0' }),
+      'a',
+      NODES,
+      LEASES,
+    );
+    expect(s.forward).toEqual([
+      { action: 'ACCEPT', source: '0.0.0.0/0' },
+      { action: 'ACCEPT', destination: '0.0.0.0/0' },
+    ]);
+    expect(s.masquerade.rules.length).toBeGreaterThan(0);
+  });
+});
+
+describe('2. Backend.MTU above the NIC MTU (drivers/net/vxlan vxlan_config_apply; vxlan.go MTU())', () => {
+  test('flannel.1 is capped at NIC − 50 while FLANNEL_MTU and cni0 keep MTU − 50', () => {
+    const s = expectedNodeState(conf({ Type: 'vxlan', MTU: 9000 }), 'a', NODES, LEASES);
+    expect(s.links.find((l) => l.name === 'flannel.1')?.mtu).toBe(1450);
+    expect(s.subnetEnv.FLANNEL_MTU).toBe('8950');
+    expect(s.cni0.mtu).toBe(8950);
+    // On the 9001 NIC of node c the same config fits: no cap.
+    const c = expectedNodeState(conf({ Type: 'vxlan', MTU: 9000 }), 'c', NODES, LEASES);
+    expect(c.links.find((l) => l.name === 'flannel.1')?.mtu).toBe(8950);
+  });
+});
+
+describe('3. Backend.MTU 0 or negative (netlink sends no IFLA_MTU ≤ 0; cni-plugin flannel.go ParseUint)', () => {
+  test.each([
+    [0, '-50'],
+    [-1, '-51'],
+  ])(
+    'MTU %i: FLANNEL_MTU %s, flannel.1 at the kernel default NIC − 50, cni0 MTU not predicted',
+    (mtu, env) => {
+      const s = expectedNodeState(conf({ Type: 'vxlan', MTU: mtu }), 'a', NODES, LEASES);
+      expect(s.subnetEnv.FLANNEL_MTU).toBe(env);
+      expect(s.links.find((l) => l.name === 'flannel.1')?.mtu).toBe(1450);
+      expect(s.cni0.mtu).toBeUndefined();
+    },
+  );
+});
+
+describe('4. IPv6 only (main.go, pkg/backend/vxlan/vxlan.go createVXLANDevice: flannel.N only with EnableIPv4)', () => {
+  test('with Network also set, the oracle refuses to predict an IPv4 node instead of inventing flannel.1', () => {
+    const c = confAt(
+      'v0.28.9',
+      { Type: 'vxlan' },
+      { EnableIPv4: false, EnableIPv6: true, IPv6Network: 'fc00::/48' },
+    );
+    expect(() => expectedNodeState(c, 'a', NODES, LEASES)).toThrow(/EnableIPv4 is false/);
+  });
+});
+
+describe('5. duplicate leases (pkg/lease/lease.go LeaseWatcher, sameSubnet)', () => {
+  const vxlan = conf({ Type: 'vxlan' });
+
+  test("a peer on this node's own lease gets no route, neighbour or FDB entry, and no defined path", () => {
+    const leases = { a: '10.244.0.0/24', b: '10.244.0.0/24', c: '10.244.2.0/24' };
+    const s = expectedNodeState(vxlan, 'a', NODES, leases);
+    expect(s.routes.map((r) => r.peer)).toEqual(['c']);
+    expect(s.neighbours.map((n) => n.peer)).toEqual(['c']);
+    expect(s.fdb.map((f) => f.peer)).toEqual(['c']);
+    expect(s.peers.find((p) => p.node === 'b')).toMatchObject({
+      reachable: false,
+      path: 'shared-lease',
+      reason: expect.stringMatching(/own lease.*sameSubnet/),
+    });
+    expect(s.sharedLeases).toEqual([]);
+  });
+
+  test('two peers on one lease: entries for it are left unjudged (the last event wins), the rest predicted', () => {
+    const leases = { a: '10.244.0.0/24', b: '10.244.1.0/24', c: '10.244.1.0/24' };
+    const s = expectedNodeState(vxlan, 'a', NODES, leases);
+    expect(s.routes).toEqual([]);
+    expect(s.sharedLeases).toEqual([
+      {
+        lease: '10.244.1.0/24',
+        nodes: ['b', 'c'],
+        publicIPs: ['192.168.1.3', '192.168.2.2'],
+        reason: expect.stringMatching(/LeaseWatcher.add/),
+      },
+    ]);
+    expect(s.peers.map((p) => [p.node, p.path])).toEqual([
+      ['b', 'shared-lease'],
+      ['c', 'shared-lease'],
+    ]);
+  });
+
+  test('leases that overlap without being equal are not the same subnet: both are programmed', () => {
+    const leases = { a: '10.244.0.0/24', b: '10.244.0.0/23', c: '10.244.2.0/24' };
+    const s = expectedNodeState(vxlan, 'a', NODES, leases);
+    expect(s.routes.map((r) => r.dst)).toEqual(['10.244.0.0/23', '10.244.2.0/24']);
+  });
+});
+
+describe('releases (flannelVersion.ts)', () => {
+  test('masquerade set: v0.20.0 without the kube-proxy mark, v0.20.2 with it, v0.21.0 the podCIDR set (MasqRules)', () => {
+    const rules = (v: string) =>
+      expectedNodeState(confAt(v, { Type: 'vxlan' }), 'b', NODES, LEASES).masquerade.rules;
+    const n = '10.244.0.0/16';
+    const p = '10.244.1.0/24';
+    const old = [
+      { action: 'RETURN', source: { cidr: n, negated: false }, destination: { cidr: n, negated: false } },
+      {
+        action: 'MASQUERADE',
+        source: { cidr: n, negated: false },
+        destination: { cidr: '224.0.0.0/4', negated: true },
+      },
+      { action: 'RETURN', source: { cidr: n, negated: true }, destination: { cidr: p, negated: false } },
+      { action: 'MASQUERADE', source: { cidr: n, negated: true }, destination: { cidr: n, negated: false } },
+    ];
+    expect(rules('v0.20.1')).toEqual(old);
+    expect(rules('v0.20.2')).toEqual([{ action: 'RETURN', mark: '0x4000/0x4000' }, ...old]);
+    expect(rules('v0.21.0')).toEqual(rules('v0.28.9'));
+    expect(rules('v0.21.0')[1]).toEqual({
+      action: 'RETURN',
+      source: { cidr: p, negated: false },
+      destination: { cidr: n, negated: false },
+    });
+  });
+
+  test('vxlan Backend.MTU: ignored before v0.21.3 (the kernel derives NIC − 50), honoured from it', () => {
+    const at = (v: string) => expectedNodeState(confAt(v, { Type: 'vxlan', MTU: 1400 }), 'a', NODES, LEASES);
+    expect(at('v0.21.2').subnetEnv.FLANNEL_MTU).toBe('1450');
+    expect(at('v0.21.2').links[0]?.mtu).toBe(1450);
+    expect(at('v0.21.3').subnetEnv.FLANNEL_MTU).toBe('1350');
+    expect(at('v0.21.3').links[0]?.mtu).toBe(1350);
+  });
+
+  test('nftables from v0.25.0; before, EnableNFTables is an unknown key and iptables runs', () => {
+    const engine = (v: string) =>
+      expectedNodeState(confAt(v, { Type: 'vxlan' }, { EnableNFTables: true }), 'a', NODES, LEASES).masquerade
+        .engine;
+    expect(engine('v0.24.4')).toBe('iptables');
+    expect(engine('v0.25.0')).toBe('nftables');
+  });
+
+  test('the VTEP binds the external address from v0.27.4, the interface address before (createVXLANDevice)', () => {
+    const nodes = NODES.map((n) =>
+      n.name === 'a' ? { ...n, localIP: '203.0.113.7', interfaceIP: '192.168.1.2' } : n,
+    );
+    const local = (v: string) =>
+      expectedNodeState(confAt(v, { Type: 'vxlan' }), 'a', nodes, LEASES).links[0]?.vxlan?.local;
+    expect(local('v0.27.3')).toBe('192.168.1.2');
+    expect(local('v0.27.4')).toBe('203.0.113.7');
+  });
+});
+
+describe('8. annotation prefix (pkg/subnet/kube/annotations.go newAnnotations)', () => {
+  test('a prefix ending in "-" gets no second "-"; one without "/" gets "/"; "x/y" gets "-"', () => {
+    const keys = (prefix: string) =>
+      Object.keys(
+        expectedNodeState(conf({ Type: 'vxlan' }), 'a', NODES, LEASES, { annotationPrefix: prefix })
+          .annotations,
+      );
+    expect(keys('example.com/flannel-')).toContain('example.com/flannel-public-ip');
+    expect(keys('example.com/flannel')).toContain('example.com/flannel-public-ip');
+    expect(keys('example.com')).toContain('example.com/public-ip');
+  });
+});

@@ -9,7 +9,10 @@
  * - udp (pkg/backend/udp/udp_network_amd64.go): TUN `flannel0` with `<lease>.0/32`, MTU ext−28, and one route
  *   `Network dev flannel0`; nothing per peer.
  * Plus subnet.env (pkg/subnet/subnet.go `WriteSubnetFile`), annotations (kube manager), NAT/forward rules and
- * the cni0 gateway `<lease>.1/len` (cni-plugin delegates to bridge with isGateway).
+ * the cni0 gateway `<lease>.1/len` (cni-plugin delegates to bridge with isGateway). Peers come through
+ * flannel's lease watch (pkg/lease/lease.go `LeaseWatcher`), which drops events for the node's own subnet
+ * and keeps one lease per subnet (`sameSubnet`). What changed between releases follows the config's
+ * flannel version (flannelVersion.ts).
  */
 import type {
   EffectiveNetConf,
@@ -22,9 +25,11 @@ import type {
   ExpectedRoute,
   FlannelAgentOptions,
   FlannelNodeInput,
+  SharedLease,
 } from '../../spec/flannelExpectation.ts';
-import { flannelMtu, UDP_OVERHEAD } from './backendMtu.ts';
-import { formatIP, mustCidr } from './goNet.ts';
+import { flannelMtu, UDP_OVERHEAD, vxlanDeviceMtu } from './backendMtu.ts';
+import { flannelBehaviour } from './flannelVersion.ts';
+import { formatCidr, formatIP, mustCidr } from './goNet.ts';
 import { forwardRules, masqueradeRules } from './masqueradeRules.ts';
 import { annotationKeyPrefix, DEFAULT_ANNOTATION_PREFIX } from './vtepMac.ts';
 
@@ -34,6 +39,11 @@ const DEFAULT_AGENT_OPTIONS: FlannelAgentOptions = {
   forwardRules: true,
   annotationPrefix: DEFAULT_ANNOTATION_PREFIX,
 };
+
+const OWN_LEASE =
+  "holds this node's own lease: flannel drops lease events for its own subnet and programs nothing for it (pkg/lease/lease.go LeaseWatcher, sameSubnet)";
+const SHARED_LEASE =
+  'several peers announce this lease: flannel keeps one lease per subnet, so which peer its entries point at depends on the order of their events (pkg/lease/lease.go LeaseWatcher.add, sameSubnet)';
 
 const HOST_GW_UNREACHABLE =
   'host-gw needs L2 adjacency: the peer is not on a directly connected subnet, so the kernel rejects the gateway (Documentation/backends.md)';
@@ -47,9 +57,11 @@ export function expectedNodeState(
   options: Partial<FlannelAgentOptions> = {},
 ): ExpectedNodeState {
   const agent = { ...DEFAULT_AGENT_OPTIONS, ...options };
+  const behaviour = flannelBehaviour(config.flannelVersion);
   const node = nodes.find((n) => n.name === nodeName);
   const leaseText = leases[nodeName];
   if (!node || leaseText === undefined) throw new Error(`node "${nodeName}" has no input or no lease`);
+  if (config.unmodelled) throw new Error(config.unmodelled);
   if (!config.network) throw new Error('the config has no IPv4 Network');
   const network = config.network;
   const lease = mustCidr(leaseText);
@@ -65,20 +77,31 @@ export function expectedNodeState(
   const fdb: ExpectedFdb[] = [];
   const peers: ExpectedPeer[] = [];
 
-  const others = nodes.filter((n) => n.name !== nodeName && leases[n.name] !== undefined);
+  const { others, shared, sharedLeases } = peersOf(nodeName, leaseCidr, nodes, leases);
+  for (const { node: peer, reason } of shared) {
+    peers.push({
+      node: peer,
+      lease: normalised(leases[peer]!),
+      reachable: false,
+      path: 'shared-lease',
+      reason,
+    });
+  }
   const backend = config.backend;
   switch (backend.type) {
     case 'vxlan': {
       const dev = `flannel.${backend.vni}`;
+      const extAddr = node.localIP ?? node.publicIP;
       links.push({
         name: dev,
         kind: 'vxlan',
-        mtu,
+        mtu: vxlanDeviceMtu(backend, node.extInterface.mtu),
         mac: node.vtepMac,
         vxlan: {
           id: backend.vni,
           port: backend.effectivePort,
-          local: node.localIP ?? node.publicIP,
+          // Until v0.27.4 the VTEP bound the interface's own address, whatever --public-ip said.
+          local: behaviour.vtepLocalIsExtAddr ? extAddr : (node.interfaceIP ?? extAddr),
           learning: backend.learning,
           dev: node.extInterface.name,
         },
@@ -151,9 +174,14 @@ export function expectedNodeState(
   }
 
   const cni0Address = formatIP(lease.ip + 1n, 4);
-  links.push({ name: 'cni0', kind: 'bridge', mtu, mac: undefined, required: false });
+  // flannel's CNI plugin reads FLANNEL_MTU with strconv.ParseUint: below 0 no pod starts; 0 leaves the bridge's default.
+  const cni0Mtu = mtu > 0 ? mtu : undefined;
+  links.push({ name: 'cni0', kind: 'bridge', mtu: cni0Mtu, mac: undefined, required: false });
   addresses.push({ dev: 'cni0', local: cni0Address, prefixLength: lease.prefixLength, required: false });
 
+  const engine = config.enableNFTables ? 'nftables' : 'iptables';
+  // pkg/trafficmngr: no NAT or forward rules for an empty Network (only reachable v0.25.0–v0.27.x in kube mode).
+  const natRules = !(behaviour.emptyNetworkSkipsNat && mustCidr(network).prefixLength === 0);
   const subnetEnv: Record<string, string> = {
     FLANNEL_NETWORK: network,
     FLANNEL_SUBNET: `${cni0Address}/${lease.prefixLength}`,
@@ -189,19 +217,61 @@ export function expectedNodeState(
     fdb,
     annotations,
     masquerade: {
-      engine: config.enableNFTables ? 'nftables' : 'iptables',
-      rules: agent.ipMasq
-        ? masqueradeRules(network, leaseCidr, config.enableNFTables ? 'nftables' : 'iptables')
-        : [],
+      engine,
+      rules: agent.ipMasq && natRules ? masqueradeRules(network, leaseCidr, engine, behaviour) : [],
     },
-    forward: agent.forwardRules ? forwardRules(network) : [],
-    cni0: { address: cni0Address, prefixLength: lease.prefixLength, mtu },
+    forward: agent.forwardRules && natRules ? forwardRules(network) : [],
+    cni0: { address: cni0Address, prefixLength: lease.prefixLength, mtu: cni0Mtu },
     network,
-    peers,
+    peers: peers.sort(
+      (a, b) => nodes.findIndex((n) => n.name === a.node) - nodes.findIndex((n) => n.name === b.node),
+    ),
+    sharedLeases,
   };
 }
 
+/**
+ * The peers as flannel's lease watch hands them over: a peer holding this node's own lease is dropped,
+ * and a lease several peers hold is one entry whose owner depends on event order (both left to `shared`).
+ */
+function peersOf(
+  self: string,
+  ownLease: string,
+  nodes: readonly FlannelNodeInput[],
+  leases: Readonly<Record<string, string>>,
+): {
+  others: FlannelNodeInput[];
+  shared: { node: string; reason: string }[];
+  sharedLeases: SharedLease[];
+} {
+  const byLease = new Map<string, FlannelNodeInput[]>();
+  for (const n of nodes) {
+    const text = leases[n.name];
+    if (n.name === self || text === undefined) continue;
+    const key = normalised(text);
+    byLease.set(key, [...(byLease.get(key) ?? []), n]);
+  }
+  const others: FlannelNodeInput[] = [];
+  const shared: { node: string; reason: string }[] = [];
+  const sharedLeases: SharedLease[] = [];
+  for (const [lease, holders] of byLease) {
+    if (lease === ownLease) {
+      for (const h of holders) shared.push({ node: h.name, reason: OWN_LEASE });
+    } else if (holders.length > 1) {
+      for (const h of holders) shared.push({ node: h.name, reason: SHARED_LEASE });
+      sharedLeases.push({
+        lease,
+        nodes: holders.map((h) => h.name),
+        publicIPs: holders.map((h) => h.publicIP),
+        reason: SHARED_LEASE,
+      });
+    } else others.push(...holders);
+  }
+  const order = new Map(nodes.map((n, i) => [n.name, i]));
+  others.sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));
+  return { others, shared, sharedLeases };
+}
+
 function normalised(cidr: string): string {
-  const c = mustCidr(cidr);
-  return `${formatIP(c.ip, 4)}/${c.prefixLength}`;
+  return formatCidr(mustCidr(cidr));
 }

@@ -24,8 +24,15 @@ describe('goNet', () => {
     expect(formatCidr(cidr('10.244.1.5/16'))).toBe('10.244.0.0/16');
     expect(parseGoCidr('10.244.0.0').ok).toBe(false);
     expect(parseGoCidr('010.244.0.0/16').ok).toBe(false);
-    expect(parseGoCidr('10.244.0.0/016').ok).toBe(false);
     expect(parseGoCidr('fc00::/129').ok).toBe(false);
+    expect(parseGoCidr('10.244.0.0/').ok).toBe(false);
+    expect(parseGoCidr('10.244.0.0/+16').ok).toBe(false);
+  });
+
+  test('the prefix length may have leading zeros: net.ParseCIDR reads it with dtoi (Go src/net/ip.go ParseCIDR)', () => {
+    expect(formatCidr(cidr('10.244.0.0/016'))).toBe('10.244.0.0/16');
+    expect(formatCidr(cidr('fc00::/00064'))).toBe('fc00::/64');
+    expect(parseGoCidr('10.244.0.0/033').ok).toBe(false);
   });
 
   test('IPv6 is printed as Go prints it (longest zero run compressed, leftmost on ties)', () => {

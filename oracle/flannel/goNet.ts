@@ -1,7 +1,7 @@
 /**
  * IP and CIDR parsing the way Go's `net.ParseIP` / `net.ParseCIDR` do it (flannel decodes net-conf with
- * them, `pkg/ip/ipnet.go`): IPv4 octets without leading zeros (Go ≥ 1.17), prefixes in decimal, host bits
- * masked off by ParseCIDR. This file decides which strings Go accepts; ip-num (spec/ipNum.ts) does the
+ * them, `pkg/ip/ipnet.go`): IPv4 octets without leading zeros (Go ≥ 1.17), prefixes in decimal with
+ * leading zeros allowed (net.ParseCIDR's `dtoi`), host bits masked off by ParseCIDR. This file decides which strings Go accepts; ip-num (spec/ipNum.ts) does the
  * numbers, ranges and text. Addresses are bigints so one code path serves IPv4 and IPv6.
  */
 import {
@@ -69,9 +69,10 @@ export function parseGoCidr(text: string): { ok: true; cidr: GoCidr } | { ok: fa
   const family: IPFamily | undefined = addrText.includes(':') ? 6 : 4;
   const value = family === 4 ? parseGoIPv4(addrText) : parseGoIPv6(addrText);
   if (value === undefined) return bad;
-  if (!/^[0-9]+$/.test(lenText) || (lenText.length > 1 && lenText.startsWith('0'))) return bad;
+  // net.ParseCIDR reads the length with dtoi: decimal digits, leading zeros allowed ("/016" is /16), below 0xFFFFFF.
+  if (!/^[0-9]+$/.test(lenText)) return bad;
   const prefixLength = Number(lenText);
-  if (prefixLength > bitsOf(family)) return bad;
+  if (prefixLength >= 0xffffff || prefixLength > bitsOf(family)) return bad;
   return { ok: true, cidr: { family, ip: maskOff(value, prefixLength, family), prefixLength } };
 }
 

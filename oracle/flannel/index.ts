@@ -3,5 +3,10 @@
 export { checkLeases } from './checkLeases.ts';
 export { compareNodeState } from './compareNodeState.ts';
 export { expectedNodeState } from './expectedNodeState.ts';
+export {
+  DEFAULT_FLANNEL_VERSION,
+  isNewerThanKnown,
+  parseFlannelVersion,
+} from './flannelVersion.ts';
 export { parseNetConf } from './parseNetConf.ts';
 export { withAnnouncedVtepMacs } from './vtepMac.ts';

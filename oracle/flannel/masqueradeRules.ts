@@ -5,20 +5,38 @@
  * supports it, so it is left out of the description.
  */
 import type { ForwardRule, MasqueradeRule } from '../../spec/flannelExpectation.ts';
+import type { FlannelBehaviour } from './flannelVersion.ts';
 
 const MULTICAST_V4 = '224.0.0.0/4';
 
-/** The masquerade rules in order, for `network` (net-conf Network) and `podCidr` (the node's lease). */
+/**
+ * The masquerade rules in order, for `network` (net-conf Network) and `podCidr` (the node's lease), as the
+ * release of `behaviour` writes them.
+ */
 export function masqueradeRules(
   network: string,
   podCidr: string,
   engine: 'iptables' | 'nftables',
+  behaviour: Pick<FlannelBehaviour, 'kubeProxyMarkReturn' | 'podCidrMasquerade'>,
 ): MasqueradeRule[] {
   const is = (cidr: string) => ({ cidr, negated: false });
   const not = (cidr: string) => ({ cidr, negated: true });
+  // Packets kube-proxy marked for masquerade are left to kube-proxy (issue #1679, PR #1681, v0.20.2).
+  const markReturn: MasqueradeRule[] = behaviour.kubeProxyMarkReturn
+    ? [{ action: 'RETURN', mark: engine === 'iptables' ? '0x4000/0x4000' : '0x00004000' }]
+    : [];
+  if (!behaviour.podCidrMasquerade) {
+    // v0.20.x, network/iptables.go MasqRules: the set flannel had used since before the FLANNEL-POSTRTG chain.
+    return [
+      ...markReturn,
+      { action: 'RETURN', source: is(network), destination: is(network) },
+      { action: 'MASQUERADE', source: is(network), destination: not(MULTICAST_V4) },
+      { action: 'RETURN', source: not(network), destination: is(podCidr) },
+      { action: 'MASQUERADE', source: not(network), destination: is(network) },
+    ];
+  }
   return [
-    // Packets kube-proxy marked for masquerade are left to kube-proxy (issue #1679, PR #1681).
-    { action: 'RETURN', mark: engine === 'iptables' ? '0x4000/0x4000' : '0x00004000' },
+    ...markReturn,
     { action: 'RETURN', source: is(podCidr), destination: is(network) },
     { action: 'RETURN', source: is(network), destination: is(podCidr) },
     // The one place the engines differ: iptables `! -s Network -d podCIDR`, nftables `saddr != podCIDR daddr Network`.

@@ -1,11 +1,14 @@
 /**
- * The effective net-conf as `podnet flannel validate` shows it: flannel's field names, defaults filled in,
- * and the subnet parameters only where the subnet manager uses them (etcd; kube takes node podCIDRs).
+ * The effective net-conf as `podnet flannel validate` shows it: the flannel release it was read as,
+ * flannel's field names, defaults filled in, and the subnet parameters only where the subnet manager uses
+ * them (etcd; kube takes node podCIDRs).
  */
 import type { EffectiveNetConf } from '../../spec/flannelExpectation.ts';
 
 export interface NetConfSummary {
   readonly valid: true;
+  /** The flannel release the file was read as. */
+  readonly flannelVersion: string;
   readonly subnetManager: EffectiveNetConf['subnetManager'];
   readonly backend: string;
   /** True when Backend was absent and flannel's code fell back to udp. */
@@ -38,6 +41,7 @@ export function netConfSummary(config: EffectiveNetConf): NetConfSummary {
     config[key] !== undefined ? { [key]: config[key] } : {};
   return {
     valid: true,
+    flannelVersion: config.flannelVersion,
     subnetManager: config.subnetManager,
     backend: type,
     backendDefaulted: config.backendDefaulted,

@@ -277,8 +277,8 @@ describe('ParseConfig decoding (pkg/subnet/config.go, pkg/ip/ipnet.go, Go encodi
     );
   });
 
-  test('a bad SubnetMin → ip.ParseIP4 "Invalid IP address format"', () => {
-    expect(err(etcd({ Network: '10.0.0.0/16', SubnetMin: '10.0.1' }))).toBe('Invalid IP address format');
+  test('a bad SubnetMin → ip.ParseIP4 "invalid IP address format" (pkg/ip/ipnet.go ParseIP4, since v0.28.0)', () => {
+    expect(err(etcd({ Network: '10.0.0.0/16', SubnetMin: '10.0.1' }))).toBe('invalid IP address format');
   });
 
   test('not JSON, or not an object', () => {
@@ -313,13 +313,12 @@ describe('Backend (parseBackendType in pkg/subnet/config.go; pkg/backend/manager
     );
   });
 
-  test('vxlan defaults: VNI 1, Port 0 (kernel 8472), MTU 0 (= interface), no GBP/Learning/DirectRouting (vxlan.go)', () => {
+  test('vxlan defaults: VNI 1, Port 0 (kernel 8472), MTU unset (= interface), no GBP/Learning/DirectRouting (vxlan.go)', () => {
     expect(ok(kube({ Network: '10.244.0.0/16', Backend: { Type: 'vxlan' } })).backend).toEqual({
       type: 'vxlan',
       vni: 1,
       port: 0,
       effectivePort: 8472,
-      mtu: 0,
       gbp: false,
       learning: false,
       directRouting: false,
@@ -331,8 +330,9 @@ describe('Backend (parseBackendType in pkg/subnet/config.go; pkg/backend/manager
       kube({ Network: '10.244.0.0/16', Backend: { type: 'vxlan', vni: 4, port: 4789, directrouting: true } }),
     ).backend;
     expect(b).toMatchObject({ vni: 4, port: 4789, effectivePort: 4789, directRouting: true });
+    // pkg/backend/vxlan/vxlan.go parseVXLANConfig decodes into the json-tagged VXLANConfig (v0.27.4 on).
     expect(err(kube({ Network: '10.244.0.0/16', Backend: { Type: 'vxlan', VNI: 'one' } }))).toBe(
-      'error decoding VXLAN backend config: json: cannot unmarshal string into Go struct field .VNI of type int',
+      'error decoding VXLAN backend config: json: cannot unmarshal string into Go struct field VXLANConfig.vni of type int',
     );
   });
 
@@ -374,4 +374,268 @@ test('nesting past encoding/json max depth is invalid JSON for flannel, even in 
   const result = parseNetConf(deep(10_001));
   expect(result.ok).toBe(false);
   expect(result.ok ? '' : result.error).toMatch(/exceeded max depth/);
+});
+
+const at = (version: string, conf: unknown, subnetManager: 'kube' | 'etcd' = 'kube') =>
+  parseNetConf(JSON.stringify(conf), { subnetManager, flannelVersion: version });
+
+describe('flanneld order: ParseConfig, [etcd] CheckNetworkConfig, GetIPFamily, backend, device, [kube] AcquireLease (main.go)', () => {
+  test('etcd: CheckNetworkConfig fails before an unknown backend is looked up', () => {
+    expect(err(etcd({ Network: '10.1.0.0/29', Backend: { Type: 'nope' } }))).toBe(
+      'network is too small. Minimum useful network prefix is /28',
+    );
+    expect(err(kube({ Network: '10.1.0.0/29', Backend: { Type: 'nope' } }))).toBe(
+      'unknown backend type: nope',
+    );
+  });
+});
+
+describe('1. kube manager with an empty Network (pkg/subnet/kube/kube.go AcquireLease)', () => {
+  const empty = [{ Network: '0.0.0.0/0' }, {}].map((n) => ({ ...n, Backend: { Type: 'vxlan' } }));
+
+  test('v0.28.0 on: Network.Empty() fails the lease on every node, missing or 0.0.0.0/0 alike', () => {
+    for (const conf of empty) {
+      expect(err(at('v0.28.0', conf))).toMatch(
+        /^subnet "0.0.0.0\/0" specified in the flannel net config doesn't contain any node's PodCIDR/,
+      );
+      expect(err(kube(conf))).toMatch(/fails to acquire a lease on every node/);
+    }
+  });
+
+  test('v0.25.0–v0.27.x: containsCIDR(0.0.0.0/0, podCIDR) holds, flannel runs on 0.0.0.0/0 without NAT rules', () => {
+    for (const version of ['v0.25.0', 'v0.27.4']) {
+      for (const conf of empty) {
+        const c = ok(at(version, conf));
+        expect(c.network).toBe('0.0.0.0/0');
+        expect(c.notes.join('\n')).toMatch(/installs no masquerade or forward rules/);
+      }
+    }
+  });
+
+  test('udp on 0.0.0.0/0 would route everything to flannel0 beside the default route: not predicted (udp_network_amd64.go)', () => {
+    expect(ok(at('v0.27.4', { Network: '0.0.0.0/0' })).unmodelled).toMatch(/second default route/);
+  });
+
+  test('v0.21.0–v0.24.x: Config.GetFlannelNetwork refuses the empty Network (pkg/subnet/config.go)', () => {
+    for (const version of ['v0.21.0', 'v0.24.4']) {
+      for (const conf of empty) {
+        expect(err(at(version, conf))).toMatch(
+          /^could not find an ipv4 network in the flannel configuration/,
+        );
+      }
+    }
+  });
+
+  test('v0.20.x: runs on 0.0.0.0/0, its NAT rules naming it (subnet.GetFlannelNetwork returns the zero Network)', () => {
+    const c = ok(at('v0.20.2', empty[1]));
+    expect(c.network).toBe('0.0.0.0/0');
+    expect(c.notes.join('\n')).toMatch(/masquerade and forward rules name 0.0.0.0\/0/);
+  });
+
+  test('etcd mode refuses it in every release (CheckNetworkConfig)', () => {
+    expect(err(at('v0.25.0', empty[0], 'etcd'))).toBe(
+      'please define a correct Network parameter in the flannel config',
+    );
+  });
+
+  test('IPv6Network ::/0 fails from v0.28.0 only; a missing one fails in every release, each its own way', () => {
+    const v6 = (IPv6Network?: string) => ({
+      Network: '10.244.0.0/16',
+      EnableIPv6: true,
+      ...(IPv6Network ? { IPv6Network } : {}),
+      Backend: { Type: 'vxlan' },
+    });
+    expect(err(at('v0.28.0', v6('::/0')))).toMatch(/^subnet "::\/0" specified in the flannel net config/);
+    expect(ok(at('v0.27.4', v6('::/0'))).notes.join('\n')).toMatch(/IPv6Network is ::\/0/);
+    expect(err(at('v0.28.9', v6()))).toMatch(/IPv6Network is missing \(ip.IP6Net.Empty\)/);
+    expect(err(at('v0.27.4', v6()))).toMatch(/panics in AcquireLease.*\[inference\]/);
+    expect(err(at('v0.24.4', v6()))).toMatch(/^could not find an ipv6 network in the flannel configuration/);
+    expect(err(at('v0.20.2', v6()))).toMatch(
+      /specified in the PodCIDR, but doesn't exist in the flannel net config/,
+    );
+  });
+});
+
+describe('3. Backend.MTU 0 or negative is not "unset" (pkg/backend/vxlan/vxlan.go parseVXLANConfig, MTU())', () => {
+  test('0 and −1 are kept as written, with a note that FLANNEL_MTU goes negative or zero', () => {
+    const zero = ok(kube({ Network: '10.244.0.0/16', Backend: { Type: 'vxlan', MTU: 0 } }));
+    expect(zero.backend).toMatchObject({ type: 'vxlan', mtu: 0 });
+    expect(zero.notes.join('\n')).toMatch(/Backend.MTU 0 is not "unset": flannel writes FLANNEL_MTU=-50/);
+    const minus = ok(kube({ Network: '10.244.0.0/16', Backend: { Type: 'vxlan', MTU: -1 } }));
+    expect(minus.backend).toMatchObject({ mtu: -1 });
+    expect(minus.notes.join('\n')).toMatch(/FLANNEL_MTU=-51.*CNI plugin refuses/);
+  });
+
+  test('a device MTU the kernel refuses (1–67 or above 65535) stops flanneld (net/core/dev.c dev_validate_mtu)', () => {
+    expect(err(kube({ Network: '10.244.0.0/16', Backend: { Type: 'vxlan', MTU: 100 } }))).toMatch(
+      /^failed to create vxlan device: .*MTU 50, below the kernel's minimum 68/,
+    );
+    expect(err(kube({ Network: '10.244.0.0/16', Backend: { Type: 'vxlan', MTU: 65_600 } }))).toMatch(
+      /above the kernel's maximum 65535/,
+    );
+    expect(kube({ Network: '10.244.0.0/16', Backend: { Type: 'vxlan', MTU: 118 } }).ok).toBe(true);
+  });
+
+  test('before v0.21.3 vxlan has no MTU option: the key is unknown, ignored even when it is no number', () => {
+    const conf = { Network: '10.244.0.0/16', Backend: { Type: 'vxlan', MTU: 1400 } };
+    const old = ok(at('v0.21.2', conf));
+    expect(old.backend).not.toHaveProperty('mtu');
+    expect(old.notes.join('\n')).toMatch(/Backend.MTU ignored.*v0.21.3/);
+    expect(ok(at('v0.21.3', conf)).backend).toMatchObject({ mtu: 1400 });
+    const typed = { Network: '10.244.0.0/16', Backend: { Type: 'vxlan', MTU: 'big' } };
+    expect(at('v0.21.2', typed).ok).toBe(true);
+    expect(err(at('v0.21.3', typed))).toBe(
+      'error decoding VXLAN backend config: json: cannot unmarshal string into Go struct field .MTU of type int',
+    );
+  });
+});
+
+describe('4. EnableIPv4 and EnableIPv6 (pkg/ipmatch/match.go GetIPFamily; main.go)', () => {
+  test('both false: "none defined stack" for either manager', () => {
+    for (const manager of ['kube', 'etcd'] as const) {
+      expect(err(at('v0.28.9', { Network: '10.244.0.0/16', EnableIPv4: false }, manager))).toMatch(
+        /^none defined stack/,
+      );
+    }
+  });
+
+  test('IPv6-only with Network set: flannel runs, but no IPv4 node state exists for podnet to predict', () => {
+    const c = ok(
+      kube({
+        EnableIPv4: false,
+        EnableIPv6: true,
+        Network: '10.244.0.0/16',
+        IPv6Network: 'fc00::/48',
+        Backend: { Type: 'vxlan' },
+      }),
+    );
+    expect(c.unmodelled).toMatch(/EnableIPv4 is false/);
+    expect(c.notes.join('\n')).toMatch(
+      /no flannel.N, route or FLANNEL_NETWORK\/FLANNEL_SUBNET for Network 10.244.0.0\/16/,
+    );
+  });
+});
+
+describe('6. Networks / IPv6Networks (pkg/subnet/config.go Config)', () => {
+  test('v0.25.0 on: unknown keys, ignored whatever they hold', () => {
+    const c = ok(kube({ Network: '10.244.0.0/16', Networks: ['bad'], IPv6Networks: 7 }));
+    expect(c.notes.join('\n')).toMatch(
+      /Networks \/ IPv6Networks ignored: flannel removed these keys in v0.25.0/,
+    );
+  });
+
+  test('v0.20.0–v0.24.x: decoded, so a bad value is an error', () => {
+    expect(err(at('v0.24.4', { Network: '10.244.0.0/16', Networks: ['bad'] }))).toBe(
+      'invalid CIDR address: bad',
+    );
+    expect(err(at('v0.20.0', { Network: '10.244.0.0/16', Networks: 'x' }))).toBe(
+      'json: cannot unmarshal string into Go struct field Config.Networks of type []ip.IP4Net',
+    );
+  });
+
+  test('v0.21.0–v0.24.x empty them after decoding; v0.20.x uses Networks[0], which podnet does not model', () => {
+    const conf = { Network: '10.244.0.0/16', Networks: ['10.9.0.0/16'], Backend: { Type: 'vxlan' } };
+    expect(ok(at('v0.21.0', conf)).unmodelled).toBeUndefined();
+    expect(ok(at('v0.20.2', conf)).unmodelled).toMatch(
+      /uses Networks\[0\] \(10.9.0.0\/16\) in place of Network/,
+    );
+  });
+});
+
+describe("7. Go's decoder and CIDR parser, not JSON.parse (encoding/json decode.go; net.ParseCIDR)", () => {
+  test('SubnetLen 24.0 is a type error in either manager (strconv.ParseUint of the literal)', () => {
+    for (const manager of ['kube', 'etcd'] as const) {
+      expect(
+        err(parseNetConf('{"Network": "10.244.0.0/16", "SubnetLen": 24.0}', { subnetManager: manager })),
+      ).toBe('json: cannot unmarshal number 24.0 into Go struct field Config.SubnetLen of type uint');
+    }
+    expect(
+      err(parseNetConf('{"Network": "10.244.0.0/16", "Backend": {"Type": "vxlan", "VNI": 1e0}}')),
+    ).toMatch(/cannot unmarshal number 1e0 into Go struct field VXLANConfig.vni of type int/);
+  });
+
+  test('duplicate keys are no error, but each one is decoded in turn: a bad earlier one fails', () => {
+    expect(ok(parseNetConf('{"Network": "10.1.0.0/16", "Network": "10.2.0.0/16"}')).network).toBe(
+      '10.2.0.0/16',
+    );
+    // JSON.parse would keep only the last, valid value.
+    expect(err(parseNetConf('{"Network": "bad", "Network": "10.2.0.0/16"}'))).toBe(
+      'invalid CIDR address: bad',
+    );
+  });
+
+  test('a prefix with leading zeros is fine (dtoi), an escaped slash is not (UnmarshalJSON sees the raw bytes)', () => {
+    const c = ok(kube({ Network: '10.244.0.0/016', Backend: { Type: 'vxlan' } }));
+    expect(c.network).toBe('10.244.0.0/16');
+    expect(c.notes.join('\n')).toMatch(/"10.244.0.0\/016" is read as 10.244.0.0\/16/);
+    expect(err(parseNetConf('{"Network": "10.244.0.0\\/16"}'))).toBe('invalid CIDR address: 10.244.0.0\\/16');
+  });
+
+  test("syntax errors use Go's wording", () => {
+    expect(err(parseNetConf('{"Network": "10.244.0.0/16",}'))).toBe(
+      "invalid JSON: invalid character '}' looking for beginning of object key string",
+    );
+  });
+});
+
+describe('8. wording, release by release', () => {
+  test('a bad SubnetMin: "Invalid …" until v0.27.x, "invalid …" from v0.28.0 (pkg/ip/ipnet.go ParseIP4)', () => {
+    const conf = { Network: '10.0.0.0/16', SubnetMin: '10.0.1' };
+    expect(err(at('v0.27.4', conf, 'etcd'))).toBe('Invalid IP address format');
+    expect(err(at('v0.28.0', conf, 'etcd'))).toBe('invalid IP address format');
+  });
+
+  test('an IPv6 SubnetMin or Network: a panic until v0.28.8, an error from v0.28.9 (ParseIP4, IP4Net.UnmarshalJSON)', () => {
+    expect(err(at('v0.28.8', { Network: '10.0.0.0/16', SubnetMin: 'fc00::' }, 'etcd'))).toMatch(
+      /^flanneld panics: Address is not an IPv4 address/,
+    );
+    expect(err(at('v0.28.9', { Network: '10.0.0.0/16', SubnetMin: 'fc00::' }, 'etcd'))).toBe(
+      'invalid IPv4 address format',
+    );
+    expect(err(at('v0.28.8', { Network: 'fc00::/48' }))).toMatch(
+      /^flanneld panics: Address is not an IPv4 address/,
+    );
+    expect(err(at('v0.28.9', { Network: 'fc00::/48' }))).toBe('invalid IPv4 CIDR format');
+  });
+
+  test('the vxlan type error: ".VNI" of an anonymous struct until v0.27.3, "VXLANConfig.vni" from v0.27.4', () => {
+    const conf = { Network: '10.244.0.0/16', Backend: { Type: 'vxlan', VNI: 'one' } };
+    expect(err(at('v0.27.3', conf))).toMatch(/Go struct field \.VNI of type int$/);
+    expect(err(at('v0.27.4', conf))).toMatch(/Go struct field VXLANConfig\.vni of type int$/);
+  });
+
+  test("the kube-mode note gives kube-controller-manager's node mask for both families (24 and 64)", () => {
+    const c = ok(kube({ Network: '10.244.0.0/16', IPv6SubnetLen: 80 }));
+    expect(c.notes.join('\n')).toMatch(/24 for IPv4, 64 for IPv6/);
+  });
+
+  test('EnableNFTables before v0.25.0 is an unknown key: iptables, and a note', () => {
+    const conf = { Network: '10.244.0.0/16', EnableNFTables: true };
+    const old = ok(at('v0.24.4', conf));
+    expect(old.enableNFTables).toBe(false);
+    expect(old.notes.join('\n')).toMatch(/EnableNFTables ignored/);
+    expect(ok(at('v0.25.0', conf)).enableNFTables).toBe(true);
+  });
+});
+
+describe("podnet flannel validate on flannel's own config_test.go cases, at every modelled release line", () => {
+  // pkg/subnet/config_test.go TestConfigDefaults, TestConfigOverrides and their IPv6 twins; unchanged since v0.20.0.
+  test.each(['v0.20.0', 'v0.21.3', 'v0.25.0', 'v0.27.4', 'v0.28.9'])('%s', (version) => {
+    const c = ok(at(version, { network: '10.3.0.0/16' }, 'etcd'));
+    expect([c.subnetLen, c.subnetMin, c.subnetMax]).toEqual([24, '10.3.1.0', '10.3.255.0']);
+    const o = ok(
+      at(
+        version,
+        { Network: '10.3.0.0/16', SubnetLen: 28, SubnetMin: '10.3.5.0', SubnetMax: '10.3.8.0' },
+        'etcd',
+      ),
+    );
+    expect([o.subnetLen, o.subnetMin, o.subnetMax]).toEqual([28, '10.3.5.0', '10.3.8.0']);
+    const v6 = ok(at(version, { enableIPv4: false, enableIPv6: true, ipv6Network: 'fc00::/48' }, 'etcd'));
+    expect([v6.ipv6SubnetLen, v6.ipv6SubnetMin, v6.ipv6SubnetMax]).toEqual([
+      64,
+      'fc00:0:0:1::',
+      'fc00:0:0:ffff::',
+    ]);
+  });
 });

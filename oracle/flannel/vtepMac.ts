@@ -9,10 +9,13 @@ import type { NodeNetworkState } from '../../spec/nodeState.ts';
 /** flanneld `--kube-annotation-prefix` default. */
 export const DEFAULT_ANNOTATION_PREFIX = 'flannel.alpha.coreos.com';
 
-/** The annotation key prefix as flannel builds it: `x` → `x/`, `x/y` → `x/y-`. */
+/**
+ * The annotation key prefix as flannel builds it (pkg/subnet/kube/annotations.go `newAnnotations`):
+ * `x` → `x/`, `x/y` → `x/y-`, and a prefix already ending in `/` or `-` stays as it is.
+ */
 export function annotationKeyPrefix(prefix: string = DEFAULT_ANNOTATION_PREFIX): string {
-  if (!prefix.includes('/')) return `${prefix}/`;
-  return prefix.endsWith('/') ? prefix : `${prefix}-`;
+  const withSlash = prefix.includes('/') ? prefix : `${prefix}/`;
+  return withSlash.endsWith('/') || withSlash.endsWith('-') ? withSlash : `${withSlash}-`;
 }
 
 /** The VtepMAC in a node's backend-data annotation, lower-cased; undefined when absent or unparsable. */

@@ -4,7 +4,7 @@
  * Ready, and records every call, so tests can check what the adapter asked to change or delete.
  */
 import type { V1Namespace, V1NetworkPolicy, V1Node, V1Pod, V1Service } from '@kubernetes/client-node';
-import type { CoreApi, KubeClients, NetworkingApi } from '../clients.ts';
+import type { AppsApi, CoreApi, KubeClients, NetworkingApi } from '../clients.ts';
 
 export interface RecordedCall {
   readonly method: string;
@@ -266,9 +266,16 @@ export class FakeKube {
         return {};
       },
     };
+    const apps = {
+      async listNamespacedDaemonSet(p: { namespace: string }) {
+        f.record('listNamespacedDaemonSet', p);
+        return { items: [] };
+      },
+    };
     return {
       core: core as unknown as CoreApi,
       networking: networking as unknown as NetworkingApi,
+      apps: apps as unknown as AppsApi,
       server: 'https://fake:6443',
     };
   }

@@ -49,6 +49,9 @@ export async function checkFlannelScenario(
   const states = await target.nodeStates();
   const judgement = judgeNodeStates({
     netConf: scenario.netConf,
+    ...(scenario.cluster
+      ? { netConfText: scenario.cluster.netConfText, flannelVersion: scenario.cluster.flannelVersion }
+      : {}),
     segments: scenario.cluster
       ? segmentsFromAddresses(realized.nodeIPs, states)
       : Object.fromEntries(cluster.nodes.map((n) => [n.name, n.segment])),

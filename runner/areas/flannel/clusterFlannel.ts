@@ -7,7 +7,12 @@
  * that cannot say what it runs, or whose flannel the check cannot cover, makes the area unsupported.
  */
 import fc from 'fast-check';
-import { parseNetConf } from '../../../oracle/flannel/index.ts';
+import {
+  DEFAULT_FLANNEL_VERSION,
+  isNewerThanKnown,
+  parseFlannelVersion,
+  parseNetConf,
+} from '../../../oracle/flannel/index.ts';
 import type { EffectiveNetConf } from '../../../spec/flannelExpectation.ts';
 import type { ClusterFlannel } from '../../../spec/target.ts';
 import type { AreaContext, AreaOutcome, AreaRunner } from '../../area.ts';
@@ -21,20 +26,52 @@ import type { FlannelScenario } from './flannelScenario.ts';
  */
 const CLUSTER_FLANNEL_RUNS = 3;
 
-/** What the cluster's flannel runs, with flannel's own reading of its net-conf. */
-type Facts = Extract<ClusterFlannel, { ok: true }> & { readonly config: EffectiveNetConf };
+/** What the cluster's flannel runs, with the release judged against and flannel's own reading of its net-conf. */
+type Facts = Extract<ClusterFlannel, { ok: true }> & {
+  readonly config: EffectiveNetConf;
+  readonly version: FlannelVersionChoice;
+};
+
+/** The release the area judges a cluster against, and why that one. */
+interface FlannelVersionChoice {
+  readonly version: string;
+  readonly source: string;
+}
 
 /** The cluster's net-conf on all its nodes, 1–2 probe pods each; shrinks toward one pod per node. */
 export function clusterFlannelScenarioArb(
   facts: Extract<ClusterFlannel, { ok: true }>,
+  flannelVersion: string = DEFAULT_FLANNEL_VERSION,
 ): fc.Arbitrary<FlannelScenario> {
   return fc
     .array(fc.integer({ min: 1, max: 2 }), { minLength: facts.nodes, maxLength: facts.nodes })
     .map((pods) => ({
       netConf: facts.netConf,
       nodes: pods.map((p) => ({ segment: 0, pods: p })),
-      cluster: { nodeMask: facts.nodeMask },
+      cluster: { nodeMask: facts.nodeMask, netConfText: facts.netConfText, flannelVersion },
     }));
+}
+
+/**
+ * The release the cluster runs when its image tag tells (and podnet models it), else podnet's default;
+ * either way the choice says where it came from.
+ */
+export function clusterFlannelVersion(
+  found: Extract<ClusterFlannel, { ok: true }>['flannelVersion'],
+): FlannelVersionChoice | { readonly unsupported: string } {
+  if (!found.found) {
+    return {
+      version: DEFAULT_FLANNEL_VERSION,
+      source: `podnet's default, the newest release it has read: the cluster's flannel release is not known (${found.reason})`,
+    };
+  }
+  const parsed = parseFlannelVersion(found.version);
+  if (!parsed.ok)
+    return { unsupported: `the cluster runs flannel ${found.version} (${found.source}): ${parsed.error}` };
+  const newer = isNewerThanKnown(parsed.version)
+    ? `; newer than ${DEFAULT_FLANNEL_VERSION}, the newest release podnet has read, whose behaviour it assumes`
+    : '';
+  return { version: parsed.version, source: `${found.source}${newer}` };
 }
 
 /** Why the area cannot run on this target, or the facts it runs with. */
@@ -45,15 +82,22 @@ async function clusterFlannelFacts(
     ? await ctx.target.clusterFlannel()
     : ({ ok: false, reason: `the ${ctx.targetName} target does not report what its flannel runs` } as const);
   if (!facts.ok) return facts;
-  const parsed = parseNetConf(JSON.stringify(facts.netConf), { subnetManager: 'kube' });
+  const version = clusterFlannelVersion(facts.flannelVersion);
+  if ('unsupported' in version) return { ok: false, reason: version.unsupported };
+  const parsed = parseNetConf(facts.netConfText, { subnetManager: 'kube', flannelVersion: version.version });
   if (!parsed.ok)
     return {
       ok: false,
-      reason: `flannel rejects the cluster's net-conf.json (${facts.source}): ${parsed.error}`,
+      reason: `flannel ${version.version} rejects the cluster's net-conf.json (${facts.source}): ${parsed.error}`,
+    };
+  if (parsed.config.unmodelled)
+    return {
+      ok: false,
+      reason: `the cluster's flannel runs a config podnet cannot predict: ${parsed.config.unmodelled}`,
     };
   if (facts.nodes < 2)
     return { ok: false, reason: `one node holds a lease: the check needs two to see routes to a peer` };
-  return { ...facts, config: parsed.config };
+  return { ...facts, config: parsed.config, version };
 }
 
 export function clusterFlannelArea(): AreaRunner {
@@ -74,8 +118,9 @@ export function clusterFlannelArea(): AreaRunner {
         };
       }
       const inner = flannelArea({
-        scenarios: () => clusterFlannelScenarioArb(facts),
+        scenarios: () => clusterFlannelScenarioArb(facts, facts.version.version),
         unsupported: clusterFlannelUnsupported(facts.config, facts.source),
+        flannelVersion: facts.version,
       });
       const outcome = await inner.run({
         ...ctx,

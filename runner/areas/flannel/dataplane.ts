@@ -52,9 +52,11 @@ export function planDataplaneProbes(
         const undefinedReason =
           !self || !peer
             ? `the oracle has no expectation for ${fromNode} → ${toNode} (no lease)`
-            : ambiguous.has(fromNode) || ambiguous.has(toNode)
-              ? 'the two nodes hold overlapping leases: which pod answers is not defined'
-              : undefined;
+            : peer.path === 'shared-lease'
+              ? (peer.reason ?? 'the peer shares a lease')
+              : ambiguous.has(fromNode) || ambiguous.has(toNode)
+                ? 'the two nodes hold overlapping leases: which pod answers is not defined'
+                : undefined;
         plan.push({
           request: {
             id: `${src.key}>${dst.key}/${protocol}`,

@@ -69,6 +69,8 @@ describe('flannel area on the lab', { tags: ['lab'] }, () => {
   const clean: [string, NonNullable<FlannelNetConf['Backend']>][] = [
     ['vxlan', { Type: 'vxlan' }],
     ['vxlan DirectRouting VNI 42 Port 4789', { Type: 'vxlan', VNI: 42, Port: 4789, DirectRouting: true }],
+    // Above the 1500 NIC: the kernel caps flannel.1 (vxlan_config_apply), FLANNEL_MTU keeps MTU − 50.
+    ['vxlan MTU 9000', { Type: 'vxlan', MTU: 9000 }],
     ['host-gw', { Type: 'host-gw' }],
     ['udp', { Type: 'udp' }],
   ];
@@ -81,6 +83,11 @@ describe('flannel area on the lab', { tags: ['lab'] }, () => {
     expect(rows.filter((r) => r.differs)).toEqual([]);
     const probes = rows.filter((r) => r.object === 'dataplane');
     expect(probes.length).toBe(8);
+    if (backend.MTU === 9000) {
+      const seen = (object: string, key: string) => rows.filter((r) => r.object === object && r.key === key);
+      expect(seen('mtu', 'flannel.1').map((r) => r.observed)).toEqual(['1450', '1450', '1450']);
+      expect(seen('subnet.env', 'FLANNEL_MTU').map((r) => r.observed)).toEqual(['8950', '8950', '8950']);
+    }
     // node-3 is alone on segment 1: probes from it or to its pod cross segments.
     const crossSegment = probes.filter(
       (r) => (r.node === 'node-3') !== (r.key.split('→')[1] ?? '').includes('/n3-'),

@@ -5,13 +5,14 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { DEFAULT_FLANNEL_VERSION } from '../../../oracle/flannel/index.ts';
 import { PodnetTargetError } from '../../../spec/errors.ts';
 import type { Cluster } from '../../../spec/model.ts';
 import type { Realized } from '../../../spec/scenario.ts';
 import type { Target } from '../../../spec/target.ts';
 import type { AreaContext } from '../../area.ts';
 import { DEFAULT_RUN_OPTIONS } from '../../options.ts';
-import { clusterFlannelArea, clusterFlannelScenarioArb } from './clusterFlannel.ts';
+import { clusterFlannelArea, clusterFlannelScenarioArb, clusterFlannelVersion } from './clusterFlannel.ts';
 import { flannelArea } from './flannelArea.ts';
 import { flannelScenarioArb } from './flannelScenario.ts';
 
@@ -107,11 +108,46 @@ describe('flannelArea loop', () => {
   });
 });
 
+describe('the flannel release a cluster is judged against (clusterFlannelVersion)', () => {
+  test('the image tag when it names a release podnet models', () => {
+    expect(clusterFlannelVersion({ found: true, version: 'v0.25.7', source: 'tag' })).toEqual({
+      version: 'v0.25.7',
+      source: 'tag',
+    });
+  });
+
+  test('unknown: the default, saying why', () => {
+    const v = clusterFlannelVersion({
+      found: false,
+      reason: 'no DaemonSet in kube-flannel runs a flannel image',
+    });
+    expect(v).toMatchObject({ version: DEFAULT_FLANNEL_VERSION });
+    expect('source' in v ? v.source : '').toMatch(
+      /default.*no DaemonSet in kube-flannel runs a flannel image/,
+    );
+  });
+
+  test('older than podnet models: unsupported; newer than it has read: used, and said so', () => {
+    expect(clusterFlannelVersion({ found: true, version: 'v0.19.2', source: 'tag' })).toMatchObject({
+      unsupported: expect.stringMatching(/v0.19.2.*older than podnet models \(v0.20.0 and later\)/),
+    });
+    const newer = clusterFlannelVersion({ found: true, version: 'v0.30.0', source: 'tag' });
+    expect(newer).toMatchObject({ version: 'v0.30.0', source: expect.stringMatching(/newer than v0.28.9/) });
+  });
+});
+
 describe('the flannel area on a live cluster (clusterFlannel.ts)', () => {
+  const netConf = { Network: '10.244.0.0/16', Backend: { Type: 'host-gw' as const } };
   const facts = {
     ok: true as const,
-    netConf: { Network: '10.244.0.0/16', Backend: { Type: 'host-gw' as const } },
+    netConf,
+    netConfText: JSON.stringify(netConf),
     source: 'ConfigMap kube-flannel/kube-flannel-cfg',
+    flannelVersion: {
+      found: true as const,
+      version: 'v0.26.1',
+      source: 'the image tag of DaemonSet kube-flannel/kube-flannel-ds (ghcr.io/flannel-io/flannel:v0.26.1)',
+    },
     nodes: 3,
     nodeMask: 24,
   };
@@ -126,9 +162,19 @@ describe('the flannel area on a live cluster (clusterFlannel.ts)', () => {
 
   test('a net-conf flannel would reject, or one leased node, is unsupported with the reason', async () => {
     const bad = Object.assign(fakeTarget(), {
-      clusterFlannel: async () => ({ ...facts, netConf: { Network: 'not-a-cidr' } }),
+      clusterFlannel: async () => ({ ...facts, netConfText: '{"Network": "not-a-cidr"}' }),
     });
-    expect((await clusterFlannelArea().run(context(bad))).unsupported).toMatch(/flannel rejects/);
+    expect((await clusterFlannelArea().run(context(bad))).unsupported).toMatch(/flannel v0.26.1 rejects/);
+    // The ConfigMap's own bytes are judged: Go refuses 24.0 for a uint, though JSON.parse reads 24.
+    const float = Object.assign(fakeTarget(), {
+      clusterFlannel: async () => ({
+        ...facts,
+        netConfText: '{"Network": "10.244.0.0/16", "SubnetLen": 24.0}',
+      }),
+    });
+    expect((await clusterFlannelArea().run(context(float))).unsupported).toMatch(
+      /cannot unmarshal number 24.0 into Go struct field Config.SubnetLen of type uint/,
+    );
     const one = Object.assign(fakeTarget(), { clusterFlannel: async () => ({ ...facts, nodes: 1 }) });
     expect((await clusterFlannelArea().run(context(one))).unsupported).toMatch(/one node/);
   });
@@ -138,13 +184,17 @@ describe('the flannel area on a live cluster (clusterFlannel.ts)', () => {
       expect(s.netConf).toEqual(facts.netConf);
       expect(s.nodes).toHaveLength(3);
       expect(s.nodes.every((n) => n.pods >= 1 && n.pods <= 2)).toBe(true);
-      expect(s.cluster).toEqual({ nodeMask: 24 });
+      expect(s.cluster).toEqual({ nodeMask: 24, netConfText: facts.netConfText, flannelVersion: 'v0.28.9' });
     }
     // The fake's nodes cannot be read, so the first scenario fails: judged on the cluster's net-conf and
     // all of its nodes, and never shrunk below them (the nodes are the cluster's).
     const target = Object.assign(fakeTarget(), { clusterFlannel: async () => facts });
     const outcome = await clusterFlannelArea().run(context(target));
     expect(outcome.notes?.flannelNetConfSource).toBe(facts.source);
+    // The release the cluster's image tag names is the one judged against, and the results say so.
+    expect(outcome.notes?.flannelVersion).toBe('v0.26.1');
+    expect(outcome.notes?.flannelVersionSource).toBe(facts.flannelVersion.source);
+    expect(outcome.findings[0]?.explanation).toContain('judged as flannel v0.26.1 does it');
     expect(outcome.findings[0]?.explanation?.[0]).toMatch(
       /^scenario: host-gw, Network 10.244.0.0\/16, 3 nodes/,
     );

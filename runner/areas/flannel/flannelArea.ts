@@ -7,6 +7,7 @@
  */
 
 import type fc from 'fast-check';
+import { DEFAULT_FLANNEL_VERSION } from '../../../oracle/flannel/index.ts';
 import type { Finding, UnsupportedFeature } from '../../../spec/results.ts';
 import type { AreaContext, AreaOutcome, AreaRunner } from '../../area.ts';
 import { checkSummaries } from '../../area.ts';
@@ -26,7 +27,15 @@ export interface FlannelAreaDeps {
   readonly scenarios: (options: RunOptions) => fc.Arbitrary<FlannelScenario>;
   /** Features the target cannot test (a cluster's flannel runs one net-conf). */
   readonly unsupported?: readonly UnsupportedFeature[];
+  /** The flannel release the oracle judges against, and where that choice came from (printed in results). */
+  readonly flannelVersion?: { readonly version: string; readonly source: string };
 }
+
+/** The lab's flannel agent follows the newest flannel release podnet has read (docs/research/flannel.md). */
+const LAB_FLANNEL_VERSION = {
+  version: DEFAULT_FLANNEL_VERSION,
+  source: "the lab's flannel agent, which follows podnet's default (the newest release it has read)",
+};
 
 const DEFAULT_FLANNEL_AREA_DEPS: FlannelAreaDeps = {
   scenarios: () => flannelScenarioArb(),
@@ -37,6 +46,7 @@ export function flannelArea(deps: FlannelAreaDeps = DEFAULT_FLANNEL_AREA_DEPS): 
     areas: ['flannel'],
     async run(ctx: AreaContext): Promise<AreaOutcome> {
       const { options, signal, listener } = ctx;
+      const version = deps.flannelVersion ?? LAB_FLANNEL_VERSION;
       let probes = 0;
       let inconclusive = 0;
       const coverage = new CoverageTally();
@@ -74,6 +84,7 @@ export function flannelArea(deps: FlannelAreaDeps = DEFAULT_FLANNEL_AREA_DEPS): 
         findings = buildFlannelFindings({
           scenario: lastFailure.scenario,
           backend: lastFailure.judgement.config.backend.type,
+          flannelVersion: lastFailure.judgement.config.flannelVersion,
           leases: lastFailure.realized.nodeSubnets,
           differences: lastFailure.judgement.differences,
           leaseViolations: lastFailure.judgement.leaseViolations,
@@ -108,6 +119,8 @@ export function flannelArea(deps: FlannelAreaDeps = DEFAULT_FLANNEL_AREA_DEPS): 
             }
           : {}),
         notes: {
+          flannelVersion: version.version,
+          flannelVersionSource: version.source,
           flannelInconclusiveProbes: inconclusive,
           flannelShrinkSteps: search.numShrinks,
           ...(lastFailure

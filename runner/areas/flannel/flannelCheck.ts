@@ -54,6 +54,7 @@ export async function runFlannelCheck(
     ? buildFlannelFindings({
         scenario,
         backend: outcome.judgement.config.backend.type,
+        flannelVersion: outcome.judgement.config.flannelVersion,
         leases: outcome.realized.nodeSubnets,
         differences: outcome.judgement.differences,
         leaseViolations: outcome.judgement.leaseViolations,
@@ -75,7 +76,7 @@ export function renderFlannelCheck(result: FlannelCheckResult, verbose = true): 
   const lines: string[] = [];
   const failing = outcome.dataplane.filter(isDataplaneFailure).length;
   lines.push(
-    `flannel check: ${describeFlannelScenario(outcome.scenario)}`,
+    `flannel check: ${describeFlannelScenario(outcome.scenario)}, judged as flannel ${outcome.judgement.config.flannelVersion}`,
     `${outcome.judgement.differences.length} node-state differences, ${outcome.judgement.leaseViolations.length} lease violations, ${failing}/${outcome.dataplane.length} probes failing`,
     findings.length === 0
       ? 'PASS: every node holds what flannel should have programmed'

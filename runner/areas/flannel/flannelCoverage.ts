@@ -78,7 +78,7 @@ function scenarioFeatures(config: EffectiveNetConf, segments: readonly number[])
 }
 
 function mtuFeature(config: EffectiveNetConf): FlannelFeature {
-  return config.backend.type === 'vxlan' && config.backend.mtu > 0
+  return config.backend.type === 'vxlan' && config.backend.mtu !== undefined
     ? 'MTU from Backend.MTU'
     : 'MTU from the interface';
 }
@@ -109,6 +109,6 @@ export function clusterFlannelUnsupported(config: EffectiveNetConf, source: stri
 function describe(config: EffectiveNetConf): string {
   const b = config.backend;
   return b.type === 'vxlan'
-    ? `vxlan${b.directRouting ? ' with DirectRouting' : ''}${b.mtu > 0 ? ` MTU ${b.mtu}` : ''}`
+    ? `vxlan${b.directRouting ? ' with DirectRouting' : ''}${b.mtu !== undefined ? ` MTU ${b.mtu}` : ''}`
     : b.type;
 }

@@ -69,6 +69,8 @@ interface Group {
 export interface FlannelFindingContext {
   readonly scenario: FlannelScenario;
   readonly backend: string;
+  /** The flannel release the scenario was judged against. */
+  readonly flannelVersion: string;
   readonly leases: Readonly<Record<string, string>>;
   readonly differences: readonly NodeStateDifference[];
   readonly leaseViolations: readonly LeaseViolation[];
@@ -167,6 +169,7 @@ export function buildFlannelFindings(ctx: FlannelFindingContext): Finding[] {
       observed: first.observed ?? 'absent',
       explanation: [
         `scenario: ${description}`,
+        `judged as flannel ${ctx.flannelVersion} does it`,
         ...(info ? [`${info.statement} (${info.source})`] : []),
         ...(worst?.probe.reason
           ? [`${worst.probe.fromNode} → ${worst.probe.toNode}: ${worst.probe.reason}`]

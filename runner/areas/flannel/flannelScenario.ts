@@ -24,9 +24,14 @@ export interface FlannelScenario {
   readonly nodes: readonly FlannelTopologyNode[];
   /**
    * A live cluster's flannel (runner/areas/flannel/clusterFlannel.ts): the nodes' segments are read from
-   * their addresses instead of `nodes[i].segment`, and the leases' mask is the cluster allocator's.
+   * their addresses instead of `nodes[i].segment`, the leases' mask is the cluster allocator's, the
+   * net-conf is judged from the ConfigMap's own text, as the release the cluster runs.
    */
-  readonly cluster?: { readonly nodeMask: number };
+  readonly cluster?: {
+    readonly nodeMask: number;
+    readonly netConfText: string;
+    readonly flannelVersion: string;
+  };
 }
 
 export interface FlannelScenarioOptions {
@@ -36,11 +41,6 @@ export interface FlannelScenarioOptions {
   readonly segments?: number;
   readonly minNodes?: number;
   readonly maxNodes?: number;
-  /**
-   * MTU of the nodes' external interface. Configs whose Backend.MTU exceeds it are brought down to it: the
-   * kernel clamps a VTEP bound to a lower device to lower−50, which the oracle does not model yet.
-   */
-  readonly extMtu?: number;
 }
 
 /** The namespace the flannel area's pods live in. */
@@ -48,7 +48,6 @@ export const FLANNEL_NAMESPACE = 'flannel-probe';
 /** Ports every probe pod serves. */
 export const PROBE_TCP_PORT = 80;
 export const PROBE_UDP_PORT = 81;
-const DEFAULT_EXT_MTU = 1500;
 
 function nodeName(index: number): string {
   return `node-${index + 1}`;
@@ -80,7 +79,6 @@ function networkPrefixOf(netConf: FlannelNetConf): number {
 
 export function flannelScenarioArb(options: FlannelScenarioOptions = {}): fc.Arbitrary<FlannelScenario> {
   const segments = Math.max(1, options.segments ?? 2);
-  const extMtu = options.extMtu ?? DEFAULT_EXT_MTU;
   const node = fc.record({
     segment: fc.integer({ min: 0, max: segments - 1 }),
     pods: fc.integer({ min: 1, max: 2 }),
@@ -89,7 +87,7 @@ export function flannelScenarioArb(options: FlannelScenarioOptions = {}): fc.Arb
   return fc
     .record({ netConf: flannelNetConfArb(), nodes })
     .map(({ netConf, nodes }) => ({
-      netConf: fitNetConf(netConf, options.backend, extMtu),
+      netConf: fitNetConf(netConf, options.backend),
       nodes: canonicalSegments(nodes),
     }))
     .filter((s) => leaseCapacity(s.netConf) >= s.nodes.length);
@@ -104,15 +102,13 @@ function canonicalSegments(nodes: readonly FlannelTopologyNode[]): FlannelTopolo
   });
 }
 
-function fitNetConf(
-  conf: FlannelNetConf,
-  backend: FlannelBackendType | undefined,
-  extMtu: number,
-): FlannelNetConf {
-  let b = conf.Backend;
-  if (backend !== undefined && b?.Type !== backend) b = { Type: backend };
-  if (b && typeof b.MTU === 'number' && b.MTU > extMtu) b = { ...b, MTU: extMtu };
-  return b ? { ...conf, Backend: b } : conf;
+/**
+ * The config with the pinned backend. A Backend.MTU above the nodes' NIC MTU stays: the kernel caps the
+ * VTEP at NIC − 50 while FLANNEL_MTU keeps MTU − 50, and the oracle predicts both.
+ */
+function fitNetConf(conf: FlannelNetConf, backend: FlannelBackendType | undefined): FlannelNetConf {
+  if (backend === undefined || conf.Backend?.Type === backend) return conf;
+  return { ...conf, Backend: { Type: backend } };
 }
 
 /** The scenario as a cluster: nodes with their segments, pods pinned to nodes, no policies or Services. */
@@ -174,7 +170,10 @@ export function flannelScenarioYaml(scenario: FlannelScenario, header: readonly 
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: { name: 'kube-flannel-cfg', namespace: 'kube-flannel' },
-      data: { 'net-conf.json': `${JSON.stringify(scenario.netConf, null, 2)}\n` },
+      // A cluster's own text, byte for byte: flannel decodes it, not podnet's re-serialization.
+      data: {
+        'net-conf.json': scenario.cluster?.netConfText ?? `${JSON.stringify(scenario.netConf, null, 2)}\n`,
+      },
     },
     { lineWidth: 0 },
   );

@@ -207,6 +207,7 @@ describe('judgeNodeStates on recorded lab nodes', () => {
     const findings = buildFlannelFindings({
       scenario: vxlan.scenario,
       backend: 'vxlan',
+      flannelVersion: j.config.flannelVersion,
       leases,
       differences: j.differences,
       leaseViolations: j.leaseViolations,
