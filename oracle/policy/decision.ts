@@ -11,6 +11,12 @@ export interface PolicyProbe {
   readonly to: ObjectKey | { readonly ip: string };
   readonly port: number;
   readonly protocol: Protocol;
+  /**
+   * Which address family the connection uses, for a dual-stack pod: the source's and the destination pod's
+   * addresses of that family are the ones ipBlocks are matched on. Absent: each pod's primary address
+   * (`ips[0]`); for `to: {ip}` the family is that address's.
+   */
+  readonly family?: 4 | 6;
 }
 
 export type Direction = 'ingress' | 'egress';

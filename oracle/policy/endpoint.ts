@@ -46,10 +46,23 @@ function lookup(cluster: Cluster): Lookup {
   return found;
 }
 
-/** The pod endpoint for `pod`. */
-export function podEndpoint(cluster: Cluster, pod: Pod, labelsOfNamespace?: Labels): Endpoint {
-  const first = pod.ips[0];
-  const ip = first === undefined ? undefined : parseIP(first);
+/** The pod's first address of `family`; its primary address (`ips[0]`) when no family is asked. */
+function podAddress(pod: Pod, family?: 4 | 6): IPAddress | undefined {
+  for (const text of family === undefined ? pod.ips.slice(0, 1) : pod.ips) {
+    const ip = parseIP(text);
+    if (ip && (family === undefined || ip.family === family)) return ip;
+  }
+  return undefined;
+}
+
+/** The pod endpoint for `pod`, at its address of `family` (its primary address when absent). */
+export function podEndpoint(
+  cluster: Cluster,
+  pod: Pod,
+  labelsOfNamespace?: Labels,
+  family?: 4 | 6,
+): Endpoint {
+  const ip = podAddress(pod, family);
   return {
     kind: 'pod',
     pod,
@@ -74,8 +87,9 @@ export function findPod(cluster: Cluster, key: ObjectKey, role: 'source' | 'dest
 }
 
 /**
- * The destination of a probe: a pod key, or an address. An address that is the primary IP of a
- * pod-network pod is that pod (the probe goes "to a pod by its IP"); any other address is outside.
+ * The destination of a probe: a pod key, or an address. An address that is one of the IPs of a
+ * pod-network pod (either family of a dual-stack pod) is that pod (the probe goes "to a pod by its IP");
+ * any other address is outside.
  */
 export function resolveDestination(
   cluster: Cluster,
@@ -91,7 +105,7 @@ export function resolveDestination(
       'give an IPv4 or IPv6 address, e.g. 10.0.0.7',
     );
   }
-  const pod = cluster.pods.find((p) => !p.hostNetwork && p.ips[0] !== undefined && sameIP(p.ips[0], ip));
+  const pod = cluster.pods.find((p) => !p.hostNetwork && p.ips.some((text) => sameIP(text, ip)));
   return pod ?? ip;
 }
 
@@ -103,4 +117,10 @@ function sameIP(text: string, ip: IPAddress): boolean {
 /** `ns/pod`, or the address for an outside endpoint. */
 export function endpointName(e: Endpoint): string {
   return e.kind === 'pod' ? e.key : e.text;
+}
+
+/** The address family a probe uses: as asked, or that of the address it goes to. */
+export function probeFamily(to: ObjectKey | { readonly ip: string }, family?: 4 | 6): 4 | 6 | undefined {
+  if (family !== undefined || typeof to === 'string') return family;
+  return parseIP(to.ip)?.family;
 }

@@ -95,7 +95,8 @@ const podArb = (i: number): fc.Arbitrary<Pod> =>
       namespace: fc.constantFrom(...NS),
       labels: labelsArb,
       hostNetwork: fc.boolean().map((b) => b && i % 5 === 4),
-      ips: fc.array(fc.constantFrom(...IPS), { maxLength: 1 }),
+      // Up to two addresses: single-stack, dual-stack (either family first) and odd pairs of one family.
+      ips: fc.array(fc.constantFrom(...IPS), { maxLength: 2 }),
       ports: fc.array(
         fc.record({
           name: fc.option(fc.constantFrom('http', 'redis', 'alt'), { nil: undefined }),

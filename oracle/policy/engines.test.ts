@@ -21,11 +21,28 @@ describe('fast engine vs reference evaluator', () => {
           destinations.forEach((to, d) => {
             for (const port of [...PORTS, 79, 6000]) {
               for (const protocol of PROTOCOLS) {
-                const probe = { from: keyOf(from), to, port, protocol };
-                const expected = evaluateReference(cluster, probe, profile).verdict;
-                expect(fast.verdict(probe), JSON.stringify(probe)).toBe(expected);
-                if (d < cluster.pods.length)
-                  expect(fast.verdictByIndex(s, d, port, PROTOCOLS.indexOf(protocol))).toBe(expected);
+                // A pod destination is probed at its primary address and at its address of each family.
+                for (const family of typeof to === 'string' ? [undefined, 4, 6] : [undefined]) {
+                  const probe = {
+                    from: keyOf(from),
+                    to,
+                    port,
+                    protocol,
+                    ...(family !== undefined ? { family: family as 4 | 6 } : {}),
+                  };
+                  const expected = evaluateReference(cluster, probe, profile).verdict;
+                  expect(fast.verdict(probe), JSON.stringify(probe)).toBe(expected);
+                  if (d < cluster.pods.length)
+                    expect(
+                      fast.verdictByIndex(
+                        s,
+                        d,
+                        port,
+                        PROTOCOLS.indexOf(protocol),
+                        family as 4 | 6 | undefined,
+                      ),
+                    ).toBe(expected);
+                }
               }
             }
           });

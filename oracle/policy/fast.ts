@@ -18,7 +18,14 @@ import type { Verdict } from '../../spec/verdict.ts';
 import { emptyBits, fullBits, orAndInto, orInto, setBit, wordsFor } from './bitset.ts';
 import { type CidrRange, type IPAddress, parseCidr, rangeContains } from './cidr.ts';
 import type { Decision, Direction, PolicyProbe } from './decision.ts';
-import { type Endpoint, findPod, namespaceLabels, podEndpoint, resolveDestination } from './endpoint.ts';
+import {
+  type Endpoint,
+  findPod,
+  namespaceLabels,
+  podEndpoint,
+  probeFamily,
+  resolveDestination,
+} from './endpoint.ts';
 import { policyTypeOf, rulesOf } from './isolation.ts';
 import { type PortMatch, portMatches } from './portMatches.ts';
 import { evaluateReference } from './reference.ts';
@@ -30,8 +37,11 @@ export interface FastEngine {
   /** The index of a pod, or -1. */
   podIndex(key: ObjectKey): number;
   verdict(probe: PolicyProbe): Verdict;
-  /** The hot path: pods by index, protocol by its index in `PROTOCOLS` (TCP 0, UDP 1, SCTP 2). */
-  verdictByIndex(src: number, dst: number, port: number, protocolIndex: number): Verdict;
+  /**
+   * The hot path: pods by index, protocol by its index in `PROTOCOLS` (TCP 0, UDP 1, SCTP 2); `family` as
+   * in {@link PolicyProbe} (absent: each pod's primary address).
+   */
+  verdictByIndex(src: number, dst: number, port: number, protocolIndex: number, family?: 4 | 6): Verdict;
   /** The explanation of one probe (computed by the reference evaluator: explanations are not the hot path). */
   explain(probe: PolicyProbe): Decision;
 }
@@ -103,16 +113,59 @@ export function blockContains(block: CompiledIPBlock, ip: IPAddress): boolean {
   return true;
 }
 
-/** Compile `cluster` once; the engine answers any probe against it under `profile`. */
+/** What one address family compiles to: pods matched on their addresses of that family. */
+interface FamilyEngine {
+  verdictByIndex(src: number, dst: number, port: number, protocolIndex: number): Verdict;
+  outsideVerdict(src: number, ip: IPAddress, port: number, protocol: Protocol): Verdict;
+}
+
+/**
+ * Compile `cluster` once; the engine answers any probe against it under `profile`. Each address family a
+ * probe asks for (and the primary-address default) compiles on first use.
+ */
 export function compileFast(cluster: Cluster, profile: SemanticProfile = DEFAULT_PROFILE): FastEngine {
-  const pods = cluster.pods;
-  const n = pods.length;
-  const words = wordsFor(n);
-  const podKeys = pods.map(keyOf);
+  const podKeys = cluster.pods.map(keyOf);
   const indexByKey = new Map<ObjectKey, number>();
   podKeys.forEach((k, i) => {
     if (!indexByKey.has(k)) indexByKey.set(k, i);
   });
+  const families: (FamilyEngine | undefined)[] = [undefined, undefined, undefined];
+  const forFamily = (family: 4 | 6 | undefined): FamilyEngine => {
+    const at = family === undefined ? 0 : family === 4 ? 1 : 2;
+    let engine = families[at];
+    if (!engine) {
+      engine = compileFamily(cluster, profile, family);
+      families[at] = engine;
+    }
+    return engine;
+  };
+  const primary = forFamily(undefined);
+  return {
+    podKeys,
+    podIndex: (key) => indexByKey.get(key) ?? -1,
+    verdictByIndex: (src, dst, port, protocolIndex, family) =>
+      (family === undefined ? primary : forFamily(family)).verdictByIndex(src, dst, port, protocolIndex),
+    verdict(probe) {
+      // findPod throws the input error for an unknown source.
+      const src =
+        indexByKey.get(probe.from) ?? indexByKey.get(keyOf(findPod(cluster, probe.from, 'source'))) ?? -1;
+      // A raw address that is one of a pod's IPs resolves to that pod, as in the reference.
+      const target = resolveDestination(cluster, probe.to);
+      const engine = forFamily(probeFamily(probe.to, probe.family));
+      const protocolIndex = PROTOCOLS.indexOf(probe.protocol);
+      if ('containers' in target) {
+        return engine.verdictByIndex(src, indexByKey.get(keyOf(target)) ?? -1, probe.port, protocolIndex);
+      }
+      return engine.outsideVerdict(src, target, probe.port, probe.protocol);
+    },
+    explain: (probe) => evaluateReference(cluster, probe, profile),
+  };
+}
+
+function compileFamily(cluster: Cluster, profile: SemanticProfile, family: 4 | 6 | undefined): FamilyEngine {
+  const pods = cluster.pods;
+  const n = pods.length;
+  const words = wordsFor(n);
 
   const labelsByNamespace = new Map<string, Labels>();
   const podsByNamespace = new Map<string, number[]>();
@@ -123,7 +176,7 @@ export function compileFast(cluster: Cluster, profile: SemanticProfile = DEFAULT
     list.push(i);
     podsByNamespace.set(p.namespace, list);
   });
-  const endpoints = pods.map((p) => podEndpoint(cluster, p, labelsByNamespace.get(p.namespace)));
+  const endpoints = pods.map((p) => podEndpoint(cluster, p, labelsByNamespace.get(p.namespace), family));
   const hostNetwork = Uint8Array.from(pods, (p) => (p.hostNetwork ? 1 : 0));
   const ipv6 = Uint8Array.from(endpoints, (e) => (e.ip?.family === 6 ? 1 : 0));
 
@@ -301,22 +354,5 @@ export function compileFast(cluster: Cluster, profile: SemanticProfile = DEFAULT
     return doubt ? UNDEFINED : DENY;
   };
 
-  return {
-    podKeys,
-    podIndex: (key) => indexByKey.get(key) ?? -1,
-    verdictByIndex,
-    verdict(probe) {
-      // findPod throws the input error for an unknown source.
-      const src =
-        indexByKey.get(probe.from) ?? indexByKey.get(keyOf(findPod(cluster, probe.from, 'source'))) ?? -1;
-      // A raw address that is a pod's primary IP resolves to that pod, as in the reference.
-      const target = resolveDestination(cluster, probe.to);
-      const protocolIndex = PROTOCOLS.indexOf(probe.protocol);
-      if ('containers' in target) {
-        return verdictByIndex(src, indexByKey.get(keyOf(target)) ?? -1, probe.port, protocolIndex);
-      }
-      return outsideVerdict(src, target, probe.port, probe.protocol);
-    },
-    explain: (probe) => evaluateReference(cluster, probe, profile),
-  };
+  return { verdictByIndex, outsideVerdict };
 }

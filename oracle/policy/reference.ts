@@ -15,7 +15,14 @@ import type {
   RuleMiss,
   ShortCircuit,
 } from './decision.ts';
-import { type Endpoint, endpointName, findPod, podEndpoint, resolveDestination } from './endpoint.ts';
+import {
+  type Endpoint,
+  endpointName,
+  findPod,
+  podEndpoint,
+  probeFamily,
+  resolveDestination,
+} from './endpoint.ts';
 import { explanationLines } from './explain.ts';
 import { isolatingPolicies, rulesOf } from './isolation.ts';
 import { describePeer, peerMatches } from './peerMatches.ts';
@@ -127,10 +134,11 @@ export function evaluateReference(
 ): Decision {
   const sourcePod = findPod(cluster, probe.from, 'source');
   const target = resolveDestination(cluster, probe.to);
-  const source = podEndpoint(cluster, sourcePod) as Endpoint & { kind: 'pod' };
+  const family = probeFamily(probe.to, probe.family);
+  const source = podEndpoint(cluster, sourcePod, undefined, family) as Endpoint & { kind: 'pod' };
   const destination: Endpoint =
     'containers' in target
-      ? podEndpoint(cluster, target)
+      ? podEndpoint(cluster, target, undefined, family)
       : { kind: 'ip', text: typeof probe.to === 'string' ? probe.to : probe.to.ip, ip: target };
   const base = { probe, source, destination };
 
