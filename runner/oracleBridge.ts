@@ -5,10 +5,11 @@ import type { PolicyOracleFactory } from './policyOracle.ts';
 export const policyOracleFactory: PolicyOracleFactory = (cluster, profile) => {
   const engine = compileFast(cluster, profile);
   return {
-    judge(from, to, port, protocol) {
-      const decision = engine.explain({ from, to, port, protocol });
+    judge(from, to, port, protocol, family) {
+      const probe = { from, to, port, protocol, ...(family === undefined ? {} : { family }) };
+      const decision = engine.explain(probe);
       const e = decision.explanation;
-      const fast = engine.verdict({ from, to, port, protocol });
+      const fast = engine.verdict(probe);
       if (fast !== decision.verdict) {
         // The engines are property-tested to agree; if they ever do not, say so instead of guessing.
         return {
@@ -29,9 +30,9 @@ export const policyOracleFactory: PolicyOracleFactory = (cluster, profile) => {
         ...(decided ? { decided } : {}),
       };
     },
-    verdict(from, to, port, protocol) {
+    verdict(from, to, port, protocol, family) {
       if (engine.podIndex(from) < 0 || (typeof to === 'string' && engine.podIndex(to) < 0)) return undefined;
-      return engine.verdict({ from, to, port, protocol });
+      return engine.verdict({ from, to, port, protocol, ...(family === undefined ? {} : { family }) });
     },
   };
 };

@@ -1,5 +1,6 @@
 /** What the runner needs from the policy oracle, as one small interface (wired to oracle/policy in oracleBridge.ts). */
 import type { PolicyDecided } from '../oracle/policy/index.ts';
+import type { IPFamily } from '../spec/ipNum.ts';
 import type { Cluster, ObjectKey, Protocol } from '../spec/model.ts';
 import type { SemanticProfile } from '../spec/profile.ts';
 import type { Verdict } from '../spec/verdict.ts';
@@ -21,6 +22,8 @@ export interface PolicyOracle {
     to: ObjectKey | { readonly ip: string },
     port: number,
     protocol: Protocol,
+    /** The connection's address family on dual-stack pods (absent: the primary addresses). */
+    family?: IPFamily,
   ): PolicyJudgement;
   /** The verdict alone (the fast engine); JS `undefined` when either pod is not in the cluster. */
   verdict(
@@ -28,6 +31,7 @@ export interface PolicyOracle {
     to: ObjectKey | { readonly ip: string },
     port: number,
     protocol: Protocol,
+    family?: IPFamily,
   ): Verdict | undefined;
 }
 

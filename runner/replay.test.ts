@@ -102,6 +102,8 @@ describe('planReplay', () => {
     ['probeTimeoutMs', '2s', 'options.probeTimeoutMs', 'must be an integer from 1 to 60000'],
     ['convergeTimeoutMs', 600_001, 'options.convergeTimeoutMs', 'must be an integer from 0 to 600000'],
     ['convergeTimeoutMs', 0.5, 'options.convergeTimeoutMs', 'must be an integer from 0 to 600000'],
+    ['ipFamily', 'ipv5', 'options.ipFamily', 'must be ipv4, ipv6, dual, got "ipv5"'],
+    ['ipFamily', 6, 'options.ipFamily', 'must be ipv4, ipv6, dual, got 6'],
   ];
   test.each(OPTIONS)('options.%s = %j: exit 2', (key, value, field, problem) => {
     const e = errorOf(() =>
@@ -131,6 +133,15 @@ describe('planReplay', () => {
     );
     expect(plain.faults).toEqual([]);
     expect(plain.options.probeTimeoutMs).toBe(DEFAULT_RUN_OPTIONS.probeTimeoutMs);
+    // Results from before dual-stack name no family: the run was IPv4.
+    expect(plain.options.ipFamily).toBe('ipv4');
+    const dual = planReplay(
+      doc((d) => {
+        d.options.ipFamily = 'dual';
+      }),
+      'r.json',
+    );
+    expect(dual.options.ipFamily).toBe('dual');
   });
 });
 
@@ -139,7 +150,7 @@ describe('no false refusal', () => {
   // accept every scenario they draw, as results.json holds it (JSON, after the run's shrink).
   test('property: every generated scenario, through JSON, passes the replay check unchanged', () => {
     fc.assert(
-      fc.property(scenarioArb({ size: 'large' }), (scenario) => {
+      fc.property(scenarioArb({ size: 'large', ipFamilies: [4, 6] }), (scenario) => {
         const fromFile: unknown = JSON.parse(JSON.stringify(scenario));
         expect(checkReplayScenario(fromFile, ['s'], 'r.json')).toEqual(fromFile);
       }),

@@ -16,8 +16,8 @@ import type { ScenarioDeps } from './areas/policy/checkScenario.ts';
 import { checkScenario } from './areas/policy/checkScenario.ts';
 import { buildFindings } from './areas/policy/findings.ts';
 import { AREAS } from './areas/registry.ts';
-import type { RunOptions } from './options.ts';
-import { DEFAULT_RUN_OPTIONS } from './options.ts';
+import type { IPFamilyMode, RunOptions } from './options.ts';
+import { DEFAULT_RUN_OPTIONS, IP_FAMILY_MODES } from './options.ts';
 import type { TargetEntry } from './targets/index.ts';
 import { manualProbeCommand, targetRecordedAs } from './targets/index.ts';
 
@@ -150,7 +150,21 @@ function replayOptions(doc: ResultsDocument, file: string): RunOptions {
     profile: doc.profile,
     ...bounded('probeTimeoutMs'),
     ...bounded('convergeTimeoutMs'),
+    ipFamily: ipFamilyOf(doc, file),
   };
+}
+
+/** `options.ipFamily`: absent in results from before dual-stack (IPv4), else one of `--ip-family`'s values. */
+function ipFamilyOf(doc: ResultsDocument, file: string): IPFamilyMode {
+  const raw = doc.options.ipFamily;
+  if (raw === undefined) return 'ipv4';
+  if (typeof raw === 'string' && (IP_FAMILY_MODES as readonly string[]).includes(raw))
+    return raw as IPFamilyMode;
+  throw new PodnetInputError(
+    'PODNET_BAD_RESULTS',
+    `must be ${IP_FAMILY_MODES.join(', ')}, got ${showValue(raw)}`,
+    { file, field: 'options.ipFamily' },
+  );
 }
 
 export interface ReplayOutcome {

@@ -209,6 +209,14 @@ describe('a replayed scenario is checked before it reaches the lab', () => {
       'must be an integer from 0 to 32',
     ],
     [
+      'an address family other than 4 or 6',
+      (s) => {
+        peer(s).ipBlock = { cidr: { ref: 'nodeSubnet', node: 'node-1', family: 5 } };
+      },
+      'cluster.policies[1].ingress[1].peers[0].ipBlock.cidr.family',
+      'must be 4, got 5',
+    ],
+    [
       'an unknown reference',
       (s) => {
         peer(s).ipBlock = { cidr: { ref: 'host' } };

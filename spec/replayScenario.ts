@@ -46,6 +46,7 @@ import {
   integer,
   type JsonPath,
   jsonPathText,
+  literal,
   object,
   oneOf,
   optional,
@@ -96,16 +97,19 @@ const selector = object(
   REFUSE,
 );
 
-/** A CIDR reference is resolved against the lab's IPv4 addresses: a prefix length is 0..32. */
+/** A CIDR reference's prefix length is counted as for IPv4 (0..32) in either family (spec/scenario.ts CidrRef). */
+const family = optional(
+  choose<4 | 6>('4 or 6', ['number'], (value) => (value === 6 ? literal(6) : literal(4))),
+);
 const cidrRef = tagged(
   'ref',
   {
     literal: { cidr: string() },
-    pod: { pod: string(), prefixLength: integer(0, 32) },
-    nodeSubnet: { node: string() },
-    nodeIP: { node: string(), prefixLength: integer(0, 32) },
-    clusterNetwork: {},
-    outside: {},
+    pod: { pod: string(), prefixLength: integer(0, 32), family },
+    nodeSubnet: { node: string(), family },
+    nodeIP: { node: string(), prefixLength: integer(0, 32), family },
+    clusterNetwork: { family },
+    outside: { family },
   },
   { ...REFUSE, expected: 'a CIDR reference' },
 );

@@ -40,12 +40,90 @@ describe('resolveCidrRef', () => {
     expect(strictlyInside('10.0.0.0/8', '0.0.0.0/0')).toBe(true);
   });
 
-  // CIDRs are read as the API server reads them (manifests/cidr.ts); symbolic ipBlocks stay IPv4 only.
-  test("literals in the API server's syntax become canonical; IPv6 is kept as written", () => {
+  // CIDRs are read as the API server reads them (manifests/cidr.ts), IPv6 included.
+  test("literals in the API server's syntax become canonical, in either family", () => {
     expect(resolveCidrRef({ ref: 'literal', cidr: '010.10.1.12/024' }, realized)).toBe('10.10.1.0/24');
     const v6 = { ...realized, nodeSubnets: { 'node-1': 'fd00:10:244:1::7/64' } };
-    expect(resolveCidrRef({ ref: 'nodeSubnet', node: 'node-1' }, v6)).toBe('fd00:10:244:1::7/64');
-    expect(strictlyInside('fd00::/64', '::/0')).toBe(false);
+    expect(resolveCidrRef({ ref: 'nodeSubnet', node: 'node-1' }, v6)).toBe('fd00:10:244:1::/64');
+    expect(strictlyInside('fd00::/64', '::/0')).toBe(true);
+    expect(strictlyInside('fd00::/64', '0.0.0.0/0')).toBe(false);
+    expect(strictlyInside('10.0.0.0/8', '::/0')).toBe(false);
+  });
+});
+
+// Issue 20: on a dual-stack target a reference names one family; IPv4 is the primary (first of podIPs).
+describe('resolveCidrRef on a dual-stack target', () => {
+  const dual: Realized = {
+    ...realized,
+    podIPs: { 'x/a': ['10.244.1.2', 'fd00:10:244:1::2'], 'y/b': ['10.244.2.3', 'fd00:10:244:2::3'] },
+    ipv6: {
+      nodeIPs: { 'node-1': 'fd00:172:18::10', 'node-2': 'fd00:172:18::11' },
+      nodeSubnets: { 'node-1': 'fd00:10:244:1::/64', 'node-2': 'fd00:10:244:2::/64' },
+      clusterNetwork: 'fd00:10:244::/56',
+      outsideNetwork: 'fd00:203:0:113::/64',
+    },
+  };
+
+  test('family 6 names the IPv6 address or network, absent or 4 the IPv4 one', () => {
+    expect(resolveCidrRef({ ref: 'pod', pod: 'y/b', prefixLength: 32, family: 6 }, dual)).toBe(
+      'fd00:10:244:2::3/128',
+    );
+    // The prefix is counted as for IPv4: /24 widens an IPv6 address to /120.
+    expect(resolveCidrRef({ ref: 'pod', pod: 'y/b', prefixLength: 24, family: 6 }, dual)).toBe(
+      'fd00:10:244:2::/120',
+    );
+    expect(resolveCidrRef({ ref: 'pod', pod: 'y/b', prefixLength: 32, family: 4 }, dual)).toBe(
+      '10.244.2.3/32',
+    );
+    expect(resolveCidrRef({ ref: 'pod', pod: 'y/b', prefixLength: 32 }, dual)).toBe('10.244.2.3/32');
+    expect(resolveCidrRef({ ref: 'nodeSubnet', node: 'node-2', family: 6 }, dual)).toBe('fd00:10:244:2::/64');
+    expect(resolveCidrRef({ ref: 'nodeIP', node: 'node-1', prefixLength: 32, family: 6 }, dual)).toBe(
+      'fd00:172:18::10/128',
+    );
+    expect(resolveCidrRef({ ref: 'clusterNetwork', family: 6 }, dual)).toBe('fd00:10:244::/56');
+    expect(resolveCidrRef({ ref: 'clusterNetwork', family: 4 }, dual)).toBe('10.244.0.0/16');
+    expect(resolveCidrRef({ ref: 'outside', family: 6 }, dual)).toBe('fd00:203:0:113::/64');
+  });
+
+  test('an IPv6 reference on an IPv4-only target names nothing; the block then stands for outside', () => {
+    expect(resolveCidrRef({ ref: 'clusterNetwork', family: 6 }, realized)).toBeUndefined();
+    expect(resolveCidrRef({ ref: 'pod', pod: 'y/b', prefixLength: 32, family: 6 }, realized)).toBeUndefined();
+    expect(resolveIPBlock({ cidr: { ref: 'nodeSubnet', node: 'node-1', family: 6 } }, realized)).toEqual({
+      cidr: '203.0.113.0/24',
+    });
+  });
+
+  test('on an IPv6-only target the primary networks are IPv6, so family 6 reads the top level', () => {
+    const v6only: Realized = {
+      podIPs: { 'x/a': ['fd00:10:244:1::2'] },
+      serviceIPs: {},
+      ...dual.ipv6!,
+    };
+    expect(resolveCidrRef({ ref: 'nodeSubnet', node: 'node-1', family: 6 }, v6only)).toBe(
+      'fd00:10:244:1::/64',
+    );
+    expect(resolveCidrRef({ ref: 'pod', pod: 'x/a', prefixLength: 32 }, v6only)).toBe('fd00:10:244:1::2/128');
+  });
+
+  test('an IPv6 except is kept inside an IPv6 cidr and dropped from an IPv4 one', () => {
+    expect(
+      resolveIPBlock(
+        {
+          cidr: { ref: 'nodeSubnet', node: 'node-1', family: 6 },
+          except: [{ ref: 'pod', pod: 'x/a', prefixLength: 32, family: 6 }],
+        },
+        dual,
+      ),
+    ).toEqual({ cidr: 'fd00:10:244:1::/64', except: ['fd00:10:244:1::2/128'] });
+    expect(
+      resolveIPBlock(
+        {
+          cidr: { ref: 'nodeSubnet', node: 'node-1' },
+          except: [{ ref: 'pod', pod: 'x/a', prefixLength: 32, family: 6 }],
+        },
+        dual,
+      ),
+    ).toEqual({ cidr: '10.244.1.0/24' });
   });
 });
 

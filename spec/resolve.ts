@@ -3,12 +3,14 @@
  * A generated scenario says "covers pod y/b" or "node-2's subnet except pod x/a"; only after
  * `Target.sync` do those become CIDRs. Resolving late keeps a shrunk scenario meaningful.
  */
-import { isStrictSubset, networkText, type ParsedCidr, parseCidr } from './manifests/cidr.ts';
-import type { Cluster, IPBlock, NetworkPolicy, NetworkPolicyRule, Pod } from './model.ts';
+import type { IPFamily } from './ipNum.ts';
+import { isStrictSubset, networkText, parseCidr } from './manifests/cidr.ts';
+import type { Cluster, IPBlock, NetworkPolicy, NetworkPolicyRule, ObjectKey, Pod } from './model.ts';
 import { keyOf } from './model.ts';
 import type {
   CidrRef,
   Realized,
+  RealizedNetwork,
   ScenarioCluster,
   ScenarioIPBlock,
   ScenarioPolicy,
@@ -16,53 +18,74 @@ import type {
 } from './scenario.ts';
 import { isSymbolicIPBlock } from './scenario.ts';
 
-/** `text` as an IPv4 CIDR in the API server's syntax (manifests/cidr.ts); symbolic ipBlocks resolve to IPv4 only. */
-function parseCidr4(text: string): ParsedCidr | undefined {
-  const c = parseCidr(text);
-  return c?.family === 4 ? c : undefined;
-}
-
-/** `text` in canonical form (host bits cleared), or as it is when it is not an IPv4 CIDR. */
+/** `text` in canonical form (host bits cleared), or as it is when it is not a CIDR. */
 function canonical(text: string): string {
-  const c = parseCidr4(text);
+  const c = parseCidr(text);
   return c ? networkText(c) : text;
 }
 
-/** `ip` widened to `prefix`, in canonical form (host bits cleared). IPv6 addresses are returned as /128. */
+/**
+ * `ip` widened to `prefix`, counted as for IPv4, in canonical form (host bits cleared): an IPv6 address is
+ * widened to 96 + `prefix`, so 32 is exactly the address in either family.
+ */
 function widen(ip: string, prefix: number): string | undefined {
-  if (ip.includes(':')) return `${ip}/128`;
-  const c = parseCidr4(`${ip}/${prefix}`);
+  const c = parseCidr(`${ip}/${ip.includes(':') ? 96 + prefix : prefix}`);
   return c ? networkText(c) : undefined;
 }
 
-/** Whether `inner` lies strictly inside `outer` (the API's rule for `except`). Non-IPv4 input: false. */
+/** Whether `inner` lies strictly inside `outer` (the API's rule for `except`); false across families. */
 export function strictlyInside(inner: string, outer: string): boolean {
-  const i = parseCidr4(inner);
-  const o = parseCidr4(outer);
-  return i !== undefined && o !== undefined && isStrictSubset(i, o);
+  const i = parseCidr(inner);
+  const o = parseCidr(outer);
+  return i !== undefined && o !== undefined && i.family === o.family && isStrictSubset(i, o);
+}
+
+/** The family of an address or CIDR written as text. */
+function familyOfText(text: string): IPFamily {
+  return text.includes(':') ? 6 : 4;
+}
+
+/**
+ * The networks of `family` (absent: the primary one): the top level, or a dual-stack target's `ipv6`;
+ * undefined when the target has no such family.
+ */
+function networkOf(realized: Realized, family: IPFamily | undefined): RealizedNetwork | undefined {
+  if (family === undefined || familyOfText(realized.clusterNetwork) === family) return realized;
+  return family === 6 ? realized.ipv6 : undefined;
+}
+
+/** The pod's address of `family` (absent: its primary one). */
+export function podAddressOf(
+  realized: Realized,
+  pod: ObjectKey,
+  family: IPFamily | undefined,
+): string | undefined {
+  const ips = realized.podIPs[pod] ?? [];
+  return family === undefined ? ips[0] : ips.find((ip) => familyOfText(ip) === family);
 }
 
 /** The concrete CIDR a reference denotes, or undefined when what it names no longer exists. */
 export function resolveCidrRef(ref: CidrRef, realized: Realized): string | undefined {
+  if (ref.ref === 'literal') return canonical(ref.cidr);
+  if (ref.ref === 'pod') {
+    const ip = podAddressOf(realized, ref.pod, ref.family);
+    return ip === undefined ? undefined : widen(ip, ref.prefixLength);
+  }
+  const network = networkOf(realized, ref.family);
+  if (network === undefined) return undefined;
   switch (ref.ref) {
-    case 'literal':
-      return canonical(ref.cidr);
-    case 'pod': {
-      const ip = realized.podIPs[ref.pod]?.[0];
-      return ip === undefined ? undefined : widen(ip, ref.prefixLength);
-    }
     case 'nodeSubnet': {
-      const s = realized.nodeSubnets[ref.node];
+      const s = network.nodeSubnets[ref.node];
       return s === undefined ? undefined : canonical(s);
     }
     case 'nodeIP': {
-      const ip = realized.nodeIPs[ref.node];
+      const ip = network.nodeIPs[ref.node];
       return ip === undefined ? undefined : widen(ip, ref.prefixLength);
     }
     case 'clusterNetwork':
-      return canonical(realized.clusterNetwork);
+      return canonical(network.clusterNetwork);
     case 'outside':
-      return canonical(realized.outsideNetwork);
+      return canonical(network.outsideNetwork);
   }
 }
 
@@ -77,7 +100,11 @@ export function resolveIPBlock(block: ScenarioIPBlock, realized: Realized): IPBl
 }
 
 function resolveSymbolic(block: SymbolicIPBlock, realized: Realized): IPBlock {
-  const cidr = resolveCidrRef(block.cidr, realized) ?? resolveCidrRef({ ref: 'outside' }, realized)!;
+  const family = block.cidr.ref === 'literal' ? undefined : block.cidr.family;
+  const cidr =
+    resolveCidrRef(block.cidr, realized) ??
+    resolveCidrRef({ ref: 'outside', ...(family ? { family } : {}) }, realized) ??
+    resolveCidrRef({ ref: 'outside' }, realized)!;
   const except: string[] = [];
   for (const ref of block.except ?? []) {
     const e = resolveCidrRef(ref, realized);

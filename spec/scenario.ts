@@ -4,21 +4,39 @@
  * (pod IPs, Service IPs, node leases) are filled in after realization; symbolic CIDRs are resolved
  * then, so a shrunk scenario still means what it meant.
  */
+import type { IPFamily } from './ipNum.ts';
 import type { ClusterOf, IPBlock, NetworkPolicyOf, ObjectKey, Pod, Protocol } from './model.ts';
 
-/** A CIDR described by what it should cover, resolved once the target assigned addresses. */
+/**
+ * A CIDR described by what it should cover, resolved once the target assigned addresses. `family` picks
+ * the address family on a dual-stack target (6: the pod's IPv6 address, the node's IPv6 lease, …); absent,
+ * the primary one (the first of a pod's `podIPs`, flannel's `Network`, or `IPv6Network` on an IPv6-only target).
+ */
 export type CidrRef =
   | { readonly ref: 'literal'; readonly cidr: string }
-  /** The pod's first IP, widened to `prefixLength` (32 = exactly the pod). */
-  | { readonly ref: 'pod'; readonly pod: ObjectKey; readonly prefixLength: number }
+  /**
+   * The pod's address, widened to `prefixLength` counted as for IPv4 (32 = exactly the pod); an IPv6
+   * address is widened to 96 + `prefixLength` (128 = exactly the pod).
+   */
+  | {
+      readonly ref: 'pod';
+      readonly pod: ObjectKey;
+      readonly prefixLength: number;
+      readonly family?: IPFamily;
+    }
   /** The pod subnet (lease) of a node. */
-  | { readonly ref: 'nodeSubnet'; readonly node: string }
-  /** The node's own address (its public IP), widened to `prefixLength`. */
-  | { readonly ref: 'nodeIP'; readonly node: string; readonly prefixLength: number }
-  /** The whole cluster network (flannel's Network). */
-  | { readonly ref: 'clusterNetwork' }
+  | { readonly ref: 'nodeSubnet'; readonly node: string; readonly family?: IPFamily }
+  /** The node's own address (its public IP), widened to `prefixLength` (as for `pod`). */
+  | {
+      readonly ref: 'nodeIP';
+      readonly node: string;
+      readonly prefixLength: number;
+      readonly family?: IPFamily;
+    }
+  /** The whole cluster network (flannel's Network, or IPv6Network). */
+  | { readonly ref: 'clusterNetwork'; readonly family?: IPFamily }
   /** A range that holds no cluster address at all. */
-  | { readonly ref: 'outside' };
+  | { readonly ref: 'outside'; readonly family?: IPFamily };
 
 export interface SymbolicIPBlock {
   readonly cidr: CidrRef;
@@ -84,12 +102,8 @@ export interface Scenario {
   readonly steps: readonly Step[];
 }
 
-/** What the target decided when it realized a cluster. */
-export interface Realized {
-  /** `ns/pod` → IPs (first is the primary). hostNetwork pods carry their node's IP. */
-  readonly podIPs: Readonly<Record<ObjectKey, readonly string[]>>;
-  /** `ns/svc` → ClusterIP. */
-  readonly serviceIPs: Readonly<Record<ObjectKey, string>>;
+/** The node addresses and networks of one address family. */
+export interface RealizedNetwork {
   /** node → public IP (flannel's public-ip; the node's InternalIP). */
   readonly nodeIPs: Readonly<Record<string, string>>;
   /** node → pod subnet lease (CIDR). */
@@ -98,6 +112,16 @@ export interface Realized {
   readonly clusterNetwork: string;
   /** A CIDR that no cluster address falls in, and that probes may target as "outside". */
   readonly outsideNetwork: string;
+}
+
+/** What the target decided when it realized a cluster; the networks of the primary family at the top level. */
+export interface Realized extends RealizedNetwork {
+  /** `ns/pod` → IPs (first is the primary; a dual-stack pod has one of each family). hostNetwork pods carry their node's IP. */
+  readonly podIPs: Readonly<Record<ObjectKey, readonly string[]>>;
+  /** `ns/svc` → ClusterIP. */
+  readonly serviceIPs: Readonly<Record<ObjectKey, string>>;
+  /** A dual-stack target's IPv6 networks (the top level holds the IPv4 ones); absent on a single-stack target. */
+  readonly ipv6?: RealizedNetwork;
   /** A server outside the cluster that answers like a pod agent (`outside <source seen>`), when the target has one. */
   readonly outsideServer?: { readonly ip: string; readonly port: number; readonly protocol: Protocol };
 }

@@ -38,7 +38,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   io.stderr(
     `podnet replay: finding ${escTerminal(finding.id)} (${escTerminal(finding.rule)}, ${finding.kind}) on a fresh lab${faults.length > 0 ? ` with faults ${faults.join(',')}` : ''}\n`,
   );
-  const target = await entry.open({ faults });
+  const target = await entry.open({ faults, ipFamily: options.ipFamily });
   let outcome: Awaited<ReturnType<typeof replayFinding>>;
   try {
     const caps = await target.capabilities();

@@ -12,8 +12,13 @@ import {
 } from '../../reports/index.ts';
 import { renderTimingTable } from '../../reports/timingTable.ts';
 import { AREAS } from '../../runner/areas/registry.ts';
-import type { RunOptions } from '../../runner/options.ts';
-import { CONVERGE_TIMEOUT_RANGE, DEFAULT_RUN_OPTIONS, PROBE_TIMEOUT_RANGE } from '../../runner/options.ts';
+import type { IPFamilyMode, RunOptions } from '../../runner/options.ts';
+import {
+  CONVERGE_TIMEOUT_RANGE,
+  DEFAULT_RUN_OPTIONS,
+  IP_FAMILY_MODES,
+  PROBE_TIMEOUT_RANGE,
+} from '../../runner/options.ts';
 import { progressPrinter } from '../../runner/progress.ts';
 import { runSession, sessionDepsFor } from '../../runner/session.ts';
 import type { TargetEntry } from '../../runner/targets/index.ts';
@@ -22,6 +27,7 @@ import { loadCoverageRequirement } from '../../spec/coverageRequirement.ts';
 import { EXIT, PodnetInputError } from '../../spec/errors.ts';
 import { checkOutputDirectory, checkOutputFile } from '../../spec/inputFile.ts';
 import { loadProfile } from '../../spec/manifests/profileFile.ts';
+import { quoteValue } from '../../spec/quote.ts';
 import type { Area, ResultsDocument } from '../../spec/results.ts';
 import { enableTiming, machineCpuTicks, timingSnapshot } from '../../spec/timing.ts';
 import type { OptionSpec, ParsedArgs } from '../args.ts';
@@ -50,6 +56,7 @@ const OPTIONS: OptionSpec = {
   'probe-timeout': { type: 'string' },
   'converge-timeout': { type: 'string' },
   size: { type: 'string' },
+  'ip-family': { type: 'string' },
   quiet: { type: 'boolean', short: 'q' },
   github: { type: 'boolean' },
   kubeconfig: { type: 'string' },
@@ -86,6 +93,8 @@ Options:
   --probe-timeout DURATION per-probe connect timeout (default ${DEFAULT_RUN_OPTIONS.probeTimeoutMs}ms)
   --converge-timeout DURATION  how long differing probes are polled after a change (default ${DEFAULT_RUN_OPTIONS.convergeTimeoutMs}ms)
   --size small|medium|large    scenario size (default ${DEFAULT_RUN_OPTIONS.size})
+  --ip-family ipv4|ipv6|dual   (lab) the pod network's address families (default ${DEFAULT_RUN_OPTIONS.ipFamily});
+                           dual gives every pod an IPv4 and an IPv6 address and probes both
   --require-coverage all|FILE  fail (exit 4) when a rule or feature was never exercised: every one of the
                            enabled areas that the target can test, or those FILE names (YAML or JSON:
                            rules: [ID, ...], features: {AREA: [FEATURE, ...]}); default: coverage is
@@ -134,6 +143,14 @@ export function runOptionsFrom(
   if (size !== 'small' && size !== 'medium' && size !== 'large') {
     throw new PodnetInputError('PODNET_BAD_ARGUMENT', `--size must be small, medium or large, got "${size}"`);
   }
+  const ipFamily = stringOption(args, 'ip-family') ?? DEFAULT_RUN_OPTIONS.ipFamily;
+  if (!(IP_FAMILY_MODES as readonly string[]).includes(ipFamily)) {
+    throw new PodnetInputError(
+      'PODNET_BAD_ARGUMENT',
+      `--ip-family must be ${IP_FAMILY_MODES.join(', ')}, got ${quoteValue(ipFamily)}`,
+      { field: '--ip-family' },
+    );
+  }
   const runsGiven = stringOption(args, 'runs') !== undefined;
   const budgetGiven = stringOption(args, 'budget') !== undefined;
   return {
@@ -167,6 +184,7 @@ export function runOptionsFrom(
       CONVERGE_TIMEOUT_RANGE,
     ),
     size,
+    ipFamily: ipFamily as IPFamilyMode,
   };
 }
 
@@ -237,6 +255,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     entry,
     {
       faults,
+      ipFamily: options.ipFamily,
       ...labIdFrom(io),
       ...(kubeconfig !== undefined ? { kubeconfig: resolve(io.cwd, kubeconfig) } : {}),
       ...(context !== undefined ? { context } : {}),

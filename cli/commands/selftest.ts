@@ -38,7 +38,7 @@ Options:
   --repeats N                  seeds per fault; the time is their median (default 3)
   --fault NAME                 only these faults (repeatable)
   --areas LIST                 areas to run (default policy,model)
-  --seed N, --size S, --probe-timeout D, --converge-timeout D, --concurrency N, --profile FILE: as in podnet run
+  --seed N, --size S, --ip-family F, --probe-timeout D, --converge-timeout D, --concurrency N, --profile FILE: as in podnet run
   --out DIR                    where selftest.json goes (default ./podnet-results)
 
 Exit codes: 0 every fault found and the clean run clean, 1 otherwise, 3 target failure.
@@ -53,6 +53,7 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
     areas: { type: 'string' },
     seed: { type: 'string' },
     size: { type: 'string' },
+    'ip-family': { type: 'string' },
     'probe-timeout': { type: 'string' },
     'converge-timeout': { type: 'string' },
     'shrink-budget': { type: 'string' },
@@ -115,7 +116,8 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   try {
     rows = await runSelftest(
       {
-        openTarget: (fs) => entry.open({ faults: fs.filter(isFaultName), ...labId, env: io.env }),
+        openTarget: (fs) =>
+          entry.open({ faults: fs.filter(isFaultName), ...labId, env: io.env, ipFamily: base.ipFamily }),
         targetName: entry.recordAs,
         areaRunners,
       },

@@ -3,6 +3,8 @@
  * defaulting is applied (policyTypes, namespace name label). Pure and total, so it can sit in a
  * `map` and every shrink of the raw value still builds a valid object.
  */
+
+import type { IPFamily } from '../../spec/ipNum.ts';
 import type {
   Container,
   ContainerPort,
@@ -135,32 +137,37 @@ export function buildTopology(raw: RawCluster): Pick<ScenarioCluster, 'nodes' | 
   return { nodes, namespaces, pods };
 }
 
-function cidrRef(raw: RawCidr, ctx: BuildContext): CidrRef {
+function cidrRef(raw: RawCidr, ctx: BuildContext, family: IPFamily | undefined): CidrRef {
+  const f = family === undefined ? {} : { family };
   switch (raw.kind) {
     case 'pod': {
       const pod = at(ctx.pods, raw.pod);
-      return pod === undefined ? { ref: 'outside' } : { ref: 'pod', pod: pod.key, prefixLength: raw.prefix };
+      return pod === undefined
+        ? { ref: 'outside', ...f }
+        : { ref: 'pod', pod: pod.key, prefixLength: raw.prefix, ...f };
     }
     case 'nodeSubnet': {
       const node = at(ctx.nodes, raw.node);
-      return node === undefined ? { ref: 'clusterNetwork' } : { ref: 'nodeSubnet', node };
+      return node === undefined ? { ref: 'clusterNetwork', ...f } : { ref: 'nodeSubnet', node, ...f };
     }
     case 'nodeIP': {
       const node = at(ctx.nodes, raw.node);
-      return node === undefined ? { ref: 'outside' } : { ref: 'nodeIP', node, prefixLength: 32 };
+      return node === undefined ? { ref: 'outside', ...f } : { ref: 'nodeIP', node, prefixLength: 32, ...f };
     }
     case 'clusterNetwork':
-      return { ref: 'clusterNetwork' };
+      return { ref: 'clusterNetwork', ...f };
     case 'outside':
-      return { ref: 'outside' };
+      return { ref: 'outside', ...f };
     case 'everything':
-      return { ref: 'literal', cidr: '0.0.0.0/0' };
+      return { ref: 'literal', cidr: family === 6 ? '::/0' : '0.0.0.0/0' };
   }
 }
 
 /** The CIDR references that lie inside `cidr` under any sane addressing (pods of a node inside its subnet...). */
-function exceptCandidates(cidr: CidrRef, ctx: BuildContext): CidrRef[] {
-  const podRef = (key: string): CidrRef => ({ ref: 'pod', pod: key, prefixLength: 32 });
+function exceptCandidates(cidr: CidrRef, ctx: BuildContext, family: IPFamily | undefined): CidrRef[] {
+  const f = family === undefined ? {} : { family };
+  const podRef = (key: string): CidrRef => ({ ref: 'pod', pod: key, prefixLength: 32, ...f });
+  const nodeSubnet = (node: string): CidrRef => ({ ref: 'nodeSubnet', node, ...f });
   switch (cidr.ref) {
     case 'pod': {
       if (cidr.prefixLength >= 32) return [];
@@ -174,14 +181,11 @@ function exceptCandidates(cidr: CidrRef, ctx: BuildContext): CidrRef[] {
     case 'nodeSubnet':
       return ctx.pods.filter((p) => p.node === cidr.node).map((p) => podRef(p.key));
     case 'clusterNetwork':
-      return [
-        ...ctx.nodes.map((node): CidrRef => ({ ref: 'nodeSubnet', node })),
-        ...ctx.pods.map((p) => podRef(p.key)),
-      ];
+      return [...ctx.nodes.map(nodeSubnet), ...ctx.pods.map((p) => podRef(p.key))];
     case 'literal':
       return [
-        { ref: 'clusterNetwork' },
-        ...ctx.nodes.map((node): CidrRef => ({ ref: 'nodeSubnet', node })),
+        { ref: 'clusterNetwork', ...f },
+        ...ctx.nodes.map(nodeSubnet),
         ...ctx.pods.map((p) => podRef(p.key)),
       ];
     default:
@@ -190,8 +194,9 @@ function exceptCandidates(cidr: CidrRef, ctx: BuildContext): CidrRef[] {
 }
 
 function buildIPBlock(raw: RawIPBlock, ctx: BuildContext): ScenarioIPBlock {
-  const cidr = cidrRef(raw.cidr, ctx);
-  const except = raw.except === undefined ? undefined : at(exceptCandidates(cidr, ctx), raw.except);
+  const cidr = cidrRef(raw.cidr, ctx, raw.family);
+  const except =
+    raw.except === undefined ? undefined : at(exceptCandidates(cidr, ctx, raw.family), raw.except);
   const block: SymbolicIPBlock = except === undefined ? { cidr } : { cidr, except: [except] };
   return block;
 }

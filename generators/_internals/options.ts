@@ -1,4 +1,5 @@
 /** Generator options and the size presets they expand to. */
+import type { IPFamily } from '../../spec/ipNum.ts';
 import type { Area } from '../../spec/results.ts';
 
 export type GeneratorSize = 'small' | 'medium' | 'large';
@@ -15,6 +16,8 @@ export interface GeneratorOptions {
   readonly maxPolicies?: number;
   /** Upper bound on mid-run steps (overrides the preset; 0 disables steps). */
   readonly maxSteps?: number;
+  /** The target's address families, primary first: ipBlocks name addresses of each (default IPv4 only). */
+  readonly ipFamilies?: readonly IPFamily[];
 }
 
 export interface Bounds {
@@ -31,9 +34,12 @@ export interface Bounds {
   readonly includeSCTP: boolean;
   readonly policies: boolean;
   readonly services: boolean;
+  readonly ipFamilies: readonly IPFamily[];
 }
 
-const PRESETS: Readonly<Record<GeneratorSize, Omit<Bounds, 'includeSCTP' | 'policies' | 'services'>>> = {
+const PRESETS: Readonly<
+  Record<GeneratorSize, Omit<Bounds, 'includeSCTP' | 'policies' | 'services' | 'ipFamilies'>>
+> = {
   // The preset `podnet run` uses on the lab. Policy-side size and pods per namespace cost the lab almost
   // nothing (side by side, 60 s each: 65 vs 66 scenarios for 3→5 policies, 2→3 rules/peers/policy ports,
   // 2→3 pod ports; 58 vs 57 for 3→4 pods per namespace), while every emulated policy fault becomes
@@ -90,5 +96,6 @@ export function boundsOf(options: GeneratorOptions = {}): Bounds {
     includeSCTP: options.excludeSCTP !== true,
     policies: areas === undefined || areas.includes('policy'),
     services: areas === undefined || areas.includes('lb'),
+    ipFamilies: options.ipFamilies !== undefined && options.ipFamilies.length > 0 ? options.ipFamilies : [4],
   };
 }

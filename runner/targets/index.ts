@@ -9,6 +9,7 @@ import type { ObjectKey } from '../../spec/model.ts';
 import type { Target } from '../../spec/target.ts';
 import type { TargetKind } from '../area.ts';
 import { POLICY_AREA_NODES } from '../areas/policy/conformanceRunner.ts';
+import type { IPFamilyMode } from '../options.ts';
 
 /** Everything a command may pass to open a target; each entry reads what it needs. */
 export interface TargetSettings {
@@ -17,6 +18,8 @@ export interface TargetSettings {
   /** A fixed lab id (tests and scripts find exactly this lab's leftovers). */
   readonly labId?: string;
   readonly policyMode?: 'enforce' | 'none';
+  /** The lab's address families (`--ip-family`; default IPv4 only). */
+  readonly ipFamily?: IPFamilyMode;
   readonly kubeconfig?: string;
   readonly context?: string;
   readonly image?: string;

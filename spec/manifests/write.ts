@@ -91,21 +91,21 @@ export function clusterToManifests(
   return docs.join('---\n');
 }
 
-/** A CidrRef in words: `pod y/b widened to /32`. */
+/** A CidrRef in words: `pod y/b widened to /32`, `IPv6 pod subnet of node node-1`. */
 function describeCidrRef(ref: CidrRef): string {
+  if (ref.ref === 'literal') return ref.cidr;
+  const family = ref.family === undefined ? '' : `IPv${ref.family} `;
   switch (ref.ref) {
-    case 'literal':
-      return ref.cidr;
     case 'pod':
-      return `pod ${ref.pod} widened to /${ref.prefixLength}`;
+      return `${family === '' ? '' : `${family}address of `}pod ${ref.pod} widened to /${ref.prefixLength}`;
     case 'nodeSubnet':
-      return `pod subnet of node ${ref.node}`;
+      return `${family}pod subnet of node ${ref.node}`;
     case 'nodeIP':
-      return `IP of node ${ref.node} widened to /${ref.prefixLength}`;
+      return `${family}IP of node ${ref.node} widened to /${ref.prefixLength}`;
     case 'clusterNetwork':
-      return 'cluster network';
+      return `${family}cluster network`;
     case 'outside':
-      return 'a range outside the cluster';
+      return `${family === '' ? 'a' : `an ${family}`}range outside the cluster`;
   }
 }
 

@@ -10,7 +10,7 @@ import { clusterToManifests } from '../../../spec/manifests/write.ts';
 import { resolvePolicies } from '../../../spec/resolve.ts';
 import type { Scenario } from '../../../spec/scenario.ts';
 import type { AreaRunner, TargetKind } from '../../area.ts';
-import type { RunOptions } from '../../options.ts';
+import { ipFamiliesOf, type RunOptions } from '../../options.ts';
 import { policyOracleFactory } from '../../oracleBridge.ts';
 import type { ConformanceAreaDeps } from './conformanceArea.ts';
 import { conformanceArea } from './conformanceArea.ts';
@@ -20,7 +20,12 @@ import { pinTopology } from './pinTopology.ts';
 export const POLICY_AREA_NODES = 2;
 
 function scenariosFor(options: RunOptions): fc.Arbitrary<Scenario> {
-  return scenarioArb({ size: options.size, excludeSCTP: true, areas: options.areas });
+  return scenarioArb({
+    size: options.size,
+    excludeSCTP: true,
+    areas: options.areas,
+    ipFamilies: ipFamiliesOf(options.ipFamily),
+  });
 }
 
 function prepareForLab(scenario: Scenario): Scenario {

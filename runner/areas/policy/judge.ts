@@ -20,12 +20,13 @@ import {
 import type { PolicyDecided } from '../../../oracle/policy/index.ts';
 import type { Cluster, ObjectKey, Pod } from '../../../spec/model.ts';
 import { keyOf } from '../../../spec/model.ts';
+import { podAddressOf } from '../../../spec/resolve.ts';
 import type { Realized } from '../../../spec/scenario.ts';
 import type { ProbeResult } from '../../../spec/target.ts';
 import { nodeOfSource } from '../../../spec/target.ts';
 import type { FindingKind, Verdict } from '../../../spec/verdict.ts';
 import type { PolicyJudgement, PolicyOracle } from '../../policyOracle.ts';
-import type { PlannedProbe } from './probePlan.ts';
+import { familyOf, type PlannedProbe } from './probePlan.ts';
 
 type JudgementKind = FindingKind | 'conforms' | 'unsupported';
 
@@ -56,8 +57,9 @@ export function judgeProbe(
   const node = nodeOfSource(request.from);
   if (node !== undefined && dest.kind === 'pod') return judgeNodeToPod(probe, result, node, dest.pod);
   if (dest.kind === 'pod') {
-    const j = oracle.judge(request.from, dest.pod, request.port, request.protocol);
-    const sourceIP = realized.podIPs[request.from]?.[0];
+    const family = familyOf(request.host);
+    const j = oracle.judge(request.from, dest.pod, request.port, request.protocol, family);
+    const sourceIP = podAddressOf(realized, request.from, family);
     return judgeDirect(probe, result, j, {
       violation: (answer) => podToPodViolation(dest.pod, request.host, request.from, sourceIP, answer),
       checks: (answer) => podToPodChecks(sourceIP, answer),
@@ -88,7 +90,7 @@ export function judgeProbe(
         detail: 'served by a pod that is not a ready endpoint of the Service',
       };
     }
-    const j = oracle.judge(request.from, chosen.pod, chosen.port, request.protocol);
+    const j = oracle.judge(request.from, chosen.pod, chosen.port, request.protocol, familyOf(request.host));
     const kind = classify(j.verdict, result);
     return {
       probe,
@@ -100,7 +102,8 @@ export function judgeProbe(
       ...(j.decided ? { decided: j.decided } : {}),
     };
   }
-  const verdicts = backends.map((b) => oracle.judge(request.from, b.pod, b.port, request.protocol));
+  const family = familyOf(request.host);
+  const verdicts = backends.map((b) => oracle.judge(request.from, b.pod, b.port, request.protocol, family));
   const expected = serviceVerdict(verdicts.map((v) => v.verdict));
   const explanation =
     backends.length === 0

@@ -1,6 +1,7 @@
 /** Which probes to send for one cluster state: the full matrix for small states, a seeded sample above a bound. */
 import { declaredPorts } from '../../../oracle/policy/index.ts';
-import { cidrHolds, parseCidr, parseIPv4 } from '../../../spec/manifests/cidr.ts';
+import type { IPFamily } from '../../../spec/ipNum.ts';
+import { cidrHolds, parseCidr, parseIPv4, parseIPv6 } from '../../../spec/manifests/cidr.ts';
 import type { Cluster, ObjectKey, Pod, Protocol } from '../../../spec/model.ts';
 import { keyOf } from '../../../spec/model.ts';
 import { seededSample } from '../../../spec/random.ts';
@@ -42,6 +43,8 @@ export function planProbes(cluster: Cluster, realized: Realized, options: ProbeP
   const all: PlannedProbe[] = [];
   let unsupported = 0;
   const sources = cluster.pods.filter((p) => !p.hostNetwork && realized.podIPs[keyOf(p)]?.[0] !== undefined);
+  // A dual-stack pod is probed at each of its addresses, from the source's address of the same family.
+  const families = (key: ObjectKey) => new Set((realized.podIPs[key] ?? []).map(familyOf));
   let n = 0;
   const add = (from: ObjectKey, host: string, port: number, protocol: Protocol, dest: ProbeDestination) => {
     if (!options.protocols.includes(protocol)) {
@@ -52,17 +55,19 @@ export function planProbes(cluster: Cluster, realized: Realized, options: ProbeP
     all.push({ request: { id: `p${n}`, from, host, port, protocol, timeoutMs: options.timeoutMs }, dest });
   };
   for (const src of sources) {
+    const sourceFamilies = families(keyOf(src));
     for (const dst of cluster.pods) {
-      const ip = realized.podIPs[keyOf(dst)]?.[0];
-      if (ip === undefined) continue;
-      for (const { port, protocol } of declaredPorts(dst)) {
-        add(keyOf(src), ip, port, protocol, { kind: 'pod', pod: keyOf(dst) });
+      for (const ip of realized.podIPs[keyOf(dst)] ?? []) {
+        if (!sourceFamilies.has(familyOf(ip))) continue;
+        for (const { port, protocol } of declaredPorts(dst)) {
+          add(keyOf(src), ip, port, protocol, { kind: 'pod', pod: keyOf(dst) });
+        }
       }
     }
     if (options.viaServices) {
       for (const svc of cluster.services) {
         const ip = realized.serviceIPs[keyOf(svc)];
-        if (ip === undefined) continue;
+        if (ip === undefined || !sourceFamilies.has(familyOf(ip))) continue;
         for (const sp of svc.ports)
           add(keyOf(src), ip, sp.port, sp.protocol, { kind: 'service', service: keyOf(svc), port: sp.port });
       }
@@ -70,32 +75,42 @@ export function planProbes(cluster: Cluster, realized: Realized, options: ProbeP
   }
   if (options.fromNodes) {
     for (const dst of cluster.pods) {
-      const ip = realized.podIPs[keyOf(dst)]?.[0];
-      if (dst.hostNetwork || ip === undefined) continue;
-      const node = nodeOfPod(dst, ip, realized);
+      const primary = realized.podIPs[keyOf(dst)]?.[0];
+      if (dst.hostNetwork || primary === undefined) continue;
+      const node = nodeOfPod(dst, primary, realized);
       if (node === undefined) continue;
-      for (const { port, protocol } of declaredPorts(dst)) {
-        add(nodeSourceKey(node), ip, port, protocol, { kind: 'pod', pod: keyOf(dst) });
+      for (const ip of realized.podIPs[keyOf(dst)] ?? []) {
+        for (const { port, protocol } of declaredPorts(dst)) {
+          add(nodeSourceKey(node), ip, port, protocol, { kind: 'pod', pod: keyOf(dst) });
+        }
       }
     }
   }
   if (options.outside && realized.outsideServer) {
     const { ip, port, protocol } = realized.outsideServer;
-    for (const src of sources) add(keyOf(src), ip, port, protocol, { kind: 'outside' });
+    for (const src of sources) {
+      if (families(keyOf(src)).has(familyOf(ip))) add(keyOf(src), ip, port, protocol, { kind: 'outside' });
+    }
   }
   const matrixSize = all.length;
   const probes = matrixSize > options.maxProbes ? seededSample(all, options.maxProbes, options.seed) : all;
   return { probes, unsupported, matrixSize };
 }
 
-/** The node a pod runs on: as bound, else the node whose lease holds its IP. */
+/** The node a pod runs on: as bound, else the node whose lease holds its primary IP. */
 function nodeOfPod(pod: Pod, ip: string, realized: Realized): string | undefined {
   if (pod.nodeName !== undefined && realized.nodeIPs[pod.nodeName] !== undefined) return pod.nodeName;
-  const addr = parseIPv4(ip);
+  const family = familyOf(ip);
+  const addr = family === 4 ? parseIPv4(ip) : parseIPv6(ip);
   if (addr === undefined) return undefined;
   for (const [node, subnet] of Object.entries(realized.nodeSubnets)) {
     const c = parseCidr(subnet);
-    if (c && cidrHolds(c, addr, 4)) return node;
+    if (c && c.family === family && cidrHolds(c, addr, family)) return node;
   }
   return undefined;
+}
+
+/** The address family of an address as a target reports it. */
+export function familyOf(ip: string): IPFamily {
+  return ip.includes(':') ? 6 : 4;
 }

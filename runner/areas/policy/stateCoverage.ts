@@ -14,6 +14,7 @@ import { nodeOfSource } from '../../../spec/target.ts';
 import type { ScenarioCoverage } from '../../coverage.ts';
 import type { StateOutcome } from './checkScenario.ts';
 import type { ProbeJudgement } from './judge.ts';
+import { familyOf } from './probePlan.ts';
 
 /**
  * The steps NP-STEP is about, by kind. Deleting a pod changes no other pod's verdict by the API's rules (a
@@ -39,7 +40,7 @@ export function recordStateCoverage(state: StateOutcome, into: ScenarioCoverage,
       for (const rule of j.decided.rules) into.rule('policy', rule, verdict);
       for (const feature of j.decided.features) into.feature('policy', feature);
       if (j.probe.dest.kind === 'service') into.feature('policy', 'via Service');
-      if (isIPv6(j, state)) into.feature('policy', 'IPv6');
+      if (familyOf(j.probe.request.host) === 6) into.feature('policy', 'IPv6');
     }
     const step = state.step;
     if (step && step.kind !== 'deletePod' && changedByStep(j, state)) {
@@ -71,12 +72,10 @@ function changedByStep(j: ProbeJudgement, state: StateOutcome): boolean {
   const { dest, request } = j.probe;
   if (!state.before || dest.kind === 'service' || nodeOfSource(request.from) !== undefined) return false;
   const to = dest.kind === 'pod' ? dest.pod : { ip: request.host };
-  return state.before.verdict(request.from, to, request.port, request.protocol) !== j.expected;
-}
-
-function isIPv6(j: ProbeJudgement, state: StateOutcome): boolean {
-  const source = state.realized.podIPs[j.probe.request.from]?.[0] ?? '';
-  return j.probe.request.host.includes(':') || source.includes(':');
+  return (
+    state.before.verdict(request.from, to, request.port, request.protocol, familyOf(request.host)) !==
+    j.expected
+  );
 }
 
 function podNodes(cluster: Cluster): ReadonlyMap<ObjectKey, string | undefined> {
