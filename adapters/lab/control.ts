@@ -10,7 +10,7 @@ import { nodeOfSource, nodeSourceKey } from '../../spec/target.ts';
 import { type CleanupReport, cleanupAll, cleanupLab, listNetns } from './cleanup.ts';
 import { inNetns } from './exec.ts';
 import { FAULTS, type FaultName, isFaultName } from './faults.ts';
-import { checkManifestClusterIPs, createLabTarget } from './labTarget.ts';
+import { checkManifestClusterIPs, createLabTarget, type LabIpFamily } from './labTarget.ts';
 import { DEFAULT_STATE_ROOT, isLabId } from './names.ts';
 import { type LabRecord, labPaths, readLabRecord } from './state.ts';
 
@@ -22,6 +22,8 @@ export interface LabUpOptions {
   readonly faults?: readonly string[];
   readonly labId?: string;
   readonly stateRoot?: string;
+  /** The pod network's families (default ipv4). */
+  readonly ipFamily?: LabIpFamily;
 }
 
 const BACKENDS: readonly string[] = ['vxlan', 'host-gw', 'udp'];
@@ -59,6 +61,7 @@ export async function labUp(options: LabUpOptions): Promise<LabRecord> {
     faults: (options.faults ?? []) as FaultName[],
     ...(options.labId ? { labId: options.labId } : {}),
     ...(options.stateRoot ? { stateDir: options.stateRoot } : {}),
+    ...(options.ipFamily ? { ipFamily: options.ipFamily } : {}),
   });
   const cluster: Cluster = options.cluster ?? {
     nodes: [],

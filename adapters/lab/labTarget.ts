@@ -83,6 +83,21 @@ export interface LabTargetOptions {
    * `<ns>/<pod> <source>` as always. Given: it serves exactly these listeners, whatever ports it declares.
    */
   readonly podReplies?: (pod: Pod) => readonly PodReply[] | undefined;
+  /**
+   * The pod network's address families (default `ipv4`, the lab as it always was). `dual`: every pod gets
+   * an IPv4 and an IPv6 address (`Realized.podIPs` is `[v4, v6]`); `ipv6`: an IPv6 address only (`[v6]`).
+   * See LAB_IP_FAMILIES and the README's "Dual-stack" section.
+   */
+  readonly ipFamily?: LabIpFamily;
+}
+
+/** The pod network families a lab can be built with (`LabTargetOptions.ipFamily`, `podnet lab up --ip-family`). */
+export const LAB_IP_FAMILIES = ['ipv4', 'ipv6', 'dual'] as const;
+export type LabIpFamily = (typeof LAB_IP_FAMILIES)[number];
+
+/** The families pods get under `mode`, primary first (Capabilities.ipFamilies). */
+function familiesOf(mode: LabIpFamily): (4 | 6)[] {
+  return mode === 'ipv4' ? [4] : mode === 'ipv6' ? [6] : [4, 6];
 }
 
 /** The virtual Service range: ClusterIPs are reachable only through the service proxy's DNAT. */
@@ -135,6 +150,7 @@ export class LabTarget implements Target {
     this.names = labNames(id);
     this.paths = labPaths(options.stateDir ?? DEFAULT_STATE_ROOT, id);
     this.faults = options.faults ?? [];
+    checkIpFamily(options.ipFamily);
   }
 
   /**
@@ -170,14 +186,21 @@ export class LabTarget implements Target {
   async capabilities(): Promise<Capabilities> {
     const backend =
       this.topology?.conf.backend ?? readNetConf(this.options.netConf, this.options.backend).backend;
+    const ipFamilies = familiesOf(this.ipFamily);
     return {
       protocols: ['TCP', 'UDP'],
-      ipv6: false,
+      ipv6: ipFamilies.includes(6),
+      ipFamilies,
       policyEnforced: (this.options.policyMode ?? 'enforce') === 'enforce',
       proxyModes: ['random', 'round-robin'],
       flannelBackend: backend,
       nodeState: true,
     };
+  }
+
+  /** The pod network's families as built (the `ipFamily` option, default ipv4). */
+  get ipFamily(): LabIpFamily {
+    return this.options.ipFamily ?? 'ipv4';
   }
 
   /** The flannel plan as programmed (faults applied). */
@@ -293,6 +316,13 @@ export class LabTarget implements Target {
   }
 
   private async syncInner(cluster: Cluster, options: SyncOptions): Promise<Realized> {
+    if (this.ipFamily !== 'ipv4') {
+      throw new PodnetTargetError(
+        'PODNET_LAB_UNSUPPORTED',
+        `the lab does not build an ${this.ipFamily} pod network yet`,
+        'use ipFamily ipv4',
+      );
+    }
     const conf = readNetConf(options.netConf ?? this.options.netConf, this.options.backend);
     const nodeSpecs =
       cluster.nodes.length > 0
@@ -348,6 +378,7 @@ export class LabTarget implements Target {
       labId: this.labId,
       createdAt: new Date().toISOString(),
       backend: topo.conf.backend,
+      ipFamily: this.ipFamily,
       faults: this.faults,
       nodes: topo.nodes.map((n) => ({ name: n.name, netns: n.netns, ip: n.ip, lease: formatCidr(n.lease) })),
       pods: [...this.pods.values()].map((p) => ({
@@ -714,6 +745,17 @@ function checkedClusterIP(service: ObjectKey, ip: string, taken: ReadonlySet<str
     );
   }
   return ip;
+}
+
+/** Refuses an `ipFamily` that is not one of LAB_IP_FAMILIES (JavaScript callers, the CLI's text). */
+function checkIpFamily(value: string | undefined): asserts value is LabIpFamily | undefined {
+  if (value === undefined || (LAB_IP_FAMILIES as readonly string[]).includes(value)) return;
+  throw new PodnetInputError(
+    'PODNET_LAB_IP_FAMILY',
+    `ipFamily "${value}" is not one of ${LAB_IP_FAMILIES.join(', ')}`,
+    { field: 'ipFamily' },
+    'use ipv4 (the default), ipv6 or dual',
+  );
 }
 
 /** The lab's addressing holds at most LAB_NODE_RANGE.max nodes on LAB_SEGMENT_RANGE.max segments. */

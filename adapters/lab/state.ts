@@ -91,6 +91,8 @@ export interface LabRecord {
   readonly labId: string;
   readonly createdAt: string;
   readonly backend: string;
+  /** The pod network's families (`ipv4` when absent: records written before dual-stack). */
+  readonly ipFamily?: string;
   readonly faults: readonly FaultName[];
   readonly nodes: readonly {
     readonly name: string;
