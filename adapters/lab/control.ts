@@ -9,8 +9,9 @@ import type { FlannelBackendType } from '../../spec/scenario.ts';
 import { nodeOfSource, nodeSourceKey } from '../../spec/target.ts';
 import { type CleanupReport, cleanupAll, cleanupLab, listNetns } from './cleanup.ts';
 import { inNetns } from './exec.ts';
-import { FAULTS, type FaultName, isFaultName } from './faults.ts';
-import { checkManifestClusterIPs, createLabTarget, type LabIpFamily } from './labTarget.ts';
+import { FAULTS, type FaultName, ipFamilyForFaults, isFaultName } from './faults.ts';
+import type { LabIpFamily } from './ipFamily.ts';
+import { checkManifestClusterIPs, createLabTarget } from './labTarget.ts';
 import { DEFAULT_STATE_ROOT, isLabId } from './names.ts';
 import { type LabRecord, labPaths, readLabRecord } from './state.ts';
 
@@ -54,14 +55,16 @@ export function checkLabOptions(backend: string | undefined, faults: readonly st
 export async function labUp(options: LabUpOptions): Promise<LabRecord> {
   checkLabOptions(options.backend, options.faults ?? []);
   if (options.cluster) checkManifestClusterIPs(options.cluster);
+  // A fault that shows only on an IPv6 side (flannel-v6-route-missing) brings its family along.
+  const ipFamily = options.ipFamily ?? ipFamilyForFaults(options.faults ?? []);
   const lab = createLabTarget({
+    ...(ipFamily ? { ipFamily } : {}),
     ...(options.nodes !== undefined ? { nodes: options.nodes } : {}),
     ...(options.segments !== undefined ? { segments: options.segments } : {}),
     ...(options.backend ? { backend: options.backend } : {}),
     faults: (options.faults ?? []) as FaultName[],
     ...(options.labId ? { labId: options.labId } : {}),
     ...(options.stateRoot ? { stateDir: options.stateRoot } : {}),
-    ...(options.ipFamily ? { ipFamily: options.ipFamily } : {}),
   });
   const cluster: Cluster = options.cluster ?? {
     nodes: [],

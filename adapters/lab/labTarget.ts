@@ -23,8 +23,10 @@ import { cleanupLab } from './cleanup.ts';
 import { ipBatch, tryRun } from './exec.ts';
 import type { FaultName } from './faults.ts';
 import { type NodeFlannelPlan, planFlannel } from './flannel/plan.ts';
+import { checkIpFamily, familiesOf, type LabIpFamily } from './ipFamily.ts';
 import { cidrContains, formatCidr, hostOf, parseCidr, parseIPv4 } from './ipv4.ts';
-import { allocateLeases } from './leases.ts';
+import { formatCidr6 } from './ipv6.ts';
+import { allocateLeases, allocateLeases6 } from './leases.ts';
 import { DEFAULT_STATE_ROOT, isLabId, type LabNames, labNames, newLabId } from './names.ts';
 import { DEFAULT_NET_CONF, type LabNetConf, readNetConf } from './netConf.ts';
 import type { NetfilterPod, NodeNetfilterView } from './netfilter/types.ts';
@@ -51,7 +53,9 @@ import {
   type LabNode,
   OUTSIDE_KEY,
   OUTSIDE_NETWORK,
+  OUTSIDE_NETWORK6,
   OUTSIDE_SERVER_IP,
+  OUTSIDE_SERVER_IP6,
   OUTSIDE_SERVER_PORT,
   planNodes,
 } from './topology.ts';
@@ -89,15 +93,6 @@ export interface LabTargetOptions {
    * See LAB_IP_FAMILIES and the README's "Dual-stack" section.
    */
   readonly ipFamily?: LabIpFamily;
-}
-
-/** The pod network families a lab can be built with (`LabTargetOptions.ipFamily`, `podnet lab up --ip-family`). */
-export const LAB_IP_FAMILIES = ['ipv4', 'ipv6', 'dual'] as const;
-export type LabIpFamily = (typeof LAB_IP_FAMILIES)[number];
-
-/** The families pods get under `mode`, primary first (Capabilities.ipFamilies). */
-function familiesOf(mode: LabIpFamily): (4 | 6)[] {
-  return mode === 'ipv4' ? [4] : mode === 'ipv6' ? [6] : [4, 6];
 }
 
 /** The virtual Service range: ClusterIPs are reachable only through the service proxy's DNAT. */
@@ -151,6 +146,16 @@ export class LabTarget implements Target {
     this.paths = labPaths(options.stateDir ?? DEFAULT_STATE_ROOT, id);
     this.faults = options.faults ?? [];
     checkIpFamily(options.ipFamily);
+    if (options.ipFamily === 'ipv6') {
+      throw new PodnetInputError(
+        'PODNET_LAB_UNSUPPORTED',
+        'the lab does not build an IPv6-only pod network: its pods always hold an IPv4 address',
+        { field: 'ipFamily' },
+        'use ipFamily dual (IPv4 and IPv6 on every pod) or ipv4',
+      );
+    }
+    // A backend without IPv6 is refused before the lab exists (sync checks the net-conf it is given again).
+    if (options.backend !== undefined) readNetConf(options.netConf, options.backend, this.ipFamily);
   }
 
   /**
@@ -316,14 +321,7 @@ export class LabTarget implements Target {
   }
 
   private async syncInner(cluster: Cluster, options: SyncOptions): Promise<Realized> {
-    if (this.ipFamily !== 'ipv4') {
-      throw new PodnetTargetError(
-        'PODNET_LAB_UNSUPPORTED',
-        `the lab does not build an ${this.ipFamily} pod network yet`,
-        'use ipFamily ipv4',
-      );
-    }
-    const conf = readNetConf(options.netConf ?? this.options.netConf, this.options.backend);
+    const conf = readNetConf(options.netConf ?? this.options.netConf, this.options.backend, this.ipFamily);
     const nodeSpecs =
       cluster.nodes.length > 0
         ? cluster.nodes.map((n) => ({
@@ -351,7 +349,12 @@ export class LabTarget implements Target {
     await timed('lab.netns-add', () =>
       addNamespaces([...infra, ...added.filter((p) => !p.hostNetwork).map((p) => p.netns)]),
     );
-    const podCtx = { names: this.names, paths: this.paths, mtu: (topo.plans[0] as NodeFlannelPlan).mtu };
+    const podCtx = {
+      names: this.names,
+      paths: this.paths,
+      mtu: (topo.plans[0] as NodeFlannelPlan).mtu,
+      dualStack: topo.conf.ipv6 !== undefined,
+    };
     // Agents only need their namespace: start them while the network is being wired.
     await Promise.all([
       (async () => {
@@ -380,12 +383,19 @@ export class LabTarget implements Target {
       backend: topo.conf.backend,
       ipFamily: this.ipFamily,
       faults: this.faults,
-      nodes: topo.nodes.map((n) => ({ name: n.name, netns: n.netns, ip: n.ip, lease: formatCidr(n.lease) })),
+      nodes: topo.nodes.map((n) => ({
+        name: n.name,
+        netns: n.netns,
+        ip: n.ip,
+        lease: formatCidr(n.lease),
+        ...(n.ipv6 ? { ip6: n.ipv6.ip, lease6: formatCidr6(n.ipv6.lease) } : {}),
+      })),
       pods: [...this.pods.values()].map((p) => ({
         key: p.key,
         node: p.node.name,
         netns: p.netns,
         ip: p.ip,
+        ...(p.ip6 ? { ip6: p.ip6 } : {}),
         ...(p.pid ? { agentPid: p.pid } : {}),
       })),
       services: realized.serviceIPs,
@@ -405,7 +415,11 @@ export class LabTarget implements Target {
       conf.subnetLen,
       this.faults.includes('duplicate-lease'),
     );
-    const nodes = planNodes(this.names, nodeSpecs, leases);
+    const v6 = conf.ipv6;
+    const leases6 = v6
+      ? allocateLeases6(nodeSpecs, v6.network, v6.subnetLen, this.faults.includes('duplicate-lease'))
+      : undefined;
+    const nodes = planNodes(this.names, nodeSpecs, leases, leases6);
     return {
       key,
       conf,
@@ -413,7 +427,12 @@ export class LabTarget implements Target {
       plans: planFlannel(nodes, conf, this.faults),
       // What a correct flannel would program: no fault, not even in lease allocation.
       intended: planFlannel(
-        planNodes(this.names, nodeSpecs, allocateLeases(nodeSpecs, conf.network, conf.subnetLen)),
+        planNodes(
+          this.names,
+          nodeSpecs,
+          allocateLeases(nodeSpecs, conf.network, conf.subnetLen),
+          v6 ? allocateLeases6(nodeSpecs, v6.network, v6.subnetLen) : undefined,
+        ),
         conf,
       ),
       ranges: new Map(nodes.map((n) => [n.name, new HostLocalRange(n)])),
@@ -424,7 +443,8 @@ export class LabTarget implements Target {
 
   /** Underlay, router, outside server and nodes (their namespaces exist). */
   private async buildInfrastructure(topo: Topology): Promise<void> {
-    await buildUnderlay(this.names, topo.segments);
+    const dualStack = topo.conf.ipv6 !== undefined;
+    await buildUnderlay(this.names, topo.segments, dualStack);
     const [pids, outsidePid, ...nodeAgentPids] = await Promise.all([
       buildNodes(
         { names: this.names, paths: this.paths, conf: topo.conf, faults: this.faults },
@@ -437,6 +457,7 @@ export class LabTarget implements Target {
         socket: this.paths.agentSocket('outside'),
         tcp: [OUTSIDE_SERVER_PORT],
         udp: [OUTSIDE_SERVER_PORT],
+        ...(dualStack ? { dualStack } : {}),
         logFile: this.paths.log('outside'),
         prefix: this.names.prefix,
       }),
@@ -448,6 +469,7 @@ export class LabTarget implements Target {
           socket: this.paths.agentSocket(nodeAgentName(n.index)),
           tcp: [],
           udp: [],
+          ...(dualStack ? { dualStack } : {}),
           logFile: this.paths.log(nodeAgentName(n.index)),
           prefix: this.names.prefix,
         }),
@@ -511,12 +533,16 @@ export class LabTarget implements Target {
       if (this.pods.has(key)) continue;
       const index = this.podSeq++;
       const ports = pod.containers.flatMap((c) => c.ports);
+      const range = topo.ranges.get(node.name) as HostLocalRange;
+      const ip = pod.hostNetwork ? node.ip : range.allocate();
+      const ip6 = pod.hostNetwork ? node.ipv6?.ip : range.ipv6For(ip);
       const lp: LabPod = {
         key,
         node,
         hostNetwork: pod.hostNetwork,
         netns: pod.hostNetwork ? node.netns : this.names.pod(index),
-        ip: pod.hostNetwork ? node.ip : (topo.ranges.get(node.name) as HostLocalRange).allocate(),
+        ip,
+        ...(ip6 !== undefined ? { ip6 } : {}),
         ...(pod.hostNetwork ? {} : { veth: this.names.podVeth(index) }),
         tcp: [...new Set(ports.filter((p) => p.protocol === 'TCP').map((p) => p.containerPort))],
         udp: [...new Set(ports.filter((p) => p.protocol === 'UDP').map((p) => p.containerPort))],
@@ -562,7 +588,10 @@ export class LabTarget implements Target {
     for (const p of gone) byNode.set(p.node.netns, [...(byNode.get(p.node.netns) ?? []), p]);
     const jobs: Promise<boolean>[] = [];
     for (const [nodeNs, pods] of byNode) {
-      const lines = pods.map((p) => `neigh flush to ${p.ip}`);
+      const lines = pods.flatMap((p) => [
+        `neigh flush to ${p.ip}`,
+        ...(p.ip6 !== undefined ? [`neigh flush to ${p.ip6}`] : []),
+      ]);
       const survivors = [...this.pods.values()].filter((q) => !q.hostNetwork && q.node.netns === nodeNs);
       for (const ns of [nodeNs, ...survivors.map((q) => q.netns)]) {
         jobs.push(tryRun(['ip', '-n', ns, '-batch', '-'], `${lines.join('\n')}\n`));
@@ -638,7 +667,9 @@ export class LabTarget implements Target {
 
   private realized(topo: Topology): Realized {
     return {
-      podIPs: Object.fromEntries([...this.pods.values()].map((p) => [p.key, [p.ip]])),
+      podIPs: Object.fromEntries(
+        [...this.pods.values()].map((p) => [p.key, p.ip6 !== undefined ? [p.ip, p.ip6] : [p.ip]]),
+      ),
       serviceIPs: Object.fromEntries(this.serviceIPs),
       nodeIPs: Object.fromEntries(topo.nodes.map((n) => [n.name, n.ip])),
       nodeSubnets: Object.fromEntries(topo.nodes.map((n) => [n.name, formatCidr(n.lease)])),
@@ -646,6 +677,18 @@ export class LabTarget implements Target {
       outsideNetwork: OUTSIDE_NETWORK,
       // Every address and port of the outside network reaches the outside server (underlay.ts).
       outsideServer: { ip: OUTSIDE_SERVER_IP, port: 80, protocol: 'TCP' },
+      ...(topo.conf.ipv6 ? { ipv6: this.realizedIPv6(topo, topo.conf.ipv6.networkText) } : {}),
+    };
+  }
+
+  private realizedIPv6(topo: Topology, clusterNetwork: string): NonNullable<Realized['ipv6']> {
+    const v6 = topo.nodes.flatMap((n) => (n.ipv6 ? [[n.name, n.ipv6] as const] : []));
+    return {
+      nodeIPs: Object.fromEntries(v6.map(([name, s]) => [name, s.ip])),
+      nodeSubnets: Object.fromEntries(v6.map(([name, s]) => [name, formatCidr6(s.lease)])),
+      clusterNetwork,
+      outsideNetwork: OUTSIDE_NETWORK6,
+      outsideServer: { ip: OUTSIDE_SERVER_IP6, port: 80, protocol: 'TCP' },
     };
   }
 
@@ -675,7 +718,10 @@ export class LabTarget implements Target {
   async nodeStates(): Promise<NodeNetworkState[]> {
     const topo = this.topology;
     if (!topo) return [];
-    return Promise.all(topo.nodes.map((n) => readNodeState(n.name, n.netns, this.paths.nodeDir(n.index))));
+    const ipv6 = topo.conf.ipv6 !== undefined;
+    return Promise.all(
+      topo.nodes.map((n) => readNodeState(n.name, n.netns, this.paths.nodeDir(n.index), { ipv6 })),
+    );
   }
 
   /** Kills processes, deletes namespaces; keeps the state folder and the lab id. */
@@ -745,17 +791,6 @@ function checkedClusterIP(service: ObjectKey, ip: string, taken: ReadonlySet<str
     );
   }
   return ip;
-}
-
-/** Refuses an `ipFamily` that is not one of LAB_IP_FAMILIES (JavaScript callers, the CLI's text). */
-function checkIpFamily(value: string | undefined): asserts value is LabIpFamily | undefined {
-  if (value === undefined || (LAB_IP_FAMILIES as readonly string[]).includes(value)) return;
-  throw new PodnetInputError(
-    'PODNET_LAB_IP_FAMILY',
-    `ipFamily "${value}" is not one of ${LAB_IP_FAMILIES.join(', ')}`,
-    { field: 'ipFamily' },
-    'use ipv4 (the default), ipv6 or dual',
-  );
 }
 
 /** The lab's addressing holds at most LAB_NODE_RANGE.max nodes on LAB_SEGMENT_RANGE.max segments. */

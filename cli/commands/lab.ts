@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { execa } from 'execa';
 import { findLab, labDown, labExecArgv, labUp, runningLabs } from '../../adapters/lab/control.ts';
 import { faultInfo } from '../../adapters/lab/faults.ts';
-import { LAB_IP_FAMILIES, type LabIpFamily } from '../../adapters/lab/labTarget.ts';
+import { LAB_IP_FAMILIES, type LabIpFamily } from '../../adapters/lab/ipFamily.ts';
 import { LAB_NODE_RANGE, LAB_SEGMENT_RANGE } from '../../adapters/lab/topology.ts';
 import {
   DEFAULT_KUBECONFIG,
@@ -196,8 +196,12 @@ function checkIpFamilyOption(value: string | undefined): asserts value is LabIpF
 }
 
 function printLab(record: Awaited<ReturnType<typeof findLab>>, io: CliIO): void {
-  for (const n of record.nodes) io.stdout(`  node ${n.name}  ${n.ip}  lease ${n.lease}  netns ${n.netns}\n`);
-  for (const p of record.pods) io.stdout(`  pod  ${p.key}  ${p.ip}  on ${p.node}  netns ${p.netns}\n`);
+  for (const n of record.nodes) {
+    const v6 = n.ip6 ? `  ${n.ip6}  lease ${n.lease6}` : '';
+    io.stdout(`  node ${n.name}  ${n.ip}  lease ${n.lease}${v6}  netns ${n.netns}\n`);
+  }
+  for (const p of record.pods)
+    io.stdout(`  pod  ${p.key}  ${p.ip}${p.ip6 ? ` ${p.ip6}` : ''}  on ${p.node}  netns ${p.netns}\n`);
   for (const [k, ip] of Object.entries(record.services)) io.stdout(`  svc  ${k}  ${ip}\n`);
   io.stdout(`  outside network ${record.outsideNetwork}\n`);
 }
