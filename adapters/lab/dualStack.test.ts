@@ -106,10 +106,19 @@ describe('dual-stack lab', { tags: ['lab'] }, () => {
     });
   });
 
-  test('udp with an IPv6 side is refused before anything is built: flannel has no IPv6 for udp', async () => {
-    const lab = createLabTarget({ backend: 'udp', ipFamily: 'dual', labId: testLabId() });
+  test('udp with an IPv6 side is refused naming net-conf Backend.Type: flannel has no IPv6 for udp', async () => {
+    // --backend udp: at construction, before the lab exists.
+    expect(() => createLabTarget({ backend: 'udp', ipFamily: 'dual', labId: testLabId() })).toThrow(
+      /Backend\.Type[\s\S]*udp backend has no IPv6/,
+    );
+    // A net-conf naming udp given at sync: refused there, as a user error.
+    const lab = createLabTarget({ ipFamily: 'dual', labId: testLabId() });
     labs.push(lab);
-    const error = await lab.sync(labCluster(labNodes([0]), [])).catch((e: unknown) => e);
+    const error = await lab
+      .sync(labCluster(labNodes([0]), []), {
+        netConf: { Network: '10.244.0.0/16', Backend: { Type: 'udp' } },
+      })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PodnetInputError);
     expect((error as PodnetInputError).message).toMatch(/Backend\.Type[\s\S]*udp backend has no IPv6/);
   });

@@ -57,6 +57,18 @@ export const FAULTS = [
     description: 'namespaces lack the kubernetes.io/metadata.name label when selectors are evaluated',
   },
   {
+    name: 'ipv6-policy-missing',
+    area: 'policy',
+    description: 'the policy agent writes no ip6tables rules: IPv6 traffic passes isolated pods',
+    ipFamily: 'dual',
+  },
+  {
+    name: 'ipv6-except-ignored',
+    area: 'policy',
+    description: 'ipBlock except lists are ignored for IPv6 only: the whole IPv6 cidr is allowed',
+    ipFamily: 'dual',
+  },
+  {
     name: 'node-to-pod-filtered',
     area: 'model',
     description: "the policy agent also filters the node's own connections to its pods (e.g. kubelet probes)",

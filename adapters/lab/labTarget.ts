@@ -630,6 +630,7 @@ export class LabTarget implements Target {
           name: pod.name,
           labels: pod.labels,
           ip: lp.ip,
+          ...(lp.ip6 !== undefined ? { ip6: lp.ip6 } : {}),
           node: lp.node.name,
           hostNetwork: pod.hostNetwork,
           ready: pod.ready,
@@ -658,6 +659,18 @@ export class LabTarget implements Target {
       policyMode: this.options.policyMode ?? 'enforce',
       faults: this.faults,
       faultNode: n.index === 0,
+      ...(n.ipv6 && topo.conf.ipv6
+        ? {
+            ipv6: {
+              nodeIP: n.ipv6.ip,
+              podCIDR: formatCidr6(n.ipv6.lease),
+              clusterCIDR: topo.conf.ipv6.networkText,
+              nodeIPs: Object.fromEntries(
+                topo.nodes.flatMap((m) => (m.ipv6 ? [[m.name, m.ipv6.ip] as const] : [])),
+              ),
+            },
+          }
+        : {}),
     }));
   }
 

@@ -60,4 +60,8 @@ test('podnet lab up refuses an unknown --ip-family, and a non-IPv4 one with --ap
     exitCode: 2,
     message: expect.stringContaining('cannot be combined with --api'),
   });
+  await expect(run(['up', '--backend', 'udp', '--ip-family', 'dual'], captureIO())).rejects.toMatchObject({
+    exitCode: 2,
+    message: expect.stringContaining('udp backend has no IPv6'),
+  });
 });
