@@ -50,13 +50,23 @@ describe('dual-stack lab', { tags: ['lab'] }, () => {
           { id: 'v4', from: 'web/a', host: b4 as string, port: 80, protocol: 'TCP', timeoutMs: 2000 },
           { id: 'v6', from: 'web/a', host: b6 as string, port: 80, protocol: 'TCP', timeoutMs: 2000 },
           { id: 'v6udp', from: 'web/b', host: a6 as string, port: 81, protocol: 'UDP', timeoutMs: 2000 },
+          // The way out over IPv6 leaves masqueraded to the node's public-ipv6 (flannel's ip6tables FLANNEL-POSTRTG).
+          {
+            id: 'v6out',
+            from: 'web/a',
+            host: realized.ipv6?.outsideServer?.ip as string,
+            port: 80,
+            protocol: 'TCP',
+            timeoutMs: 2000,
+          },
         ],
-        { concurrency: 3 },
+        { concurrency: 4 },
       );
       expect(results.map((r) => [r.id, r.outcome, r.servedBy, r.sourceSeen])).toEqual([
         ['v4', 'connected', 'web/b', a4],
         ['v6', 'connected', 'web/b', a6],
         ['v6udp', 'connected', 'web/a', b6],
+        ['v6out', 'connected', 'outside/server', realized.ipv6?.nodeIPs['node-1']],
       ]);
       const states = await lab.nodeStates();
       const diffs = lab.intendedFlannelPlans().map((plan) => {
