@@ -10,6 +10,7 @@ export function inertTarget(
     capabilities: async () => ({
       protocols: ['TCP'],
       ipv6: false,
+      ipFamilies: [4],
       policyEnforced: true,
       proxyModes: [],
       nodeState: false,

@@ -13,6 +13,11 @@ export type ProxyMode = 'random' | 'round-robin';
 export interface Capabilities {
   readonly protocols: readonly Protocol[];
   readonly ipv6: boolean;
+  /**
+   * The address families pods get, primary first: `[4]` IPv4 only, `[6]` IPv6 only, `[4, 6]` dual-stack
+   * (then `Realized.podIPs` lists a pod's IPv4 address, then its IPv6 one).
+   */
+  readonly ipFamilies: readonly (4 | 6)[];
   /** Whether NetworkPolicy is enforced at all (plain flannel enforces none). */
   readonly policyEnforced: boolean | 'unknown';
   readonly proxyModes: readonly ProxyMode[];

@@ -9,7 +9,7 @@ import { NAMESPACE_NAME_LABEL } from '../../spec/model.ts';
 import { parseNodeState } from '../common/nodeState/index.ts';
 import { cleanupRuns } from './cleanup.ts';
 import type { ExecRunner } from './kubectlExec.ts';
-import { clusterNetworkOf, KubeTarget, openKubeTarget } from './kubeTarget.ts';
+import { clusterNetworkOf, ipFamiliesOf, KubeTarget, openKubeTarget } from './kubeTarget.ts';
 import { RUN_LABEL } from './names.ts';
 import { PROBE_SCRIPT } from './probeScript.ts';
 import { FakeKube, type RecordedCall } from './testing/fakeKube.ts';
@@ -248,6 +248,7 @@ describe('kube target against a recording fake API', () => {
     expect(caps).toMatchObject({
       protocols: ['TCP', 'UDP'],
       ipv6: false,
+      ipFamilies: [4],
       policyEnforced: 'unknown',
       proxyModes: ['round-robin'],
       flannelBackend: 'vxlan',
@@ -476,4 +477,11 @@ test('a namespace dropped by one scenario is emptied, not deleted, so the next o
   expect(fake.namespaces.get('podnet-a1b2c3-y')?.metadata?.labels?.env).toBe('dev');
   await target.teardown();
   expect([...fake.namespaces.keys()]).toEqual([]);
+});
+
+test("ipFamiliesOf: the families of the nodes' podCIDRs, primary first; [4] when none shows", () => {
+  expect(ipFamiliesOf([['10.244.0.0/24', 'fd00:10:244::/64'], ['10.244.1.0/24']])).toEqual([4, 6]);
+  expect(ipFamiliesOf([['fd00:10:244:1::/64', '10.244.1.0/24']])).toEqual([6, 4]);
+  expect(ipFamiliesOf([['fd00:10:244::/64']])).toEqual([6]);
+  expect(ipFamiliesOf([[], []])).toEqual([4]);
 });

@@ -251,6 +251,7 @@ export class KubeTarget implements Target {
       ipv6: nodes.some(
         (n) => n.podCIDRs.some((c) => c.includes(':')) || n.addresses.some((a) => a.includes(':')),
       ),
+      ipFamilies: ipFamiliesOf(nodes.map((n) => n.podCIDRs)),
       policyEnforced: this.policyEnforced,
       proxyModes: proxyModesOf(this.proxyFacts),
       ...(backend !== undefined ? { flannelBackend: backend } : {}),
@@ -656,6 +657,21 @@ export class KubeTarget implements Target {
     this.policies.clear();
     this.readers = undefined;
   }
+}
+
+/**
+ * The families pods get, read from the nodes' podCIDRs (pods take their addresses from them), primary
+ * first as the first node lists them; `[4]` when no node shows one.
+ */
+export function ipFamiliesOf(podCIDRsByNode: readonly (readonly string[])[]): (4 | 6)[] {
+  const families: (4 | 6)[] = [];
+  for (const cidrs of podCIDRsByNode) {
+    for (const cidr of cidrs) {
+      const family = cidr.includes(':') ? 6 : 4;
+      if (!families.includes(family)) families.push(family);
+    }
+  }
+  return families.length > 0 ? families : [4];
 }
 
 /** The smallest IPv4 CIDR that holds every pod CIDR (the cluster network, as far as the nodes show it). */

@@ -9,7 +9,8 @@ import type { FlannelBackendType } from '../../spec/scenario.ts';
 import { nodeOfSource, nodeSourceKey } from '../../spec/target.ts';
 import { type CleanupReport, cleanupAll, cleanupLab, listNetns } from './cleanup.ts';
 import { inNetns } from './exec.ts';
-import { FAULTS, type FaultName, isFaultName } from './faults.ts';
+import { FAULTS, type FaultName, ipFamilyForFaults, isFaultName } from './faults.ts';
+import type { LabIpFamily } from './ipFamily.ts';
 import { checkManifestClusterIPs, createLabTarget } from './labTarget.ts';
 import { DEFAULT_STATE_ROOT, isLabId } from './names.ts';
 import { type LabRecord, labPaths, readLabRecord } from './state.ts';
@@ -22,6 +23,8 @@ export interface LabUpOptions {
   readonly faults?: readonly string[];
   readonly labId?: string;
   readonly stateRoot?: string;
+  /** The pod network's families (default ipv4). */
+  readonly ipFamily?: LabIpFamily;
 }
 
 const BACKENDS: readonly string[] = ['vxlan', 'host-gw', 'udp'];
@@ -52,7 +55,10 @@ export function checkLabOptions(backend: string | undefined, faults: readonly st
 export async function labUp(options: LabUpOptions): Promise<LabRecord> {
   checkLabOptions(options.backend, options.faults ?? []);
   if (options.cluster) checkManifestClusterIPs(options.cluster);
+  // A fault that shows only on an IPv6 side (flannel-v6-route-missing) brings its family along.
+  const ipFamily = options.ipFamily ?? ipFamilyForFaults(options.faults ?? []);
   const lab = createLabTarget({
+    ...(ipFamily ? { ipFamily } : {}),
     ...(options.nodes !== undefined ? { nodes: options.nodes } : {}),
     ...(options.segments !== undefined ? { segments: options.segments } : {}),
     ...(options.backend ? { backend: options.backend } : {}),

@@ -4,6 +4,7 @@
  */
 import type { Area } from '../../spec/results.ts';
 import type { FlannelBackendType } from '../../spec/scenario.ts';
+import type { LabIpFamily } from './ipFamily.ts';
 
 export interface FaultInfo {
   readonly name: string;
@@ -14,6 +15,8 @@ export interface FaultInfo {
    * generates backends; a lab behind its Kubernetes API runs one, so it is started with this one.
    */
   readonly backend?: FlannelBackendType;
+  /** The pod network families the lab must run for the fault to show at all (IPv6 faults need a v6 side). */
+  readonly ipFamily?: LabIpFamily;
 }
 
 export const FAULTS = [
@@ -54,6 +57,18 @@ export const FAULTS = [
     description: 'namespaces lack the kubernetes.io/metadata.name label when selectors are evaluated',
   },
   {
+    name: 'ipv6-policy-missing',
+    area: 'policy',
+    description: 'the policy agent writes no ip6tables rules: IPv6 traffic passes isolated pods',
+    ipFamily: 'dual',
+  },
+  {
+    name: 'ipv6-except-ignored',
+    area: 'policy',
+    description: 'ipBlock except lists are ignored for IPv6 only: the whole IPv6 cidr is allowed',
+    ipFamily: 'dual',
+  },
+  {
     name: 'node-to-pod-filtered',
     area: 'model',
     description: "the policy agent also filters the node's own connections to its pods (e.g. kubelet probes)",
@@ -84,6 +99,12 @@ export const FAULTS = [
   },
   { name: 'duplicate-lease', area: 'flannel', description: 'two nodes are handed the same subnet lease' },
   {
+    name: 'flannel-v6-route-missing',
+    area: 'flannel',
+    description: "one node does not write the IPv6 route to one peer's IPv6 lease (vxlan or host-gw)",
+    ipFamily: 'dual',
+  },
+  {
     name: 'lb-skew',
     area: 'lb',
     description: 'the first endpoint of every Service gets twice its share of new connections',
@@ -107,4 +128,10 @@ export function backendForFaults(names: readonly string[]): FlannelBackendType |
 export function faultInfo(name: string): FaultInfo | undefined {
   const infos: readonly FaultInfo[] = FAULTS;
   return infos.find((f) => f.name === name);
+}
+
+/** The pod network families a lab with these faults must run, if one of them needs IPv6. */
+export function ipFamilyForFaults(names: readonly string[]): LabIpFamily | undefined {
+  const infos: readonly FaultInfo[] = FAULTS;
+  return infos.find((f) => names.includes(f.name) && f.ipFamily !== undefined)?.ipFamily;
 }

@@ -23,8 +23,10 @@ import { cleanupLab } from './cleanup.ts';
 import { ipBatch, tryRun } from './exec.ts';
 import type { FaultName } from './faults.ts';
 import { type NodeFlannelPlan, planFlannel } from './flannel/plan.ts';
+import { checkIpFamily, familiesOf, type LabIpFamily } from './ipFamily.ts';
 import { cidrContains, formatCidr, hostOf, parseCidr, parseIPv4 } from './ipv4.ts';
-import { allocateLeases } from './leases.ts';
+import { formatCidr6 } from './ipv6.ts';
+import { allocateLeases, allocateLeases6 } from './leases.ts';
 import { DEFAULT_STATE_ROOT, isLabId, type LabNames, labNames, newLabId } from './names.ts';
 import { DEFAULT_NET_CONF, type LabNetConf, readNetConf } from './netConf.ts';
 import type { NetfilterPod, NodeNetfilterView } from './netfilter/types.ts';
@@ -51,7 +53,9 @@ import {
   type LabNode,
   OUTSIDE_KEY,
   OUTSIDE_NETWORK,
+  OUTSIDE_NETWORK6,
   OUTSIDE_SERVER_IP,
+  OUTSIDE_SERVER_IP6,
   OUTSIDE_SERVER_PORT,
   planNodes,
 } from './topology.ts';
@@ -83,6 +87,12 @@ export interface LabTargetOptions {
    * `<ns>/<pod> <source>` as always. Given: it serves exactly these listeners, whatever ports it declares.
    */
   readonly podReplies?: (pod: Pod) => readonly PodReply[] | undefined;
+  /**
+   * The pod network's address families (default `ipv4`, the lab as it always was). `dual`: every pod gets
+   * an IPv4 and an IPv6 address (`Realized.podIPs` is `[v4, v6]`); `ipv6`: an IPv6 address only (`[v6]`).
+   * See LAB_IP_FAMILIES and the README's "Dual-stack" section.
+   */
+  readonly ipFamily?: LabIpFamily;
 }
 
 /** The virtual Service range: ClusterIPs are reachable only through the service proxy's DNAT. */
@@ -135,6 +145,17 @@ export class LabTarget implements Target {
     this.names = labNames(id);
     this.paths = labPaths(options.stateDir ?? DEFAULT_STATE_ROOT, id);
     this.faults = options.faults ?? [];
+    checkIpFamily(options.ipFamily);
+    if (options.ipFamily === 'ipv6') {
+      throw new PodnetInputError(
+        'PODNET_LAB_UNSUPPORTED',
+        'the lab does not build an IPv6-only pod network: its pods always hold an IPv4 address',
+        { field: 'ipFamily' },
+        'use ipFamily dual (IPv4 and IPv6 on every pod) or ipv4',
+      );
+    }
+    // A backend without IPv6 is refused before the lab exists (sync checks the net-conf it is given again).
+    if (options.backend !== undefined) readNetConf(options.netConf, options.backend, this.ipFamily);
   }
 
   /**
@@ -170,14 +191,21 @@ export class LabTarget implements Target {
   async capabilities(): Promise<Capabilities> {
     const backend =
       this.topology?.conf.backend ?? readNetConf(this.options.netConf, this.options.backend).backend;
+    const ipFamilies = familiesOf(this.ipFamily);
     return {
       protocols: ['TCP', 'UDP'],
-      ipv6: false,
+      ipv6: ipFamilies.includes(6),
+      ipFamilies,
       policyEnforced: (this.options.policyMode ?? 'enforce') === 'enforce',
       proxyModes: ['random', 'round-robin'],
       flannelBackend: backend,
       nodeState: true,
     };
+  }
+
+  /** The pod network's families as built (the `ipFamily` option, default ipv4). */
+  get ipFamily(): LabIpFamily {
+    return this.options.ipFamily ?? 'ipv4';
   }
 
   /** The flannel plan as programmed (faults applied). */
@@ -293,7 +321,7 @@ export class LabTarget implements Target {
   }
 
   private async syncInner(cluster: Cluster, options: SyncOptions): Promise<Realized> {
-    const conf = readNetConf(options.netConf ?? this.options.netConf, this.options.backend);
+    const conf = readNetConf(options.netConf ?? this.options.netConf, this.options.backend, this.ipFamily);
     const nodeSpecs =
       cluster.nodes.length > 0
         ? cluster.nodes.map((n) => ({
@@ -321,7 +349,12 @@ export class LabTarget implements Target {
     await timed('lab.netns-add', () =>
       addNamespaces([...infra, ...added.filter((p) => !p.hostNetwork).map((p) => p.netns)]),
     );
-    const podCtx = { names: this.names, paths: this.paths, mtu: (topo.plans[0] as NodeFlannelPlan).mtu };
+    const podCtx = {
+      names: this.names,
+      paths: this.paths,
+      mtu: (topo.plans[0] as NodeFlannelPlan).mtu,
+      dualStack: topo.conf.ipv6 !== undefined,
+    };
     // Agents only need their namespace: start them while the network is being wired.
     await Promise.all([
       (async () => {
@@ -348,13 +381,21 @@ export class LabTarget implements Target {
       labId: this.labId,
       createdAt: new Date().toISOString(),
       backend: topo.conf.backend,
+      ipFamily: this.ipFamily,
       faults: this.faults,
-      nodes: topo.nodes.map((n) => ({ name: n.name, netns: n.netns, ip: n.ip, lease: formatCidr(n.lease) })),
+      nodes: topo.nodes.map((n) => ({
+        name: n.name,
+        netns: n.netns,
+        ip: n.ip,
+        lease: formatCidr(n.lease),
+        ...(n.ipv6 ? { ip6: n.ipv6.ip, lease6: formatCidr6(n.ipv6.lease) } : {}),
+      })),
       pods: [...this.pods.values()].map((p) => ({
         key: p.key,
         node: p.node.name,
         netns: p.netns,
         ip: p.ip,
+        ...(p.ip6 ? { ip6: p.ip6 } : {}),
         ...(p.pid ? { agentPid: p.pid } : {}),
       })),
       services: realized.serviceIPs,
@@ -374,7 +415,11 @@ export class LabTarget implements Target {
       conf.subnetLen,
       this.faults.includes('duplicate-lease'),
     );
-    const nodes = planNodes(this.names, nodeSpecs, leases);
+    const v6 = conf.ipv6;
+    const leases6 = v6
+      ? allocateLeases6(nodeSpecs, v6.network, v6.subnetLen, this.faults.includes('duplicate-lease'))
+      : undefined;
+    const nodes = planNodes(this.names, nodeSpecs, leases, leases6);
     return {
       key,
       conf,
@@ -382,7 +427,12 @@ export class LabTarget implements Target {
       plans: planFlannel(nodes, conf, this.faults),
       // What a correct flannel would program: no fault, not even in lease allocation.
       intended: planFlannel(
-        planNodes(this.names, nodeSpecs, allocateLeases(nodeSpecs, conf.network, conf.subnetLen)),
+        planNodes(
+          this.names,
+          nodeSpecs,
+          allocateLeases(nodeSpecs, conf.network, conf.subnetLen),
+          v6 ? allocateLeases6(nodeSpecs, v6.network, v6.subnetLen) : undefined,
+        ),
         conf,
       ),
       ranges: new Map(nodes.map((n) => [n.name, new HostLocalRange(n)])),
@@ -393,7 +443,8 @@ export class LabTarget implements Target {
 
   /** Underlay, router, outside server and nodes (their namespaces exist). */
   private async buildInfrastructure(topo: Topology): Promise<void> {
-    await buildUnderlay(this.names, topo.segments);
+    const dualStack = topo.conf.ipv6 !== undefined;
+    await buildUnderlay(this.names, topo.segments, dualStack);
     const [pids, outsidePid, ...nodeAgentPids] = await Promise.all([
       buildNodes(
         { names: this.names, paths: this.paths, conf: topo.conf, faults: this.faults },
@@ -406,6 +457,7 @@ export class LabTarget implements Target {
         socket: this.paths.agentSocket('outside'),
         tcp: [OUTSIDE_SERVER_PORT],
         udp: [OUTSIDE_SERVER_PORT],
+        ...(dualStack ? { dualStack } : {}),
         logFile: this.paths.log('outside'),
         prefix: this.names.prefix,
       }),
@@ -417,6 +469,7 @@ export class LabTarget implements Target {
           socket: this.paths.agentSocket(nodeAgentName(n.index)),
           tcp: [],
           udp: [],
+          ...(dualStack ? { dualStack } : {}),
           logFile: this.paths.log(nodeAgentName(n.index)),
           prefix: this.names.prefix,
         }),
@@ -480,12 +533,16 @@ export class LabTarget implements Target {
       if (this.pods.has(key)) continue;
       const index = this.podSeq++;
       const ports = pod.containers.flatMap((c) => c.ports);
+      const range = topo.ranges.get(node.name) as HostLocalRange;
+      const ip = pod.hostNetwork ? node.ip : range.allocate();
+      const ip6 = pod.hostNetwork ? node.ipv6?.ip : range.ipv6For(ip);
       const lp: LabPod = {
         key,
         node,
         hostNetwork: pod.hostNetwork,
         netns: pod.hostNetwork ? node.netns : this.names.pod(index),
-        ip: pod.hostNetwork ? node.ip : (topo.ranges.get(node.name) as HostLocalRange).allocate(),
+        ip,
+        ...(ip6 !== undefined ? { ip6 } : {}),
         ...(pod.hostNetwork ? {} : { veth: this.names.podVeth(index) }),
         tcp: [...new Set(ports.filter((p) => p.protocol === 'TCP').map((p) => p.containerPort))],
         udp: [...new Set(ports.filter((p) => p.protocol === 'UDP').map((p) => p.containerPort))],
@@ -531,7 +588,10 @@ export class LabTarget implements Target {
     for (const p of gone) byNode.set(p.node.netns, [...(byNode.get(p.node.netns) ?? []), p]);
     const jobs: Promise<boolean>[] = [];
     for (const [nodeNs, pods] of byNode) {
-      const lines = pods.map((p) => `neigh flush to ${p.ip}`);
+      const lines = pods.flatMap((p) => [
+        `neigh flush to ${p.ip}`,
+        ...(p.ip6 !== undefined ? [`neigh flush to ${p.ip6}`] : []),
+      ]);
       const survivors = [...this.pods.values()].filter((q) => !q.hostNetwork && q.node.netns === nodeNs);
       for (const ns of [nodeNs, ...survivors.map((q) => q.netns)]) {
         jobs.push(tryRun(['ip', '-n', ns, '-batch', '-'], `${lines.join('\n')}\n`));
@@ -570,6 +630,7 @@ export class LabTarget implements Target {
           name: pod.name,
           labels: pod.labels,
           ip: lp.ip,
+          ...(lp.ip6 !== undefined ? { ip6: lp.ip6 } : {}),
           node: lp.node.name,
           hostNetwork: pod.hostNetwork,
           ready: pod.ready,
@@ -598,6 +659,18 @@ export class LabTarget implements Target {
       policyMode: this.options.policyMode ?? 'enforce',
       faults: this.faults,
       faultNode: n.index === 0,
+      ...(n.ipv6 && topo.conf.ipv6
+        ? {
+            ipv6: {
+              nodeIP: n.ipv6.ip,
+              podCIDR: formatCidr6(n.ipv6.lease),
+              clusterCIDR: topo.conf.ipv6.networkText,
+              nodeIPs: Object.fromEntries(
+                topo.nodes.flatMap((m) => (m.ipv6 ? [[m.name, m.ipv6.ip] as const] : [])),
+              ),
+            },
+          }
+        : {}),
     }));
   }
 
@@ -607,7 +680,9 @@ export class LabTarget implements Target {
 
   private realized(topo: Topology): Realized {
     return {
-      podIPs: Object.fromEntries([...this.pods.values()].map((p) => [p.key, [p.ip]])),
+      podIPs: Object.fromEntries(
+        [...this.pods.values()].map((p) => [p.key, p.ip6 !== undefined ? [p.ip, p.ip6] : [p.ip]]),
+      ),
       serviceIPs: Object.fromEntries(this.serviceIPs),
       nodeIPs: Object.fromEntries(topo.nodes.map((n) => [n.name, n.ip])),
       nodeSubnets: Object.fromEntries(topo.nodes.map((n) => [n.name, formatCidr(n.lease)])),
@@ -615,6 +690,18 @@ export class LabTarget implements Target {
       outsideNetwork: OUTSIDE_NETWORK,
       // Every address and port of the outside network reaches the outside server (underlay.ts).
       outsideServer: { ip: OUTSIDE_SERVER_IP, port: 80, protocol: 'TCP' },
+      ...(topo.conf.ipv6 ? { ipv6: this.realizedIPv6(topo, topo.conf.ipv6.networkText) } : {}),
+    };
+  }
+
+  private realizedIPv6(topo: Topology, clusterNetwork: string): NonNullable<Realized['ipv6']> {
+    const v6 = topo.nodes.flatMap((n) => (n.ipv6 ? [[n.name, n.ipv6] as const] : []));
+    return {
+      nodeIPs: Object.fromEntries(v6.map(([name, s]) => [name, s.ip])),
+      nodeSubnets: Object.fromEntries(v6.map(([name, s]) => [name, formatCidr6(s.lease)])),
+      clusterNetwork,
+      outsideNetwork: OUTSIDE_NETWORK6,
+      outsideServer: { ip: OUTSIDE_SERVER_IP6, port: 80, protocol: 'TCP' },
     };
   }
 
@@ -644,7 +731,10 @@ export class LabTarget implements Target {
   async nodeStates(): Promise<NodeNetworkState[]> {
     const topo = this.topology;
     if (!topo) return [];
-    return Promise.all(topo.nodes.map((n) => readNodeState(n.name, n.netns, this.paths.nodeDir(n.index))));
+    const ipv6 = topo.conf.ipv6 !== undefined;
+    return Promise.all(
+      topo.nodes.map((n) => readNodeState(n.name, n.netns, this.paths.nodeDir(n.index), { ipv6 })),
+    );
   }
 
   /** Kills processes, deletes namespaces; keeps the state folder and the lab id. */

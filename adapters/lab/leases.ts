@@ -5,6 +5,7 @@
  */
 import { PodnetTargetError } from '../../spec/errors.ts';
 import { type Cidr, cidrContains, cidrSize, formatCidr, nthSubnet, parseCidr } from './ipv4.ts';
+import { type Cidr6, nthSubnet6 } from './ipv6.ts';
 
 export interface LeaseRequest {
   readonly name: string;
@@ -49,6 +50,35 @@ export function allocateLeases(
     leases.set(n.name, nthSubnet(network, subnetLen, next));
     next++;
   }
+  if (duplicate && nodes.length >= 2) {
+    const [first, second] = nodes;
+    const lease = first && leases.get(first.name);
+    if (second && lease) leases.set(second.name, lease);
+  }
+  return leases;
+}
+
+/**
+ * node → IPv6 lease: the allocator's second CIDR set (dual-stack KCM keeps one per family), index i for the
+ * i-th node from the IPv6Network's base subnet on. `duplicate` as for allocateLeases.
+ */
+export function allocateLeases6(
+  nodes: readonly LeaseRequest[],
+  network: Cidr6,
+  subnetLen: number,
+  duplicate = false,
+): Map<string, Cidr6> {
+  const leases = new Map<string, Cidr6>();
+  nodes.forEach((n, i) => {
+    try {
+      leases.set(n.name, nthSubnet6(network, subnetLen, i));
+    } catch {
+      throw new PodnetTargetError(
+        'PODNET_LAB_LEASE',
+        `CIDR allocation failed; there are no remaining CIDRs left to allocate in the IPv6Network for node ${n.name}`,
+      );
+    }
+  });
   if (duplicate && nodes.length >= 2) {
     const [first, second] = nodes;
     const lease = first && leases.get(first.name);

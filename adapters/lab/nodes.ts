@@ -13,10 +13,11 @@ import { BRIDGE, type NodeFlannelPlan, subnetEnvText } from './flannel/plan.ts';
 import { ensureTunexec, startForwarder, udpDeviceLines, udpRouteLines } from './flannel/udp.ts';
 import { vxlanFdbLines, vxlanIpLines } from './flannel/vxlan.ts';
 import { formatCidr, hostOf, macOfIPv4 } from './ipv4.ts';
+import { formatCidr6, hostOf6 } from './ipv6.ts';
 import type { LabNames } from './names.ts';
 import type { LabNetConf } from './netConf.ts';
 import type { LabPaths } from './state.ts';
-import { type LabNode, ROUTER_HOST, segmentHost } from './topology.ts';
+import { type LabNode, ROUTER_HOST, SEGMENT6_PREFIX_LENGTH, segmentHost, segmentHost6 } from './topology.ts';
 
 export interface NodeBuildContext {
   readonly names: LabNames;
@@ -62,6 +63,15 @@ async function buildNode(
     `addr add ${hostOf(node.lease, 1)}/${node.lease.prefixLength} dev ${BRIDGE}`,
     `link set ${BRIDGE} up`,
   ];
+  const v6 = node.ipv6;
+  if (v6) {
+    // The IPv6 side: eth0 on the ULA underlay, cni0 at <lease6>::1 (the CNI bridge's gateway), no DAD.
+    lines.push(
+      `addr add ${v6.ip}/${SEGMENT6_PREFIX_LENGTH} dev eth0 nodad`,
+      `route add ::/0 via ${segmentHost6(node.segment, ROUTER_HOST)}`,
+      `addr add ${hostOf6(v6.lease, 1)}/${v6.lease.prefixLength} dev ${BRIDGE} nodad`,
+    );
+  }
   if (ctx.conf.backend === 'vxlan') lines.push(...vxlanIpLines(plan));
   else if (ctx.conf.backend === 'host-gw') lines.push(...hostgwIpLines(plan));
   else lines.push(...udpDeviceLines(plan));
@@ -78,12 +88,26 @@ async function buildNode(
         'net.ipv4.ip_forward=1',
         'net.bridge.bridge-nf-call-iptables=1',
         'net.ipv4.conf.all.rp_filter=0',
+        ...(v6
+          ? [
+              'net.ipv6.conf.all.forwarding=1',
+              'net.bridge.bridge-nf-call-ip6tables=1',
+              'net.ipv6.conf.all.accept_dad=0',
+              'net.ipv6.conf.default.accept_dad=0',
+            ]
+          : []),
       ]),
     ),
     run(
       inNetns(node.netns, ['iptables-restore', '--noflush']),
       flannelRules(ctx.conf.networkText, formatCidr(node.lease), ctx.faults),
     ),
+    v6 && ctx.conf.ipv6
+      ? run(
+          inNetns(node.netns, ['ip6tables-restore', '--noflush']),
+          flannelRules(ctx.conf.ipv6.networkText, formatCidr6(v6.lease), ctx.faults, 6),
+        )
+      : undefined,
     mkdir(dir, { recursive: true }).then(() =>
       Promise.all([
         writeFile(join(dir, 'subnet.env'), subnetEnvText(plan.subnetEnv)),

@@ -9,6 +9,7 @@ import type { ObjectKey } from '../../spec/model.ts';
 import { ipBatch } from './exec.ts';
 import { BRIDGE } from './flannel/plan.ts';
 import { cidrSize, hostOf, parseIPv4 } from './ipv4.ts';
+import { hostOf6 } from './ipv6.ts';
 import type { LabNames } from './names.ts';
 import { startAgent } from './podAgent/start.ts';
 import type { LabPaths } from './state.ts';
@@ -32,7 +33,10 @@ export interface LabPod {
   readonly hostNetwork: boolean;
   /** The pod's own namespace, or its node's for hostNetwork pods. */
   readonly netns: string;
+  /** The primary address (IPv4; a hostNetwork pod's is its node's). */
   readonly ip: string;
+  /** The IPv6 address of a dual-stack lab's pod (hostNetwork: its node's public-ipv6); `Realized.podIPs` is `[ip, ip6]`. */
+  readonly ip6?: string;
   readonly veth?: string;
   readonly tcp: readonly number[];
   readonly udp: readonly number[];
@@ -71,12 +75,22 @@ export class HostLocalRange {
   release(ip: string): void {
     this.used.delete(parseIPv4(ip) - this.node.lease.base);
   }
+  /**
+   * The IPv6 address that goes with an IPv4 one from this range: the same host number in the node's IPv6
+   * lease (host-local's second range hands out `::2`, `::3`, … in the same round-robin order).
+   */
+  ipv6For(ip: string): string | undefined {
+    const v6 = this.node.ipv6;
+    return v6 ? hostOf6(v6.lease, parseIPv4(ip) - this.node.lease.base) : undefined;
+  }
 }
 
 export interface PodBuildContext {
   readonly names: LabNames;
   readonly paths: LabPaths;
   readonly mtu: number;
+  /** The lab has an IPv6 side: agents listen on both families. */
+  readonly dualStack?: boolean;
 }
 
 /** Wires the given pods' links and addresses (their namespaces and nodes already exist). */
@@ -108,14 +122,18 @@ export async function wirePodLinks(ctx: PodBuildContext, pods: readonly LabPod[]
         ipBatch(p.netns, [
           'link set lo up',
           `addr add ${p.ip}/${p.node.lease.prefixLength} dev eth0`,
+          ...(p.ip6 && p.node.ipv6
+            ? [`addr add ${p.ip6}/${p.node.ipv6.lease.prefixLength} dev eth0 nodad`]
+            : []),
           'link set eth0 up',
           `route add default via ${hostOf(p.node.lease, 1)}`,
+          ...(p.ip6 && p.node.ipv6 ? [`route add ::/0 via ${hostOf6(p.node.ipv6.lease, 1)}`] : []),
         ]),
       ),
   );
 }
 
-/** Starts the pods' agents; only their namespaces need to exist (servers bind 0.0.0.0). */
+/** Starts the pods' agents; only their namespaces need to exist (servers bind 0.0.0.0, or :: for both families). */
 export async function startPodAgents(ctx: PodBuildContext, pods: readonly LabPod[]): Promise<void> {
   await Promise.all(
     pods.map(async (p) => {
@@ -126,6 +144,7 @@ export async function startPodAgents(ctx: PodBuildContext, pods: readonly LabPod
         tcp: p.tcp,
         udp: p.udp,
         ...(p.replies ? { replies: p.replies } : {}),
+        ...(ctx.dualStack ? { dualStack: true } : {}),
         logFile: ctx.paths.log(p.fileName),
         prefix: ctx.names.prefix,
       });

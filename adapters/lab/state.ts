@@ -91,18 +91,25 @@ export interface LabRecord {
   readonly labId: string;
   readonly createdAt: string;
   readonly backend: string;
+  /** The pod network's families (`ipv4` when absent: records written before dual-stack). */
+  readonly ipFamily?: string;
   readonly faults: readonly FaultName[];
   readonly nodes: readonly {
     readonly name: string;
     readonly netns: string;
     readonly ip: string;
     readonly lease: string;
+    /** Dual-stack labs: public-ipv6 and the IPv6 lease. */
+    readonly ip6?: string;
+    readonly lease6?: string;
   }[];
   readonly pods: readonly {
     readonly key: string;
     readonly node: string;
     readonly netns: string;
     readonly ip: string;
+    /** Dual-stack labs: the pod's IPv6 address. */
+    readonly ip6?: string;
     readonly agentPid?: number;
   }[];
   readonly services: Readonly<Record<string, string>>;

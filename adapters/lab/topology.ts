@@ -4,6 +4,7 @@
  * hangs off the router. These addresses exist only inside the lab's namespaces.
  */
 import type { Cidr } from './ipv4.ts';
+import type { Cidr6 } from './ipv6.ts';
 import type { LabNames } from './names.ts';
 
 export const ROUTER_HOST = 254;
@@ -26,6 +27,20 @@ export function segmentHost(segment: number, host: number): string {
   return `192.168.${100 + segment}.${host}`;
 }
 
+/**
+ * The IPv6 underlay (dual-stack and IPv6 labs), a ULA mirror of the IPv4 one that reads the same:
+ * segment s is fd00:192:168:(100+s)::/64, host h of it `…::h` (node i: `fd00:192:168:100::11`).
+ */
+export function segmentHost6(segment: number, host: number): string {
+  return `fd00:192:168:${100 + segment}::${host}`;
+}
+export const SEGMENT6_PREFIX_LENGTH = 64;
+/** The outside network's IPv6 twin and its router link (all local in the outside namespace, as for IPv4). */
+export const OUTSIDE_NETWORK6 = 'fd00:192:168:200::/64';
+export const OUTSIDE_ROUTER_IP6 = 'fd00:192:168:254::1';
+export const OUTSIDE_LINK_IP6 = 'fd00:192:168:254::2';
+export const OUTSIDE_SERVER_IP6 = 'fd00:192:168:200::10';
+
 export interface LabNode {
   readonly name: string;
   readonly index: number;
@@ -36,6 +51,8 @@ export interface LabNode {
   readonly lease: Cidr;
   /** flannel.<VNI>'s MAC (vxlan), stable for the lab's life. */
   readonly vtepMac: string;
+  /** The IPv6 side (dual-stack and IPv6 labs): eth0's IPv6 address (public-ipv6), the IPv6 lease, flannel-v6.<VNI>'s MAC. */
+  readonly ipv6?: { readonly ip: string; readonly lease: Cidr6; readonly vtepMac: string };
 }
 
 /** Node i on segment s gets 192.168.(100+s).(10+i). */
@@ -44,9 +61,9 @@ function nodeAddress(index: number, segment: number): string {
 }
 
 /** A locally administered unicast MAC derived from the lab id and node index. */
-function vtepMacOf(labId: string, index: number): string {
-  // 0e (locally administered, unicast), the lab id in 3 bytes (ids of 4 hex digits padded), the index, 01.
-  const hex = `0e${labId.padStart(6, 'f')}${(index & 0xff).toString(16).padStart(2, '0')}01`;
+function vtepMacOf(labId: string, index: number, family: 4 | 6 = 4): string {
+  // 0e (locally administered, unicast), the lab id in 3 bytes (ids of 4 hex digits padded), the index, 01 (06 for IPv6).
+  const hex = `0e${labId.padStart(6, 'f')}${(index & 0xff).toString(16).padStart(2, '0')}0${family === 4 ? 1 : 6}`;
   return (hex.match(/../g) ?? []).join(':');
 }
 
@@ -54,10 +71,12 @@ export function planNodes(
   names: LabNames,
   nodes: readonly { readonly name: string; readonly segment: number }[],
   leases: ReadonlyMap<string, Cidr>,
+  leases6?: ReadonlyMap<string, Cidr6>,
 ): LabNode[] {
   return nodes.map((n, index) => {
     const lease = leases.get(n.name);
     if (!lease) throw new Error(`no lease for node ${n.name}`);
+    const lease6 = leases6?.get(n.name);
     return {
       name: n.name,
       index,
@@ -66,6 +85,15 @@ export function planNodes(
       ip: nodeAddress(index, n.segment),
       lease,
       vtepMac: vtepMacOf(names.id, index),
+      ...(lease6
+        ? {
+            ipv6: {
+              ip: segmentHost6(n.segment, 10 + index),
+              lease: lease6,
+              vtepMac: vtepMacOf(names.id, index, 6),
+            },
+          }
+        : {}),
     };
   });
 }

@@ -7,11 +7,16 @@ import { inNetns, ipBatch, run } from './exec.ts';
 import type { LabNames } from './names.ts';
 import {
   OUTSIDE_LINK_IP,
+  OUTSIDE_LINK_IP6,
   OUTSIDE_NETWORK,
+  OUTSIDE_NETWORK6,
   OUTSIDE_ROUTER_IP,
+  OUTSIDE_ROUTER_IP6,
   OUTSIDE_SERVER_PORT,
   ROUTER_HOST,
+  SEGMENT6_PREFIX_LENGTH,
   segmentHost,
+  segmentHost6,
 } from './topology.ts';
 
 /** Creates network namespaces (one `ip` process for all of them). */
@@ -22,8 +27,11 @@ export async function addNamespaces(names: readonly string[]): Promise<void> {
   );
 }
 
-/** Builds underlay, router and outside namespaces (already created) for `segments` segments. */
-export async function buildUnderlay(names: LabNames, segments: number): Promise<void> {
+/**
+ * Builds underlay, router and outside namespaces (already created) for `segments` segments; with `ipv6`
+ * the router and the outside network get their IPv6 twins too (topology.ts), without DAD.
+ */
+export async function buildUnderlay(names: LabNames, segments: number, ipv6 = false): Promise<void> {
   const u: string[] = ['link set lo up'];
   const r: string[] = ['link set lo up'];
   for (let s = 0; s < segments; s++) {
@@ -35,6 +43,7 @@ export async function buildUnderlay(names: LabNames, segments: number): Promise<
   await ipBatch(names.underlay, u);
   for (let s = 0; s < segments; s++) {
     r.push(`addr add ${segmentHost(s, ROUTER_HOST)}/24 dev seg${s}`, `link set seg${s} up`);
+    if (ipv6) r.push(`addr add ${segmentHost6(s, ROUTER_HOST)}/${SEGMENT6_PREFIX_LENGTH} dev seg${s} nodad`);
   }
   r.push(`link add ${names.routerOutsideLeg} type veth peer name eth0 netns ${names.outside}`);
   r.push(
@@ -42,9 +51,23 @@ export async function buildUnderlay(names: LabNames, segments: number): Promise<
     `link set ${names.routerOutsideLeg} up`,
   );
   r.push(`route add ${OUTSIDE_NETWORK} via ${OUTSIDE_LINK_IP}`);
+  if (ipv6) {
+    r.push(
+      `addr add ${OUTSIDE_ROUTER_IP6}/64 dev ${names.routerOutsideLeg} nodad`,
+      `route add ${OUTSIDE_NETWORK6} via ${OUTSIDE_LINK_IP6}`,
+    );
+  }
   await ipBatch(names.router, r);
   await Promise.all([
-    run(inNetns(names.router, ['sysctl', '-q', '-w', 'net.ipv4.ip_forward=1'])),
+    run(
+      inNetns(names.router, [
+        'sysctl',
+        '-q',
+        '-w',
+        'net.ipv4.ip_forward=1',
+        ...(ipv6 ? ['net.ipv6.conf.all.forwarding=1'] : []),
+      ]),
+    ),
     ipBatch(names.outside, [
       'link set lo up',
       `addr add ${OUTSIDE_LINK_IP}/24 dev eth0`,
@@ -52,9 +75,17 @@ export async function buildUnderlay(names: LabNames, segments: number): Promise<
       `route add default via ${OUTSIDE_ROUTER_IP}`,
       // The whole outside network is local here, so any address in it answers.
       `route add local ${OUTSIDE_NETWORK} dev lo`,
+      ...(ipv6
+        ? [
+            `addr add ${OUTSIDE_LINK_IP6}/64 dev eth0 nodad`,
+            `route add ::/0 via ${OUTSIDE_ROUTER_IP6}`,
+            `route add local ${OUTSIDE_NETWORK6} dev lo`,
+          ]
+        : []),
     ]),
   ]);
   await run(inNetns(names.outside, ['iptables-restore']), outsideRules());
+  if (ipv6) await run(inNetns(names.outside, ['ip6tables-restore']), outsideRules());
 }
 
 /** Every port of the outside network reaches the one outside server. */

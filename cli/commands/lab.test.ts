@@ -50,3 +50,18 @@ test('podnet lab up --api refuses bad input before touching the machine (exit 2)
     exitCode: 2,
   });
 });
+
+test('podnet lab up refuses an unknown --ip-family, and a non-IPv4 one with --api, before touching the machine (exit 2)', async () => {
+  await expect(run(['up', '--ip-family', 'ipv5'], captureIO())).rejects.toMatchObject({
+    exitCode: 2,
+    message: expect.stringContaining('--ip-family must be ipv4, ipv6, dual'),
+  });
+  await expect(run(['up', '--api', '--ip-family', 'dual'], captureIO())).rejects.toMatchObject({
+    exitCode: 2,
+    message: expect.stringContaining('cannot be combined with --api'),
+  });
+  await expect(run(['up', '--backend', 'udp', '--ip-family', 'dual'], captureIO())).rejects.toMatchObject({
+    exitCode: 2,
+    message: expect.stringContaining('udp backend has no IPv6'),
+  });
+});

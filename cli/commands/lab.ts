@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { execa } from 'execa';
 import { findLab, labDown, labExecArgv, labUp, runningLabs } from '../../adapters/lab/control.ts';
 import { faultInfo } from '../../adapters/lab/faults.ts';
+import { LAB_IP_FAMILIES, type LabIpFamily } from '../../adapters/lab/ipFamily.ts';
 import { LAB_NODE_RANGE, LAB_SEGMENT_RANGE } from '../../adapters/lab/topology.ts';
 import {
   DEFAULT_KUBECONFIG,
@@ -28,6 +29,7 @@ import type { CliIO } from '../io.ts';
 
 const HELP = `Usage:
   podnet lab up [-f MANIFESTS]... [--nodes N] [--segments 1|2] [--backend vxlan|host-gw|udp] [--fault NAME]... [--lab ID]
+                [--ip-family ipv4|ipv6|dual]
   podnet lab up --api [--kubeconfig-out FILE] [--api-faults LIST] [--proxy-mode random|round-robin]
                 [--nodes N] [--segments 1|2] [--backend vxlan|host-gw|udp] [--fault NAME]... [--lab ID]
   podnet lab status
@@ -36,6 +38,9 @@ const HELP = `Usage:
   podnet lab faults
 
 The lab keeps running after \`lab up\` until \`lab down\`. Needs root.
+
+--ip-family  the pod network's address families (default ipv4): dual gives every pod an IPv4 and an
+             IPv6 address, ipv6 an IPv6 address only (flannel EnableIPv6/IPv6Network; not with udp).
 
 --api serves a Kubernetes API in front of the lab (HTTPS on 127.0.0.1, a CA made for the lab, a bearer
 token) and writes a kubeconfig for kubectl and client-node (default ./${DEFAULT_KUBECONFIG}); create objects
@@ -89,12 +94,25 @@ async function up(argv: readonly string[], io: CliIO): Promise<number> {
     'kubeconfig-out': { type: 'string' },
     'api-faults': { type: 'string' },
     'proxy-mode': { type: 'string' },
+    'ip-family': { type: 'string' },
   });
   if (booleanOption(args, 'help')) {
     io.stdout(HELP);
     return EXIT.conforms;
   }
-  if (booleanOption(args, 'api')) return upWithApi(args, io);
+  const ipFamily = stringOption(args, 'ip-family');
+  checkIpFamilyOption(ipFamily);
+  if (booleanOption(args, 'api')) {
+    if (ipFamily !== undefined && ipFamily !== 'ipv4') {
+      throw new PodnetInputError(
+        'PODNET_BAD_ARGUMENT',
+        `--ip-family ${ipFamily} cannot be combined with --api: the lab's Kubernetes API serves IPv4 only`,
+        { field: '--ip-family' },
+        'leave out --api, or --ip-family',
+      );
+    }
+    return upWithApi(args, io);
+  }
   for (const option of ['kubeconfig-out', 'api-faults', 'proxy-mode']) {
     if (stringOption(args, option) !== undefined) {
       throw new PodnetInputError(
@@ -115,9 +133,10 @@ async function up(argv: readonly string[], io: CliIO): Promise<number> {
     ...(backend ? { backend: backend as FlannelBackendType } : {}),
     faults: stringListOption(args, 'fault'),
     ...(labId ? { labId } : {}),
+    ...(ipFamily ? { ipFamily } : {}),
   });
   io.stdout(
-    `lab ${record.labId} is up (backend ${record.backend}${record.faults.length ? `, faults ${record.faults.join(', ')}` : ''})\n`,
+    `lab ${record.labId} is up (backend ${record.backend}${record.ipFamily && record.ipFamily !== 'ipv4' ? `, ${record.ipFamily}` : ''}${record.faults.length ? `, faults ${record.faults.join(', ')}` : ''})\n`,
   );
   printLab(record, io);
   io.stdout(`stop it with: podnet lab down --lab ${record.labId}\n`);
@@ -166,9 +185,23 @@ async function upWithApi(args: ParsedArgs, io: CliIO): Promise<number> {
   return EXIT.conforms;
 }
 
+/** `--ip-family` must name one of LAB_IP_FAMILIES. */
+function checkIpFamilyOption(value: string | undefined): asserts value is LabIpFamily | undefined {
+  if (value === undefined || (LAB_IP_FAMILIES as readonly string[]).includes(value)) return;
+  throw new PodnetInputError(
+    'PODNET_BAD_ARGUMENT',
+    `--ip-family must be ${LAB_IP_FAMILIES.join(', ')}, got ${quoteValue(value)}`,
+    { field: '--ip-family' },
+  );
+}
+
 function printLab(record: Awaited<ReturnType<typeof findLab>>, io: CliIO): void {
-  for (const n of record.nodes) io.stdout(`  node ${n.name}  ${n.ip}  lease ${n.lease}  netns ${n.netns}\n`);
-  for (const p of record.pods) io.stdout(`  pod  ${p.key}  ${p.ip}  on ${p.node}  netns ${p.netns}\n`);
+  for (const n of record.nodes) {
+    const v6 = n.ip6 ? `  ${n.ip6}  lease ${n.lease6}` : '';
+    io.stdout(`  node ${n.name}  ${n.ip}  lease ${n.lease}${v6}  netns ${n.netns}\n`);
+  }
+  for (const p of record.pods)
+    io.stdout(`  pod  ${p.key}  ${p.ip}${p.ip6 ? ` ${p.ip6}` : ''}  on ${p.node}  netns ${p.netns}\n`);
   for (const [k, ip] of Object.entries(record.services)) io.stdout(`  svc  ${k}  ${ip}\n`);
   io.stdout(`  outside network ${record.outsideNetwork}\n`);
 }

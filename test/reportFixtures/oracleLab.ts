@@ -53,7 +53,14 @@ export class OracleLab implements Target {
   constructor(readonly options: OracleLabOptions = {}) {}
 
   async capabilities(): Promise<Capabilities> {
-    return { protocols: ['TCP', 'UDP'], ipv6: false, policyEnforced: true, proxyModes: [], nodeState: false };
+    return {
+      protocols: ['TCP', 'UDP'],
+      ipv6: false,
+      ipFamilies: [4],
+      policyEnforced: true,
+      proxyModes: [],
+      nodeState: false,
+    };
   }
 
   /** Each scenario starts from a fresh address space, as its counterexample replays on a fresh lab. */

@@ -38,7 +38,14 @@ export class RecordedFlannelLab implements Target {
   ) {}
 
   async capabilities(): Promise<Capabilities> {
-    return { protocols: ['TCP', 'UDP'], ipv6: false, policyEnforced: true, proxyModes: [], nodeState: true };
+    return {
+      protocols: ['TCP', 'UDP'],
+      ipv6: false,
+      ipFamilies: [4],
+      policyEnforced: true,
+      proxyModes: [],
+      nodeState: true,
+    };
   }
 
   async sync(cluster: Cluster, options?: SyncOptions): Promise<Realized> {

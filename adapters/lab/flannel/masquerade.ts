@@ -1,11 +1,18 @@
 /**
  * flannel's masquerade and forward rules (docs/research/flannel.md §6.1,
  * `pkg/trafficmngr/iptables/iptables.go`), as iptables-restore input for one node: FLANNEL-POSTRTG in nat,
- * FLANNEL-FWD in filter.
+ * FLANNEL-FWD in filter; for IPv6 the same as ip6tables-restore input (`pkg/trafficmngr/iptables`, IPv6 rules).
  */
 import type { FaultName } from '../faults.ts';
 
-export function flannelRules(network: string, podCIDR: string, faults: readonly FaultName[] = []): string {
+export function flannelRules(
+  network: string,
+  podCIDR: string,
+  faults: readonly FaultName[] = [],
+  family: 4 | 6 = 4,
+): string {
+  // IPv6 (ip6tables-restore): the same rules, with IPv6's multicast range.
+  const multicast = family === 4 ? '224.0.0.0/4' : 'ff00::/8';
   const masq = '-m comment --comment "flanneld masq"';
   const fwd = '-m comment --comment "flanneld forward"';
   return [
@@ -19,7 +26,7 @@ export function flannelRules(network: string, podCIDR: string, faults: readonly 
       : [`-A FLANNEL-POSTRTG -s ${podCIDR} -d ${network} ${masq} -j RETURN`]),
     `-A FLANNEL-POSTRTG -s ${network} -d ${podCIDR} ${masq} -j RETURN`,
     `-A FLANNEL-POSTRTG ! -s ${network} -d ${podCIDR} ${masq} -j RETURN`,
-    `-A FLANNEL-POSTRTG -s ${network} ! -d 224.0.0.0/4 ${masq} -j MASQUERADE --random-fully`,
+    `-A FLANNEL-POSTRTG -s ${network} ! -d ${multicast} ${masq} -j MASQUERADE --random-fully`,
     `-A FLANNEL-POSTRTG ! -s ${network} -d ${network} ${masq} -j MASQUERADE --random-fully`,
     'COMMIT',
     '*filter',

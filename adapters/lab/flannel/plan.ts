@@ -4,6 +4,7 @@
  */
 import type { FaultName } from '../faults.ts';
 import { formatCidr, hostOf } from '../ipv4.ts';
+import { formatCidr6, hostOf6 } from '../ipv6.ts';
 import type { LabNetConf } from '../netConf.ts';
 import { UNDERLAY_MTU } from '../netConf.ts';
 import type { LabNode } from '../topology.ts';
@@ -16,7 +17,7 @@ interface PlannedDevice {
   readonly name: string;
   readonly kind: 'vxlan' | 'tun';
   readonly mtu: number;
-  /** `<lease>.0/32`. */
+  /** `<lease>.0/32` (flannel-v6.<VNI>: `<lease6>::/128`). */
   readonly address: string;
   readonly mac?: string;
   readonly vni?: number;
@@ -58,6 +59,78 @@ export interface NodeFlannelPlan {
   readonly annotations: Readonly<Record<string, string>>;
   /** For udp: remote subnet → peer address the forwarder sends to. */
   readonly udpPeers: readonly { readonly subnet: string; readonly ip: string; readonly port: number }[];
+  /**
+   * flannel's IPv6 side (EnableIPv6: the lab's dual or ipv6 family): vxlan's `flannel-v6.<VNI>` with its
+   * per-peer route, neighbour and FDB entry for each peer's IPv6 lease; host-gw's routes via the peers'
+   * public-ipv6. Absent for an IPv4 lab.
+   */
+  readonly ipv6?: {
+    readonly device?: PlannedDevice;
+    readonly routes: readonly PlannedRoute[];
+    readonly neighbours: readonly PlannedNeighbour[];
+    readonly fdb: readonly PlannedFdb[];
+  };
+}
+
+/** The kernel caps a VTEP bound to an IPv6 underlay at lower MTU − 70 (vxlan_config_apply, VXLAN6_HEADROOM). */
+const VXLAN6_HEADROOM = 70;
+
+/** The IPv6 half of a node's plan (vxlan_network.go / route_network.go with the lease's IPv6 fields). */
+function planIPv6(
+  self: LabNode,
+  peers: readonly LabNode[],
+  conf: LabNetConf,
+  mtu: number,
+  faults: readonly FaultName[],
+): NodeFlannelPlan['ipv6'] {
+  const own = self.ipv6;
+  if (!own) return undefined;
+  const routes: PlannedRoute[] = [];
+  const neighbours: PlannedNeighbour[] = [];
+  const fdb: PlannedFdb[] = [];
+  const faultNode = self.index === 0;
+  // Fault flannel-v6-route-missing: the route to the first peer's IPv6 lease is not written on node 0.
+  const routeDropped = (i: number): boolean =>
+    faultNode && i === 0 && faults.includes('flannel-v6-route-missing');
+  const v6peers = peers.filter(
+    (p) => p.ipv6 !== undefined && formatCidr6(p.ipv6.lease) !== formatCidr6(own.lease),
+  );
+  if (conf.backend === 'vxlan') {
+    const dev = `flannel-v6.${conf.vni}`;
+    const device: PlannedDevice = {
+      name: dev,
+      kind: 'vxlan',
+      mtu: Math.min(mtu, UNDERLAY_MTU - VXLAN6_HEADROOM),
+      address: `${hostOf6(own.lease, 0)}/128`,
+      mac: own.vtepMac,
+      vni: conf.vni,
+      port: conf.port,
+      local: own.ip,
+      dev: 'eth0',
+    };
+    v6peers.forEach((peer, i) => {
+      const p6 = peer.ipv6 as NonNullable<LabNode['ipv6']>;
+      if (conf.directRouting && peer.segment === self.segment) {
+        if (!routeDropped(i))
+          routes.push({ dst: formatCidr6(p6.lease), gateway: p6.ip, dev: 'eth0', onlink: false });
+        return;
+      }
+      const gw = hostOf6(p6.lease, 0);
+      if (!routeDropped(i)) routes.push({ dst: formatCidr6(p6.lease), gateway: gw, dev, onlink: true });
+      neighbours.push({ dst: gw, lladdr: p6.vtepMac, dev });
+      fdb.push({ mac: p6.vtepMac, dev, dst: p6.ip });
+    });
+    return { device, routes, neighbours, fdb };
+  }
+  // host-gw: a route per adjacent peer via its public-ipv6.
+  v6peers
+    .filter((p) => p.segment === self.segment)
+    .forEach((peer, i) => {
+      const p6 = peer.ipv6 as NonNullable<LabNode['ipv6']>;
+      if (!routeDropped(i))
+        routes.push({ dst: formatCidr6(p6.lease), gateway: p6.ip, dev: 'eth0', onlink: false });
+    });
+  return { routes, neighbours, fdb };
 }
 
 function backendMtu(conf: LabNetConf, faults: readonly FaultName[]): number {
@@ -125,6 +198,8 @@ export function planFlannel(
       device = { name: 'flannel0', kind: 'tun', mtu, address: `${hostOf(self.lease, 0)}/32` };
       routes.push({ dst: conf.networkText, dev: 'flannel0', onlink: false });
     }
+    const ipv6 = conf.ipv6 ? planIPv6(self, peers, conf, mtu, faults) : undefined;
+    const own6 = self.ipv6;
     const udpPeers =
       conf.backend === 'udp'
         ? peers.map((p) => ({ subnet: formatCidr(p.lease), ip: p.ip, port: conf.port }))
@@ -140,6 +215,12 @@ export function planFlannel(
       subnetEnv: {
         FLANNEL_NETWORK: conf.networkText,
         FLANNEL_SUBNET: `${hostOf(self.lease, 1)}/${self.lease.prefixLength}`,
+        ...(conf.ipv6 && own6
+          ? {
+              FLANNEL_IPV6_NETWORK: conf.ipv6.networkText,
+              FLANNEL_IPV6_SUBNET: `${hostOf6(own6.lease, 1)}/${own6.lease.prefixLength}`,
+            }
+          : {}),
         FLANNEL_MTU: String(mtu),
         FLANNEL_IPMASQ: 'true',
       },
@@ -148,15 +229,31 @@ export function planFlannel(
         [`${ANNOTATION_PREFIX}/backend-type`]: backendType,
         [`${ANNOTATION_PREFIX}/kube-subnet-manager`]: 'true',
         [`${ANNOTATION_PREFIX}/public-ip`]: self.ip,
+        ...(own6
+          ? {
+              // vxlan: flannel-v6.N's VNI and MAC; host-gw: null (pkg/subnet/kube/annotations).
+              [`${ANNOTATION_PREFIX}/backend-v6-data`]:
+                conf.backend === 'vxlan' ? JSON.stringify({ VNI: conf.vni, VtepMAC: own6.vtepMac }) : 'null',
+              [`${ANNOTATION_PREFIX}/public-ipv6`]: own6.ip,
+            }
+          : {}),
       },
       udpPeers,
+      ...(ipv6 ? { ipv6 } : {}),
     };
   });
 }
 
 /** subnet.env text, in flannel's key order. */
 export function subnetEnvText(env: Readonly<Record<string, string>>): string {
-  return `${['FLANNEL_NETWORK', 'FLANNEL_SUBNET', 'FLANNEL_MTU', 'FLANNEL_IPMASQ']
+  return `${[
+    'FLANNEL_NETWORK',
+    'FLANNEL_SUBNET',
+    'FLANNEL_IPV6_NETWORK',
+    'FLANNEL_IPV6_SUBNET',
+    'FLANNEL_MTU',
+    'FLANNEL_IPMASQ',
+  ]
     .filter((k) => env[k] !== undefined)
     .map((k) => `${k}=${env[k]}`)
     .join('\n')}\n`;

@@ -4,7 +4,7 @@
  * Idempotent: a second call with the same view changes nothing. Only PODNET-* chains and sets are touched.
  */
 import type { NetworkPolicy } from '../../../spec/model.ts';
-import { compileNode } from './compileNode.ts';
+import { compileNode, compileNode6 } from './compileNode.ts';
 import { FORWARD_CHAIN } from './names.ts';
 import type { NodeTables, RestorePlan } from './restoreScript.ts';
 import { parseIpsetNames, parseIptablesSave, planRemoval, planRestore } from './restoreScript.ts';
@@ -13,6 +13,8 @@ import type { LabExec, NodeNetfilterView } from './types.ts';
 interface NodeMemory {
   /** What the last successful apply wrote into each of our chains. */
   applied: ReadonlyMap<string, string>;
+  /** The same for the ip6tables side of a dual-stack node. */
+  applied6: ReadonlyMap<string, string>;
   /** Every policy ever seen on this node, latest version (fault `stale-on-delete` keeps deleted ones). */
   readonly seen: Map<string, NetworkPolicy>;
   /** Serialises applies to one node. */
@@ -41,7 +43,7 @@ const APPLY_ATTEMPTS = 2;
 function nodeMemory(netns: string): NodeMemory {
   let m = memory.get(netns);
   if (m === undefined) {
-    m = { applied: new Map(), seen: new Map(), queue: Promise.resolve() };
+    m = { applied: new Map(), applied6: new Map(), seen: new Map(), queue: Promise.resolve() };
     memory.set(netns, m);
   }
   return m;
@@ -51,18 +53,25 @@ function inNetns(netns: string, argv: readonly string[]): string[] {
   return ['ip', 'netns', 'exec', netns, ...argv];
 }
 
-/** Reads the node's filter/nat tables and ipset names. */
-async function readNodeTables(netns: string, exec: LabExec): Promise<NodeTables> {
+/** The IPv6 twins of NODE_SYSCTLS: ICMPv6 errors (REJECT) are rate-limited too. */
+const NODE_SYSCTLS6: readonly string[] = [
+  'net.bridge.bridge-nf-call-ip6tables=1',
+  'net.ipv6.icmp.ratelimit=0',
+];
+
+/** Reads the node's filter/nat tables (iptables-save, or ip6tables-save for `family` 6) and ipset names. */
+async function readNodeTables(netns: string, exec: LabExec, family: 4 | 6 = 4): Promise<NodeTables> {
   const [save, sets] = await Promise.all([
-    exec(inNetns(netns, ['iptables-save'])),
+    exec(inNetns(netns, [family === 4 ? 'iptables-save' : 'ip6tables-save'])),
     exec(inNetns(netns, ['ipset', 'list', '-n'])),
   ]);
   return { ...parseIptablesSave(save), sets: parseIpsetNames(sets) };
 }
 
-async function runPlan(netns: string, plan: RestorePlan, exec: LabExec): Promise<void> {
+async function runPlan(netns: string, plan: RestorePlan, exec: LabExec, family: 4 | 6 = 4): Promise<void> {
   if (plan.ipsetCreate !== '') await exec(inNetns(netns, ['ipset', 'restore', '-exist']), plan.ipsetCreate);
-  if (plan.iptables !== '') await exec(inNetns(netns, ['iptables-restore', '--noflush']), plan.iptables);
+  const restore = family === 4 ? 'iptables-restore' : 'ip6tables-restore';
+  if (plan.iptables !== '') await exec(inNetns(netns, [restore, '--noflush']), plan.iptables);
   if (plan.ipsetDestroy === '') return;
   try {
     await exec(inNetns(netns, ['ipset', 'restore']), plan.ipsetDestroy);
@@ -91,9 +100,24 @@ export function applyNodeNetfilter(view: NodeNetfilterView, exec: LabExec): Prom
         const plan = planRestore(desired, current, m.applied);
         await runPlan(view.netns, plan, exec);
         m.applied = plan.applied;
-        return;
+        break;
       } catch (e) {
         // Another agent (flannel's) may have changed a built-in chain between read and restore: re-read once.
+        if (attempt >= APPLY_ATTEMPTS) throw e;
+      }
+    }
+    const desired6 = compileNode6(view, [...m.seen.values()]);
+    if (desired6 === undefined) return;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const current = await readNodeTables(view.netns, exec, 6);
+        if (!current.chains.get('filter')?.has(FORWARD_CHAIN))
+          await exec(inNetns(view.netns, ['sysctl', '-q', '-w', ...NODE_SYSCTLS6]));
+        const plan = planRestore(desired6, current, m.applied6, 6);
+        await runPlan(view.netns, plan, exec, 6);
+        m.applied6 = plan.applied;
+        return;
+      } catch (e) {
         if (attempt >= APPLY_ATTEMPTS) throw e;
       }
     }
@@ -121,6 +145,8 @@ export async function removeNodeNetfilter(netns: string, exec: LabExec): Promise
   const run = async (): Promise<void> => {
     const current = await readNodeTables(netns, exec);
     await runPlan(netns, planRemoval(current), exec);
+    const current6 = await readNodeTables(netns, exec, 6);
+    await runPlan(netns, planRemoval(current6, 6), exec, 6);
   };
   const next = m.queue.then(run, run);
   try {

@@ -64,3 +64,38 @@ export function compileNode(view: NodeNetfilterView, remembered: readonly Networ
     ],
   };
 }
+
+/**
+ * The IPv6 (ip6tables) program of a dual-stack node: the policy agent's chains and sets over the pods'
+ * IPv6 addresses, reached from FORWARD (and OUTPUT for the node-to-pod-filtered fault). No service proxy:
+ * ClusterIPs are IPv4. Undefined for a node without an IPv6 side. Fault ipv6-policy-missing: nothing.
+ */
+export function compileNode6(
+  view: NodeNetfilterView,
+  remembered: readonly NetworkPolicy[] = [],
+): Ruleset | undefined {
+  const v6 = view.ipv6;
+  if (v6 === undefined) return undefined;
+  if (view.faults.includes('ipv6-policy-missing')) return { hooks: [], sets: [], chains: [] };
+  const familyView: NodeNetfilterView = {
+    ...view,
+    nodeIP: v6.nodeIP,
+    podCIDR: v6.podCIDR,
+    clusterCIDR: v6.clusterCIDR,
+    nodeIPs: v6.nodeIPs,
+    // A pod without an IPv6 address has none here ('' is skipped as "no address").
+    pods: view.pods.map((p) => ({ ...p, ip: p.ip6 ?? '' })),
+    services: [],
+  };
+  const policies = compilePolicies(familyView, remembered, 6);
+  const newOnly = ['-m', 'conntrack', '--ctstate', 'NEW'];
+  return {
+    hooks: HOOKS.filter((h) => h.table === 'filter'),
+    sets: policies.sets,
+    chains: [
+      { table: 'filter', name: FORWARD_CHAIN, rules: policies.dispatch },
+      { table: 'filter', name: OUTPUT_CHAIN, rules: policies.nodeDispatch.map((r) => [...newOnly, ...r]) },
+      ...policies.chains,
+    ],
+  };
+}

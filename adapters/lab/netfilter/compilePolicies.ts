@@ -26,7 +26,7 @@ import type {
 } from '../../../spec/model.ts';
 import { NAMESPACE_NAME_LABEL } from '../../../spec/model.ts';
 import type { FaultName } from '../faults.ts';
-import { cidrHolds, firstHost, formatCidr, ipsetPrefixes, parseCidr } from './cidr.ts';
+import { cidrHolds, firstHost, formatCidr, hostCidr, ipsetPrefixes, parseCidr } from './cidr.ts';
 import { DENY_CHAIN, egressChain, ingressChain, ipsetName } from './names.ts';
 import type { Chain, IpSet, IpSetEntry } from './ruleset.ts';
 import { comment } from './ruleset.ts';
@@ -81,13 +81,18 @@ export function effectivePolicies(
   return [...current, ...remembered.filter((p) => !live.has(policyKey(p)))];
 }
 
-/** Compiles the view's NetworkPolicies for `view.node`. `remembered`: every policy seen before. */
+/**
+ * Compiles the view's NetworkPolicies for `view.node`. `remembered`: every policy seen before. `family` 6
+ * compiles the ip6tables side from a view whose addresses are the IPv6 ones (netfilter/familyView.ts):
+ * ipBlocks of the other family match nothing, pod selectors match the pods' addresses of this family.
+ */
 export function compilePolicies(
   view: NodeNetfilterView,
   remembered: readonly NetworkPolicy[] = [],
+  family: 4 | 6 = 4,
 ): CompiledPolicies {
   if (view.policyMode === 'none') return { chains: [], sets: [], dispatch: [], nodeDispatch: [] };
-  const compiler = new PolicyCompiler(view, effectivePolicies(view, remembered));
+  const compiler = new PolicyCompiler(view, effectivePolicies(view, remembered), family);
   return compiler.compile();
 }
 
@@ -101,8 +106,12 @@ class PolicyCompiler {
   constructor(
     private readonly view: NodeNetfilterView,
     private readonly policies: readonly NetworkPolicy[],
+    private readonly family: 4 | 6,
   ) {
-    this.faults = new Set(view.faults);
+    const faults = new Set<FaultName>(view.faults);
+    // Fault ipv6-except-ignored: the IPv6 rules are written as if under ignore-except; IPv4 stays right.
+    if (family === 6 && faults.has('ipv6-except-ignored')) faults.add('ignore-except');
+    this.faults = faults;
     const labels = new Map<string, Readonly<Record<string, string>>>();
     for (const ns of view.namespaces) labels.set(ns.name, ns.labels);
     for (const pod of view.pods) {
@@ -131,13 +140,13 @@ class PolicyCompiler {
       if (egress.length > 0 && !this.faults.has('egress-ignored')) {
         const name = egressChain(pod.key);
         chains.push({ table: 'filter', name, rules: this.egressRules(pod, egress) });
-        dispatch.push(['-s', `${pod.ip}/32`, ...comment(`${pod.key} egress`), '-j', name]);
+        dispatch.push(['-s', hostCidr(pod.ip), ...comment(`${pod.key} egress`), '-j', name]);
       }
       const ingress = this.selecting(pod, 'Ingress');
       if (ingress.length > 0) {
         const name = ingressChain(pod.key);
         chains.push({ table: 'filter', name, rules: this.ingressRules(pod, ingress) });
-        ingressDispatch.push(['-d', `${pod.ip}/32`, ...comment(`${pod.key} ingress`), '-j', name]);
+        ingressDispatch.push(['-d', hostCidr(pod.ip), ...comment(`${pod.key} ingress`), '-j', name]);
       }
     }
     // Egress of the source is checked before ingress of the destination; both must RETURN.
@@ -149,7 +158,13 @@ class PolicyCompiler {
       rules: [
         action === 'drop'
           ? [...comment('denied by NetworkPolicy'), '-j', 'DROP']
-          : [...comment('denied by NetworkPolicy'), '-j', 'REJECT', '--reject-with', 'icmp-port-unreachable'],
+          : [
+              ...comment('denied by NetworkPolicy'),
+              '-j',
+              'REJECT',
+              '--reject-with',
+              this.family === 4 ? 'icmp-port-unreachable' : 'icmp6-port-unreachable',
+            ],
       ],
     });
     return {
@@ -178,13 +193,19 @@ class PolicyCompiler {
     // source is the pod's local node"); routed node traffic leaves with the node IP or cni0's address.
     // Fault node-to-pod-filtered judges the node like any other peer.
     if (!this.faults.has('node-to-pod-filtered')) {
-      rules.push(['-s', `${this.view.nodeIP}/32`, ...comment('from own node'), '-j', 'RETURN']);
-      const gateway = firstHost(this.view.podCIDR);
+      rules.push(['-s', hostCidr(this.view.nodeIP), ...comment('from own node'), '-j', 'RETURN']);
+      const gateway = firstHost(this.view.podCIDR, this.family);
       if (gateway !== undefined)
-        rules.push(['-s', `${gateway}/32`, ...comment(`from own node ${this.view.bridge}`), '-j', 'RETURN']);
+        rules.push([
+          '-s',
+          hostCidr(gateway),
+          ...comment(`from own node ${this.view.bridge}`),
+          '-j',
+          'RETURN',
+        ]);
     }
     // A pod cannot block itself; through a Service it reaches itself via the node (hairpin).
-    rules.push(['-s', `${pod.ip}/32`, ...comment('from itself'), '-j', 'RETURN']);
+    rules.push(['-s', hostCidr(pod.ip), ...comment('from itself'), '-j', 'RETURN']);
     for (const policy of policies) {
       (policy.ingress ?? []).forEach((rule, index) => {
         const where = `${policyKey(policy)} ingress[${index}]`;
@@ -330,7 +351,7 @@ class PolicyCompiler {
   /** Whether `ip` lies in `cidr` and in none of `except` (except ignored under the ignore-except fault). */
   private inBlock(ip: string, cidrText: string, except: readonly string[]): boolean {
     const inside = (text: string): boolean => {
-      const c = parseCidr(text);
+      const c = parseCidr(text, this.family);
       return c !== undefined && cidrHolds(c, ip);
     };
     if (!inside(cidrText)) return false;
@@ -339,14 +360,14 @@ class PolicyCompiler {
 
   /** A hash:net set for `cidr` minus `except` (nomatch entries), or undefined when nothing can match. */
   private blockSet(cidrText: string, except: readonly string[]): IpSet | undefined {
-    const cidr = parseCidr(cidrText);
+    const cidr = parseCidr(cidrText, this.family);
     if (cidr === undefined) return undefined;
     const match = new Map<string, IpSetEntry>();
     for (const c of ipsetPrefixes(cidr)) match.set(formatCidr(c), { entry: formatCidr(c) });
     const nomatch = new Map<string, IpSetEntry>();
     if (!this.faults.has('ignore-except')) {
       for (const text of except) {
-        const e = parseCidr(text);
+        const e = parseCidr(text, this.family);
         if (e === undefined) continue;
         for (const c of ipsetPrefixes(e)) {
           const key = formatCidr(c);
@@ -364,10 +385,10 @@ class PolicyCompiler {
   private internSet(type: IpSet['type'], entries: readonly IpSetEntry[]): IpSet {
     const sorted = [...entries].sort((a, b) => (a.entry < b.entry ? -1 : a.entry > b.entry ? 1 : 0));
     const content = `${type} ${sorted.map((e) => (e.nomatch ? `!${e.entry}` : e.entry)).join(',')}`;
-    const name = ipsetName(type === 'hash:ip' ? 'IP' : 'NET', content);
+    const name = ipsetName(type === 'hash:ip' ? 'IP' : 'NET', content, this.family);
     const existing = this.sets.get(name);
     if (existing !== undefined) return existing;
-    const set: IpSet = { name, type, entries: sorted };
+    const set: IpSet = { name, type, entries: sorted, ...(this.family === 6 ? { family: 6 as const } : {}) };
     this.sets.set(name, set);
     return set;
   }

@@ -66,7 +66,16 @@ export function endpointChain(servicePortName: string, protocol: string, endpoin
   return `PODNET-SEP-${hash16(`${servicePortName}${protocol}${endpoint}`)}`;
 }
 
-/** An ipset named after its content, so a set never changes once created (≤ 31 characters). */
-export function ipsetName(kind: 'IP' | 'NET', content: string): string {
-  return `PODNET-${kind}-${hash16(content)}`;
+/**
+ * An ipset named after its content, so a set never changes once created (≤ 31 characters). IPv6 sets
+ * (`family inet6`) are `PODNET-IP6-*` / `PODNET-NET6-*`: each family's agent owns its own.
+ */
+export function ipsetName(kind: 'IP' | 'NET', content: string, family: 4 | 6 = 4): string {
+  return `PODNET-${kind}${family === 6 ? '6' : ''}-${hash16(content)}`;
+}
+
+/** Whether a set of ours belongs to `family`'s agent (see ipsetName). */
+export function isIpsetOfFamily(name: string, family: 4 | 6): boolean {
+  const v6 = name.startsWith('PODNET-IP6-') || name.startsWith('PODNET-NET6-');
+  return family === 6 ? v6 : !v6;
 }

@@ -6,7 +6,7 @@
  * Untouched chains keep their `statistic nth` counters, so round-robin cycles survive unrelated changes.
  * Only PODNET-* chains and sets are ever touched. Pure.
  */
-import { CHAIN_PREFIX } from './names.ts';
+import { CHAIN_PREFIX, isIpsetOfFamily } from './names.ts';
 import type { Chain, Ruleset, Table } from './ruleset.ts';
 
 const TABLES: readonly Table[] = ['nat', 'filter'];
@@ -82,11 +82,15 @@ function jumpsTo(line: string, target: string): boolean {
   return line.split(' ').some((tok, i, all) => tok === target && all[i - 1] === '-j');
 }
 
-/** Plans the scripts that take `current` to `desired`; `applied` is what the last successful plan wrote. */
+/**
+ * Plans the scripts that take `current` to `desired`; `applied` is what the last successful plan wrote.
+ * `family` 6 plans the ip6tables side: `current` is what ip6tables-save shows, and only IPv6 sets are its own.
+ */
 export function planRestore(
   desired: Ruleset,
   current: NodeTables,
   applied: ReadonlyMap<string, string> = new Map(),
+  family: 4 | 6 = 4,
 ): RestorePlan {
   const nextApplied = new Map<string, string>();
   const blocks: string[] = [];
@@ -123,12 +127,12 @@ export function planRestore(
   const create: string[] = [];
   for (const set of desired.sets) {
     if (current.sets.has(set.name)) continue;
-    create.push(`create ${set.name} ${set.type} family inet`);
+    create.push(`create ${set.name} ${set.type} family ${set.family === 6 ? 'inet6' : 'inet'}`);
     for (const e of set.entries) create.push(`add ${set.name} ${e.entry}${e.nomatch ? ' nomatch' : ''}`);
   }
   const wantedSets = new Set(desired.sets.map((s) => s.name));
   const destroy = [...current.sets]
-    .filter((n) => isOurs(n) && !wantedSets.has(n))
+    .filter((n) => isOurs(n) && isIpsetOfFamily(n, family) && !wantedSets.has(n))
     .sort()
     .map((n) => `destroy ${n}`);
   return {
@@ -139,8 +143,8 @@ export function planRestore(
   };
 }
 
-/** The scripts that remove everything of ours from a node: jumps from built-ins, chains, sets. */
-export function planRemoval(current: NodeTables): RestorePlan {
+/** The scripts that remove everything of ours from a node: jumps from built-ins, chains, sets (of `family`). */
+export function planRemoval(current: NodeTables, family: 4 | 6 = 4): RestorePlan {
   const blocks: string[] = [];
   for (const table of TABLES) {
     const existing = [...(current.chains.get(table) ?? new Set<string>())];
@@ -156,7 +160,7 @@ export function planRemoval(current: NodeTables): RestorePlan {
     if (body.length > 0) blocks.push([`*${table}`, ...body, 'COMMIT'].join('\n'));
   }
   const destroy = [...current.sets]
-    .filter(isOurs)
+    .filter((n) => isOurs(n) && isIpsetOfFamily(n, family))
     .sort()
     .map((n) => `destroy ${n}`);
   return {

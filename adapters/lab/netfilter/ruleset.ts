@@ -24,6 +24,8 @@ export interface IpSet {
   readonly name: string;
   readonly type: 'hash:ip' | 'hash:net';
   readonly entries: readonly IpSetEntry[];
+  /** 6: an IPv6 set (`family inet6`); absent: IPv4 (`family inet`). */
+  readonly family?: 6;
 }
 
 /** A jump that must be the first rule of a built-in chain. */

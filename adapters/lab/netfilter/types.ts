@@ -24,6 +24,8 @@ export interface NetfilterPod {
   readonly labels: Labels;
   /** The pod's IP (its node's IP when hostNetwork). */
   readonly ip: string;
+  /** A dual-stack lab's pod: its IPv6 address (its node's public-ipv6 when hostNetwork). */
+  readonly ip6?: string;
   readonly node: string;
   readonly hostNetwork: boolean;
   readonly ready: boolean;
@@ -64,6 +66,16 @@ export interface NodeNetfilterView {
   readonly policyAction?: PolicyAction;
   /** Whether this node is the one a node-scoped fault lands on (faults hit one node, as real bugs do). */
   readonly faultNode: boolean;
+  /**
+   * The IPv6 side of a dual-stack node: the policy agent then also programs ip6tables (ipsets `family
+   * inet6`) from the pods' `ip6`. The service proxy stays IPv4 (ClusterIPs are IPv4).
+   */
+  readonly ipv6?: {
+    readonly nodeIP: string;
+    readonly podCIDR: string;
+    readonly clusterCIDR: string;
+    readonly nodeIPs: Readonly<Record<string, string>>;
+  };
 }
 
 /** Runs a command (argument array) inside the lab; `input` goes to stdin. Rejects on non-zero exit. */

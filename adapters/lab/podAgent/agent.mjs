@@ -1,6 +1,7 @@
 // The lab's pod agent. Runs inside one pod's network namespace (or a node's, for hostNetwork pods).
 // Plain ESM for node, no imports of ours: it must start in tens of milliseconds.
-// argv: --podnet-lab=<prefix> <config JSON: {key, sock, tcp: number[], udp: number[], replies?: PodReply[]}>
+// argv: --podnet-lab=<prefix> <config JSON: {key, sock, tcp: number[], udp: number[], replies?: PodReply[], dualStack?: true}>
+// dualStack: servers listen on :: (IPv4 clients arrive as ::ffff:a.b.c.d and are answered as a.b.c.d).
 // Serves every TCP/UDP port, replying `<ns>/<pod> <source address>` (or, given `replies`, exactly those
 // listeners with their texts, see pods.ts PodReply); runs probes sent as JSON lines on
 // the unix socket `sock` (outside the pod network, so policies never block it) and answers one JSON line each.
@@ -11,6 +12,8 @@ import net from 'node:net';
 
 const config = JSON.parse(process.argv[3] ?? '{}');
 const key = String(config.key);
+const anyAddress = config.dualStack ? '::' : '0.0.0.0';
+const udpType = config.dualStack ? 'udp6' : 'udp4';
 
 function plainAddress(address) {
   return typeof address === 'string' && address.startsWith('::ffff:') ? address.slice(7) : String(address);
@@ -33,15 +36,15 @@ for (const { port, answer } of tcpServed) {
     socket.end(answer(plainAddress(socket.remoteAddress)));
   });
   server.on('error', (e) => process.stderr.write(`tcp ${port}: ${e.message}\n`));
-  server.listen({ port, host: '0.0.0.0', backlog: 4096 });
+  server.listen({ port, host: anyAddress, backlog: 4096 });
 }
 for (const { port, answer } of udpServed) {
-  const socket = dgram.createSocket('udp4');
+  const socket = dgram.createSocket(udpType);
   socket.on('error', (e) => process.stderr.write(`udp ${port}: ${e.message}\n`));
   socket.on('message', (_msg, rinfo) => {
-    socket.send(answer(rinfo.address), rinfo.port, rinfo.address);
+    socket.send(answer(plainAddress(rinfo.address)), rinfo.port, rinfo.address);
   });
-  socket.bind(port, '0.0.0.0');
+  socket.bind(port, anyAddress);
 }
 for (const { port, text } of httpServed) {
   // Go's net/http answers a handler's plain text as text/plain; charset=utf-8.
@@ -50,7 +53,7 @@ for (const { port, text } of httpServed) {
     res.end(text);
   });
   server.on('error', (e) => process.stderr.write(`http ${port}: ${e.message}\n`));
-  server.listen({ port, host: '0.0.0.0', backlog: 4096 });
+  server.listen({ port, host: anyAddress, backlog: 4096 });
 }
 
 const REFUSED = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN', 'ENETDOWN']);
@@ -84,7 +87,7 @@ function probeTcp(req, done) {
 }
 
 function probeUdp(req, done) {
-  const socket = dgram.createSocket('udp4');
+  const socket = dgram.createSocket(String(req.h).includes(':') ? 'udp6' : 'udp4');
   let finished = false;
   const finish = (result) => {
     if (finished) return;

@@ -20,6 +20,8 @@ export interface AgentSpec {
   readonly udp: readonly number[];
   /** Listeners with given answers instead of `tcp`/`udp` (see PodReply). */
   readonly replies?: readonly PodReply[];
+  /** Listen on `::` (IPv4 and IPv6) instead of 0.0.0.0: the lab has an IPv6 side. */
+  readonly dualStack?: boolean;
   readonly logFile: string;
   /** The lab prefix, put on the command line so leftovers are found by it. */
   readonly prefix: string;
@@ -33,6 +35,7 @@ export function startAgent(spec: AgentSpec): Promise<number> {
     tcp: spec.tcp,
     udp: spec.udp,
     ...(spec.replies ? { replies: spec.replies } : {}),
+    ...(spec.dualStack ? { dualStack: true } : {}),
   });
   const log = openSync(spec.logFile, 'a');
   const [file, ...args] = inNetns(spec.netns, [

@@ -24,6 +24,7 @@ function fakeTarget(broken = false): Target & { syncs: number } {
       return {
         protocols: ['TCP', 'UDP'] as const,
         ipv6: false,
+        ipFamilies: [4],
         policyEnforced: false,
         proxyModes: [],
         nodeState: true,

@@ -38,6 +38,7 @@ export class FakeLbTarget implements Target {
     return {
       protocols: ['TCP'],
       ipv6: false,
+      ipFamilies: [4],
       policyEnforced: false,
       proxyModes: [this.options.mode],
       nodeState: false,

@@ -34,6 +34,7 @@ function fakeTarget(leakyPort?: number, breakAfterSyncs?: number): Target & { sy
       return {
         protocols: ['TCP', 'UDP'] as const,
         ipv6: false,
+        ipFamilies: [4] as const,
         policyEnforced: true,
         proxyModes: [],
         nodeState: false,
