@@ -1,5 +1,5 @@
 /** Every number that matters in a run, with its default, in one place; all of them are printed in results. */
-import type { IPFamily } from '../spec/ipNum.ts';
+import type { IPFamilyMode } from '../spec/ipFamily.ts';
 import type { SemanticProfile } from '../spec/profile.ts';
 import { DEFAULT_PROFILE } from '../spec/profile.ts';
 import type { Area } from '../spec/results.ts';
@@ -31,15 +31,6 @@ export interface RunOptions {
   readonly size: 'small' | 'medium' | 'large';
   /** The pod network's address families: the lab is built with them and ipBlocks and probes use each. */
   readonly ipFamily: IPFamilyMode;
-}
-
-/** `--ip-family`: IPv4 only, IPv6 only, or dual-stack (IPv4 primary, as `podIPs` lists it). */
-export type IPFamilyMode = 'ipv4' | 'ipv6' | 'dual';
-export const IP_FAMILY_MODES: readonly IPFamilyMode[] = ['ipv4', 'ipv6', 'dual'];
-
-/** The address families of a mode, primary first. */
-export function ipFamiliesOf(mode: IPFamilyMode): readonly IPFamily[] {
-  return mode === 'ipv4' ? [4] : mode === 'ipv6' ? [6] : [4, 6];
 }
 
 /** What `--probe-timeout` accepts: shorter than 100 ms would read a slow answer as a timeout. */

@@ -5,6 +5,7 @@
 
 import { FAULTS, type FaultName, isFaultName } from '../adapters/lab/faults.ts';
 import { PodnetInputError } from '../spec/errors.ts';
+import { IP_FAMILY_MODES, type IPFamilyMode } from '../spec/ipFamily.ts';
 import type { Cluster, Protocol } from '../spec/model.ts';
 import { quoteValue } from '../spec/quote.ts';
 import { checkReplayScenario } from '../spec/replayScenario.ts';
@@ -16,8 +17,8 @@ import type { ScenarioDeps } from './areas/policy/checkScenario.ts';
 import { checkScenario } from './areas/policy/checkScenario.ts';
 import { buildFindings } from './areas/policy/findings.ts';
 import { AREAS } from './areas/registry.ts';
-import type { IPFamilyMode, RunOptions } from './options.ts';
-import { DEFAULT_RUN_OPTIONS, IP_FAMILY_MODES } from './options.ts';
+import type { RunOptions } from './options.ts';
+import { DEFAULT_RUN_OPTIONS } from './options.ts';
 import type { TargetEntry } from './targets/index.ts';
 import { manualProbeCommand, targetRecordedAs } from './targets/index.ts';
 

@@ -108,10 +108,12 @@ export interface RealizedNetwork {
   readonly nodeIPs: Readonly<Record<string, string>>;
   /** node → pod subnet lease (CIDR). */
   readonly nodeSubnets: Readonly<Record<string, string>>;
-  /** The cluster network (flannel's Network). */
+  /** The cluster network (flannel's Network, or IPv6Network for the IPv6 side). */
   readonly clusterNetwork: string;
   /** A CIDR that no cluster address falls in, and that probes may target as "outside". */
   readonly outsideNetwork: string;
+  /** A server outside the cluster that answers like a pod agent (`outside <source seen>`), when the target has one. */
+  readonly outsideServer?: { readonly ip: string; readonly port: number; readonly protocol: Protocol };
 }
 
 /** What the target decided when it realized a cluster; the networks of the primary family at the top level. */
@@ -124,18 +126,4 @@ export interface Realized extends RealizedNetwork {
   readonly ipv6?: RealizedNetwork;
   /** A server outside the cluster that answers like a pod agent (`outside <source seen>`), when the target has one. */
   readonly outsideServer?: { readonly ip: string; readonly port: number; readonly protocol: Protocol };
-  /**
-   * The IPv6 side of a dual-stack target (pods then hold `[v4, v6]` in `podIPs`); the fields above are the
-   * IPv4 side. Absent on an IPv4-only target.
-   */
-  readonly ipv6?: {
-    /** node → public-ipv6. */
-    readonly nodeIPs: Readonly<Record<string, string>>;
-    /** node → IPv6 pod subnet lease. */
-    readonly nodeSubnets: Readonly<Record<string, string>>;
-    /** flannel's IPv6Network. */
-    readonly clusterNetwork: string;
-    readonly outsideNetwork: string;
-    readonly outsideServer?: { readonly ip: string; readonly port: number; readonly protocol: Protocol };
-  };
 }

@@ -80,6 +80,37 @@ describe('dual-stack policy agent and IPv6 faults', { tags: ['lab'] }, () => {
     expect(await aToB(lab, realized)).toEqual(['refused', 'refused']);
   });
 
+  // Pods on one node meet on the bridge, where their neighbour discovery crosses the policy agent's chains
+  // (br_netfilter): c answers a's solicitation with a unicast advert, which is egress from c. RFC 4890 §4.4.1:
+  // neighbour discovery must not be filtered, or an egress-isolated pod could not answer any IPv6 peer.
+  test('an egress-isolated pod still answers a peer on its own node over IPv6 (neighbour discovery passes)', async () => {
+    const lab = createLabTarget({ ipFamily: 'dual', labId: testLabId() });
+    labs.push(lab);
+    const pods = [labPod('web', 'a', 'node-1'), labPod('web', 'c', 'node-1')];
+    const cluster = labCluster(labNodes([0, 0]), pods);
+    const realized = await lab.sync({
+      ...cluster,
+      policies: [
+        {
+          namespace: 'web',
+          name: 'c-no-egress',
+          podSelector: { matchLabels: { app: 'c' } },
+          policyTypes: ['Egress'],
+          egress: [],
+        },
+      ],
+    });
+    const [c4, c6] = realized.podIPs['web/c'] ?? [];
+    const results = await lab.probe(
+      [
+        { id: 'v4', from: 'web/a', host: c4 as string, port: 80, protocol: 'TCP', timeoutMs: 1500 },
+        { id: 'v6', from: 'web/a', host: c6 as string, port: 80, protocol: 'TCP', timeoutMs: 1500 },
+      ],
+      { concurrency: 2 },
+    );
+    expect(results.map((r) => r.outcome)).toEqual(['connected', 'connected']);
+  });
+
   test('ipv6-policy-missing: an isolated pod refuses IPv4 but IPv6 passes', async () => {
     const { lab, realized } = await dualLab(['ipv6-policy-missing']);
     await lab.sync(withPolicy(ingressToB('deny', undefined)));

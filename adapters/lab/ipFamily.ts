@@ -1,13 +1,10 @@
 /** The pod network families a lab is built with (`LabTargetOptions.ipFamily`, `podnet lab up --ip-family`). */
 import { PodnetInputError } from '../../spec/errors.ts';
+import { IP_FAMILY_MODES, type IPFamilyMode, ipFamiliesOf } from '../../spec/ipFamily.ts';
 
-export const LAB_IP_FAMILIES = ['ipv4', 'ipv6', 'dual'] as const;
-export type LabIpFamily = (typeof LAB_IP_FAMILIES)[number];
-
-/** The families pods get under `mode`, primary first (Capabilities.ipFamilies). */
-export function familiesOf(mode: LabIpFamily): (4 | 6)[] {
-  return mode === 'ipv4' ? [4] : mode === 'ipv6' ? [6] : [4, 6];
-}
+export const LAB_IP_FAMILIES = IP_FAMILY_MODES;
+export type LabIpFamily = IPFamilyMode;
+export const familiesOf = ipFamiliesOf;
 
 /** Refuses an `ipFamily` that is not one of LAB_IP_FAMILIES (JavaScript callers, the CLI's text). */
 export function checkIpFamily(value: string | undefined): asserts value is LabIpFamily | undefined {

@@ -20,7 +20,7 @@ import type {
 import { nodeOfSource, nodeSourceKey } from '../../spec/target.ts';
 import { timed } from '../../spec/timing.ts';
 import { cleanupLab } from './cleanup.ts';
-import { ipBatch, tryRun } from './exec.ts';
+import { inNetns, ipBatch, run, tryRun } from './exec.ts';
 import type { FaultName } from './faults.ts';
 import { type NodeFlannelPlan, planFlannel } from './flannel/plan.ts';
 import { checkIpFamily, familiesOf, type LabIpFamily } from './ipFamily.ts';
@@ -444,6 +444,7 @@ export class LabTarget implements Target {
   /** Underlay, router, outside server and nodes (their namespaces exist). */
   private async buildInfrastructure(topo: Topology): Promise<void> {
     const dualStack = topo.conf.ipv6 !== undefined;
+    if (dualStack) await withoutDad([this.names.router, ...topo.nodes.map((n) => n.netns)]);
     await buildUnderlay(this.names, topo.segments, dualStack);
     const [pids, outsidePid, ...nodeAgentPids] = await Promise.all([
       buildNodes(
@@ -835,4 +836,27 @@ function nodeAgentName(index: number): string {
 /** Socket and log name of pod `index`'s agent (never the pod's name). */
 function podFileName(index: number): string {
   return `p${index.toString(36)}`;
+}
+
+/**
+ * No duplicate address detection in the namespaces that forward IPv6 (nodes, router), set before their
+ * links exist, as a new link takes the namespace's `default` settings. A router solicits a neighbour for
+ * a forwarded packet from its link-local address, and while that address is tentative (DAD: about 1 to 2 s
+ * after the link comes up) the kernel sends no solicitation at all (net/ipv6/ndisc.c, ndisc_send_ns), so the
+ * first IPv6 connections across nodes would time out. The lab's addresses are unique by construction.
+ */
+async function withoutDad(netnsNames: readonly string[]): Promise<void> {
+  await Promise.all(
+    netnsNames.map((ns) =>
+      run(
+        inNetns(ns, [
+          'sysctl',
+          '-q',
+          '-w',
+          'net.ipv6.conf.default.accept_dad=0',
+          'net.ipv6.conf.all.accept_dad=0',
+        ]),
+      ),
+    ),
+  );
 }

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 /** `podnet run`: the conformance loop against a target (the embedded lab by default). */
 import { join, resolve } from 'node:path';
-import { type FaultName, isFaultName } from '../../adapters/lab/faults.ts';
+import { type FaultName, ipFamilyForFaults, isFaultName } from '../../adapters/lab/faults.ts';
 import { isLabId } from '../../adapters/lab/names.ts';
 import {
   appendStepSummary,
@@ -12,13 +12,8 @@ import {
 } from '../../reports/index.ts';
 import { renderTimingTable } from '../../reports/timingTable.ts';
 import { AREAS } from '../../runner/areas/registry.ts';
-import type { IPFamilyMode, RunOptions } from '../../runner/options.ts';
-import {
-  CONVERGE_TIMEOUT_RANGE,
-  DEFAULT_RUN_OPTIONS,
-  IP_FAMILY_MODES,
-  PROBE_TIMEOUT_RANGE,
-} from '../../runner/options.ts';
+import type { RunOptions } from '../../runner/options.ts';
+import { CONVERGE_TIMEOUT_RANGE, DEFAULT_RUN_OPTIONS, PROBE_TIMEOUT_RANGE } from '../../runner/options.ts';
 import { progressPrinter } from '../../runner/progress.ts';
 import { runSession, sessionDepsFor } from '../../runner/session.ts';
 import type { TargetEntry } from '../../runner/targets/index.ts';
@@ -26,6 +21,7 @@ import { targetNamed, targetNames } from '../../runner/targets/index.ts';
 import { loadCoverageRequirement } from '../../spec/coverageRequirement.ts';
 import { EXIT, PodnetInputError } from '../../spec/errors.ts';
 import { checkOutputDirectory, checkOutputFile } from '../../spec/inputFile.ts';
+import { IP_FAMILY_MODES, type IPFamilyMode } from '../../spec/ipFamily.ts';
 import { loadProfile } from '../../spec/manifests/profileFile.ts';
 import { quoteValue } from '../../spec/quote.ts';
 import type { Area, ResultsDocument } from '../../spec/results.ts';
@@ -188,6 +184,27 @@ export function runOptionsFrom(
   };
 }
 
+/**
+ * A fault that only shows on an IPv6 pod network (`ipv6-policy-missing`, …) picks the dual-stack lab when
+ * `--ip-family` is not given, as `podnet lab up --fault` does; given, it must be one the fault shows on.
+ */
+export function withFaultFamily(
+  args: ParsedArgs,
+  options: RunOptions,
+  faults: readonly FaultName[],
+): RunOptions {
+  const needed = ipFamilyForFaults(faults);
+  if (needed === undefined || options.ipFamily === needed) return options;
+  if (stringOption(args, 'ip-family') === undefined) return { ...options, ipFamily: needed };
+  const fault = faults.find((f) => ipFamilyForFaults([f]) !== undefined);
+  throw new PodnetInputError(
+    'PODNET_BAD_ARGUMENT',
+    `lab fault ${fault} needs --ip-family ${needed}, got ${options.ipFamily}`,
+    { field: '--ip-family' },
+    `use --ip-family ${needed}, or leave --ip-family out`,
+  );
+}
+
 export function labFaultsFrom(args: ParsedArgs): FaultName[] {
   return stringListOption(args, 'lab-fault').map((f) => {
     if (!isFaultName(f)) {
@@ -215,11 +232,12 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const parsed = runOptionsFrom(args, 'run', profile);
   // A live cluster programs policies asynchronously: wait longer for convergence unless told otherwise.
   const converge = entry.capabilities.convergeTimeoutMs;
-  const options =
+  const chosen =
     converge !== undefined && stringOption(args, 'converge-timeout') === undefined
       ? { ...parsed, convergeTimeoutMs: converge, shrinkConvergeTimeoutMs: converge }
       : parsed;
   const faults = labFaultsFrom(args);
+  const options = withFaultFamily(args, chosen, faults);
   if (!entry.capabilities.labFaults && faults.length > 0) {
     throw new PodnetInputError(
       'PODNET_BAD_ARGUMENT',

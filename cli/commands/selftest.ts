@@ -1,6 +1,6 @@
 /** `podnet selftest`: how well the kit finds the lab's catalogue of realistic bugs. */
 import { join, resolve } from 'node:path';
-import { isFaultName } from '../../adapters/lab/faults.ts';
+import { ipFamilyForFaults, isFaultName } from '../../adapters/lab/faults.ts';
 import { AREAS } from '../../runner/areas/registry.ts';
 import { progressPrinter } from '../../runner/progress.ts';
 import { renderSelftestTable, runSelftest } from '../../runner/selftest.ts';
@@ -103,7 +103,14 @@ export async function run(argv: readonly string[], io: CliIO): Promise<number> {
   const faults = AREAS.all()
     .filter((d) => options.areas.includes(d.name) && runnable.includes(d.name))
     .flatMap((d) => d.faults.map((name) => ({ name, area: d.name })))
-    .filter((f) => only.length === 0 || only.includes(f.name));
+    .filter((f) => only.length === 0 || only.includes(f.name))
+    .filter((f) => {
+      // A fault that shows only on another pod network (IPv6 faults need a dual-stack lab) is left out, said.
+      const needed = ipFamilyForFaults([f.name]);
+      if (needed === undefined || needed === base.ipFamily) return true;
+      io.stderr(`podnet: fault ${f.name} needs --ip-family ${needed}; it is left out\n`);
+      return false;
+    });
   const outDir = resolve(io.cwd, stringOption(args, 'out') ?? 'podnet-results');
   // Checked before the faults run (they take minutes): a selftest that cannot write must not start.
   checkOutputDirectory(outDir, 'results folder (--out)');

@@ -5,11 +5,11 @@
  */
 import type { FaultName } from '../../adapters/lab/faults.ts';
 import { createLabTarget } from '../../adapters/lab/labTarget.ts';
+import type { IPFamilyMode } from '../../spec/ipFamily.ts';
 import type { ObjectKey } from '../../spec/model.ts';
 import type { Target } from '../../spec/target.ts';
 import type { TargetKind } from '../area.ts';
 import { POLICY_AREA_NODES } from '../areas/policy/conformanceRunner.ts';
-import type { IPFamilyMode } from '../options.ts';
 
 /** Everything a command may pass to open a target; each entry reads what it needs. */
 export interface TargetSettings {
@@ -88,6 +88,7 @@ const LAB_TARGET: TargetEntry = {
       signalHandlers: false,
       ...(s.policyMode ? { policyMode: s.policyMode } : {}),
       ...(s.labId ? { labId: s.labId } : {}),
+      ...(s.ipFamily ? { ipFamily: s.ipFamily } : {}),
     }),
   probeCommand: labProbeCommand,
 };

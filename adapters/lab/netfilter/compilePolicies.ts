@@ -33,6 +33,14 @@ import { comment } from './ruleset.ts';
 import { selectorMatches } from './selectors.ts';
 import type { NetfilterPod, NodeNetfilterView, PolicyAction } from './types.ts';
 
+/** ICMPv6 types of neighbour discovery (RFC 4861), never filtered by the policy agent. */
+const NEIGHBOUR_DISCOVERY = [
+  'router-solicitation',
+  'router-advertisement',
+  'neighbour-solicitation',
+  'neighbour-advertisement',
+] as const;
+
 /** The default answer to a denied packet: REJECT, so blocked probes end fast (`refused`). */
 const DEFAULT_POLICY_ACTION: PolicyAction = 'reject';
 
@@ -131,6 +139,16 @@ class PolicyCompiler {
   compile(): CompiledPolicies {
     const chains: Chain[] = [];
     const dispatch: string[][] = [['-m', 'conntrack', '--ctstate', 'ESTABLISHED,RELATED', '-j', 'ACCEPT']];
+    // IPv6 neighbour discovery is how a pod finds its peer's MAC: unicast solicitations and adverts cross
+    // the bridge (br_netfilter) addressed to the pods themselves, so an isolating chain would reject them
+    // and the neighbour entry would fail (EHOSTUNREACH long after the policy is gone). RFC 4890 §4.4.1:
+    // neighbour and router solicitation/advertisement must not be dropped; NetworkPolicy is about
+    // connections, not this link-layer traffic.
+    if (this.family === 6) {
+      for (const type of NEIGHBOUR_DISCOVERY) {
+        dispatch.push(['-p', 'ipv6-icmp', '-m', 'icmp6', '--icmpv6-type', type, '-j', 'ACCEPT']);
+      }
+    }
     const local = this.view.pods
       .filter((p) => p.node === this.view.node && !p.hostNetwork && p.ip !== '')
       .sort(byKey);

@@ -2,6 +2,8 @@
 
 import type fc from 'fast-check';
 import type { PolicyFeature } from '../../../spec/coverageFeatures.ts';
+import { PodnetTargetError } from '../../../spec/errors.ts';
+import { ipFamiliesOf } from '../../../spec/ipFamily.ts';
 import type { Cluster } from '../../../spec/model.ts';
 import type { UnsupportedFeature } from '../../../spec/results.ts';
 import type { Scenario } from '../../../spec/scenario.ts';
@@ -27,6 +29,15 @@ export function conformanceArea(deps: ConformanceAreaDeps): AreaRunner {
     async run(ctx: AreaContext): Promise<AreaOutcome> {
       const areas = ctx.options.areas.filter((a) => a === 'policy' || a === 'model');
       const caps = await ctx.target.capabilities();
+      const missing = ipFamiliesOf(ctx.options.ipFamily).filter((f) => !caps.ipFamilies.includes(f));
+      if (missing.length > 0) {
+        // Never faked: a family the pod network lacks cannot be probed, and its ipBlocks would name nothing.
+        throw new PodnetTargetError(
+          'PODNET_TARGET_IP_FAMILY',
+          `--ip-family ${ctx.options.ipFamily}: target ${ctx.targetName} has no IPv${missing.join('/IPv')} pod addresses (it has IPv${caps.ipFamilies.join(' and IPv')})`,
+          `run with --ip-family ${caps.ipFamilies.length > 1 ? 'dual' : caps.ipFamilies[0] === 6 ? 'ipv6' : 'ipv4'}`,
+        );
+      }
       const r = await runConformance(
         {
           target: ctx.target,

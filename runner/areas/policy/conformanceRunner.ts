@@ -6,11 +6,12 @@
  */
 import type fc from 'fast-check';
 import { scenarioArb } from '../../../generators/scenario.ts';
+import { ipFamiliesOf } from '../../../spec/ipFamily.ts';
 import { clusterToManifests } from '../../../spec/manifests/write.ts';
 import { resolvePolicies } from '../../../spec/resolve.ts';
 import type { Scenario } from '../../../spec/scenario.ts';
 import type { AreaRunner, TargetKind } from '../../area.ts';
-import { ipFamiliesOf, type RunOptions } from '../../options.ts';
+import type { RunOptions } from '../../options.ts';
 import { policyOracleFactory } from '../../oracleBridge.ts';
 import type { ConformanceAreaDeps } from './conformanceArea.ts';
 import { conformanceArea } from './conformanceArea.ts';

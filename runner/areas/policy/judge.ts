@@ -68,7 +68,9 @@ export function judgeProbe(
   if (dest.kind === 'outside') {
     const j = oracle.judge(request.from, { ip: request.host }, request.port, request.protocol);
     const srcPod = findPod(cluster, request.from);
-    const nodeIP = srcPod?.nodeName ? realized.nodeIPs[srcPod.nodeName] : undefined;
+    // Masqueraded to the node's address of the connection's family (flannel: iptables and ip6tables).
+    const nodeIPs = familyOf(request.host) === 6 && realized.ipv6 ? realized.ipv6.nodeIPs : realized.nodeIPs;
+    const nodeIP = srcPod?.nodeName ? nodeIPs[srcPod.nodeName] : undefined;
     return judgeDirect(probe, result, j, {
       violation: (answer) => masqueradeViolation(nodeIP, answer),
       checks: () => masqueradeChecks(nodeIP),

@@ -86,8 +86,11 @@ export function planProbes(cluster: Cluster, realized: Realized, options: ProbeP
       }
     }
   }
-  if (options.outside && realized.outsideServer) {
-    const { ip, port, protocol } = realized.outsideServer;
+  // The way out, in each family the target has a server outside for (a dual-stack lab has one of each).
+  const outsideServers = [realized.outsideServer, realized.ipv6?.outsideServer];
+  for (const server of options.outside ? outsideServers : []) {
+    if (server === undefined) continue;
+    const { ip, port, protocol } = server;
     for (const src of sources) {
       if (families(keyOf(src)).has(familyOf(ip))) add(keyOf(src), ip, port, protocol, { kind: 'outside' });
     }
