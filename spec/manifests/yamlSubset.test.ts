@@ -105,6 +105,7 @@ const TRICKY_SCALARS = [
   ...['-0x1f', '+0b1', '1_000', '0_', '1e3', '1E-2', 'e5', '.5', '5.', '.', '-.inf', '.NaN', '.nan', '+.Inf'],
   ...['1.50', '2026-11-20', '1:30', '<<', '-', '-a', ':a', '?a', 'a#b', 'a: b', 'a:', 'http://x:80/y'],
   ...['10.0.0.0/8', 'x,y', 'x[1]', "it's", 'say "hi"', 'back\\slash', 'tab\there', 'ünïcödé', '#c'],
+  ...['a long line of words', 'words then\na break', 'x y: z', 'p q #r', 'k -l', 'u\n- v', 'w\n#x'],
   ...['two\nlines\n', 'no\nfinal break', '{"json":1}\n', 'a\n\nb\n', 'x\n\n\n', ' lead\nx\n', '# not\n'],
   ...[' lead', 'trail ', 'a  b', '*x', '&x', '!x', '%x', '@x', '`x', '|', '>', '{a}', '[a]', '{}', '[]'],
 ];
@@ -164,8 +165,13 @@ function renderYaml(docs: readonly Tree[], seed: number): string {
       return `${v.endsWith('\n') ? '|' : '|-'}\n${content.join('\n')}`;
     }
     switch (pick(4)) {
-      case 0:
-        return v;
+      case 0: {
+        // Plain, folded over more indented lines as go-yaml writes long strings: a space becomes a line
+        // break, a line break an empty line.
+        if (pick(2) === 0) return v;
+        const pad = `\n${' '.repeat(indent + step())}`;
+        return v.replaceAll('\n', `\n${pad}`).replace(/ +/g, (gap) => (pick(2) === 0 ? pad : gap));
+      }
       case 1:
         return `'${v.replaceAll("'", "''")}'`;
       default:
@@ -233,7 +239,7 @@ const FOREIGN = [
   'f: |2\n   indicated',
   'f: |\n\n    \n  more spaces before',
   'g: >\n  folded',
-  'h: plain\n  continued',
+  'h: plain # comment\n  continued',
   '\tbad: tab',
   'i: "open\n  quote"',
   'kind: Again',
@@ -320,6 +326,35 @@ describe('fast YAML reader, generated manifests', () => {
     // Only `-`, `- x`, `?`, `:` and the like leave the subset.
     expect(read).toBeGreaterThan(900);
   });
+});
+
+test('plain scalars folded over lines (go-yaml wraps long strings at 80 columns) read on the fast path', () => {
+  const text = [
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata:',
+    '  name: a',
+    '  annotations:',
+    '    note: a long note that go-yaml',
+    '      folds at eighty columns',
+    '',
+    '      with a paragraph break',
+    'spec:',
+    '  containers:',
+    '  - command:',
+    '    - /bin/sh',
+    '    - set -e; echo one',
+    '      two',
+    '    name: c',
+    '',
+  ].join('\n');
+  const docs = readYamlSubset(text);
+  expect(docs).not.toBe('unsupported');
+  const value = (docs as { value: Record<string, unknown> }[])[0]?.value;
+  expect(value?.metadata).toMatchObject({
+    annotations: { note: 'a long note that go-yaml folds at eighty columns\nwith a paragraph break' },
+  });
+  expect(fast(text)).toEqual(slow(text));
 });
 
 describe('JSON read with JSON.parse', () => {

@@ -1,10 +1,11 @@
 /**
  * A fast reader for the block YAML that kubectl and hand-written manifests use: block mappings and
  * sequences (a sequence may sit at its key's indentation, as kubectl writes `items:`), plain, single- and
- * double-quoted scalars on one line, literal block scalars `|` and `|-` as mapping values (kubectl's
- * last-applied-configuration), `{}` and `[]`, comments, blank lines and `---` separators.
+ * double-quoted scalars on one line, plain scalars over several lines (go-yaml folds long strings so),
+ * literal block scalars `|` and `|-` as mapping values (kubectl's last-applied-configuration), `{}` and
+ * `[]`, comments, blank lines and `---` separators.
  *
- * Anything else (anchors, aliases, tags, flow collections, folded scalars, multi-line flow scalars, tabs, CR,
+ * Anything else (anchors, aliases, tags, flow collections, folded scalars, multi-line quoted scalars, tabs, CR,
  * directives, odd indentation, duplicate keys, keys that are not plain strings, deep nesting, any syntax
  * error) makes it answer `'unsupported'`, and the caller reads the file with the `yaml` package instead,
  * so what users get (values, errors, lines) never differs. Scalars resolve as that path does: yaml's
@@ -228,9 +229,7 @@ class SubsetReader {
         value = this.literalBlock(valueAt, col);
         this.toContent();
       } else {
-        value = this.inlineScalar(valueAt);
-        this.nextLine();
-        this.toContent();
+        value = this.inlineScalar(valueAt, col);
       }
       map[key.name] = value;
       if (this.atDocumentEnd || this.indent < col) break;
@@ -257,9 +256,7 @@ class SubsetReader {
       if (this.key(at) !== undefined) {
         list.push(this.mapping(at - this.pos));
       } else {
-        list.push(this.inlineScalar(at));
-        this.nextLine();
-        this.toContent();
+        list.push(this.inlineScalar(at, col));
       }
       if (this.atDocumentEnd || this.indent < col) break;
       if (this.indent > col) throw new Unsupported();
@@ -332,35 +329,88 @@ class SubsetReader {
     return { name, end: colon + 1 };
   }
 
-  /** A scalar, `{}` or `[]` from `at` to the end of the line (a comment may follow). */
-  private inlineScalar(at: number): unknown {
+  /**
+   * A scalar, `{}` or `[]` from `at` (a comment may follow) of a node whose parent sits at `parentCol`; a
+   * plain scalar may go on over more indented lines (go-yaml folds long strings so). Leaves the cursor on
+   * the next line with content.
+   */
+  private inlineScalar(at: number, parentCol: number): unknown {
     const { text, lineEnd } = this;
     const c = text.charCodeAt(at);
+    let value: unknown;
     if (c === DQUOTE || c === SQUOTE) {
       const quoted = c === DQUOTE ? doubleQuoted(text, at, lineEnd) : singleQuoted(text, at, lineEnd);
       endsTheLine(text, quoted.end, lineEnd);
-      return quoted.value;
-    }
-    if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      value = quoted.value;
+    } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
       const close = c === 0x7b ? 0x7d : 0x5d;
       if (text.charCodeAt(at + 1) !== close) throw new Unsupported();
       endsTheLine(text, at + 2, lineEnd);
-      return c === 0x7b ? {} : [];
+      value = c === 0x7b ? {} : [];
+    } else {
+      if (!plainMayStart(text, at, lineEnd)) throw new Unsupported();
+      const first = plainLine(text, at, lineEnd);
+      // A comment ends a plain scalar: no line may continue it.
+      return resolvePlain(
+        first.commented ? this.afterLine(first.source) : this.plainRest(first.source, parentCol),
+      );
     }
-    if (!plainMayStart(text, at, lineEnd)) throw new Unsupported();
-    let end = lineEnd;
-    for (let i = at + 1; i < lineEnd; i++) {
-      if (text.charCodeAt(i) === HASH && text.charCodeAt(i - 1) === SPACE) {
-        end = i;
-        break;
-      }
-    }
-    while (end > at && text.charCodeAt(end - 1) === SPACE) end--;
-    const source = text.slice(at, end);
-    // `a: b: c` and `a: b:` are errors in YAML: let the yaml package say so.
-    if (source.includes(': ') || source.charCodeAt(source.length - 1) === COLON) throw new Unsupported();
-    return resolvePlain(source);
+    this.nextLine();
+    this.toContent();
+    return value;
   }
+
+  private afterLine<T>(value: T): T {
+    this.nextLine();
+    this.toContent();
+    return value;
+  }
+
+  /**
+   * The lines that continue a plain scalar (more indented than its parent, not a comment), folded as YAML
+   * folds them: one line break is a space, n empty lines are n line breaks.
+   */
+  private plainRest(first: string, parentCol: number): string {
+    const { text } = this;
+    let folded = first;
+    let emptyLines = 0;
+    for (;;) {
+      this.nextLine();
+      if (this.pos >= text.length) break;
+      const at = this.pos + this.indent;
+      if (at === this.lineEnd) {
+        emptyLines++;
+        continue;
+      }
+      if (this.indent <= parentCol || text.charCodeAt(at) === HASH) break;
+      const line = plainLine(text, at, this.lineEnd);
+      // Indicators at the start of a continuation and comments after it are left to yaml.
+      if (line.commented || !plainMayStart(text, at, this.lineEnd) || isSequenceEntry(text, at, this.lineEnd))
+        throw new Unsupported();
+      folded += emptyLines > 0 ? '\n'.repeat(emptyLines) : ' ';
+      folded += line.source;
+      emptyLines = 0;
+    }
+    this.toContent();
+    return folded;
+  }
+}
+
+/** The text of one line of a plain scalar: up to a ` #` comment, without trailing spaces. */
+function plainLine(text: string, at: number, lineEnd: number): { source: string; commented: boolean } {
+  let end = lineEnd;
+  for (let i = at + 1; i < lineEnd; i++) {
+    if (text.charCodeAt(i) === HASH && text.charCodeAt(i - 1) === SPACE) {
+      end = i;
+      break;
+    }
+  }
+  const commented = end !== lineEnd;
+  while (end > at && text.charCodeAt(end - 1) === SPACE) end--;
+  const source = text.slice(at, end);
+  // `a: b: c` and `a: b:` are errors in YAML: let the yaml package say so.
+  if (source.includes(': ') || source.charCodeAt(source.length - 1) === COLON) throw new Unsupported();
+  return { source, commented };
 }
 
 function skipSpaces(text: string, at: number, end: number): number {
