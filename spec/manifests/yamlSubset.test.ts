@@ -156,7 +156,15 @@ function chooser(seed: number): (n: number) => number {
 function renderYaml(docs: readonly Tree[], seed: number): string {
   const pick = chooser(seed);
   const step = (): number => [2, 2, 4, 3][pick(4)] ?? 2;
+  // Quoted, and sometimes wrapped at spaces over more indented lines (go-yaml does past 80 columns).
+  let foldIndent = 0;
+  const foldQuoted = (quoted: string): string => {
+    if (pick(3) !== 0) return quoted;
+    const pad = `\n${' '.repeat(foldIndent + step())}`;
+    return quoted.replace(/ +/g, (gap) => (pick(2) === 0 ? `${pick(4) === 0 ? '\n' : ''}${pad}` : gap));
+  };
   const scalar = (v: Tree, indent: number): string => {
+    foldIndent = indent;
     if (typeof v !== 'string') return v === null ? (['null', '~', '', 'null'][pick(4)] ?? '') : String(v);
     if (v.includes('\n') && pick(2) === 0) {
       const body = v.endsWith('\n') ? v.slice(0, -1) : v;
@@ -173,9 +181,9 @@ function renderYaml(docs: readonly Tree[], seed: number): string {
         return v.replaceAll('\n', `\n${pad}`).replace(/ +/g, (gap) => (pick(2) === 0 ? pad : gap));
       }
       case 1:
-        return `'${v.replaceAll("'", "''")}'`;
+        return foldQuoted(`'${v.replaceAll("'", "''")}'`);
       default:
-        return JSON.stringify(v);
+        return foldQuoted(JSON.stringify(v));
     }
   };
   const key = (k: string): string => (pick(5) === 0 ? JSON.stringify(k) : pick(9) === 0 ? `'${k}'` : k);
@@ -241,7 +249,8 @@ const FOREIGN = [
   'g: >\n  folded',
   'h: plain # comment\n  continued',
   '\tbad: tab',
-  'i: "open\n  quote"',
+  'i: "escaped \\\n  line break"',
+  'i: "not indented\nenough"',
   'kind: Again',
   ' odd: indentation',
   '<<: {x: 1}',
@@ -328,7 +337,7 @@ describe('fast YAML reader, generated manifests', () => {
   });
 });
 
-test('plain scalars folded over lines (go-yaml wraps long strings at 80 columns) read on the fast path', () => {
+test('plain and quoted scalars folded over lines (go-yaml wraps long strings at 80 columns) read on the fast path', () => {
   const text = [
     'apiVersion: v1',
     'kind: Pod',
@@ -346,6 +355,12 @@ test('plain scalars folded over lines (go-yaml wraps long strings at 80 columns)
     '    - set -e; echo one',
     '      two',
     '    name: c',
+    '    args:',
+    '    - "a quoted string \\u00e9 that',
+    '      wraps"',
+    "    - 'single and",
+    '',
+    "      wrapped'",
     '',
   ].join('\n');
   const docs = readYamlSubset(text);
@@ -354,6 +369,10 @@ test('plain scalars folded over lines (go-yaml wraps long strings at 80 columns)
   expect(value?.metadata).toMatchObject({
     annotations: { note: 'a long note that go-yaml folds at eighty columns\nwith a paragraph break' },
   });
+  expect((value?.spec as { containers: { args: string[] }[] } | undefined)?.containers[0]?.args).toEqual([
+    'a quoted string \u00e9 that wraps',
+    'single and\nwrapped',
+  ]);
   expect(fast(text)).toEqual(slow(text));
 });
 

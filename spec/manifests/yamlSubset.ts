@@ -1,11 +1,11 @@
 /**
  * A fast reader for the block YAML that kubectl and hand-written manifests use: block mappings and
  * sequences (a sequence may sit at its key's indentation, as kubectl writes `items:`), plain, single- and
- * double-quoted scalars on one line, plain scalars over several lines (go-yaml folds long strings so),
+ * double-quoted scalars, on one line or folded over several (go-yaml wraps long strings so),
  * literal block scalars `|` and `|-` as mapping values (kubectl's last-applied-configuration), `{}` and
  * `[]`, comments, blank lines and `---` separators.
  *
- * Anything else (anchors, aliases, tags, flow collections, folded scalars, multi-line quoted scalars, tabs, CR,
+ * Anything else (anchors, aliases, tags, flow collections, folded scalars `>`, escaped line breaks, tabs, CR,
  * directives, odd indentation, duplicate keys, keys that are not plain strings, deep nesting, any syntax
  * error) makes it answer `'unsupported'`, and the caller reads the file with the `yaml` package instead,
  * so what users get (values, errors, lines) never differs. Scalars resolve as that path does: yaml's
@@ -305,11 +305,12 @@ class SubsetReader {
     const { text, lineEnd } = this;
     const c = text.charCodeAt(at);
     if (c === DQUOTE || c === SQUOTE) {
-      const quoted = c === DQUOTE ? doubleQuoted(text, at, lineEnd) : singleQuoted(text, at, lineEnd);
-      if (text.charCodeAt(quoted.end) !== COLON) return undefined;
-      const after = quoted.end + 1;
+      const quoted = quotedPart(c, text, at + 1, lineEnd);
+      // A quote that does not close on its line is a multi-line scalar, never a key.
+      if (quoted.close === -1 || text.charCodeAt(quoted.close + 1) !== COLON) return undefined;
+      const after = quoted.close + 2;
       if (after !== lineEnd && text.charCodeAt(after) !== SPACE) throw new Unsupported();
-      if (quoted.end - at > MAX_KEY_LENGTH) throw new Unsupported();
+      if (quoted.close - at > MAX_KEY_LENGTH) throw new Unsupported();
       return { name: quoted.value, end: after };
     }
     // Searched within the line only: a search to the next colon of the text would make reading quadratic.
@@ -339,8 +340,9 @@ class SubsetReader {
     const c = text.charCodeAt(at);
     let value: unknown;
     if (c === DQUOTE || c === SQUOTE) {
-      const quoted = c === DQUOTE ? doubleQuoted(text, at, lineEnd) : singleQuoted(text, at, lineEnd);
-      endsTheLine(text, quoted.end, lineEnd);
+      const quoted = quotedPart(c, text, at + 1, lineEnd);
+      if (quoted.close === -1) return this.quotedRest(c, at + 1, parentCol);
+      endsTheLine(text, quoted.close + 1, lineEnd);
       value = quoted.value;
     } else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
       const close = c === 0x7b ? 0x7d : 0x5d;
@@ -358,6 +360,47 @@ class SubsetReader {
     this.nextLine();
     this.toContent();
     return value;
+  }
+
+  /**
+   * A quoted scalar that goes on over more indented lines, from `from` (after its opening quote), folded
+   * as YAML folds flow scalars: a line break between text is a space, n empty lines are n line breaks,
+   * spaces around a break go. Leaves the cursor on the next line with content.
+   */
+  private quotedRest(quote: number, from: number, parentCol: number): string {
+    const { text } = this;
+    let folded = this.quotedLine(quote, from);
+    if (folded === '') throw new Unsupported();
+    let emptyLines = 0;
+    for (;;) {
+      this.nextLine();
+      if (this.pos >= text.length) throw new Unsupported();
+      const at = this.pos + this.indent;
+      if (at === this.lineEnd) {
+        emptyLines++;
+        continue;
+      }
+      if (this.indent <= parentCol) throw new Unsupported();
+      folded += emptyLines > 0 ? '\n'.repeat(emptyLines) : ' ';
+      emptyLines = 0;
+      const part = quotedPart(quote, text, at, this.lineEnd);
+      if (part.close !== -1) {
+        endsTheLine(text, part.close + 1, this.lineEnd);
+        return this.afterLine(folded + part.value);
+      }
+      folded += this.quotedLine(quote, at);
+    }
+  }
+
+  /** A quoted scalar's text from `from` to the end of the line, less the spaces before the break. */
+  private quotedLine(quote: number, from: number): string {
+    const { text } = this;
+    let end = this.lineEnd;
+    while (end > from && text.charCodeAt(end - 1) === SPACE) end--;
+    // `\ ` before the break: an escaped space, or a space after a backslash? Left to yaml.
+    if (quote === DQUOTE && end < this.lineEnd && text.charCodeAt(end - 1) === BACKSLASH)
+      throw new Unsupported();
+    return quotedPart(quote, text, from, end).value;
   }
 
   private afterLine<T>(value: T): T {
@@ -444,20 +487,20 @@ function plainMayStart(text: string, at: number, end: number): boolean {
   return true;
 }
 
-/** A single-quoted scalar on one line (`''` is a quote). */
-function singleQuoted(text: string, at: number, end: number): { value: string; end: number } {
-  let i = at + 1;
+/** Single-quoted text from `from` to its closing quote (`close`), or to `end` (`close` -1); `''` is a quote. */
+function singleQuotedPart(text: string, from: number, end: number): { value: string; close: number } {
+  let i = from;
   let value = '';
   for (;;) {
     const close = text.indexOf("'", i);
-    if (close === -1 || close >= end) throw new Unsupported();
+    if (close === -1 || close >= end) return { value: value + text.slice(i, end), close: -1 };
     value += text.slice(i, close);
-    if (text.charCodeAt(close + 1) === SQUOTE) {
+    if (close + 1 < end && text.charCodeAt(close + 1) === SQUOTE) {
       value += "'";
       i = close + 2;
       continue;
     }
-    return { value, end: close + 1 };
+    return { value, close };
   }
 }
 
@@ -483,9 +526,9 @@ const ESCAPES: Readonly<Record<string, string>> = {
 };
 const HEX_LENGTH: Readonly<Record<string, number>> = { x: 2, u: 4, U: 8 };
 
-/** A double-quoted scalar on one line, with its escapes. */
-function doubleQuoted(text: string, at: number, end: number): { value: string; end: number } {
-  let i = at + 1;
+/** Double-quoted text from `from` to its closing quote (`close`), or to `end` (`close` -1), escapes decoded. */
+function doubleQuotedPart(text: string, from: number, end: number): { value: string; close: number } {
+  let i = from;
   let value = '';
   for (;;) {
     let j = i;
@@ -494,9 +537,11 @@ function doubleQuoted(text: string, at: number, end: number): { value: string; e
       if (c === DQUOTE || c === BACKSLASH) break;
       j++;
     }
-    if (j >= end) throw new Unsupported();
     value += text.slice(i, j);
-    if (text.charCodeAt(j) === DQUOTE) return { value, end: j + 1 };
+    if (j >= end) return { value, close: -1 };
+    if (text.charCodeAt(j) === DQUOTE) return { value, close: j };
+    // An escaped line break (`\` last on its line) is left to yaml: j + 1 is then the line's end.
+    if (j + 1 >= end) throw new Unsupported();
     const escaped = text.charAt(j + 1);
     const simple = ESCAPES[escaped];
     if (simple !== undefined) {
@@ -507,12 +552,21 @@ function doubleQuoted(text: string, at: number, end: number): { value: string; e
     const length = HEX_LENGTH[escaped];
     if (length === undefined) throw new Unsupported();
     const hex = text.slice(j + 2, j + 2 + length);
-    if (hex.length !== length || !/^[0-9a-fA-F]+$/.test(hex)) throw new Unsupported();
+    if (j + 2 + length > end || !/^[0-9a-fA-F]+$/.test(hex)) throw new Unsupported();
     const code = Number.parseInt(hex, 16);
     if (code > 0x10ffff) throw new Unsupported();
     value += String.fromCodePoint(code);
     i = j + 2 + length;
   }
+}
+
+function quotedPart(
+  quote: number,
+  text: string,
+  from: number,
+  end: number,
+): { value: string; close: number } {
+  return quote === DQUOTE ? doubleQuotedPart(text, from, end) : singleQuotedPart(text, from, end);
 }
 
 // The implicit tags of yaml's YAML 1.1 schema in its order (schema/yaml-1.1/*.js, schema/common/null.js),
