@@ -26,7 +26,8 @@ interface StatusDetails {
 export interface Status {
   readonly kind: 'Status';
   readonly apiVersion: 'v1';
-  readonly metadata: Record<string, never>;
+  /** ListMeta: only `continue`, which a 410 for an expired continue token carries (etcd3/errors.go). */
+  readonly metadata: { readonly continue?: string };
   readonly status: 'Success' | 'Failure';
   readonly message?: string;
   readonly reason?: string;
@@ -138,9 +139,14 @@ export function badRequest(message: string): ApiError {
   return failure(400, 'BadRequest', message);
 }
 
-/** NewResourceExpired: 410 Gone with reason Expired (a watch or continue from a compacted version). */
-export function expired(message: string): ApiError {
-  return failure(410, 'Expired', message);
+/**
+ * NewResourceExpired: 410 Gone with reason Expired (a watch or continue from a compacted version); a list's
+ * expired continue token gets a new one to finish the list inconsistently (etcd3 handleCompactedErrorForPaging).
+ */
+export function expired(message: string, continueToken?: string): ApiError {
+  const error = failure(410, 'Expired', message);
+  if (continueToken === undefined) return error;
+  return new ApiError({ ...error.status, metadata: { continue: continueToken } });
 }
 
 /** NewTooManyRequests: 429 with details.retryAfterSeconds and the Retry-After header. */

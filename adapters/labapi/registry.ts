@@ -24,6 +24,7 @@ import {
   alreadyExists,
   badRequest,
   conflict,
+  expired,
   forbidden,
   invalid,
   notFound,
@@ -168,36 +169,36 @@ export class Registry {
     return this.store.get(this.key(r), r.namespaced ? namespace : undefined, name);
   }
 
-  /** Filtered, paged list (`limit`/`continue` as chunked lists page, from the current state). */
+  /**
+   * Filtered, paged list. `limit`/`continue` page as the API server's chunked lists do (API conventions,
+   * "List chunking" in api-concepts.md): every page is read at the first page's revision, the continue token
+   * is storage/continue.go's (`{"v":"meta.k8s.io/v1","rv":N,"start":"<key after the last>"}`, base64url),
+   * `remainingItemCount` is set only without selectors, and a token older than the store's history is 410
+   * Expired with a token to finish the list at the current revision (etcd3/errors.go).
+   */
   list(r: ResourceInfo, namespace: string | undefined, options: ListOptions = {}): ListResult {
     const labels = parseLabelSelector(options.labelSelector ?? '');
     const fields = parseFieldSelector(options.fieldSelector ?? '');
     checkFieldLabels(fields, r.fieldLabels);
-    let items = this.store
-      .list(this.key(r), r.namespaced ? namespace : undefined)
+    const now = this.store.currentRevision();
+    const token = options.continue ? decodeContinue(options.continue) : undefined;
+    const revision = token === undefined || token.rv === -1 ? now : token.rv;
+    const listed = this.store.listAt(this.key(r), r.namespaced ? namespace : undefined, revision);
+    if (listed === 'expired') throw expired(INCONSISTENT_CONTINUE, encodeContinue(token?.start ?? '', -1));
+    const start = token?.start ?? '';
+    const items = listed
+      .filter((o) => keyOf(o) >= start)
       .filter((o) => labelsMatch(labels, (o.metadata.labels ?? {}) as Record<string, string>))
       .filter((o) => fieldsMatch(fields, (f) => selectableField(o, f)));
-    const rv = String(this.store.currentRevision());
-    if (options.continue) {
-      let token: { k?: string; rv?: string };
-      try {
-        token = JSON.parse(Buffer.from(options.continue, 'base64url').toString('utf8')) as { k?: string };
-      } catch {
-        throw badRequest('continue key is not valid: illegal base64 data');
-      }
-      const after = token.k ?? '';
-      items = items.filter((o) => keyOf(o) > after);
-    }
+    const rv = String(revision);
     if (options.limit !== undefined && options.limit > 0 && items.length > options.limit) {
       const page = items.slice(0, options.limit);
-      const last = page[page.length - 1] as ApiObject;
+      const selected = options.labelSelector || options.fieldSelector;
       return {
         items: page,
         resourceVersion: rv,
-        continue: Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, k: keyOf(last) })).toString(
-          'base64url',
-        ),
-        remainingItemCount: items.length - page.length,
+        continue: encodeContinue(`${keyOf(page[page.length - 1] as ApiObject)}\u0000`, revision),
+        ...(selected ? {} : { remainingItemCount: items.length - page.length }),
       };
     }
     return { items, resourceVersion: rv };
@@ -626,6 +627,36 @@ export class Registry {
   validName(r: ResourceInfo, name: string): boolean {
     return nameProblems(r.kind, name).length === 0;
   }
+}
+
+/** etcd3/errors.go inconsistentContinue: the message of a 410 for a continue token older than the history. */
+const INCONSISTENT_CONTINUE =
+  'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
+
+/** storage/continue.go EncodeContinue: base64url (no padding) JSON of the version, revision and next key. */
+function encodeContinue(start: string, rv: number): string {
+  return Buffer.from(JSON.stringify({ v: 'meta.k8s.io/v1', rv, start })).toString('base64url');
+}
+
+/** storage/continue.go DecodeContinue, with its messages; a bad token is 400 BadRequest. */
+function decodeContinue(value: string): { rv: number; start: string } {
+  let token: { v?: unknown; rv?: unknown; start?: unknown };
+  try {
+    token = JSON.parse(Buffer.from(value, 'base64url').toString('utf8')) as typeof token;
+  } catch {
+    throw badRequest('continue key is not valid: illegal base64 data');
+  }
+  if (token.v !== 'meta.k8s.io/v1')
+    throw badRequest(
+      `continue key is not valid: server does not recognize this encoded version ${String(token.v)}`,
+    );
+  if (typeof token.rv !== 'number' || !Number.isInteger(token.rv) || token.rv === 0)
+    throw badRequest(
+      'continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)',
+    );
+  if (typeof token.start !== 'string' || token.start === '')
+    throw badRequest('continue key is not valid: encoded start key empty (version meta.k8s.io/v1)');
+  return { rv: token.rv, start: token.start };
 }
 
 function keyOf(o: ApiObject): string {

@@ -32,6 +32,13 @@ function objectKey(namespace: string | undefined, name: string): string {
   return namespace ? `${namespace}/${name}` : name;
 }
 
+function inKeyOrder(bucket: ReadonlyMap<string, ApiObject>, namespace: string | undefined): ApiObject[] {
+  return [...bucket.entries()]
+    .filter(([, o]) => namespace === undefined || o.metadata.namespace === namespace)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([, o]) => structuredClone(o));
+}
+
 export class ObjectStore {
   private revision = 1;
   /** Watches may resume from any revision ≥ this one. */
@@ -71,12 +78,27 @@ export class ObjectStore {
 
   /** Objects of a resource (in one namespace, or all), in key order as etcd lists them. */
   list(resource: string, namespace?: string): ApiObject[] {
-    const b = this.resources.get(resource);
-    if (!b) return [];
-    return [...b.entries()]
-      .filter(([, o]) => namespace === undefined || o.metadata.namespace === namespace)
-      .sort(([a], [b2]) => (a < b2 ? -1 : a > b2 ? 1 : 0))
-      .map(([, o]) => structuredClone(o));
+    return inKeyOrder(this.resources.get(resource) ?? new Map(), namespace);
+  }
+
+  /**
+   * The objects as they were at `revision`, as etcd serves a paged list's later pages from the first page's
+   * revision (staging/src/k8s.io/apiserver/pkg/storage/etcd3/store.go GetList, `WithRev`); 'expired' when
+   * the history no longer reaches back that far (etcd compacted past it). Undoes the later events.
+   */
+  listAt(resource: string, namespace: string | undefined, revision: number): ApiObject[] | 'expired' {
+    if (revision >= this.revision) return this.list(resource, namespace);
+    if (revision < this.oldestResumable) return 'expired';
+    const then = new Map(this.resources.get(resource) ?? []);
+    for (let i = this.history.length - 1; i >= 0; i--) {
+      const e = this.history[i] as StoreEvent;
+      if (e.revision <= revision) break;
+      if (e.resource !== resource) continue;
+      const key = objectKey(e.object.metadata.namespace, e.object.metadata.name);
+      if (e.type === 'ADDED') then.delete(key);
+      else if (e.previous) then.set(key, e.previous);
+    }
+    return inKeyOrder(then, namespace);
   }
 
   private write(type: EventType, resource: string, object: ApiObject, previous?: ApiObject): ApiObject {

@@ -13,8 +13,8 @@ export interface ManifestObject {
   /** The object as plain JSON-like data. */
   readonly value: Readonly<Record<string, unknown>>;
   readonly file: string;
-  /** 1-based line where the object starts, when known. */
-  readonly line?: number;
+  /** 1-based line where the object starts, when known (readers may find it only when asked). */
+  readonly line?: number | undefined;
   /** 1-based line of a field of this object (or of its nearest present ancestor), when known. */
   readonly lineOf: (path: FieldPath) => number | undefined;
 }

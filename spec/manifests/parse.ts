@@ -5,13 +5,20 @@
  *
  * YAML is read as YAML 1.1, as kubectl does (sigs.k8s.io/yaml uses go-yaml v2): an unquoted `yes` is a
  * boolean there, and a label value `yes` is then rejected, as the API server would. JSON is read as JSON.
+ *
+ * Two fast readers come first: JSON.parse for JSON (jsonManifest.ts) and a reader of the block YAML kubectl
+ * writes (yamlSubset.ts). Either one hands a text it does not read exactly, or any error, to the yaml
+ * package, which keeps source ranges for lines and gives the messages users see. Lines are found only
+ * when an error asks for one.
  */
 import { type Document, isMap, isScalar, isSeq, LineCounter, type Node, parseAllDocuments } from 'yaml';
 import { PodnetInputError, PodnetInputErrors } from '../errors.ts';
 import { isStackOverflow } from '../nesting.ts';
 import { guardedParse, tooDeepError, yamlToValue } from '../yamlValue.ts';
+import { looksLikeJson, readJsonManifest } from './jsonManifest.ts';
 import { isListKind } from './kinds.ts';
 import type { FieldPath, ManifestObject } from './manifestObject.ts';
+import { readYamlSubset } from './yamlSubset.ts';
 
 /** Parses one file's text; throws PodnetInputErrors for syntax errors and objects without kind or apiVersion. */
 export function parseManifests(text: string, file: string): ManifestObject[] {
@@ -23,6 +30,30 @@ export function parseManifests(text: string, file: string): ManifestObject[] {
 
 /** Like {@link parseManifests}, but appends errors to `errors` and returns what it could read. */
 export function parseManifestsCollecting(
+  text: string,
+  file: string,
+  errors: PodnetInputError[],
+): ManifestObject[] {
+  const json = looksLikeJson(text, file);
+  const fast = json ? readJsonManifest(text) : readYamlSubset(text);
+  if (fast === 'unsupported') return parseManifestsWithYamlPackage(text, file, errors);
+  const objects: ManifestObject[] = [];
+  for (const doc of Array.isArray(fast) ? fast : [fast]) {
+    const root = doc.value;
+    if (root === null) continue; // empty document
+    const lineOf = (prefix: FieldPath) => (path: FieldPath) =>
+      doc.lineOf(prefix.length === 0 ? path : [...prefix, ...path]);
+    if (typeof root !== 'object' || Array.isArray(root)) {
+      errors.push(notAnObject(file, doc.lineOf([])));
+      continue;
+    }
+    collectObject(root as Record<string, unknown>, file, lineOf([]), [], undefined, objects, errors, lineOf);
+  }
+  return objects;
+}
+
+/** {@link parseManifestsCollecting} with the yaml package only: the reference the fast readers must match. */
+export function parseManifestsWithYamlPackage(
   text: string,
   file: string,
   errors: PodnetInputError[],
@@ -79,14 +110,7 @@ export function parseManifestsCollecting(
     if (root === null || (isScalar(root) && root.value === null)) continue; // empty document
     const docLine = root.range ? lineAt(root.range[0]) : undefined;
     if (!isMap(root)) {
-      errors.push(
-        new PodnetInputError(
-          'PODNET_MANIFEST_NOT_OBJECT',
-          'a manifest document must be a mapping with apiVersion, kind and metadata',
-          withLine({ file }, docLine),
-          'each YAML document (between `---` lines) must describe one Kubernetes object',
-        ),
-      );
+      errors.push(notAnObject(file, docLine));
       continue;
     }
     let value: Record<string, unknown>;
@@ -103,6 +127,15 @@ export function parseManifestsCollecting(
   return objects;
 }
 
+function notAnObject(file: string, line: number | undefined): PodnetInputError {
+  return new PodnetInputError(
+    'PODNET_MANIFEST_NOT_OBJECT',
+    'a manifest document must be a mapping with apiVersion, kind and metadata',
+    withLine({ file }, line),
+    'each YAML document (between `---` lines) must describe one Kubernetes object',
+  );
+}
+
 type LineOfFactory = (prefix: FieldPath) => (path: FieldPath) => number | undefined;
 
 /** Adds `value` (or, for a list, its items) to `objects`. `inherited` is a typed list's item kind. */
@@ -116,7 +149,6 @@ function collectObject(
   errors: PodnetInputError[],
   makeLineOf: LineOfFactory,
 ): void {
-  const where = withLine({ file, ...(prefix.length > 0 ? { field: pathLabel(prefix) } : {}) }, lineOf([]));
   const kind = typeof value.kind === 'string' && value.kind !== '' ? value.kind : inherited?.kind;
   const apiVersion =
     typeof value.apiVersion === 'string' && value.apiVersion !== ''
@@ -130,7 +162,7 @@ function collectObject(
       new PodnetInputError(
         'PODNET_MANIFEST_NO_KIND',
         `object has no ${missing}`,
-        where,
+        withLine({ file, ...(prefix.length > 0 ? { field: pathLabel(prefix) } : {}) }, lineOf([])),
         'every Kubernetes object needs `apiVersion:` and `kind:` (e.g. `apiVersion: networking.k8s.io/v1`, `kind: NetworkPolicy`)',
       ),
     );
@@ -165,8 +197,17 @@ function collectObject(
     });
     return;
   }
-  const line = lineOf([]);
-  objects.push({ apiVersion, kind, value, file, ...(line !== undefined ? { line } : {}), lineOf });
+  // The object's line is looked up only if an error names it (most objects never need it).
+  objects.push({
+    apiVersion,
+    kind,
+    value,
+    file,
+    get line() {
+      return lineOf([]);
+    },
+    lineOf,
+  });
 }
 
 /** Line of the deepest node along `path` that exists (a map key's line, or a sequence item's line). */

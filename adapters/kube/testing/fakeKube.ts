@@ -2,6 +2,8 @@
  * A recording, in-memory stand-in for the client-node API objects the adapter uses (tests only).
  * It filters lists by label selector like the API server, assigns pod IPs and ClusterIPs, marks pods
  * Ready, and records every call, so tests can check what the adapter asked to change or delete.
+ * Lists page like the API server's chunked lists (`limit`, `continue`); a test can make continue tokens
+ * expire (410 Expired) or make the fake hand back the token it was given.
  */
 import type { V1Namespace, V1NetworkPolicy, V1Node, V1Pod, V1Service } from '@kubernetes/client-node';
 import type { AppsApi, CoreApi, KubeClients, NetworkingApi } from '../clients.ts';
@@ -35,8 +37,18 @@ class ApiError extends Error {
   }
 }
 
+/** The page parameters of a list call (client-node's object-parameter names). */
+interface PageParams {
+  readonly limit?: number;
+  readonly _continue?: string;
+}
+
 export class FakeKube {
   readonly calls: RecordedCall[] = [];
+  /** Every continue token is refused with 410 Expired, as after etcd compacted past its revision. */
+  expireContinueTokens = false;
+  /** The fake answers a continued list with the token it was given (a broken server or proxy). */
+  repeatContinueTokens = false;
   readonly namespaces = new Map<string, V1Namespace>();
   readonly pods = new Map<string, V1Pod>();
   readonly services = new Map<string, V1Service>();
@@ -75,6 +87,21 @@ export class FakeKube {
     this.calls.push({ method, params: params as Record<string, unknown> });
   }
 
+  /** One page of `items`: `limit` items from the offset the continue token names. */
+  private page<T>(items: T[], p: PageParams): { items: T[]; metadata: { _continue?: string } } {
+    if (p._continue !== undefined && this.expireContinueTokens)
+      throw new ApiError(
+        410,
+        JSON.stringify({ kind: 'Status', reason: 'Expired', code: 410, message: 'continue token too old' }),
+      );
+    const from = p._continue === undefined ? 0 : Number(p._continue.replace(/^offset-/, ''));
+    if (p.limit === undefined || p.limit <= 0) return { items: items.slice(from), metadata: {} };
+    const end = from + p.limit;
+    const more = end < items.length;
+    const token = this.repeatContinueTokens && p._continue !== undefined ? p._continue : `offset-${end}`;
+    return { items: items.slice(from, end), metadata: more ? { _continue: token } : {} };
+  }
+
   /** Calls that change or delete something. */
   writes(): RecordedCall[] {
     return this.calls.filter((c) => /^(create|patch|delete|replace)/.test(c.method));
@@ -88,13 +115,12 @@ export class FakeKube {
         f.record('getAPIResources', {});
         return { kind: 'APIResourceList', groupVersion: 'v1', resources: [] };
       },
-      async listNamespace(p: { labelSelector?: string } = {}) {
+      async listNamespace(p: { labelSelector?: string } & PageParams = {}) {
         f.record('listNamespace', p);
-        return {
-          items: [...f.namespaces.values()].filter((n) =>
-            selectorMatches(p.labelSelector, n.metadata?.labels),
-          ),
-        };
+        return f.page(
+          [...f.namespaces.values()].filter((n) => selectorMatches(p.labelSelector, n.metadata?.labels)),
+          p,
+        );
       },
       async createNamespace(p: { body: V1Namespace }) {
         f.record('createNamespace', p);
@@ -135,9 +161,12 @@ export class FakeKube {
           for (const k of [...m.keys()]) if (k.startsWith(`${p.name}/`)) m.delete(k);
         return {};
       },
-      async listNode(p: { labelSelector?: string } = {}) {
+      async listNode(p: { labelSelector?: string } & PageParams = {}) {
         f.record('listNode', p);
-        return { items: f.nodes.filter((n) => selectorMatches(p.labelSelector, n.metadata?.labels)) };
+        return f.page(
+          f.nodes.filter((n) => selectorMatches(p.labelSelector, n.metadata?.labels)),
+          p,
+        );
       },
       async listNamespacedPod(p: { namespace: string; labelSelector?: string }) {
         f.record('listNamespacedPod', p);
@@ -148,9 +177,9 @@ export class FakeKube {
           ),
         };
       },
-      async listPodForAllNamespaces() {
-        f.record('listPodForAllNamespaces', {});
-        return { items: [...f.pods.values()] };
+      async listPodForAllNamespaces(p: PageParams = {}) {
+        f.record('listPodForAllNamespaces', p);
+        return f.page([...f.pods.values()], p);
       },
       async createNamespacedPod(p: { namespace: string; body: V1Pod }) {
         f.record('createNamespacedPod', p);
@@ -206,9 +235,9 @@ export class FakeKube {
           ),
         };
       },
-      async listServiceForAllNamespaces() {
-        f.record('listServiceForAllNamespaces', {});
-        return { items: [...f.services.values()] };
+      async listServiceForAllNamespaces(p: PageParams = {}) {
+        f.record('listServiceForAllNamespaces', p);
+        return f.page([...f.services.values()], p);
       },
       async createNamespacedService(p: { namespace: string; body: V1Service }) {
         f.record('createNamespacedService', p);
@@ -244,9 +273,9 @@ export class FakeKube {
           ),
         };
       },
-      async listNetworkPolicyForAllNamespaces() {
-        f.record('listNetworkPolicyForAllNamespaces', {});
-        return { items: [...f.policies.values()] };
+      async listNetworkPolicyForAllNamespaces(p: PageParams = {}) {
+        f.record('listNetworkPolicyForAllNamespaces', p);
+        return f.page([...f.policies.values()], p);
       },
       async createNamespacedNetworkPolicy(p: { namespace: string; body: V1NetworkPolicy }) {
         f.record('createNamespacedNetworkPolicy', p);
