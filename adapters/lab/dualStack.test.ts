@@ -133,7 +133,7 @@ describe('dual-stack lab', { tags: ['lab'] }, () => {
     expect((error as PodnetInputError).message).toMatch(/Backend\.Type[\s\S]*udp backend has no IPv6/);
   });
 
-  test('ipFamily ipv6 (IPv6 only) is refused as unsupported, not faked', () => {
-    expect(() => createLabTarget({ ipFamily: 'ipv6' })).toThrow(/IPv6-only/);
+  test('ipFamily ipv6 (IPv6 only) is accepted: ipv6Only.test.ts builds it', () => {
+    expect(createLabTarget({ ipFamily: 'ipv6' }).ipFamily).toBe('ipv6');
   });
 });

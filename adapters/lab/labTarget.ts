@@ -4,7 +4,7 @@
  * reads node state back, and tears everything down (also on SIGINT/SIGTERM).
  */
 import { PodnetInputError, PodnetTargetError } from '../../spec/errors.ts';
-import type { Cluster, ObjectKey, Pod } from '../../spec/model.ts';
+import type { Cluster, ObjectKey, Pod, Service } from '../../spec/model.ts';
 import { keyOf } from '../../spec/model.ts';
 import type { NodeNetworkState } from '../../spec/nodeState.ts';
 import type { FlannelBackendType, FlannelNetConf, Realized } from '../../spec/scenario.ts';
@@ -35,7 +35,14 @@ import { readNodeState } from './nodeStateRead.ts';
 import { buildNodes } from './nodes.ts';
 import { AgentClient } from './podAgent/client.ts';
 import { startAgent } from './podAgent/start.ts';
-import { HostLocalRange, type LabPod, type PodReply, startPodAgents, wirePodLinks } from './pods.ts';
+import {
+  HostLocalRange,
+  type LabPod,
+  type PodReply,
+  podAddresses,
+  startPodAgents,
+  wirePodLinks,
+} from './pods.ts';
 import { checkPrerequisites } from './prereq.ts';
 import { runProbes } from './prober.ts';
 import {
@@ -146,14 +153,6 @@ export class LabTarget implements Target {
     this.paths = labPaths(options.stateDir ?? DEFAULT_STATE_ROOT, id);
     this.faults = options.faults ?? [];
     checkIpFamily(options.ipFamily);
-    if (options.ipFamily === 'ipv6') {
-      throw new PodnetInputError(
-        'PODNET_LAB_UNSUPPORTED',
-        'the lab does not build an IPv6-only pod network: its pods always hold an IPv4 address',
-        { field: 'ipFamily' },
-        'use ipFamily dual (IPv4 and IPv6 on every pod) or ipv4',
-      );
-    }
     // A backend without IPv6 is refused before the lab exists (sync checks the net-conf it is given again).
     if (options.backend !== undefined) readNetConf(options.netConf, options.backend, this.ipFamily);
   }
@@ -197,7 +196,8 @@ export class LabTarget implements Target {
       ipv6: ipFamilies.includes(6),
       ipFamilies,
       policyEnforced: (this.options.policyMode ?? 'enforce') === 'enforce',
-      proxyModes: ['random', 'round-robin'],
+      // The service proxy is IPv4 (ClusterIPs are IPv4): an IPv6-only lab has none, and refuses Services.
+      proxyModes: this.ipFamily === 'ipv6' ? [] : ['random', 'round-robin'],
       flannelBackend: backend,
       nodeState: true,
     };
@@ -334,6 +334,14 @@ export class LabTarget implements Target {
             segment: i % (this.options.segments ?? 1),
           }));
     checkTopologySize(nodeSpecs);
+    if (!conf.enableIPv4 && cluster.services.length > 0) {
+      throw new PodnetInputError(
+        'PODNET_LAB_UNSUPPORTED',
+        `the IPv6-only lab has no service proxy (its ClusterIPs are IPv4): Service ${keyOf(cluster.services[0] as Service)} cannot be realized`,
+        { object: `Service ${keyOf(cluster.services[0] as Service)}` },
+        'leave Services out (the lb area needs --ip-family ipv4 or dual on the lab)',
+      );
+    }
     const key = JSON.stringify({ nodeSpecs, conf, faults: this.faults });
     const rebuild = this.topology?.key !== key;
     if (rebuild) {
@@ -383,13 +391,13 @@ export class LabTarget implements Target {
       backend: topo.conf.backend,
       ipFamily: this.ipFamily,
       faults: this.faults,
-      nodes: topo.nodes.map((n) => ({
-        name: n.name,
-        netns: n.netns,
-        ip: n.ip,
-        lease: formatCidr(n.lease),
-        ...(n.ipv6 ? { ip6: n.ipv6.ip, lease6: formatCidr6(n.ipv6.lease) } : {}),
-      })),
+      // ip and lease: the primary family's (IPv6 in an IPv6-only lab); ip6 and lease6 a dual lab's IPv6 side.
+      nodes: topo.nodes.map((n) => {
+        const v6 = n.ipv6 ? { ip6: n.ipv6.ip, lease6: formatCidr6(n.ipv6.lease) } : undefined;
+        return n.ip !== undefined && n.lease
+          ? { name: n.name, netns: n.netns, ip: n.ip, lease: formatCidr(n.lease), ...(v6 ?? {}) }
+          : { name: n.name, netns: n.netns, ip: v6?.ip6 ?? '', lease: v6?.lease6 ?? '' };
+      }),
       pods: [...this.pods.values()].map((p) => ({
         key: p.key,
         node: p.node.name,
@@ -409,12 +417,10 @@ export class LabTarget implements Target {
     nodeSpecs: readonly { name: string; segment: number; podCIDR?: string }[],
     conf: LabNetConf,
   ): Topology {
-    const leases = allocateLeases(
-      nodeSpecs,
-      conf.network,
-      conf.subnetLen,
-      this.faults.includes('duplicate-lease'),
-    );
+    // An IPv6-only lab (EnableIPv4 false) has no IPv4 lease at all.
+    const leases = conf.enableIPv4
+      ? allocateLeases(nodeSpecs, conf.network, conf.subnetLen, this.faults.includes('duplicate-lease'))
+      : undefined;
     const v6 = conf.ipv6;
     const leases6 = v6
       ? allocateLeases6(nodeSpecs, v6.network, v6.subnetLen, this.faults.includes('duplicate-lease'))
@@ -430,7 +436,7 @@ export class LabTarget implements Target {
         planNodes(
           this.names,
           nodeSpecs,
-          allocateLeases(nodeSpecs, conf.network, conf.subnetLen),
+          conf.enableIPv4 ? allocateLeases(nodeSpecs, conf.network, conf.subnetLen) : undefined,
           v6 ? allocateLeases6(nodeSpecs, v6.network, v6.subnetLen) : undefined,
         ),
         conf,
@@ -535,8 +541,9 @@ export class LabTarget implements Target {
       const index = this.podSeq++;
       const ports = pod.containers.flatMap((c) => c.ports);
       const range = topo.ranges.get(node.name) as HostLocalRange;
-      const ip = pod.hostNetwork ? node.ip : range.allocate();
-      const ip6 = pod.hostNetwork ? node.ipv6?.ip : range.ipv6For(ip);
+      // The primary address: IPv4, or the IPv6 one in an IPv6-only lab (node.ip absent); ip6 a dual lab's.
+      const ip = pod.hostNetwork ? (node.ip ?? (node.ipv6?.ip as string)) : range.allocate();
+      const ip6 = node.ip === undefined ? undefined : pod.hostNetwork ? node.ipv6?.ip : range.ipv6For(ip);
       const lp: LabPod = {
         key,
         node,
@@ -620,10 +627,12 @@ export class LabTarget implements Target {
   }
 
   private netfilterViews(cluster: Cluster, topo: Topology): NodeNetfilterView[] {
-    const nodeIPs = Object.fromEntries(topo.nodes.map((n) => [n.name, n.ip]));
+    const ipv6Only = !topo.conf.enableIPv4;
+    const nodeIPs = Object.fromEntries(topo.nodes.map((n) => [n.name, primaryOf(n).ip]));
     const pods: NetfilterPod[] = cluster.pods.flatMap((pod) => {
       const lp = this.pods.get(keyOf(pod));
       if (!lp) return [];
+      const { v6 } = podAddresses(lp);
       return [
         {
           key: lp.key,
@@ -631,7 +640,7 @@ export class LabTarget implements Target {
           name: pod.name,
           labels: pod.labels,
           ip: lp.ip,
-          ...(lp.ip6 !== undefined ? { ip6: lp.ip6 } : {}),
+          ...(v6 !== undefined ? { ip6: v6 } : {}),
           node: lp.node.name,
           hostNetwork: pod.hostNetwork,
           ready: pod.ready,
@@ -647,9 +656,10 @@ export class LabTarget implements Target {
     return topo.nodes.map((n) => ({
       node: n.name,
       netns: n.netns,
-      nodeIP: n.ip,
-      podCIDR: formatCidr(n.lease),
-      clusterCIDR: topo.conf.networkText,
+      // The primary family's addresses (IPv6 in an IPv6-only lab, whose view also sets ipv6Only).
+      nodeIP: primaryOf(n).ip,
+      podCIDR: primaryOf(n).lease,
+      clusterCIDR: ipv6Only ? (topo.conf.ipv6?.networkText as string) : topo.conf.networkText,
       bridge: 'cni0',
       nodeIPs,
       namespaces: cluster.namespaces,
@@ -660,6 +670,7 @@ export class LabTarget implements Target {
       policyMode: this.options.policyMode ?? 'enforce',
       faults: this.faults,
       faultNode: n.index === 0,
+      ...(ipv6Only ? { ipv6Only } : {}),
       ...(n.ipv6 && topo.conf.ipv6
         ? {
             ipv6: {
@@ -680,13 +691,18 @@ export class LabTarget implements Target {
   }
 
   private realized(topo: Topology): Realized {
+    const podIPs = Object.fromEntries(
+      [...this.pods.values()].map((p) => [p.key, p.ip6 !== undefined ? [p.ip, p.ip6] : [p.ip]]),
+    );
+    // IPv6-only: the primary (top-level) network is the IPv6 one, and there is no secondary side.
+    if (!topo.conf.enableIPv4 && topo.conf.ipv6) {
+      return { podIPs, serviceIPs: {}, ...this.realizedIPv6(topo, topo.conf.ipv6.networkText) };
+    }
     return {
-      podIPs: Object.fromEntries(
-        [...this.pods.values()].map((p) => [p.key, p.ip6 !== undefined ? [p.ip, p.ip6] : [p.ip]]),
-      ),
+      podIPs,
       serviceIPs: Object.fromEntries(this.serviceIPs),
-      nodeIPs: Object.fromEntries(topo.nodes.map((n) => [n.name, n.ip])),
-      nodeSubnets: Object.fromEntries(topo.nodes.map((n) => [n.name, formatCidr(n.lease)])),
+      nodeIPs: Object.fromEntries(topo.nodes.map((n) => [n.name, primaryOf(n).ip])),
+      nodeSubnets: Object.fromEntries(topo.nodes.map((n) => [n.name, primaryOf(n).lease])),
       clusterNetwork: topo.conf.networkText,
       outsideNetwork: OUTSIDE_NETWORK,
       // Every address and port of the outside network reaches the outside server (underlay.ts).
@@ -826,6 +842,13 @@ function checkTopologySize(nodes: readonly { readonly segment: number }[]): void
       `a node sits on segment ${bad.segment}; the lab has segments 0 to ${LAB_SEGMENT_RANGE.max - 1}`,
     );
   }
+}
+
+/** A node's address and lease of the lab's primary family: IPv4, or IPv6 in an IPv6-only lab. */
+function primaryOf(node: LabNode): { readonly ip: string; readonly lease: string } {
+  if (node.ip !== undefined && node.lease) return { ip: node.ip, lease: formatCidr(node.lease) };
+  const v6 = node.ipv6 as NonNullable<LabNode['ipv6']>;
+  return { ip: v6.ip, lease: formatCidr6(v6.lease) };
 }
 
 /** Socket and log name of the probe-source agent in node `index`'s namespace (never the node's name). */

@@ -31,6 +31,8 @@ export interface LabNetConf {
   readonly directRouting: boolean;
   /** Backend.MTU, or the NIC MTU. */
   readonly mtuBase: number;
+  /** flannel's EnableIPv4: false for the lab's ipFamily ipv6 (then `Network` is read but nothing IPv4 is built). */
+  readonly enableIPv4: boolean;
   /** flannel's EnableIPv6 side (the lab's ipFamily dual or ipv6): IPv6Network and the lease length. */
   readonly ipv6?: {
     readonly network: Cidr6;
@@ -93,6 +95,7 @@ export function readNetConf(
     port,
     directRouting: c.Backend?.DirectRouting === true,
     mtuBase: typeof c.Backend?.MTU === 'number' && c.Backend.MTU > 0 ? c.Backend.MTU : UNDERLAY_MTU,
+    enableIPv4: ipFamily !== 'ipv6',
     ...(ipv6 ? { ipv6 } : {}),
   };
 }

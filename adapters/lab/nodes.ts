@@ -5,6 +5,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { addressValue } from '../../spec/ipNum.ts';
 import { inNetns, ipBatch, run } from './exec.ts';
 import type { FaultName } from './faults.ts';
 import { hostgwIpLines } from './flannel/hostgw.ts';
@@ -52,18 +53,22 @@ async function buildNode(
   plan: NodeFlannelPlan,
   tunexec: string | undefined,
 ): Promise<number[]> {
+  const v4 = node.ip !== undefined && node.lease ? { ip: node.ip, lease: node.lease } : undefined;
+  const v6 = node.ipv6;
+  // An explicit address: a bridge left to itself takes its lowest port's MAC and changes it when that pod
+  // goes, and the pods beside it, still holding the old gateway MAC, lose every cross-node connection.
+  const bridgeMac = v4
+    ? macOfIPv4(hostOf(v4.lease, 1))
+    : macOfIPv6Gateway(hostOf6((v6 as NonNullable<LabNode['ipv6']>).lease, 1));
   const lines = [
     'link set lo up',
-    `addr add ${node.ip}/24 dev eth0`,
+    ...(v4 ? [`addr add ${v4.ip}/24 dev eth0`] : []),
     'link set eth0 up',
-    `route add default via ${segmentHost(node.segment, ROUTER_HOST)}`,
-    // An explicit address: a bridge left to itself takes its lowest port's MAC and changes it when that pod
-    // goes, and the pods beside it, still holding the old gateway MAC, lose every cross-node connection.
-    `link add ${BRIDGE} address ${macOfIPv4(hostOf(node.lease, 1))} mtu ${plan.mtu} type bridge`,
-    `addr add ${hostOf(node.lease, 1)}/${node.lease.prefixLength} dev ${BRIDGE}`,
+    ...(v4 ? [`route add default via ${segmentHost(node.segment, ROUTER_HOST)}`] : []),
+    `link add ${BRIDGE} address ${bridgeMac} mtu ${plan.mtu} type bridge`,
+    ...(v4 ? [`addr add ${hostOf(v4.lease, 1)}/${v4.lease.prefixLength} dev ${BRIDGE}`] : []),
     `link set ${BRIDGE} up`,
   ];
-  const v6 = node.ipv6;
   if (v6) {
     // The IPv6 side: eth0 on the ULA underlay, cni0 at <lease6>::1 (the CNI bridge's gateway), no DAD.
     lines.push(
@@ -85,9 +90,9 @@ async function buildNode(
         'sysctl',
         '-q',
         '-w',
-        'net.ipv4.ip_forward=1',
-        'net.bridge.bridge-nf-call-iptables=1',
-        'net.ipv4.conf.all.rp_filter=0',
+        ...(v4
+          ? ['net.ipv4.ip_forward=1', 'net.bridge.bridge-nf-call-iptables=1', 'net.ipv4.conf.all.rp_filter=0']
+          : []),
         ...(v6
           ? [
               'net.ipv6.conf.all.forwarding=1',
@@ -98,10 +103,12 @@ async function buildNode(
           : []),
       ]),
     ),
-    run(
-      inNetns(node.netns, ['iptables-restore', '--noflush']),
-      flannelRules(ctx.conf.networkText, formatCidr(node.lease), ctx.faults),
-    ),
+    v4
+      ? run(
+          inNetns(node.netns, ['iptables-restore', '--noflush']),
+          flannelRules(ctx.conf.networkText, formatCidr(v4.lease), ctx.faults),
+        )
+      : undefined,
     v6 && ctx.conf.ipv6
       ? run(
           inNetns(node.netns, ['ip6tables-restore', '--noflush']),
@@ -115,12 +122,12 @@ async function buildNode(
       ]),
     ),
   ]);
-  if (tunexec && plan.device?.kind === 'tun') {
+  if (tunexec && v4 && plan.device?.kind === 'tun') {
     const pid = await startForwarder({
       tunexec,
       netns: node.netns,
       device: plan.device.name,
-      listen: node.ip,
+      listen: v4.ip,
       port: ctx.conf.port,
       peers: plan.udpPeers,
       prefix: ctx.names.prefix,
@@ -130,4 +137,14 @@ async function buildNode(
     return [pid];
   }
   return [];
+}
+
+/**
+ * cni0's MAC in an IPv6-only lab (no IPv4 gateway to derive it from, as macOfIPv4 does): `0a:58` and the
+ * gateway's last four bytes, stable for the lab's life. Unique where it matters: each node's own bridge.
+ */
+function macOfIPv6Gateway(gateway: string): string {
+  const value = addressValue(gateway, 6) ?? 0n;
+  const bytes = [24n, 16n, 8n, 0n].map((shift) => Number((value >> shift) & 0xffn));
+  return ['0a', '58', ...bytes.map((b) => b.toString(16).padStart(2, '0'))].join(':');
 }

@@ -8,7 +8,7 @@ import { PodnetTargetError } from '../../spec/errors.ts';
 import type { ObjectKey } from '../../spec/model.ts';
 import { ipBatch } from './exec.ts';
 import { BRIDGE } from './flannel/plan.ts';
-import { cidrSize, hostOf, parseIPv4 } from './ipv4.ts';
+import { cidrSize, hostOf } from './ipv4.ts';
 import { hostOf6 } from './ipv6.ts';
 import type { LabNames } from './names.ts';
 import { startAgent } from './podAgent/start.ts';
@@ -33,7 +33,7 @@ export interface LabPod {
   readonly hostNetwork: boolean;
   /** The pod's own namespace, or its node's for hostNetwork pods. */
   readonly netns: string;
-  /** The primary address (IPv4; a hostNetwork pod's is its node's). */
+  /** The primary address: IPv4, or IPv6 in an IPv6-only lab (a hostNetwork pod's is its node's). */
   readonly ip: string;
   /** The IPv6 address of a dual-stack lab's pod (hostNetwork: its node's public-ipv6); `Realized.podIPs` is `[ip, ip6]`. */
   readonly ip6?: string;
@@ -50,21 +50,36 @@ export interface LabPod {
   pid?: number;
 }
 
-/** host-local's round-robin allocator for one node's lease. */
+/** host-local's round-robin allocator for one node's lease (IPv4; the IPv6 lease in an IPv6-only lab). */
 export class HostLocalRange {
   private next = 2;
   private readonly size: number;
-  private readonly used = new Set<number>();
+  /** Address → host number of the addresses handed out. */
+  private readonly used = new Map<string, number>();
+  private readonly hostOf: (offset: number) => string;
   constructor(private readonly node: LabNode) {
-    this.size = cidrSize(node.lease);
+    const v4 = node.lease;
+    const v6 = node.ipv6?.lease;
+    if (v4) {
+      this.size = cidrSize(v4);
+      this.hostOf = (offset) => hostOf(v4, offset);
+    } else if (v6) {
+      // A /64 has more host numbers than a lab holds pods: the round robin wraps at 2^16.
+      this.size = 2 ** Math.min(16, 128 - v6.prefixLength);
+      this.hostOf = (offset) => hostOf6(v6, offset);
+    } else {
+      throw new Error(`node ${node.name} has no lease`);
+    }
   }
   allocate(): string {
+    const taken = new Set(this.used.values());
     for (let tries = 0; tries < this.size; tries++) {
       const offset = this.next;
       this.next = this.next + 1 >= this.size - 1 ? 2 : this.next + 1;
-      if (!this.used.has(offset)) {
-        this.used.add(offset);
-        return hostOf(this.node.lease, offset);
+      if (!taken.has(offset)) {
+        const ip = this.hostOf(offset);
+        this.used.set(ip, offset);
+        return ip;
       }
     }
     throw new PodnetTargetError(
@@ -73,16 +88,23 @@ export class HostLocalRange {
     );
   }
   release(ip: string): void {
-    this.used.delete(parseIPv4(ip) - this.node.lease.base);
+    this.used.delete(ip);
   }
   /**
-   * The IPv6 address that goes with an IPv4 one from this range: the same host number in the node's IPv6
-   * lease (host-local's second range hands out `::2`, `::3`, … in the same round-robin order).
+   * The IPv6 address that goes with an IPv4 one from this range (dual-stack): the same host number in the
+   * node's IPv6 lease (host-local's second range hands out `::2`, `::3`, … in the same round-robin order).
    */
   ipv6For(ip: string): string | undefined {
     const v6 = this.node.ipv6;
-    return v6 ? hostOf6(v6.lease, parseIPv4(ip) - this.node.lease.base) : undefined;
+    const offset = this.used.get(ip);
+    return v6 && this.node.lease && offset !== undefined ? hostOf6(v6.lease, offset) : undefined;
   }
+}
+
+/** A pod's addresses by family: its primary `ip` is IPv4 unless its node has no IPv4 lease (IPv6-only lab). */
+export function podAddresses(p: LabPod): { readonly v4?: string; readonly v6?: string } {
+  if (p.node.lease === undefined) return { v6: p.ip };
+  return { v4: p.ip, ...(p.ip6 !== undefined ? { v6: p.ip6 } : {}) };
 }
 
 export interface PodBuildContext {
@@ -118,18 +140,19 @@ export async function wirePodLinks(ctx: PodBuildContext, pods: readonly LabPod[]
   await Promise.all(
     pods
       .filter((p) => !p.hostNetwork)
-      .map((p) =>
-        ipBatch(p.netns, [
+      .map((p) => {
+        const { v4, v6 } = podAddresses(p);
+        const lease = p.node.lease;
+        const lease6 = p.node.ipv6?.lease;
+        return ipBatch(p.netns, [
           'link set lo up',
-          `addr add ${p.ip}/${p.node.lease.prefixLength} dev eth0`,
-          ...(p.ip6 && p.node.ipv6
-            ? [`addr add ${p.ip6}/${p.node.ipv6.lease.prefixLength} dev eth0 nodad`]
-            : []),
+          ...(v4 && lease ? [`addr add ${v4}/${lease.prefixLength} dev eth0`] : []),
+          ...(v6 && lease6 ? [`addr add ${v6}/${lease6.prefixLength} dev eth0 nodad`] : []),
           'link set eth0 up',
-          `route add default via ${hostOf(p.node.lease, 1)}`,
-          ...(p.ip6 && p.node.ipv6 ? [`route add ::/0 via ${hostOf6(p.node.ipv6.lease, 1)}`] : []),
-        ]),
-      ),
+          ...(v4 && lease ? [`route add default via ${hostOf(lease, 1)}`] : []),
+          ...(v6 && lease6 ? [`route add ::/0 via ${hostOf6(lease6, 1)}`] : []),
+        ]);
+      }),
   );
 }
 

@@ -46,9 +46,10 @@ export interface LabNode {
   readonly index: number;
   readonly segment: number;
   readonly netns: string;
-  /** eth0's address: flannel's public-ip. */
-  readonly ip: string;
-  readonly lease: Cidr;
+  /** eth0's IPv4 address: flannel's public-ip. Absent in an IPv6-only lab (EnableIPv4 false). */
+  readonly ip?: string;
+  /** The IPv4 lease; absent in an IPv6-only lab. */
+  readonly lease?: Cidr;
   /** flannel.<VNI>'s MAC (vxlan), stable for the lab's life. */
   readonly vtepMac: string;
   /** The IPv6 side (dual-stack and IPv6 labs): eth0's IPv6 address (public-ipv6), the IPv6 lease, flannel-v6.<VNI>'s MAC. */
@@ -70,20 +71,21 @@ function vtepMacOf(labId: string, index: number, family: 4 | 6 = 4): string {
 export function planNodes(
   names: LabNames,
   nodes: readonly { readonly name: string; readonly segment: number }[],
-  leases: ReadonlyMap<string, Cidr>,
+  leases: ReadonlyMap<string, Cidr> | undefined,
   leases6?: ReadonlyMap<string, Cidr6>,
 ): LabNode[] {
   return nodes.map((n, index) => {
-    const lease = leases.get(n.name);
-    if (!lease) throw new Error(`no lease for node ${n.name}`);
+    // An IPv6-only lab (no IPv4 leases): the node has no IPv4 address on the pod network's side either.
+    const lease = leases?.get(n.name);
+    if (leases && !lease) throw new Error(`no lease for node ${n.name}`);
     const lease6 = leases6?.get(n.name);
+    if (!lease && !lease6) throw new Error(`no lease for node ${n.name}`);
     return {
       name: n.name,
       index,
       segment: n.segment,
       netns: names.node(index),
-      ip: nodeAddress(index, n.segment),
-      lease,
+      ...(lease ? { ip: nodeAddress(index, n.segment), lease } : {}),
       vtepMac: vtepMacOf(names.id, index),
       ...(lease6
         ? {

@@ -194,7 +194,7 @@ export class LabControllers {
   /** The kubelet's status writes for every pod bound to a lab node. */
   private writeKubeletStatuses(): void {
     const podsR = resourceOfKind('Pod');
-    const nodeIPs = new Map(this.lab.nodes().map((n) => [n.name, n.ip]));
+    const nodeIPs = new Map(this.lab.nodes().map((n) => [n.name, n.ip ?? n.ipv6?.ip]));
     for (const pod of this.runnable()) {
       const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
       const uid = String(pod.metadata.uid);

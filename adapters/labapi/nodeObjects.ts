@@ -12,6 +12,7 @@ import { readFile } from 'node:fs/promises';
 import { release } from 'node:os';
 import { join } from 'node:path';
 import { formatCidr } from '../lab/ipv4.ts';
+import { formatCidr6 } from '../lab/ipv6.ts';
 import type { LabNode } from '../lab/topology.ts';
 import { apiTime } from './defaulting.ts';
 import { SERVER_VERSION } from './discovery.ts';
@@ -35,7 +36,8 @@ async function annotationsOf(nodeDir: string): Promise<Record<string, string>> {
 /** The Node object of one lab node. */
 async function nodeObject(node: LabNode, nodeDir: string, now = Date.now()): Promise<ApiObject> {
   const time = apiTime(now);
-  const cidr = formatCidr(node.lease);
+  // An IPv6-only lab's node has only its IPv6 lease and address.
+  const cidr = node.lease ? formatCidr(node.lease) : node.ipv6 ? formatCidr6(node.ipv6.lease) : '';
   const condition = (type: string, status: string, reason: string, message: string) => ({
     type,
     status,
@@ -79,7 +81,7 @@ async function nodeObject(node: LabNode, nodeDir: string, now = Date.now()): Pro
         condition('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
       ],
       addresses: [
-        { type: 'InternalIP', address: node.ip },
+        { type: 'InternalIP', address: node.ip ?? node.ipv6?.ip ?? '' },
         { type: 'Hostname', address: node.name },
       ],
       daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },

@@ -3,7 +3,7 @@
  * The programming code turns this into `ip` commands; the read-back tests compare the kernel with it.
  */
 import type { FaultName } from '../faults.ts';
-import { formatCidr, hostOf } from '../ipv4.ts';
+import { type Cidr, formatCidr, hostOf } from '../ipv4.ts';
 import { formatCidr6, hostOf6 } from '../ipv6.ts';
 import type { LabNetConf } from '../netConf.ts';
 import { UNDERLAY_MTU } from '../netConf.ts';
@@ -149,72 +149,32 @@ export function planFlannel(
   faults: readonly FaultName[] = [],
 ): NodeFlannelPlan[] {
   const mtu = backendMtu(conf, faults);
-  const vxlanDev = `flannel.${conf.vni}`;
   return nodes.map((self) => {
+    const v4 = conf.enableIPv4 ? planIPv4(self, nodes, conf, mtu, faults) : undefined;
     // flannel drops events for its own lease (LeaseWatcher sameSubnet), so a duplicate lease is ignored.
-    const peers = nodes.filter((p) => p !== self && formatCidr(p.lease) !== formatCidr(self.lease));
-    const routes: PlannedRoute[] = [];
-    const neighbours: PlannedNeighbour[] = [];
-    const fdb: PlannedFdb[] = [];
-    const faultNode = self.index === 0;
-    let device: PlannedDevice | undefined;
-    let backendData = 'null';
-    let backendType: string = conf.backend;
-    if (conf.backend === 'vxlan') {
-      device = {
-        name: vxlanDev,
-        kind: 'vxlan',
-        mtu,
-        address: `${hostOf(self.lease, 0)}/32`,
-        mac: self.vtepMac,
-        vni: conf.vni,
-        port: conf.port,
-        local: self.ip,
-        // The kernel caps a bound VTEP at lower MTU − 50; the faulty agent leaves it unbound, so 1500 sticks.
-        ...(faults.includes('mtu-no-overhead') ? {} : { dev: 'eth0' }),
-      };
-      backendData = JSON.stringify({ VNI: conf.vni, VtepMAC: self.vtepMac });
-      peers.forEach((peer, i) => {
-        if (conf.directRouting && peer.segment === self.segment) {
-          routes.push({ dst: formatCidr(peer.lease), gateway: peer.ip, dev: 'eth0', onlink: false });
-          return;
-        }
-        const gw = hostOf(peer.lease, 0);
-        routes.push({ dst: formatCidr(peer.lease), gateway: gw, dev: vxlanDev, onlink: true });
-        neighbours.push({ dst: gw, lladdr: peer.vtepMac, dev: vxlanDev });
-        if (!(faultNode && i === 0 && faults.includes('vxlan-fdb-missing'))) {
-          fdb.push({ mac: peer.vtepMac, dev: vxlanDev, dst: peer.ip });
-        }
-      });
-    } else if (conf.backend === 'host-gw') {
-      // The kernel rejects a gateway that is not on a connected subnet: no route for such peers.
-      const adjacent = peers.filter((p) => p.segment === self.segment);
-      adjacent.forEach((peer, i) => {
-        if (faultNode && i === 0 && faults.includes('hostgw-route-missing')) return;
-        routes.push({ dst: formatCidr(peer.lease), gateway: peer.ip, dev: 'eth0', onlink: false });
-      });
-    } else {
-      backendType = '';
-      device = { name: 'flannel0', kind: 'tun', mtu, address: `${hostOf(self.lease, 0)}/32` };
-      routes.push({ dst: conf.networkText, dev: 'flannel0', onlink: false });
-    }
-    const ipv6 = conf.ipv6 ? planIPv6(self, peers, conf, mtu, faults) : undefined;
+    const peers6 = nodes.filter(
+      (p) => p !== self && !(self.lease && p.lease && formatCidr(p.lease) === formatCidr(self.lease)),
+    );
+    const ipv6 = conf.ipv6 ? planIPv6(self, peers6, conf, mtu, faults) : undefined;
     const own6 = self.ipv6;
-    const udpPeers =
-      conf.backend === 'udp'
-        ? peers.map((p) => ({ subnet: formatCidr(p.lease), ip: p.ip, port: conf.port }))
-        : [];
+    const ownIPv4 =
+      v4 && self.lease && self.ip !== undefined ? { lease: self.lease, ip: self.ip } : undefined;
     return {
       node: self.name,
       backend: conf.backend,
       mtu,
-      ...(device ? { device } : {}),
-      routes,
-      neighbours,
-      fdb,
+      ...(v4?.device ? { device: v4.device } : {}),
+      routes: v4?.routes ?? [],
+      neighbours: v4?.neighbours ?? [],
+      fdb: v4?.fdb ?? [],
+      // An IPv6-only net-conf (EnableIPv4 false) writes no IPv4 key (pkg/subnet WriteSubnetFile).
       subnetEnv: {
-        FLANNEL_NETWORK: conf.networkText,
-        FLANNEL_SUBNET: `${hostOf(self.lease, 1)}/${self.lease.prefixLength}`,
+        ...(ownIPv4
+          ? {
+              FLANNEL_NETWORK: conf.networkText,
+              FLANNEL_SUBNET: `${hostOf(ownIPv4.lease, 1)}/${ownIPv4.lease.prefixLength}`,
+            }
+          : {}),
         ...(conf.ipv6 && own6
           ? {
               FLANNEL_IPV6_NETWORK: conf.ipv6.networkText,
@@ -224,11 +184,12 @@ export function planFlannel(
         FLANNEL_MTU: String(mtu),
         FLANNEL_IPMASQ: 'true',
       },
+      // IPv4's backend-data and public-ip are written only when IPv4 is enabled (pkg/subnet/kube, §3.1).
       annotations: {
-        [`${ANNOTATION_PREFIX}/backend-data`]: backendData,
-        [`${ANNOTATION_PREFIX}/backend-type`]: backendType,
+        ...(ownIPv4 ? { [`${ANNOTATION_PREFIX}/backend-data`]: v4?.backendData ?? 'null' } : {}),
+        [`${ANNOTATION_PREFIX}/backend-type`]: conf.backend === 'udp' ? '' : conf.backend,
         [`${ANNOTATION_PREFIX}/kube-subnet-manager`]: 'true',
-        [`${ANNOTATION_PREFIX}/public-ip`]: self.ip,
+        ...(ownIPv4 ? { [`${ANNOTATION_PREFIX}/public-ip`]: ownIPv4.ip } : {}),
         ...(own6
           ? {
               // vxlan: flannel-v6.N's VNI and MAC; host-gw: null (pkg/subnet/kube/annotations).
@@ -238,10 +199,83 @@ export function planFlannel(
             }
           : {}),
       },
-      udpPeers,
+      udpPeers: v4?.udpPeers ?? [],
       ...(ipv6 ? { ipv6 } : {}),
     };
   });
+}
+
+/** The IPv4 half of a node's plan (EnableIPv4): flannel.<VNI>, host-gw routes or flannel0, per peer. */
+function planIPv4(
+  self: LabNode,
+  nodes: readonly LabNode[],
+  conf: LabNetConf,
+  mtu: number,
+  faults: readonly FaultName[],
+): {
+  device?: PlannedDevice;
+  routes: PlannedRoute[];
+  neighbours: PlannedNeighbour[];
+  fdb: PlannedFdb[];
+  backendData: string;
+  udpPeers: NodeFlannelPlan['udpPeers'];
+} {
+  const vxlanDev = `flannel.${conf.vni}`;
+  // Only called for an IPv4 lab, whose nodes all hold an IPv4 address and lease (topology.ts).
+  const own = { ip: self.ip as string, lease: self.lease as Cidr };
+  const v4peers = nodes.flatMap((p) =>
+    p !== self && p.lease && p.ip !== undefined && formatCidr(p.lease) !== formatCidr(own.lease)
+      ? [{ ...p, ip: p.ip, lease: p.lease }]
+      : [],
+  );
+  const routes: PlannedRoute[] = [];
+  const neighbours: PlannedNeighbour[] = [];
+  const fdb: PlannedFdb[] = [];
+  const faultNode = self.index === 0;
+  let device: PlannedDevice | undefined;
+  let backendData = 'null';
+  if (conf.backend === 'vxlan') {
+    device = {
+      name: vxlanDev,
+      kind: 'vxlan',
+      mtu,
+      address: `${hostOf(own.lease, 0)}/32`,
+      mac: self.vtepMac,
+      vni: conf.vni,
+      port: conf.port,
+      local: own.ip,
+      // The kernel caps a bound VTEP at lower MTU − 50; the faulty agent leaves it unbound, so 1500 sticks.
+      ...(faults.includes('mtu-no-overhead') ? {} : { dev: 'eth0' }),
+    };
+    backendData = JSON.stringify({ VNI: conf.vni, VtepMAC: self.vtepMac });
+    v4peers.forEach((peer, i) => {
+      if (conf.directRouting && peer.segment === self.segment) {
+        routes.push({ dst: formatCidr(peer.lease), gateway: peer.ip, dev: 'eth0', onlink: false });
+        return;
+      }
+      const gw = hostOf(peer.lease, 0);
+      routes.push({ dst: formatCidr(peer.lease), gateway: gw, dev: vxlanDev, onlink: true });
+      neighbours.push({ dst: gw, lladdr: peer.vtepMac, dev: vxlanDev });
+      if (!(faultNode && i === 0 && faults.includes('vxlan-fdb-missing'))) {
+        fdb.push({ mac: peer.vtepMac, dev: vxlanDev, dst: peer.ip });
+      }
+    });
+  } else if (conf.backend === 'host-gw') {
+    // The kernel rejects a gateway that is not on a connected subnet: no route for such peers.
+    const adjacent = v4peers.filter((p) => p.segment === self.segment);
+    adjacent.forEach((peer, i) => {
+      if (faultNode && i === 0 && faults.includes('hostgw-route-missing')) return;
+      routes.push({ dst: formatCidr(peer.lease), gateway: peer.ip, dev: 'eth0', onlink: false });
+    });
+  } else {
+    device = { name: 'flannel0', kind: 'tun', mtu, address: `${hostOf(own.lease, 0)}/32` };
+    routes.push({ dst: conf.networkText, dev: 'flannel0', onlink: false });
+  }
+  const udpPeers =
+    conf.backend === 'udp'
+      ? v4peers.map((p) => ({ subnet: formatCidr(p.lease), ip: p.ip, port: conf.port }))
+      : [];
+  return { ...(device ? { device } : {}), routes, neighbours, fdb, backendData, udpPeers };
 }
 
 /** subnet.env text, in flannel's key order. */

@@ -20,7 +20,8 @@ type Part = Pick<NodeFlannelPlan, 'device' | 'routes' | 'neighbours' | 'fdb'>;
 
 /**
  * Compares a plan with a node's state. `network6` (flannel's IPv6Network) is given for a dual-stack node,
- * whose plan's IPv6 part (flannel-v6.<VNI>, IPv6 routes, neighbours, FDB) is compared the same way.
+ * whose plan's IPv6 part (flannel-v6.<VNI>, IPv6 routes, neighbours, FDB) is compared the same way. An
+ * IPv6-only node's `network` is its IPv6Network (its plan has no IPv4 part): only the IPv6 part is compared.
  */
 export function diffNodeState(
   plan: NodeFlannelPlan,
@@ -28,17 +29,24 @@ export function diffNodeState(
   network: string,
   network6?: string,
 ): string[] {
-  const net = parseCidr(network);
-  const out = diffPart(plan, state, (dst) => {
-    if (dst.includes(':')) return false;
-    const c = parseCidr(dst);
-    return cidrContains(net, c.base) || cidrContains(c, net.base);
-  });
+  const ipv6Only = network.includes(':');
+  const out: string[] = [];
+  if (!ipv6Only) {
+    const net = parseCidr(network);
+    out.push(
+      ...diffPart(plan, state, (dst) => {
+        if (dst.includes(':')) return false;
+        const c = parseCidr(dst);
+        return cidrContains(net, c.base) || cidrContains(c, net.base);
+      }),
+    );
+  }
   const bridge = state.links.find((l) => l.name === BRIDGE);
   if (!bridge) out.push(`${BRIDGE} missing`);
   else if (bridge.mtu !== plan.mtu) out.push(`${BRIDGE}: mtu ${bridge.mtu}, planned ${plan.mtu}`);
-  if (plan.ipv6 && network6 !== undefined) {
-    const net6 = parseCidr6(network6);
+  const ipv6Network = ipv6Only ? network : network6;
+  if (plan.ipv6 && ipv6Network !== undefined) {
+    const net6 = parseCidr6(ipv6Network);
     out.push(
       ...diffPart(plan.ipv6, state, (dst) => {
         if (!dst.includes(':')) return false;

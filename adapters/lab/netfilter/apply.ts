@@ -91,21 +91,8 @@ export function applyNodeNetfilter(view: NodeNetfilterView, exec: LabExec): Prom
   const m = nodeMemory(view.netns);
   const run = async (): Promise<void> => {
     for (const p of view.policies) m.seen.set(`${p.namespace}/${p.name}`, p);
-    const desired = compileNode(view, [...m.seen.values()]);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const current = await readNodeTables(view.netns, exec);
-        if (!current.chains.get('filter')?.has(FORWARD_CHAIN))
-          await exec(inNetns(view.netns, ['sysctl', '-q', '-w', ...NODE_SYSCTLS]));
-        const plan = planRestore(desired, current, m.applied);
-        await runPlan(view.netns, plan, exec);
-        m.applied = plan.applied;
-        break;
-      } catch (e) {
-        // Another agent (flannel's) may have changed a built-in chain between read and restore: re-read once.
-        if (attempt >= APPLY_ATTEMPTS) throw e;
-      }
-    }
+    // An IPv6-only node has no IPv4 program (no pod holds an IPv4 address; no Service is proxied).
+    if (!view.ipv6Only) await applyFamily4(view, m, exec);
     const desired6 = compileNode6(view, [...m.seen.values()]);
     if (desired6 === undefined) return;
     for (let attempt = 1; ; attempt++) {
@@ -125,6 +112,25 @@ export function applyNodeNetfilter(view: NodeNetfilterView, exec: LabExec): Prom
   const next = m.queue.then(run, run);
   m.queue = next.catch(() => undefined);
   return next;
+}
+
+/** The iptables side of one apply: compile, read, restore; re-read and retry once on a failed restore. */
+async function applyFamily4(view: NodeNetfilterView, m: NodeMemory, exec: LabExec): Promise<void> {
+  const desired = compileNode(view, [...m.seen.values()]);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const current = await readNodeTables(view.netns, exec);
+      if (!current.chains.get('filter')?.has(FORWARD_CHAIN))
+        await exec(inNetns(view.netns, ['sysctl', '-q', '-w', ...NODE_SYSCTLS]));
+      const plan = planRestore(desired, current, m.applied);
+      await runPlan(view.netns, plan, exec);
+      m.applied = plan.applied;
+      return;
+    } catch (e) {
+      // Another agent (flannel's) may have changed a built-in chain between read and restore: re-read once.
+      if (attempt >= APPLY_ATTEMPTS) throw e;
+    }
+  }
 }
 
 /**

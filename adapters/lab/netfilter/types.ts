@@ -67,7 +67,12 @@ export interface NodeNetfilterView {
   /** Whether this node is the one a node-scoped fault lands on (faults hit one node, as real bugs do). */
   readonly faultNode: boolean;
   /**
-   * The IPv6 side of a dual-stack node: the policy agent then also programs ip6tables (ipsets `family
+   * An IPv6-only node: the top-level addresses are its IPv6 ones (as in `ipv6`), pods hold only IPv6
+   * addresses, and the agents program ip6tables only (no iptables program, no service proxy).
+   */
+  readonly ipv6Only?: boolean;
+  /**
+   * The IPv6 side of a dual-stack or IPv6-only node: the policy agent then also programs ip6tables (ipsets `family
    * inet6`) from the pods' `ip6`. The service proxy stays IPv4 (ClusterIPs are IPv4).
    */
   readonly ipv6?: {
