@@ -59,6 +59,12 @@ describe('compileNode6', () => {
     );
     expect(plan.ipsetCreate).toMatch(/^create PODNET-NET6-\S+ hash:net family inet6\n/);
     expect(plan.iptables).toContain('--reject-with icmp6-port-unreachable');
+    // TCP is refused with a reset: an ICMPv6 error during connect() is only a soft error (tcp_v6_err).
+    expect(plan.iptables).toMatch(
+      /-A PODNET-DENY -p tcp .*--reject-with tcp-reset\n-A PODNET-DENY .*icmp6-port-unreachable/,
+    );
+    // Neighbour discovery passes whatever the policies say (RFC 4890 §4.4.1).
+    expect(plan.iptables).toContain('--icmpv6-type neighbour-solicitation -j ACCEPT');
     expect(plan.iptables).toContain('-d fd00:10:244:1::3/128');
   });
 
