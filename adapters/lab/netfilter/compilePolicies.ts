@@ -177,13 +177,35 @@ class PolicyCompiler {
         action === 'drop'
           ? [[...comment('denied by NetworkPolicy'), '-j', 'DROP']]
           : this.family === 4
-            ? [[...comment('denied by NetworkPolicy'), '-j', 'REJECT', '--reject-with', 'icmp-port-unreachable']]
+            ? [
+                [
+                  ...comment('denied by NetworkPolicy'),
+                  '-j',
+                  'REJECT',
+                  '--reject-with',
+                  'icmp-port-unreachable',
+                ],
+              ]
             : [
                 // An ICMPv6 error that reaches a TCP socket still inside connect() is only a soft error
                 // (net/ipv6/tcp_ipv6.c tcp_v6_err: sock_owned_by_user), so the SYN is sent again a second
                 // later: a reset refuses the connection at once, as the IPv4 side does.
-                ['-p', 'tcp', ...comment('denied by NetworkPolicy'), '-j', 'REJECT', '--reject-with', 'tcp-reset'],
-                [...comment('denied by NetworkPolicy'), '-j', 'REJECT', '--reject-with', 'icmp6-port-unreachable'],
+                [
+                  '-p',
+                  'tcp',
+                  ...comment('denied by NetworkPolicy'),
+                  '-j',
+                  'REJECT',
+                  '--reject-with',
+                  'tcp-reset',
+                ],
+                [
+                  ...comment('denied by NetworkPolicy'),
+                  '-j',
+                  'REJECT',
+                  '--reject-with',
+                  'icmp6-port-unreachable',
+                ],
               ],
     });
     return {
