@@ -432,7 +432,7 @@ describe('compareNodeState, IPv6 side', () => {
       expected: 'fd00:10:244::/64',
       observed: 'fd00:10:244:7::/64',
     });
-    expect(keys(d)).toContain('link flannel-v6.1 address');
+    expect(keys(d)).toContain('link flannel-v6.1 inet6 address');
     expect(keys(d)).toContain(`annotation ${key}`);
     expect(d).toHaveLength(3);
   });

@@ -152,7 +152,7 @@ function compareLinks({ expected, observed, add, inNetwork, linkByName, flannelD
     const want = `${address.local}/${address.prefixLength}`;
     if (!onDev.some((a) => a.local === address.local && a.prefixLength === address.prefixLength)) {
       const shown = onDev.map((a) => `${a.local}/${a.prefixLength}`).join(', ');
-      add('link', `${address.dev} address`, want, shown || ABSENT);
+      add('link', addressKey(address.dev, family), want, shown || ABSENT);
     }
     // flannel keeps its address the only one inside Network on its devices (ip.EnsureV4AddressOnLink,
     // ip.EnsureV6AddressOnLink for IPv6Network).
@@ -160,7 +160,7 @@ function compareLinks({ expected, observed, add, inNetwork, linkByName, flannelD
       for (const a of onDev) {
         const here = `${a.local}/${a.prefixLength}`;
         if (here !== want && inNetwork(`${a.local}/${family === 'inet' ? 32 : 128}`))
-          add('link', `${address.dev} address ${here}`, ABSENT, here);
+          add('link', `${addressKey(address.dev, family)} ${here}`, ABSENT, here);
       }
     }
   }
@@ -297,6 +297,11 @@ function compareAnnotations({ expected, observed, add, linkByName }: Comparison)
     }
     if (value !== undefined && seen !== value) add('annotation', key, value, seen);
   }
+}
+
+/** `cni0 address` (IPv4) or `cni0 inet6 address`: the key of a device's address in differences and tables. */
+export function addressKey(dev: string, family: 'inet' | 'inet6'): string {
+  return family === 'inet' ? `${dev} address` : `${dev} inet6 address`;
 }
 
 function cidrOf(text: string): GoCidr | undefined {
