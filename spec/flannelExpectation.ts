@@ -94,6 +94,13 @@ export interface FlannelNodeInput {
   readonly segment: number;
   /** The VtepMAC the node announced in its backend-data annotation (random per node); unknown → not judged. */
   readonly vtepMac?: string;
+  /**
+   * The IPv6 address other nodes reach it at (flannel's public-ipv6, ExtV6Addr); absent on a single-stack
+   * node, whose IPv6 side is then not predicted.
+   */
+  readonly publicIPv6?: string;
+  /** The VtepMAC of `flannel-v6.<VNI>` the node announced in backend-v6-data; unknown → not judged. */
+  readonly vtepMacV6?: string;
 }
 
 /** flanneld flags that change node state (defaults of the shipped kube-flannel.yml). */
@@ -219,6 +226,28 @@ export interface ExpectedNodeState {
   readonly peers: readonly ExpectedPeer[];
   /** Leases several peers announce: routes, neighbours and FDB entries for them are not judged. */
   readonly sharedLeases: readonly SharedLease[];
+  /**
+   * The IPv6 side (EnableIPv6 with an IPv6Network, and an IPv6 lease and public-ipv6 on the node): its
+   * devices, addresses, routes, neighbours, FDB entries, subnet.env keys, annotations and shared leases
+   * sit in the fields above beside the IPv4 ones; what is per family is here.
+   */
+  readonly ipv6?: ExpectedIPv6Side;
+}
+
+/** What a node holds for IPv6 apart from the entries it shares with IPv4 (docs/research/flannel.md §5, §6). */
+export interface ExpectedIPv6Side {
+  /** The node's IPv6 lease (FLANNEL_IPV6_SUBNET's network). */
+  readonly lease: string;
+  /** IPv6Network: routes, neighbours and FDB entries inside it are flannel's. */
+  readonly network: string;
+  readonly masquerade: {
+    readonly engine: 'iptables' | 'nftables';
+    readonly rules: readonly MasqueradeRule[];
+  };
+  readonly forward: readonly ForwardRule[];
+  readonly cni0: { readonly address: string; readonly prefixLength: number };
+  /** How the node reaches each peer's IPv6 pod addresses. */
+  readonly peers: readonly ExpectedPeer[];
 }
 
 export type NodeStateObject =

@@ -38,6 +38,20 @@ export function vxlanDeviceMtu(backend: { readonly mtu?: number }, extMtu: numbe
   return requested <= 0 ? kernelMax : Math.min(requested, kernelMax);
 }
 
+/** VXLAN over IPv6: the outer header is 20 bytes longer (drivers/net/vxlan VXLAN6_HEADROOM). */
+const VXLAN6_OVERHEAD = 70;
+
+/**
+ * The MTU flannel-v6.N ends up with: flannel asks for the same M−50 as for flannel.N (vxlan.go
+ * RegisterNetwork), and the kernel caps a VTEP bound to an IPv6 underlay at lower−70 (`vxlan_config_apply`:
+ * `max_mtu = lowerdev->mtu - VXLAN6_HEADROOM`; issue #1781: "ipv4 MTU − 50, ipv6 MTU − 70").
+ */
+export function vxlan6DeviceMtu(backend: { readonly mtu?: number }, extMtu: number): number {
+  const kernelMax = Math.max(extMtu - VXLAN6_OVERHEAD, ETH_MIN_MTU);
+  const requested = (backend.mtu ?? extMtu) - VXLAN_OVERHEAD;
+  return requested <= 0 ? kernelMax : Math.min(requested, kernelMax);
+}
+
 /**
  * Why the kernel refuses flannel.N for an explicit Backend.MTU, or undefined when it accepts it: a
  * positive request outside ETH_MIN_MTU..ETH_MAX_MTU fails `dev_validate_mtu` in `rtnl_create_link`, and

@@ -70,7 +70,7 @@ function healthy(e: ExpectedNodeState): NodeNetworkState {
       { dev: 'eth0', family: 'inet', local: '192.168.1.2', prefixLength: 24 },
       ...e.addresses.map((a) => ({
         dev: a.dev,
-        family: 'inet' as const,
+        family: a.local.includes(':') ? ('inet6' as const) : ('inet' as const),
         local: a.local,
         prefixLength: a.prefixLength,
       })),
@@ -79,6 +79,12 @@ function healthy(e: ExpectedNodeState): NodeNetworkState {
       { dst: 'default', gateway: '192.168.1.1', dev: 'eth0', onlink: false },
       { dst: '192.168.1.0/24', dev: 'eth0', onlink: false },
       { dst: e.lease, dev: 'cni0', onlink: false },
+      ...(e.ipv6 ? [{ dst: e.ipv6.lease, dev: 'cni0', onlink: false }] : []),
+      // The kernel's prefix route for an IPv6 /128 address (flannel-v6.N's own).
+      ...e.addresses
+        .filter((a) => a.local.includes(':') && a.dev.startsWith('flannel-v6'))
+        .map((a) => ({ dst: `${a.local}/128`, dev: a.dev, onlink: false })),
+      { dst: 'fe80::/64', dev: 'eth0', onlink: false },
       ...e.routes.map((r) => ({
         dst: r.dst,
         ...(r.gateway ? { gateway: r.gateway } : {}),
@@ -345,5 +351,93 @@ describe('what the oracle leaves unjudged (pkg/lease/lease.go sameSubnet; an emp
       routes: [...o.routes, { dst: '10.9.0.0/24', gateway: '10.9.0.0', dev: 'flannel.1', onlink: true }],
     };
     expect(keys(compareNodeState(e, stale))).toEqual(['route 10.9.0.0/24']);
+  });
+});
+
+// Dual-stack: the IPv6 entries (vxlan_network.go v6VxlanRoute / AddV6ARP / AddV6FDB, WriteSubnetFile's
+// FLANNEL_IPV6_SUBNET, annotations backend-v6-data) are judged like the IPv4 ones.
+describe('compareNodeState, IPv6 side', () => {
+  const DUAL: FlannelNodeInput[] = NODES.map((n, i) => ({
+    ...n,
+    publicIPv6: `fd00:192:168:${100 + n.segment}::${10 + i}`,
+    vtepMacV6: `0e:00:00:00:06:0${i}`,
+  }));
+  const LEASES6 = { a: 'fd00:10:244::/64', b: 'fd00:10:244:1::/64', c: 'fd00:10:244:2::/64' };
+  const dualConf = (type: string): EffectiveNetConf => {
+    const r = parseNetConf(
+      JSON.stringify({
+        Network: '10.244.0.0/16',
+        EnableIPv6: true,
+        IPv6Network: 'fd00:10:244::/56',
+        Backend: { Type: type },
+      }),
+    );
+    if (!r.ok) throw new Error(r.error);
+    return r.config;
+  };
+  const e = expectedNodeState(dualConf('vxlan'), 'a', DUAL, LEASES, {}, LEASES6);
+
+  test.each(['vxlan', 'host-gw'])('a healthy dual-stack %s node has no difference', (type) => {
+    const x = expectedNodeState(dualConf(type), 'a', DUAL, LEASES, {}, LEASES6);
+    expect(x.ipv6).toBeDefined();
+    expect(compareNodeState(x, healthy(x))).toEqual([]);
+  });
+
+  test('flannel-v6-route-missing: the IPv6 route to a peer lease is gone', () => {
+    const o = healthy(e);
+    const d = compareNodeState(e, { ...o, routes: o.routes.filter((r) => r.dst !== 'fd00:10:244:1::/64') });
+    expect(d).toEqual([
+      {
+        node: 'a',
+        object: 'route',
+        key: 'fd00:10:244:1::/64',
+        expected: 'via fd00:10:244:1:: dev flannel-v6.1 onlink',
+        observed: 'absent',
+      },
+    ]);
+  });
+
+  test('a stale IPv6 route inside IPv6Network, a wrong v6 FDB dst and a missing v6 neighbour are reported', () => {
+    const o = healthy(e);
+    const d = compareNodeState(e, {
+      ...o,
+      routes: [
+        ...o.routes,
+        { dst: 'fd00:10:244:9::/64', gateway: 'fd00:10:244:9::', dev: 'flannel-v6.1', onlink: true },
+      ],
+      neighbours: o.neighbours.filter((n) => n.dst !== 'fd00:10:244:2::'),
+      fdb: o.fdb.map((f) => (f.dst === 'fd00:192:168:100::11' ? { ...f, dst: 'fd00:192:168:100::99' } : f)),
+    });
+    expect(keys(d).sort()).toEqual([
+      'fdb flannel-v6.1 dst fd00:192:168:100::11',
+      'fdb flannel-v6.1 dst fd00:192:168:100::99',
+      'neigh fd00:10:244:2:: dev flannel-v6.1',
+      'route fd00:10:244:9::/64',
+    ]);
+  });
+
+  test('FLANNEL_IPV6_SUBNET naming another lease, a missing v6 address and a wrong backend-v6-data MAC', () => {
+    const o = healthy(e);
+    const key = 'flannel.alpha.coreos.com/backend-v6-data';
+    const d = compareNodeState(e, {
+      ...o,
+      subnetEnv: { ...o.subnetEnv, FLANNEL_IPV6_SUBNET: 'fd00:10:244:7::1/64' },
+      addresses: o.addresses.filter((a) => a.dev !== 'flannel-v6.1'),
+      annotations: { ...o.annotations, [key]: '{"VNI":1,"VtepMAC":"0e:00:00:00:00:0a"}' },
+    });
+    expect(d).toContainEqual({
+      node: 'a',
+      object: 'lease',
+      key: 'FLANNEL_IPV6_SUBNET',
+      expected: 'fd00:10:244::/64',
+      observed: 'fd00:10:244:7::/64',
+    });
+    expect(keys(d)).toContain('link flannel-v6.1 inet6 address');
+    expect(keys(d)).toContain(`annotation ${key}`);
+    expect(d).toHaveLength(3);
+  });
+
+  test('a dual-stack node judged as IPv4 only: its IPv6 devices and entries are not flannel IPv4 objects', () => {
+    expect(compareNodeState(vxlanA, healthy(e))).toEqual([]);
   });
 });

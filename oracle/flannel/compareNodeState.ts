@@ -5,7 +5,8 @@
  * the underlay and kernel routes outside Network are not flannel's and are ignored. Entries flannel would
  * not have programmed (stale routes of deleted nodes, issue #2554) are reported as unexpected. Entries for
  * a lease several peers announce (`sharedLeases`) are not judged: which peer they point at depends on the
- * order of flannel's lease events.
+ * order of flannel's lease events. A dual-stack expectation's IPv6 entries (its `ipv6` side) are judged the
+ * same way, inside IPv6Network.
  */
 import type {
   ExpectedNodeState,
@@ -33,6 +34,7 @@ export function compareNodeState(
   const diffs: NodeStateDifference[] = [];
   const ignore = new Set(options.ignore ?? []);
   const network = cidrOf(expected.network);
+  const network6 = expected.ipv6 ? cidrOf(expected.ipv6.network) : undefined;
   const sharedRoutes = new Set(expected.sharedLeases.map((l) => l.lease));
   const sharedNeighbours = new Set(expected.sharedLeases.map((l) => l.lease.split('/')[0] as string));
   const sharedDsts = new Set(expected.sharedLeases.flatMap((l) => l.publicIPs));
@@ -49,7 +51,9 @@ export function compareNodeState(
     },
     inNetwork: (dst) => {
       const cidr = cidrOf(dst);
-      return cidr !== undefined && network !== undefined && cidrContains(network, cidr);
+      if (cidr === undefined) return false;
+      const net = cidr.family === 6 ? network6 : network;
+      return net !== undefined && net.family === cidr.family && cidrContains(net, cidr);
     },
     // With Network 0.0.0.0/0 every route lies inside it: only those on flannel's devices are surely flannel's.
     wholeSpace: network?.prefixLength === 0,
@@ -87,20 +91,26 @@ interface Comparison {
 /** The lease (FLANNEL_SUBNET) and every subnet.env key. */
 function compareLease({ expected, observed, add }: Comparison): void {
   const env = observed.subnetEnv;
-  let leaseMismatch = false;
   if (env === undefined) {
     add('subnet.env', '/run/flannel/subnet.env', PRESENT, ABSENT);
-  } else {
-    const observedSubnet = env.FLANNEL_SUBNET;
+    return;
+  }
+  const leaseKeys: [string, string | undefined][] = [
+    ['FLANNEL_SUBNET', expected.lease],
+    ['FLANNEL_IPV6_SUBNET', expected.ipv6?.lease],
+  ];
+  const mismatched = new Set<string>();
+  for (const [key, lease] of leaseKeys) {
+    const observedSubnet = env[key];
     const observedLease = observedSubnet ? leaseOfGateway(observedSubnet) : undefined;
-    if (observedLease !== undefined && observedLease !== expected.lease) {
-      leaseMismatch = true;
-      add('lease', 'FLANNEL_SUBNET', expected.lease, observedLease);
+    if (lease !== undefined && observedLease !== undefined && observedLease !== lease) {
+      mismatched.add(key);
+      add('lease', key, lease, observedLease);
     }
-    for (const [key, value] of Object.entries(expected.subnetEnv)) {
-      if (key === 'FLANNEL_SUBNET' && leaseMismatch) continue;
-      if (env[key] !== value) add('subnet.env', key, value, env[key] ?? ABSENT);
-    }
+  }
+  for (const [key, value] of Object.entries(expected.subnetEnv)) {
+    if (mismatched.has(key)) continue;
+    if (env[key] !== value) add('subnet.env', key, value, env[key] ?? ABSENT);
   }
 }
 
@@ -137,18 +147,20 @@ function compareLinks({ expected, observed, add, inNetwork, linkByName, flannelD
   }
   for (const address of expected.addresses) {
     if (!address.required && !linkByName.has(address.dev)) continue;
-    const onDev = observed.addresses.filter((a) => a.dev === address.dev && a.family === 'inet');
+    const family = address.local.includes(':') ? 'inet6' : 'inet';
+    const onDev = observed.addresses.filter((a) => a.dev === address.dev && a.family === family);
     const want = `${address.local}/${address.prefixLength}`;
     if (!onDev.some((a) => a.local === address.local && a.prefixLength === address.prefixLength)) {
       const shown = onDev.map((a) => `${a.local}/${a.prefixLength}`).join(', ');
-      add('link', `${address.dev} address`, want, shown || ABSENT);
+      add('link', addressKey(address.dev, family), want, shown || ABSENT);
     }
-    // flannel keeps its address the only one inside Network on its devices (ip.EnsureV4AddressOnLink).
+    // flannel keeps its address the only one inside Network on its devices (ip.EnsureV4AddressOnLink,
+    // ip.EnsureV6AddressOnLink for IPv6Network).
     if (flannelDevices.has(address.dev)) {
       for (const a of onDev) {
         const here = `${a.local}/${a.prefixLength}`;
-        if (here !== want && inNetwork(`${a.local}/32`))
-          add('link', `${address.dev} address ${here}`, ABSENT, here);
+        if (here !== want && inNetwork(`${a.local}/${family === 'inet' ? 32 : 128}`))
+          add('link', `${addressKey(address.dev, family)} ${here}`, ABSENT, here);
       }
     }
   }
@@ -178,10 +190,20 @@ function compareRoutes({ expected, observed, add, inNetwork, wholeSpace, flannel
     const present = routesByDst.get(dst);
     if (present && present.length > 0) add('route', dst, ABSENT, present.map(describeRoute).join(' | '));
   }
-  const ownLease = normalisedDst(expected.lease);
-  for (const [dst, routes] of routesByDst) {
-    if (expectedDsts.has(dst) || absentDsts.has(dst) || dst === ownLease) continue;
+  const ownLeases = new Set(
+    [expected.lease, ...(expected.ipv6 ? [expected.ipv6.lease] : [])].map(normalisedDst),
+  );
+  // The kernel gives an IPv6 address its prefix route even at /128 (addrconf_prefix_route): flannel-v6.N's
+  // own `<lease6>/128` is the kernel's, not a route flannel wrote.
+  const prefixRoutes = new Set(
+    expected.addresses
+      .filter((a) => a.local.includes(':') && flannelDevices.has(a.dev))
+      .map((a) => `${normalisedDst(`${a.local}/${a.prefixLength}`)} ${a.dev}`),
+  );
+  for (const [dst, all] of routesByDst) {
+    if (expectedDsts.has(dst) || absentDsts.has(dst) || ownLeases.has(dst)) continue;
     if (!inNetwork(dst)) continue;
+    const routes = all.filter((r) => !prefixRoutes.has(`${dst} ${r.dev}`));
     const judged = wholeSpace
       ? routes.filter((r) => r.dev !== undefined && flannelDevices.has(r.dev))
       : routes;
@@ -247,14 +269,22 @@ function compareFdb({ expected, observed, add, flannelDevices }: Comparison): vo
 
 /** flannel's node annotations; the announced VtepMAC must be the device's own MAC. */
 function compareAnnotations({ expected, observed, add, linkByName }: Comparison): void {
-  const vxlanLink = expected.links.find((l) => l.kind === 'vxlan');
+  const isV6Device = (name: string) => name.startsWith('flannel-v6.');
+  const vxlan4 = expected.links.find((l) => l.kind === 'vxlan' && !isV6Device(l.name));
+  const vxlan6 = expected.links.find((l) => l.kind === 'vxlan' && isV6Device(l.name));
   for (const [key, value] of Object.entries(expected.annotations)) {
     const seen = observed.annotations[key];
     if (seen === undefined) {
       add('annotation', key, value ?? PRESENT, ABSENT);
       continue;
     }
-    if (key.endsWith('backend-data') && vxlanLink?.vxlan) {
+    // backend-v6-data carries flannel-v6.N's MAC as backend-data carries flannel.N's (vxlan.go newSubnetAttrs).
+    const vxlanLink = key.endsWith('backend-v6-data')
+      ? vxlan6
+      : key.endsWith('backend-data')
+        ? vxlan4
+        : undefined;
+    if (vxlanLink?.vxlan) {
       // The announced VtepMAC must be the device's own MAC (issue #1155: a rewritten MAC breaks peers).
       const deviceMac = vxlanLink.mac ?? linkByName.get(vxlanLink.name)?.mac;
       const want = { VNI: vxlanLink.vxlan.id, VtepMAC: deviceMac };
@@ -267,6 +297,11 @@ function compareAnnotations({ expected, observed, add, linkByName }: Comparison)
     }
     if (value !== undefined && seen !== value) add('annotation', key, value, seen);
   }
+}
+
+/** `cni0 address` (IPv4) or `cni0 inet6 address`: the key of a device's address in differences and tables. */
+export function addressKey(dev: string, family: 'inet' | 'inet6'): string {
+  return family === 'inet' ? `${dev} address` : `${dev} inet6 address`;
 }
 
 function cidrOf(text: string): GoCidr | undefined {

@@ -449,3 +449,134 @@ describe('8. annotation prefix (pkg/subnet/kube/annotations.go newAnnotations)',
     expect(keys('example.com')).toContain('example.com/public-ip');
   });
 });
+
+// Dual-stack: pkg/backend/vxlan/vxlan.go RegisterNetwork (flannel-v6.<VNI>, ConfigureIPv6 /128),
+// vxlan_network.go handleSubnetEvents (v6VxlanRoute onlink, AddV6ARP, AddV6FDB, v6DirectRoute),
+// pkg/backend/route_network.go (host-gw IPv6 routes), pkg/subnet/subnet.go WriteSubnetFile (IPv6 lines),
+// pkg/subnet/kube/annotations.go (backend-v6-data, public-ipv6), pkg/trafficmngr/iptables MasqIP6Rules.
+describe('dual-stack (EnableIPv6)', () => {
+  const DUAL: FlannelNodeInput[] = NODES.map((n, i) => ({
+    ...n,
+    publicIPv6: `fd00:192:168:${100 + n.segment}::${10 + i}`,
+    vtepMacV6: `0e:00:00:00:06:0${i}`,
+  }));
+  const LEASES6 = { a: 'fd00:10:244::/64', b: 'fd00:10:244:1::/64', c: 'fd00:10:244:2::/64' };
+  const dual = (backend: object) => conf(backend, { EnableIPv6: true, IPv6Network: 'fd00:10:244::/56' });
+
+  test('vxlan.go: flannel-v6.<VNI> bound to public-ipv6, lease6 ::/128, MTU capped at ext−70 by the kernel', () => {
+    const a = expectedNodeState(dual({ Type: 'vxlan', VNI: 42 }), 'a', DUAL, LEASES, {}, LEASES6);
+    expect(a.links.find((l) => l.name === 'flannel-v6.42')).toEqual({
+      name: 'flannel-v6.42',
+      kind: 'vxlan',
+      mtu: 1430,
+      mac: '0e:00:00:00:06:00',
+      vxlan: { id: 42, port: 8472, local: 'fd00:192:168:100::10', learning: false, dev: 'eth0' },
+      required: true,
+    });
+    expect(a.addresses).toContainEqual({
+      dev: 'flannel-v6.42',
+      local: 'fd00:10:244::',
+      prefixLength: 128,
+      required: true,
+    });
+    // ext 9001 on c: the requested 8951 (9001−50) is capped at 9001−70 too.
+    const c = expectedNodeState(dual({ Type: 'vxlan' }), 'c', DUAL, LEASES, {}, LEASES6);
+    expect(c.links.find((l) => l.name === 'flannel-v6.1')?.mtu).toBe(8931);
+  });
+
+  test('vxlan_network.go: per peer v6VxlanRoute onlink via lease6 ::, AddV6ARP PERMANENT, AddV6FDB to public-ipv6', () => {
+    const a = expectedNodeState(dual({ Type: 'vxlan' }), 'a', DUAL, LEASES, {}, LEASES6);
+    const v6 = (dst: string) => dst.includes(':');
+    expect(a.routes.filter((r) => v6(r.dst))).toEqual([
+      { dst: 'fd00:10:244:1::/64', gateway: 'fd00:10:244:1::', dev: 'flannel-v6.1', onlink: true, peer: 'b' },
+      { dst: 'fd00:10:244:2::/64', gateway: 'fd00:10:244:2::', dev: 'flannel-v6.1', onlink: true, peer: 'c' },
+    ]);
+    expect(a.neighbours.filter((n) => v6(n.dst))).toEqual([
+      { dst: 'fd00:10:244:1::', dev: 'flannel-v6.1', lladdr: '0e:00:00:00:06:01', peer: 'b' },
+      { dst: 'fd00:10:244:2::', dev: 'flannel-v6.1', lladdr: '0e:00:00:00:06:02', peer: 'c' },
+    ]);
+    expect(a.fdb.filter((f) => v6(f.dst))).toEqual([
+      { mac: '0e:00:00:00:06:01', dev: 'flannel-v6.1', dst: 'fd00:192:168:100::11', peer: 'b' },
+      { mac: '0e:00:00:00:06:02', dev: 'flannel-v6.1', dst: 'fd00:192:168:101::12', peer: 'c' },
+    ]);
+    expect(a.ipv6?.peers.map((p) => `${p.node} ${p.lease} ${p.path}`)).toEqual([
+      'b fd00:10:244:1::/64 vxlan',
+      'c fd00:10:244:2::/64 vxlan',
+    ]);
+    // The IPv4 side is unchanged.
+    expect(a.routes.filter((r) => !v6(r.dst))).toHaveLength(2);
+  });
+
+  test('vxlan_network.go v6DirectRoute: DirectRouting to an on-link peer is `lease6 via public-ipv6`, no neighbour or FDB', () => {
+    const a = expectedNodeState(dual({ Type: 'vxlan', DirectRouting: true }), 'a', DUAL, LEASES, {}, LEASES6);
+    expect(a.routes).toContainEqual({
+      dst: 'fd00:10:244:1::/64',
+      gateway: 'fd00:192:168:100::11',
+      dev: 'eth0',
+      onlink: false,
+      peer: 'b',
+    });
+    expect(a.neighbours.some((n) => n.dst === 'fd00:10:244:1::')).toBe(false);
+    expect(a.fdb.map((f) => f.dst)).toEqual(['192.168.2.2', 'fd00:192:168:101::12']);
+  });
+
+  test('route_network.go (host-gw): lease6 via the adjacent peer public-ipv6; none to a peer on another segment', () => {
+    const a = expectedNodeState(dual({ Type: 'host-gw' }), 'a', DUAL, LEASES, {}, LEASES6);
+    expect(a.routes.filter((r) => r.dst.includes(':'))).toEqual([
+      { dst: 'fd00:10:244:1::/64', gateway: 'fd00:192:168:100::11', dev: 'eth0', onlink: false, peer: 'b' },
+    ]);
+    expect(a.absentRoutes.map((r) => r.dst)).toContain('fd00:10:244:2::/64');
+    expect(a.ipv6?.peers.find((p) => p.node === 'c')).toMatchObject({ reachable: false, path: 'none' });
+    expect(a.links.some((l) => l.name.startsWith('flannel-v6'))).toBe(false);
+    expect(a.annotations[`${P}backend-v6-data`]).toBe('null');
+  });
+
+  test('WriteSubnetFile IPv6 lines, annotations backend-v6-data / public-ipv6, MasqIP6Rules, cni0 v6 gateway', () => {
+    const a = expectedNodeState(dual({ Type: 'vxlan' }), 'a', DUAL, LEASES, {}, LEASES6);
+    expect(a.subnetEnv).toEqual({
+      FLANNEL_NETWORK: '10.244.0.0/16',
+      FLANNEL_SUBNET: '10.244.0.1/24',
+      FLANNEL_IPV6_NETWORK: 'fd00:10:244::/56',
+      FLANNEL_IPV6_SUBNET: 'fd00:10:244::1/64',
+      FLANNEL_MTU: '1450',
+      FLANNEL_IPMASQ: 'true',
+    });
+    expect(a.annotations[`${P}backend-v6-data`]).toBe('{"VNI":1,"VtepMAC":"0e:00:00:00:06:00"}');
+    expect(a.annotations[`${P}public-ipv6`]).toBe('fd00:192:168:100::10');
+    expect(a.addresses).toContainEqual({
+      dev: 'cni0',
+      local: 'fd00:10:244::1',
+      prefixLength: 64,
+      required: false,
+    });
+    expect(a.ipv6?.masquerade.rules).toContainEqual({
+      action: 'MASQUERADE',
+      source: { cidr: 'fd00:10:244::/56', negated: false },
+      destination: { cidr: 'ff00::/8', negated: true },
+    });
+    expect(a.ipv6?.masquerade.rules).toContainEqual({
+      action: 'RETURN',
+      source: { cidr: 'fd00:10:244::/64', negated: false },
+      destination: { cidr: 'fd00:10:244::/56', negated: false },
+    });
+    expect(a.ipv6?.forward).toEqual([
+      { action: 'ACCEPT', source: 'fd00:10:244::/56' },
+      { action: 'ACCEPT', destination: 'fd00:10:244::/56' },
+    ]);
+  });
+
+  test('no IPv6 side without EnableIPv6, without an IPv6 lease, or for udp (kube.go forces IPv4)', () => {
+    expect(expectedNodeState(conf({ Type: 'vxlan' }), 'a', DUAL, LEASES, {}, LEASES6).ipv6).toBeUndefined();
+    expect(expectedNodeState(dual({ Type: 'vxlan' }), 'a', DUAL, LEASES).ipv6).toBeUndefined();
+    const udp = expectedNodeState(dual({ Type: 'udp' }), 'a', DUAL, LEASES, {}, LEASES6);
+    expect(udp.ipv6).toBeUndefined();
+    expect(Object.keys(udp.subnetEnv)).not.toContain('FLANNEL_IPV6_SUBNET');
+  });
+
+  test('a peer without public-ipv6 announces no IPv6 subnet: no IPv6 entries for it', () => {
+    const [a, b, c] = DUAL as [FlannelNodeInput, FlannelNodeInput, FlannelNodeInput];
+    const { publicIPv6: _, ...bNoV6 } = b;
+    const e = expectedNodeState(dual({ Type: 'vxlan' }), 'a', [a, bNoV6, c], LEASES, {}, LEASES6);
+    expect(e.ipv6?.peers.map((p) => p.node)).toEqual(['c']);
+  });
+});

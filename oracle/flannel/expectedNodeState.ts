@@ -13,11 +13,14 @@
  * flannel's lease watch (pkg/lease/lease.go `LeaseWatcher`), which drops events for the node's own subnet
  * and keeps one lease per subnet (`sameSubnet`). What changed between releases follows the config's
  * flannel version (flannelVersion.ts).
+ * IPv6 (EnableIPv6 with an IPv6Network; vxlan and host-gw, the kube manager forces other backends to IPv4,
+ * pkg/subnet/kube/kube.go): the same again with the lease's IPv6 fields (`ipv6Side` below).
  */
 import type {
   EffectiveNetConf,
   ExpectedAddress,
   ExpectedFdb,
+  ExpectedIPv6Side,
   ExpectedLink,
   ExpectedNeighbour,
   ExpectedNodeState,
@@ -27,8 +30,8 @@ import type {
   FlannelNodeInput,
   SharedLease,
 } from '../../spec/flannelExpectation.ts';
-import { flannelMtu, UDP_OVERHEAD, vxlanDeviceMtu } from './backendMtu.ts';
-import { flannelBehaviour } from './flannelVersion.ts';
+import { flannelMtu, UDP_OVERHEAD, vxlan6DeviceMtu, vxlanDeviceMtu } from './backendMtu.ts';
+import { type FlannelBehaviour, flannelBehaviour } from './flannelVersion.ts';
 import { formatCidr, formatIP, mustCidr } from './goNet.ts';
 import { forwardRules, masqueradeRules } from './masqueradeRules.ts';
 import { annotationKeyPrefix, DEFAULT_ANNOTATION_PREFIX } from './vtepMac.ts';
@@ -48,13 +51,17 @@ const SHARED_LEASE =
 const HOST_GW_UNREACHABLE =
   'host-gw needs L2 adjacency: the peer is not on a directly connected subnet, so the kernel rejects the gateway (Documentation/backends.md)';
 
-/** Expected state of one node. */
+/**
+ * Expected state of one node. `ipv6Leases` (node → IPv6 lease) and the nodes' `publicIPv6` bring in the
+ * IPv6 side of a dual-stack network; without them only IPv4 is predicted.
+ */
 export function expectedNodeState(
   config: EffectiveNetConf,
   nodeName: string,
   nodes: readonly FlannelNodeInput[],
   leases: Readonly<Record<string, string>>,
   options: Partial<FlannelAgentOptions> = {},
+  ipv6Leases: Readonly<Record<string, string>> = {},
 ): ExpectedNodeState {
   const agent = { ...DEFAULT_AGENT_OPTIONS, ...options };
   const behaviour = flannelBehaviour(config.flannelVersion);
@@ -77,16 +84,8 @@ export function expectedNodeState(
   const fdb: ExpectedFdb[] = [];
   const peers: ExpectedPeer[] = [];
 
-  const { others, shared, sharedLeases } = peersOf(nodeName, leaseCidr, nodes, leases);
-  for (const { node: peer, reason } of shared) {
-    peers.push({
-      node: peer,
-      lease: normalised(leases[peer]!),
-      reachable: false,
-      path: 'shared-lease',
-      reason,
-    });
-  }
+  const { others, sharedPeers, sharedLeases } = peersOf(nodeName, leaseCidr, nodes, leases);
+  peers.push(...sharedPeers);
   const backend = config.backend;
   switch (backend.type) {
     case 'vxlan': {
@@ -133,26 +132,11 @@ export function expectedNodeState(
     }
     case 'host-gw':
       for (const peer of others) {
-        const peerLeaseCidr = normalised(leases[peer.name]!);
-        if (peer.segment === node.segment) {
-          routes.push({
-            dst: peerLeaseCidr,
-            gateway: peer.publicIP,
-            dev: node.extInterface.name,
-            onlink: false,
-            peer: peer.name,
-          });
-          peers.push({ node: peer.name, lease: peerLeaseCidr, reachable: true, path: 'host-gw' });
-        } else {
-          absentRoutes.push({ dst: peerLeaseCidr, reason: HOST_GW_UNREACHABLE });
-          peers.push({
-            node: peer.name,
-            lease: peerLeaseCidr,
-            reachable: false,
-            path: 'none',
-            reason: HOST_GW_UNREACHABLE,
-          });
-        }
+        hostGwPeer(node, peer, normalised(leases[peer.name]!), peer.publicIP, {
+          routes,
+          absentRoutes,
+          peers,
+        });
       }
       break;
     case 'udp':
@@ -204,6 +188,19 @@ export function expectedNodeState(
     annotations[`${p}public-ip`] = node.publicIP;
   }
 
+  const ipv6 = ipv6Side(config, node, nodes, ipv6Leases, { agent, behaviour, mtu: cni0Mtu });
+  if (ipv6) {
+    links.push(...ipv6.entries.links);
+    addresses.push(...ipv6.entries.addresses);
+    routes.push(...ipv6.entries.routes);
+    absentRoutes.push(...ipv6.entries.absentRoutes);
+    neighbours.push(...ipv6.entries.neighbours);
+    fdb.push(...ipv6.entries.fdb);
+    sharedLeases.push(...ipv6.entries.sharedLeases);
+    Object.assign(subnetEnv, ipv6.entries.subnetEnv);
+    if (config.subnetManager === 'kube') Object.assign(annotations, ipv6.entries.annotations);
+  }
+
   return {
     node: nodeName,
     lease: leaseCidr,
@@ -227,6 +224,159 @@ export function expectedNodeState(
       (a, b) => nodes.findIndex((n) => n.name === a.node) - nodes.findIndex((n) => n.name === b.node),
     ),
     sharedLeases,
+    ...(ipv6 ? { ipv6: ipv6.side } : {}),
+  };
+}
+
+/** One family's entries that go into the node's shared lists. */
+interface FamilyEntries {
+  readonly links: ExpectedLink[];
+  readonly addresses: ExpectedAddress[];
+  readonly routes: ExpectedRoute[];
+  readonly absentRoutes: { dst: string; reason: string }[];
+  readonly neighbours: ExpectedNeighbour[];
+  readonly fdb: ExpectedFdb[];
+  readonly sharedLeases: SharedLease[];
+  readonly subnetEnv: Record<string, string>;
+  readonly annotations: Record<string, string | undefined>;
+}
+
+/**
+ * The IPv6 side of a node, or undefined when it has none to predict: EnableIPv6 off, no IPv6Network, a
+ * backend the kube manager forces to IPv4 (pkg/subnet/kube/kube.go: only vxlan, host-gw and wireguard keep
+ * EnableIPv6; wireguard is not modelled), or the node without an IPv6 lease or public-ipv6. Peers without
+ * either announce no IPv6 subnet and get no IPv6 entries (vxlan_network.go: `v6Sn.IP != nil`).
+ */
+function ipv6Side(
+  config: EffectiveNetConf,
+  node: FlannelNodeInput,
+  nodes: readonly FlannelNodeInput[],
+  ipv6Leases: Readonly<Record<string, string>>,
+  context: {
+    readonly agent: FlannelAgentOptions;
+    readonly behaviour: FlannelBehaviour;
+    readonly mtu: number | undefined;
+  },
+): { side: ExpectedIPv6Side; entries: FamilyEntries } | undefined {
+  const backend = config.backend;
+  const leaseText = ipv6Leases[node.name];
+  const network = config.ipv6Network;
+  if (!config.enableIPv6 || network === undefined || leaseText === undefined || !node.publicIPv6) return;
+  if (backend.type !== 'vxlan' && backend.type !== 'host-gw') return;
+  const lease = mustCidr(leaseText);
+  const leaseCidr = formatCidr(lease);
+  const leaseIP = formatIP(lease.ip, 6);
+  const entries: FamilyEntries = {
+    links: [],
+    addresses: [],
+    routes: [],
+    absentRoutes: [],
+    neighbours: [],
+    fdb: [],
+    sharedLeases: [],
+    subnetEnv: {},
+    annotations: {},
+  };
+  const peers: ExpectedPeer[] = [];
+  const v6Nodes = nodes.filter((n) => n.publicIPv6 !== undefined);
+  const { others, sharedPeers, sharedLeases } = peersOf(node.name, leaseCidr, v6Nodes, ipv6Leases, 6);
+  entries.sharedLeases.push(...sharedLeases);
+  peers.push(...sharedPeers);
+  const ext = node.extInterface.name;
+  if (backend.type === 'vxlan') {
+    // vxlan.go RegisterNetwork: `flannel-v6.<VNI>` bound to the external interface's IPv6 address, its
+    // lease's network address as /128 (ConfigureIPv6), MAC announced in backend-v6-data.
+    const dev = `flannel-v6.${backend.vni}`;
+    entries.links.push({
+      name: dev,
+      kind: 'vxlan',
+      mtu: vxlan6DeviceMtu(backend, node.extInterface.mtu),
+      mac: node.vtepMacV6,
+      vxlan: {
+        id: backend.vni,
+        port: backend.effectivePort,
+        local: node.publicIPv6,
+        learning: backend.learning,
+        dev: ext,
+      },
+      required: true,
+    });
+    entries.addresses.push({ dev, local: leaseIP, prefixLength: 128, required: true });
+    for (const peer of others) {
+      const peerLease = mustCidr(ipv6Leases[peer.name]!);
+      const peerLeaseCidr = formatCidr(peerLease);
+      const peerLeaseIP = formatIP(peerLease.ip, 6);
+      const peerPublic = peer.publicIPv6 as string;
+      // vxlan_network.go handleSubnetEvents: v6DirectRoute `lease6 via PublicIPv6` when
+      // ip.DirectRouting(PublicIPv6) finds the peer on-link, else AddV6ARP, AddV6FDB, v6VxlanRoute onlink.
+      if (backend.directRouting && peer.segment === node.segment) {
+        entries.routes.push({
+          dst: peerLeaseCidr,
+          gateway: peerPublic,
+          dev: ext,
+          onlink: false,
+          peer: peer.name,
+        });
+        peers.push({ node: peer.name, lease: peerLeaseCidr, reachable: true, path: 'vxlan-direct' });
+        continue;
+      }
+      entries.routes.push({ dst: peerLeaseCidr, gateway: peerLeaseIP, dev, onlink: true, peer: peer.name });
+      entries.neighbours.push({ dst: peerLeaseIP, dev, lladdr: peer.vtepMacV6, peer: peer.name });
+      entries.fdb.push({ mac: peer.vtepMacV6, dev, dst: peerPublic, peer: peer.name });
+      peers.push({ node: peer.name, lease: peerLeaseCidr, reachable: true, path: 'vxlan' });
+    }
+  } else {
+    // route_network.go (host-gw): `lease6 via PublicIPv6 dev ext`, refused by the kernel off-link.
+    for (const peer of others) {
+      const into = { routes: entries.routes, absentRoutes: entries.absentRoutes, peers };
+      hostGwPeer(node, peer, normalised(ipv6Leases[peer.name]!), peer.publicIPv6 as string, into);
+    }
+  }
+
+  // cni-plugin: ranges gain `[{"subnet": FLANNEL_IPV6_SUBNET}]`; the bridge's IPv6 gateway is network+1.
+  const cni0Address = formatIP(lease.ip + 1n, 6);
+  entries.addresses.push({
+    dev: 'cni0',
+    local: cni0Address,
+    prefixLength: lease.prefixLength,
+    required: false,
+  });
+  // pkg/subnet/subnet.go WriteSubnetFile: the IPv6 lines when EnableIPv6, the lease's IP+1 as for IPv4.
+  entries.subnetEnv.FLANNEL_IPV6_NETWORK = network;
+  entries.subnetEnv.FLANNEL_IPV6_SUBNET = `${cni0Address}/${lease.prefixLength}`;
+  // pkg/subnet/kube/annotations.go: backend-v6-data (vxlan: flannel-v6.N's VNI and MAC; host-gw: null)
+  // and public-ipv6 (ExtV6Addr), beside the IPv4 keys.
+  const p = annotationKeyPrefix(context.agent.annotationPrefix);
+  entries.annotations[`${p}backend-v6-data`] =
+    backend.type === 'vxlan'
+      ? node.vtepMacV6
+        ? JSON.stringify({ VNI: backend.vni, VtepMAC: node.vtepMacV6 })
+        : undefined
+      : 'null';
+  entries.annotations[`${p}public-ipv6`] = node.publicIPv6;
+
+  const engine = config.enableNFTables ? 'nftables' : 'iptables';
+  const natRules = !(context.behaviour.emptyNetworkSkipsNat && mustCidr(network).prefixLength === 0);
+  return {
+    side: {
+      lease: leaseCidr,
+      network,
+      // pkg/trafficmngr/iptables MasqIP6Rules / nftables' ip6 flannel-ipv6 table: the IPv4 rules with
+      // IPv6Network, the IPv6 lease and ff00::/8.
+      masquerade: {
+        engine,
+        rules:
+          context.agent.ipMasq && natRules
+            ? masqueradeRules(network, leaseCidr, engine, context.behaviour, 6)
+            : [],
+      },
+      forward: context.agent.forwardRules && natRules ? forwardRules(network) : [],
+      cni0: { address: cni0Address, prefixLength: lease.prefixLength },
+      peers: peers.sort(
+        (a, b) => nodes.findIndex((n) => n.name === a.node) - nodes.findIndex((n) => n.name === b.node),
+      ),
+    },
+    entries,
   };
 }
 
@@ -239,9 +389,10 @@ function peersOf(
   ownLease: string,
   nodes: readonly FlannelNodeInput[],
   leases: Readonly<Record<string, string>>,
+  family: 4 | 6 = 4,
 ): {
   others: FlannelNodeInput[];
-  shared: { node: string; reason: string }[];
+  sharedPeers: ExpectedPeer[];
   sharedLeases: SharedLease[];
 } {
   const byLease = new Map<string, FlannelNodeInput[]>();
@@ -262,14 +413,59 @@ function peersOf(
       sharedLeases.push({
         lease,
         nodes: holders.map((h) => h.name),
-        publicIPs: holders.map((h) => h.publicIP),
+        publicIPs: holders.map((h) => (family === 4 ? h.publicIP : (h.publicIPv6 ?? ''))),
         reason: SHARED_LEASE,
       });
     } else others.push(...holders);
   }
   const order = new Map(nodes.map((n, i) => [n.name, i]));
   others.sort((a, b) => (order.get(a.name) ?? 0) - (order.get(b.name) ?? 0));
-  return { others, shared, sharedLeases };
+  const sharedPeers = shared.map(
+    ({ node, reason }): ExpectedPeer => ({
+      node,
+      lease: normalised(leases[node]!),
+      reachable: false,
+      path: 'shared-lease',
+      reason,
+    }),
+  );
+  return { others, sharedPeers, sharedLeases };
+}
+
+/**
+ * host-gw's entry for one peer (pkg/backend/route_network.go): `lease via gateway dev ext` when the peer is on
+ * this node's L2 segment; otherwise the kernel refuses the gateway and there is no route (and no path).
+ */
+function hostGwPeer(
+  node: FlannelNodeInput,
+  peer: FlannelNodeInput,
+  peerLease: string,
+  gateway: string,
+  into: {
+    readonly routes: ExpectedRoute[];
+    readonly absentRoutes: { dst: string; reason: string }[];
+    readonly peers: ExpectedPeer[];
+  },
+): void {
+  if (peer.segment === node.segment) {
+    into.routes.push({
+      dst: peerLease,
+      gateway,
+      dev: node.extInterface.name,
+      onlink: false,
+      peer: peer.name,
+    });
+    into.peers.push({ node: peer.name, lease: peerLease, reachable: true, path: 'host-gw' });
+    return;
+  }
+  into.absentRoutes.push({ dst: peerLease, reason: HOST_GW_UNREACHABLE });
+  into.peers.push({
+    node: peer.name,
+    lease: peerLease,
+    reachable: false,
+    path: 'none',
+    reason: HOST_GW_UNREACHABLE,
+  });
 }
 
 function normalised(cidr: string): string {

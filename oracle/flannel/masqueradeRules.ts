@@ -8,17 +8,21 @@ import type { ForwardRule, MasqueradeRule } from '../../spec/flannelExpectation.
 import type { FlannelBehaviour } from './flannelVersion.ts';
 
 const MULTICAST_V4 = '224.0.0.0/4';
+/** ip6tables (and nftables' ip6 table) exclude IPv6 multicast instead (pkg/trafficmngr/iptables MasqIP6Rules). */
+const MULTICAST_V6 = 'ff00::/8';
 
 /**
- * The masquerade rules in order, for `network` (net-conf Network) and `podCidr` (the node's lease), as the
- * release of `behaviour` writes them.
+ * The masquerade rules in order, for `network` (net-conf Network, or IPv6Network with `family` 6) and
+ * `podCidr` (the node's lease of that family), as the release of `behaviour` writes them.
  */
 export function masqueradeRules(
   network: string,
   podCidr: string,
   engine: 'iptables' | 'nftables',
   behaviour: Pick<FlannelBehaviour, 'kubeProxyMarkReturn' | 'podCidrMasquerade'>,
+  family: 4 | 6 = 4,
 ): MasqueradeRule[] {
+  const multicast = family === 4 ? MULTICAST_V4 : MULTICAST_V6;
   const is = (cidr: string) => ({ cidr, negated: false });
   const not = (cidr: string) => ({ cidr, negated: true });
   // Packets kube-proxy marked for masquerade are left to kube-proxy (issue #1679, PR #1681, v0.20.2).
@@ -30,7 +34,7 @@ export function masqueradeRules(
     return [
       ...markReturn,
       { action: 'RETURN', source: is(network), destination: is(network) },
-      { action: 'MASQUERADE', source: is(network), destination: not(MULTICAST_V4) },
+      { action: 'MASQUERADE', source: is(network), destination: not(multicast) },
       { action: 'RETURN', source: not(network), destination: is(podCidr) },
       { action: 'MASQUERADE', source: not(network), destination: is(network) },
     ];
@@ -43,7 +47,7 @@ export function masqueradeRules(
     engine === 'iptables'
       ? { action: 'RETURN', source: not(network), destination: is(podCidr) }
       : { action: 'RETURN', source: not(podCidr), destination: is(network) },
-    { action: 'MASQUERADE', source: is(network), destination: not(MULTICAST_V4) },
+    { action: 'MASQUERADE', source: is(network), destination: not(multicast) },
     { action: 'MASQUERADE', source: not(network), destination: is(network) },
   ];
 }

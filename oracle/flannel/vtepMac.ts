@@ -18,12 +18,16 @@ export function annotationKeyPrefix(prefix: string = DEFAULT_ANNOTATION_PREFIX):
   return withSlash.endsWith('/') || withSlash.endsWith('-') ? withSlash : `${withSlash}-`;
 }
 
-/** The VtepMAC in a node's backend-data annotation, lower-cased; undefined when absent or unparsable. */
+/**
+ * The VtepMAC in a node's backend-data (or, for flannel-v6.N, backend-v6-data) annotation, lower-cased;
+ * undefined when absent or unparsable.
+ */
 function announcedVtepMac(
   annotations: Readonly<Record<string, string>>,
-  prefix: string = DEFAULT_ANNOTATION_PREFIX,
+  prefix: string,
+  key: 'backend-data' | 'backend-v6-data',
 ): string | undefined {
-  const raw = annotations[`${annotationKeyPrefix(prefix)}backend-data`];
+  const raw = annotations[`${annotationKeyPrefix(prefix)}${key}`];
   if (raw === undefined) return undefined;
   try {
     const data = JSON.parse(raw) as unknown;
@@ -35,7 +39,7 @@ function announcedVtepMac(
   }
 }
 
-/** The nodes with `vtepMac` filled from each node's observed annotations (where it announced one). */
+/** The nodes with `vtepMac` (and `vtepMacV6`) filled from each node's observed annotations (where it announced one). */
 export function withAnnouncedVtepMacs(
   nodes: readonly FlannelNodeInput[],
   observed: Readonly<Record<string, NodeNetworkState>>,
@@ -43,7 +47,8 @@ export function withAnnouncedVtepMacs(
 ): FlannelNodeInput[] {
   return nodes.map((n) => {
     const state = observed[n.name];
-    const mac = state ? announcedVtepMac(state.annotations, prefix) : undefined;
-    return mac ? { ...n, vtepMac: mac } : n;
+    const mac = state ? announcedVtepMac(state.annotations, prefix, 'backend-data') : undefined;
+    const mac6 = state ? announcedVtepMac(state.annotations, prefix, 'backend-v6-data') : undefined;
+    return { ...n, ...(mac ? { vtepMac: mac } : {}), ...(mac6 ? { vtepMacV6: mac6 } : {}) };
   });
 }

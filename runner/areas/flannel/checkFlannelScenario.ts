@@ -59,17 +59,24 @@ export async function checkFlannelScenario(
     leases: realized.nodeSubnets,
     states,
     nodeCidrMaskSize: scenario.cluster?.nodeMask ?? nodeMaskOf(scenario.netConf),
+    ...(realized.ipv6 ? { ipv6: { nodeIPs: realized.ipv6.nodeIPs, leases: realized.ipv6.nodeSubnets } } : {}),
   });
-  const pods = cluster.pods.flatMap((p) => {
-    const ip = realized.podIPs[keyOf(p)]?.[0];
-    return ip && p.nodeName ? [{ key: keyOf(p), node: p.nodeName, ip }] : [];
-  });
-  const plan = planDataplaneProbes(
-    pods,
-    judgement.expected,
-    judgement.ambiguousNodes,
-    { tcp: PROBE_TCP_PORT, udp: PROBE_UDP_PORT },
-    settings.probeTimeoutMs,
+  // Every pod address is probed across nodes: the IPv4 one, and on a dual-stack target the IPv6 one too.
+  const podsOf = (family: 4 | 6) =>
+    cluster.pods.flatMap((p) => {
+      const ip = realized.podIPs[keyOf(p)]?.find((a) => a.includes(':') === (family === 6));
+      return ip && p.nodeName ? [{ key: keyOf(p), node: p.nodeName, ip }] : [];
+    });
+  const families: (4 | 6)[] = realized.ipv6 ? [4, 6] : [4];
+  const plan = families.flatMap((family) =>
+    planDataplaneProbes(
+      podsOf(family),
+      judgement.expected,
+      judgement.ambiguousNodes,
+      { tcp: PROBE_TCP_PORT, udp: PROBE_UDP_PORT },
+      settings.probeTimeoutMs,
+      family,
+    ),
   );
   const { results, sent } = await probeWithRetries(target, plan, settings);
   const dataplane = plan.map((p) => judgeDataplaneProbe(p, results.get(p.request.id)));

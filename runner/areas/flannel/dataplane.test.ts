@@ -12,6 +12,7 @@ import type { PlannedProbe } from './dataplane.ts';
 import { dataplaneRows, isDataplaneFailure, judgeDataplaneProbe, planDataplaneProbes } from './dataplane.ts';
 import type { FlannelScenario } from './flannelScenario.ts';
 import {
+  describeFlannelScenario,
   flannelCluster,
   flannelScenarioArb,
   flannelScenarioYaml,
@@ -107,6 +108,55 @@ describe('dataplane probes', () => {
   });
 });
 
+describe('dataplane probes on a dual-stack recording', () => {
+  const dual = JSON.parse(
+    readFileSync(new URL('./fixtures/hostgw-dual-3nodes-2segments.json', import.meta.url), 'utf8'),
+  ) as typeof rec & {
+    realized: { ipv6: { nodeIPs: Record<string, string>; nodeSubnets: Record<string, string> } };
+  };
+  const judgeDual = (withIPv6: boolean) =>
+    judgeNodeStates({
+      netConf: dual.scenario.netConf,
+      segments: { 'node-1': 0, 'node-2': 1, 'node-3': 0 },
+      nodeIPs: dual.realized.nodeIPs,
+      leases: dual.realized.nodeSubnets,
+      states: dual.states,
+      nodeCidrMaskSize: nodeMaskOf(dual.scenario.netConf),
+      ...(withIPv6
+        ? { ipv6: { nodeIPs: dual.realized.ipv6.nodeIPs, leases: dual.realized.ipv6.nodeSubnets } }
+        : {}),
+    });
+  const j = judgeDual(true);
+  const pods = (family: 4 | 6) =>
+    Object.entries(dual.realized.podIPs).map(([key, ips]) => ({
+      key,
+      node: `node-${key.split('/')[1]?.slice(1, 2)}`,
+      ip: ips.find((ip) => ip.includes(':') === (family === 6)) as string,
+    }));
+
+  test('IPv6 addresses are probed against the IPv6 peer table (host-gw IPv6 routes need L2 adjacency too)', () => {
+    const v6 = planDataplaneProbes(pods(6), j.expected, [], { tcp: 80, udp: 81 }, 1000, 6);
+    expect(v6.map((p) => `${p.fromNode}>${p.toNode}:${p.expected}`).sort()).toEqual([
+      'node-1>node-2:unreachable',
+      'node-1>node-3:reachable',
+      'node-2>node-1:unreachable',
+      'node-2>node-3:unreachable',
+      'node-3>node-1:reachable',
+      'node-3>node-2:unreachable',
+    ]);
+    expect(v6.every((p) => p.family === 6 && p.request.host.includes(':'))).toBe(true);
+    const v4 = planDataplaneProbes(pods(4), j.expected, [], { tcp: 80, udp: 81 }, 1000);
+    const ids = new Set([...v4, ...v6].map((p) => p.request.id));
+    expect(ids.size).toBe(v4.length + v6.length);
+  });
+
+  test('without an IPv6 side in the expectation the IPv6 probes are not judged', () => {
+    const v4only = judgeDual(false);
+    const v6 = planDataplaneProbes(pods(6), v4only.expected, [], { tcp: 80, udp: 81 }, 1000, 6);
+    expect(v6.every((p) => p.expected === 'undefined')).toBe(true);
+  });
+});
+
 describe('flannelScenarioArb', () => {
   test('2–5 nodes, segments numbered from 0 in order of use, enough leases', () => {
     fc.assert(
@@ -126,6 +176,36 @@ describe('flannelScenarioArb', () => {
       .sample(flannelScenarioArb(), { seed: 7, numRuns: 300 })
       .map((s) => s.netConf.Backend?.MTU);
     expect(mtus.some((m) => typeof m === 'number' && m > 1500)).toBe(true);
+  });
+
+  test('ipFamily ipv4 (the default) draws exactly the scenarios it drew before dual-stack, seed for seed', () => {
+    const drawn = fc.sample(flannelScenarioArb({ ipFamily: 'ipv4' }), { seed: 1, numRuns: 4 });
+    expect(drawn.map(describeFlannelScenario)).toEqual([
+      'host-gw, Network 172.30.0.0/20 SubnetLen 23, 2 nodes on segments 0,1',
+      'host-gw, Network 10.1.0.0/16 SubnetLen 26, 2 nodes on segments 0,0',
+      'udp Port 8285, Network 10.42.0.0/16 SubnetLen 22, 5 nodes on segments 0,0,1,0,1',
+      'vxlan MTU 9000, Network 10.42.0.0/16 SubnetLen 26, 3 nodes on segments 0,1,0',
+    ]);
+    expect(fc.sample(flannelScenarioArb(), { seed: 1, numRuns: 4 })).toEqual(drawn);
+  });
+
+  test('ipFamily dual: EnableIPv6 with a ULA IPv6Network and a lease length the lab takes, never udp', () => {
+    const backends = new Set<string>();
+    fc.assert(
+      fc.property(flannelScenarioArb({ ipFamily: 'dual' }), (s) => {
+        const c = s.netConf;
+        expect(c.EnableIPv6).toBe(true);
+        expect(String(c.IPv6Network)).toMatch(/^fd[0-9a-f]{2}:/);
+        const prefix = Number(String(c.IPv6Network).split('/')[1]);
+        const len = (c.IPv6SubnetLen as number | undefined) ?? 64;
+        expect(len).toBeGreaterThan(prefix);
+        expect(len).toBeLessThanOrEqual(120);
+        expect(2 ** Math.min(len - prefix, 30)).toBeGreaterThanOrEqual(s.nodes.length);
+        backends.add(String(c.Backend?.Type));
+      }),
+      { numRuns: 200, seed: 7 },
+    );
+    expect([...backends].sort()).toEqual(['host-gw', 'vxlan']);
   });
 
   test('a pinned backend and one segment are honoured', () => {

@@ -2,7 +2,8 @@
  * Pod-to-pod probes across nodes, for every backend: the data plane must carry traffic, not only look
  * right. Each pod probes a pod on every other node (the first pod over TCP, the second over UDP). The
  * oracle's peer table says whether a path exists: host-gw peers on another L2 segment have none, so a
- * probe to them must not connect. Pure: planning and judging; the caller sends the probes.
+ * probe to them must not connect. On a dual-stack target the IPv6 addresses are probed the same way,
+ * against the oracle's IPv6 peer table. Pure: planning and judging; the caller sends the probes.
  */
 import type { ExpectedNodeState } from '../../../spec/flannelExpectation.ts';
 import type { Protocol } from '../../../spec/model.ts';
@@ -17,6 +18,8 @@ export interface PlannedProbe {
   /** `reachable`, `unreachable` (no path by design), or `undefined` (not judged). */
   readonly expected: 'reachable' | 'unreachable' | 'undefined';
   readonly reason?: string;
+  /** The address family probed (IPv4 unless a dual-stack target's IPv6 addresses are). */
+  readonly family: 4 | 6;
 }
 
 export interface ProbePod {
@@ -36,6 +39,7 @@ export function planDataplaneProbes(
   ambiguousNodes: readonly string[],
   ports: DataplanePorts,
   timeoutMs: number,
+  family: 4 | 6 = 4,
 ): PlannedProbe[] {
   const byNode = new Map<string, ProbePod[]>();
   for (const p of pods) byNode.set(p.node, [...(byNode.get(p.node) ?? []), p]);
@@ -45,13 +49,13 @@ export function planDataplaneProbes(
     const self = expected.find((e) => e.node === fromNode);
     for (const [toNode, targets] of byNode) {
       if (toNode === fromNode) continue;
-      const peer = self?.peers.find((p) => p.node === toNode);
+      const peer = (family === 6 ? self?.ipv6?.peers : self?.peers)?.find((p) => p.node === toNode);
       sources.forEach((src, j) => {
         const dst = targets[j % targets.length] as ProbePod;
         const protocol: Protocol = j === 0 ? 'TCP' : 'UDP';
         const undefinedReason =
           !self || !peer
-            ? `the oracle has no expectation for ${fromNode} → ${toNode} (no lease)`
+            ? `the oracle has no expectation for ${fromNode} → ${toNode} (no ${family === 6 ? 'IPv6 ' : ''}lease)`
             : peer.path === 'shared-lease'
               ? (peer.reason ?? 'the peer shares a lease')
               : ambiguous.has(fromNode) || ambiguous.has(toNode)
@@ -59,7 +63,7 @@ export function planDataplaneProbes(
                 : undefined;
         plan.push({
           request: {
-            id: `${src.key}>${dst.key}/${protocol}`,
+            id: `${src.key}>${dst.key}/${protocol}${family === 6 ? '/IPv6' : ''}`,
             from: src.key,
             host: dst.ip,
             port: protocol === 'TCP' ? ports.tcp : ports.udp,
@@ -71,6 +75,7 @@ export function planDataplaneProbes(
           fromNode,
           toNode,
           toPod: dst.key,
+          family,
           expected: undefinedReason ? 'undefined' : peer?.reachable ? 'reachable' : 'unreachable',
           ...(undefinedReason
             ? { reason: undefinedReason }
@@ -131,7 +136,7 @@ export function dataplaneRows(judgements: readonly DataplaneJudgement[]): Flanne
   return judgements.map((j) => ({
     node: j.probe.fromNode,
     object: 'dataplane',
-    key: `${j.probe.request.from} → ${j.probe.toPod} ${j.probe.request.port}/${j.probe.request.protocol}`,
+    key: `${j.probe.request.from} → ${j.probe.toPod} ${j.probe.request.port}/${j.probe.request.protocol}${j.probe.family === 6 ? ' IPv6' : ''}`,
     expected: j.expectedText,
     observed: j.observedText,
     differs: isDataplaneFailure(j),

@@ -22,8 +22,9 @@ async function runArea(
   scenarios: fc.Arbitrary<FlannelScenario>,
   faults: readonly FaultName[],
   runs: number,
+  ipFamily: 'ipv4' | 'dual' = 'ipv4',
 ): Promise<AreaOutcome> {
-  const lab = createLabTarget({ faults, labId: testLabId(), signalHandlers: false });
+  const lab = createLabTarget({ faults, ipFamily, labId: testLabId(), signalHandlers: false });
   labs.push(lab);
   let n = 0;
   const ctx: AreaContext = {
@@ -36,6 +37,7 @@ async function runArea(
       budgetMs: 120_000,
       shrinkBudgetMs: 20_000,
       areas: ['flannel'],
+      ipFamily,
     },
     faults,
     resultsPath: 'results.json',
@@ -122,5 +124,39 @@ describe('flannel area on the lab', { tags: ['lab'] }, () => {
     expect(details.every((d) => d.expected !== undefined && d.observed !== undefined)).toBe(true);
     // Shrunk to the smallest topology that shows the bug: two nodes.
     expect(outcome.notes?.flannelShrunkNodes).toBe(2);
+  });
+
+  // Dual-stack (issue 20): the IPv6 side is judged (flannel-v6.1, IPv6 routes via lease6 or public-ipv6)
+  // and every pod's IPv6 address is probed across nodes.
+  test.each([
+    ['vxlan', { Type: 'vxlan' }],
+    ['host-gw', { Type: 'host-gw' }],
+  ] as const)('clean dual-stack lab, %s on 2 segments: no finding, IPv6 judged', async (type, backend) => {
+    const scenario = twoSegments(backend);
+    const dual = {
+      ...scenario,
+      netConf: { ...scenario.netConf, EnableIPv6: true, IPv6Network: 'fd00:10:244::/56' },
+    };
+    const outcome = await runArea(fc.constant(dual), [], 1, 'dual');
+    expect(outcome.findings).toEqual([]);
+    const rows = outcome.sections?.flannel?.flatMap((t) => t.rows) ?? [];
+    expect(rows.filter((r) => r.differs)).toEqual([]);
+    expect(rows.filter((r) => r.object === 'dataplane' && r.key.endsWith('IPv6')).length).toBe(8);
+    expect(rows.some((r) => r.object === 'route' && r.key === 'fd00:10:244:1::/64')).toBe(true);
+    expect(rows.some((r) => r.object === 'link' && r.key === 'flannel-v6.1')).toBe(type === 'vxlan');
+  });
+
+  test('fault flannel-v6-route-missing is found on a dual-stack lab, naming node-1 and an IPv6 route', async () => {
+    const outcome = await runArea(
+      flannelScenarioArb({ backend: 'vxlan', segments: 1, maxNodes: 3, ipFamily: 'dual' }),
+      ['flannel-v6-route-missing'],
+      3,
+      'dual',
+    );
+    const details = outcome.findings.flatMap((f) => f.flannel ?? []);
+    expect(
+      details.some((d) => d.node === 'node-1' && d.object === 'route' && d.key.includes(':')),
+      outcome.findings.map((f) => f.rule).join(', '),
+    ).toBe(true);
   });
 });

@@ -38,7 +38,7 @@ const LAB_FLANNEL_VERSION = {
 };
 
 const DEFAULT_FLANNEL_AREA_DEPS: FlannelAreaDeps = {
-  scenarios: () => flannelScenarioArb(),
+  scenarios: (options) => flannelScenarioArb({ ipFamily: options.ipFamily }),
 };
 
 export function flannelArea(deps: FlannelAreaDeps = DEFAULT_FLANNEL_AREA_DEPS): AreaRunner {

@@ -122,7 +122,7 @@ export function buildFlannelFindings(ctx: FlannelFindingContext): Finding[] {
     g.details.push({
       node: j.probe.fromNode,
       object: 'dataplane',
-      key: `${j.probe.request.from} → ${j.probe.toPod} (${j.probe.toNode}) ${j.probe.request.port}/${j.probe.request.protocol}`,
+      key: `${j.probe.request.from} → ${j.probe.toPod} (${j.probe.toNode}) ${j.probe.request.port}/${j.probe.request.protocol}${j.probe.family === 6 ? ' IPv6' : ''}`,
       expected: j.expectedText,
       observed: j.observedText,
     });

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { flannelNetConfArb } from '../../../generators/flannelNetConf.ts';
+import type { IPFamilyMode } from '../../../spec/ipFamily.ts';
 import { parseCidr } from '../../../spec/manifests/cidr.ts';
 import { clusterToManifests } from '../../../spec/manifests/write.ts';
 import type { Cluster, Node, Pod } from '../../../spec/model.ts';
@@ -41,6 +42,8 @@ export interface FlannelScenarioOptions {
   readonly segments?: number;
   readonly minNodes?: number;
   readonly maxNodes?: number;
+  /** The run's `--ip-family`: dual draws dual-stack net-confs (EnableIPv6, no udp); default ipv4. */
+  readonly ipFamily?: IPFamilyMode;
 }
 
 /** The namespace the flannel area's pods live in. */
@@ -85,7 +88,7 @@ export function flannelScenarioArb(options: FlannelScenarioOptions = {}): fc.Arb
   });
   const nodes = fc.array(node, { minLength: options.minNodes ?? 2, maxLength: options.maxNodes ?? 5 });
   return fc
-    .record({ netConf: flannelNetConfArb(), nodes })
+    .record({ netConf: flannelNetConfArb(options.ipFamily), nodes })
     .map(({ netConf, nodes }) => ({
       netConf: fitNetConf(netConf, options.backend),
       nodes: canonicalSegments(nodes),
@@ -158,9 +161,13 @@ export function describeFlannelScenario(scenario: FlannelScenario): string {
         .join(' ')
     : 'no Backend (udp)';
   const segs = scenario.nodes.map((n) => n.segment).join(',');
-  return `${backend}, Network ${scenario.netConf.Network}${
-    scenario.netConf.SubnetLen !== undefined ? ` SubnetLen ${scenario.netConf.SubnetLen}` : ''
-  }, ${scenario.nodes.length} nodes on segments ${segs}`;
+  const c = scenario.netConf;
+  const ipv6 = c.EnableIPv6
+    ? `, IPv6Network ${String(c.IPv6Network)}${c.IPv6SubnetLen !== undefined ? ` IPv6SubnetLen ${String(c.IPv6SubnetLen)}` : ''}`
+    : '';
+  return `${backend}, Network ${c.Network}${
+    c.SubnetLen !== undefined ? ` SubnetLen ${c.SubnetLen}` : ''
+  }${ipv6}, ${scenario.nodes.length} nodes on segments ${segs}`;
 }
 
 /** The scenario as YAML: flannel's ConfigMap with net-conf.json, then the nodes (with segments) and pods. */

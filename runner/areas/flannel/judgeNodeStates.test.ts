@@ -332,3 +332,74 @@ describe('a live cluster: what the nodes show instead of what the lab was told',
     });
   });
 });
+
+// Dual-stack recordings (podnet lab --ip-family dual): the IPv6 side is judged from Realized.ipv6 with
+// flannel's IPv6 rules (vxlan_network.go v6VxlanRoute / AddV6ARP / AddV6FDB, route_network.go for host-gw).
+describe('dual-stack recordings', () => {
+  interface DualRecording extends Recording {
+    readonly realized: Recording['realized'] & {
+      readonly ipv6: { nodeIPs: Record<string, string>; nodeSubnets: Record<string, string> };
+    };
+  }
+  const judgeDual = (r: DualRecording, states: NodeNetworkState[] = r.states) =>
+    judgeNodeStates({
+      netConf: r.scenario.netConf,
+      segments: Object.fromEntries(r.scenario.nodes.map((n, i) => [`node-${i + 1}`, n.segment])),
+      nodeIPs: r.realized.nodeIPs,
+      leases: r.realized.nodeSubnets,
+      states,
+      nodeCidrMaskSize: nodeMaskOf(r.scenario.netConf),
+      ipv6: { nodeIPs: r.realized.ipv6.nodeIPs, leases: r.realized.ipv6.nodeSubnets },
+    });
+  const vxlan = recording('vxlan-dual-3nodes-2segments') as DualRecording;
+  const hostgw = recording('hostgw-dual-3nodes-2segments') as DualRecording;
+
+  test.each([
+    ['vxlan', vxlan],
+    ['host-gw', hostgw],
+  ])('a clean dual-stack %s recording gives no difference, and its IPv6 side is predicted', (_, r) => {
+    const j = judgeDual(r);
+    expect(j.differences).toEqual([]);
+    expect(j.expected.every((e) => e.ipv6 !== undefined)).toBe(true);
+    expect(j.expected[0]?.subnetEnv.FLANNEL_IPV6_SUBNET).toBe('fd00:10:244::1/64');
+  });
+
+  test('vxlan: the VtepMAC of flannel-v6.1 comes from backend-v6-data; a missing IPv6 route is a difference', () => {
+    const j = judgeDual(vxlan);
+    const v6 = j.expected[0]?.links.find((l) => l.name === 'flannel-v6.1');
+    expect(v6?.mac).toBeDefined();
+    expect(v6?.mac).not.toBe(j.expected[0]?.links.find((l) => l.name === 'flannel.1')?.mac);
+    const states = withNode(vxlan, 'node-1', (s) => ({
+      ...s,
+      routes: s.routes.filter((r) => r.dst !== 'fd00:10:244:1::/64'),
+    }));
+    expect(judgeDual(vxlan, states).differences).toEqual([
+      {
+        node: 'node-1',
+        object: 'route',
+        key: 'fd00:10:244:1::/64',
+        expected: 'via fd00:10:244:1:: dev flannel-v6.1 onlink',
+        observed: 'absent',
+      },
+    ]);
+  });
+
+  test('host-gw: an IPv6 route to the peer on another segment is reported (the kernel would refuse it)', () => {
+    const states = withNode(hostgw, 'node-1', (s) => ({
+      ...s,
+      routes: [
+        ...s.routes,
+        { dst: 'fd00:10:244:1::/64', gateway: 'fd00:192:168:101::11', dev: 'eth0', onlink: true },
+      ],
+    }));
+    const d = judgeDual(hostgw, states).differences;
+    expect(d.map((x) => `${x.node} ${x.object} ${x.key} ${x.expected}`)).toEqual([
+      'node-1 route fd00:10:244:1::/64 absent',
+    ]);
+  });
+
+  test('judged without the IPv6 side (an IPv4 run), the dual recording is clean on IPv4 too', () => {
+    expect(judge(vxlan).differences).toEqual([]);
+    expect(judge(vxlan).expected.every((e) => e.ipv6 === undefined)).toBe(true);
+  });
+});

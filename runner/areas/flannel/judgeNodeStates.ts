@@ -1,7 +1,8 @@
 /**
  * Judges a flannel network as realized: the oracle's expected state of every node (built from the
  * target's node IPs, leases, the nodes' external interface and MTU, their L2 segments and the VtepMACs
- * they announced) compared with what each node holds, plus the lease invariants. Pure.
+ * they announced; on a dual-stack target the IPv6 node IPs and leases too) compared with what each node
+ * holds, plus the lease invariants. Pure.
  */
 import {
   checkLeases,
@@ -41,6 +42,11 @@ export interface FlannelJudgeInput {
   readonly nodeCidrMaskSize: number;
   /** The external interface of every node; by default the one holding the node's public IP, else eth0. */
   readonly extInterface?: string;
+  /** A dual-stack target's IPv6 side (Realized.ipv6): node → public-ipv6, node → IPv6 lease. */
+  readonly ipv6?: {
+    readonly nodeIPs: Readonly<Record<string, string>>;
+    readonly leases: Readonly<Record<string, string>>;
+  };
 }
 
 export interface FlannelJudgement {
@@ -81,11 +87,13 @@ export function judgeNodeStates(input: FlannelJudgeInput): FlannelJudgement {
       });
       continue;
     }
+    const publicIPv6 = input.ipv6?.nodeIPs[name];
     bare.push({
       name,
       publicIP,
       extInterface: { name: ext, mtu: extLink.mtu },
       segment: input.segments[name] ?? 0,
+      ...(publicIPv6 ? { publicIPv6 } : {}),
     });
   }
   const nodes = withAnnouncedVtepMacs(bare, byName);
@@ -99,7 +107,7 @@ export function judgeNodeStates(input: FlannelJudgeInput): FlannelJudgement {
   const expected: ExpectedNodeState[] = [];
   for (const node of nodes) {
     if (input.leases[node.name] === undefined) continue;
-    const e = expectedNodeState(config, node.name, nodes, input.leases);
+    const e = expectedNodeState(config, node.name, nodes, input.leases, {}, input.ipv6?.leases);
     expected.push(e);
     const state = byName[node.name];
     if (state) differences.push(...compareNodeState(e, state));

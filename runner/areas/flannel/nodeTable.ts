@@ -4,7 +4,11 @@
  * (stale or unexpected entries). Rows the comparison flagged carry `differs`.
  */
 
-import { describeExpectedRoute, describeRoute } from '../../../oracle/flannel/compareNodeState.ts';
+import {
+  addressKey,
+  describeExpectedRoute,
+  describeRoute,
+} from '../../../oracle/flannel/compareNodeState.ts';
 import type { ExpectedNodeState, NodeStateDifference } from '../../../spec/flannelExpectation.ts';
 import type { NodeNetworkState } from '../../../spec/nodeState.ts';
 import type { FlannelDetail } from '../../../spec/results.ts';
@@ -121,7 +125,9 @@ function linkRows(expected: ExpectedNodeState, observed: NodeNetworkState | unde
       covers: (d) =>
         d.object === 'link' &&
         (d.key === link.name ||
-          (d.key.startsWith(`${link.name} `) && !d.key.startsWith(`${link.name} address`))),
+          (d.key.startsWith(`${link.name} `) &&
+            !d.key.startsWith(addressKey(link.name, 'inet')) &&
+            !d.key.startsWith(addressKey(link.name, 'inet6')))),
     });
     if (link.mtu !== undefined) {
       candidates.push({
@@ -134,13 +140,15 @@ function linkRows(expected: ExpectedNodeState, observed: NodeNetworkState | unde
     }
   }
   for (const address of expected.addresses) {
-    const onDev = (observed?.addresses ?? []).filter((a) => a.dev === address.dev && a.family === 'inet');
+    const family = address.local.includes(':') ? 'inet6' : 'inet';
+    const onDev = (observed?.addresses ?? []).filter((a) => a.dev === address.dev && a.family === family);
+    const key = addressKey(address.dev, family);
     candidates.push({
       object: 'link',
-      key: `${address.dev} address`,
+      key,
       expected: `${address.local}/${address.prefixLength}`,
       observed: onDev.map((a) => `${a.local}/${a.prefixLength}`).join(', ') || ABSENT,
-      covers: (d) => d.object === 'link' && d.key.startsWith(`${address.dev} address`),
+      covers: (d) => d.object === 'link' && d.key.startsWith(key),
     });
   }
   return candidates;
