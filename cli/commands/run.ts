@@ -147,6 +147,17 @@ export function runOptionsFrom(
       { field: '--ip-family' },
     );
   }
+  const areas = parseAreas(stringOption(args, 'areas'));
+  if (ipFamily === 'ipv6' && areas.includes('flannel')) {
+    // The flannel oracle predicts the IPv4 and the dual-stack node; an IPv6-only node (EnableIPv4 false) it
+    // refuses by name (docs/design.md "The oracle"), so the area cannot judge that lab.
+    throw new PodnetInputError(
+      'PODNET_BAD_ARGUMENT',
+      '--areas flannel cannot run with --ip-family ipv6: podnet does not predict an IPv6-only flannel node',
+      { field: '--ip-family' },
+      'use --ip-family dual for the flannel area, or leave flannel out of --areas',
+    );
+  }
   const runsGiven = stringOption(args, 'runs') !== undefined;
   const budgetGiven = stringOption(args, 'budget') !== undefined;
   return {
@@ -159,7 +170,7 @@ export function runOptionsFrom(
         ? 24 * 3_600_000
         : durationOption(args, command, 'budget', DEFAULT_RUN_OPTIONS.budgetMs),
     shrinkBudgetMs: durationOption(args, command, 'shrink-budget', DEFAULT_RUN_OPTIONS.shrinkBudgetMs),
-    areas: parseAreas(stringOption(args, 'areas')),
+    areas,
     profile,
     concurrency: integerOption(args, command, 'concurrency', DEFAULT_RUN_OPTIONS.concurrency, {
       min: 1,
