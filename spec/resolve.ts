@@ -3,6 +3,7 @@
  * A generated scenario says "covers pod y/b" or "node-2's subnet except pod x/a"; only after
  * `Target.sync` do those become CIDRs. Resolving late keeps a shrunk scenario meaningful.
  */
+import { addressFamily } from './ipFamily.ts';
 import type { IPFamily } from './ipNum.ts';
 import { isStrictSubset, networkText, parseCidr } from './manifests/cidr.ts';
 import type { Cluster, IPBlock, NetworkPolicy, NetworkPolicyRule, ObjectKey, Pod } from './model.ts';
@@ -40,17 +41,12 @@ export function strictlyInside(inner: string, outer: string): boolean {
   return i !== undefined && o !== undefined && i.family === o.family && isStrictSubset(i, o);
 }
 
-/** The family of an address or CIDR written as text. */
-function familyOfText(text: string): IPFamily {
-  return text.includes(':') ? 6 : 4;
-}
-
 /**
  * The networks of `family` (absent: the primary one): the top level, or a dual-stack target's `ipv6`;
  * undefined when the target has no such family.
  */
 function networkOf(realized: Realized, family: IPFamily | undefined): RealizedNetwork | undefined {
-  if (family === undefined || familyOfText(realized.clusterNetwork) === family) return realized;
+  if (family === undefined || addressFamily(realized.clusterNetwork) === family) return realized;
   return family === 6 ? realized.ipv6 : undefined;
 }
 
@@ -61,7 +57,7 @@ export function podAddressOf(
   family: IPFamily | undefined,
 ): string | undefined {
   const ips = realized.podIPs[pod] ?? [];
-  return family === undefined ? ips[0] : ips.find((ip) => familyOfText(ip) === family);
+  return family === undefined ? ips[0] : ips.find((ip) => addressFamily(ip) === family);
 }
 
 /** The concrete CIDR a reference denotes, or undefined when what it names no longer exists. */

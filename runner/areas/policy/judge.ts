@@ -18,6 +18,7 @@ import {
   serviceVerdict,
 } from '../../../oracle/model/index.ts';
 import type { PolicyDecided } from '../../../oracle/policy/index.ts';
+import { addressFamily } from '../../../spec/ipFamily.ts';
 import type { Cluster, ObjectKey, Pod } from '../../../spec/model.ts';
 import { keyOf } from '../../../spec/model.ts';
 import { podAddressOf } from '../../../spec/resolve.ts';
@@ -26,7 +27,7 @@ import type { ProbeResult } from '../../../spec/target.ts';
 import { nodeOfSource } from '../../../spec/target.ts';
 import type { FindingKind, Verdict } from '../../../spec/verdict.ts';
 import type { PolicyJudgement, PolicyOracle } from '../../policyOracle.ts';
-import { familyOf, type PlannedProbe } from './probePlan.ts';
+import type { PlannedProbe } from './probePlan.ts';
 
 type JudgementKind = FindingKind | 'conforms' | 'unsupported';
 
@@ -57,7 +58,7 @@ export function judgeProbe(
   const node = nodeOfSource(request.from);
   if (node !== undefined && dest.kind === 'pod') return judgeNodeToPod(probe, result, node, dest.pod);
   if (dest.kind === 'pod') {
-    const family = familyOf(request.host);
+    const family = addressFamily(request.host);
     const j = oracle.judge(request.from, dest.pod, request.port, request.protocol, family);
     const sourceIP = podAddressOf(realized, request.from, family);
     return judgeDirect(probe, result, j, {
@@ -69,7 +70,8 @@ export function judgeProbe(
     const j = oracle.judge(request.from, { ip: request.host }, request.port, request.protocol);
     const srcPod = findPod(cluster, request.from);
     // Masqueraded to the node's address of the connection's family (flannel: iptables and ip6tables).
-    const nodeIPs = familyOf(request.host) === 6 && realized.ipv6 ? realized.ipv6.nodeIPs : realized.nodeIPs;
+    const nodeIPs =
+      addressFamily(request.host) === 6 && realized.ipv6 ? realized.ipv6.nodeIPs : realized.nodeIPs;
     const nodeIP = srcPod?.nodeName ? nodeIPs[srcPod.nodeName] : undefined;
     return judgeDirect(probe, result, j, {
       violation: (answer) => masqueradeViolation(nodeIP, answer),
@@ -92,7 +94,13 @@ export function judgeProbe(
         detail: 'served by a pod that is not a ready endpoint of the Service',
       };
     }
-    const j = oracle.judge(request.from, chosen.pod, chosen.port, request.protocol, familyOf(request.host));
+    const j = oracle.judge(
+      request.from,
+      chosen.pod,
+      chosen.port,
+      request.protocol,
+      addressFamily(request.host),
+    );
     const kind = classify(j.verdict, result);
     return {
       probe,
@@ -104,7 +112,7 @@ export function judgeProbe(
       ...(j.decided ? { decided: j.decided } : {}),
     };
   }
-  const family = familyOf(request.host);
+  const family = addressFamily(request.host);
   const verdicts = backends.map((b) => oracle.judge(request.from, b.pod, b.port, request.protocol, family));
   const expected = serviceVerdict(verdicts.map((v) => v.verdict));
   const explanation =

@@ -1,6 +1,6 @@
 /** Which probes to send for one cluster state: the full matrix for small states, a seeded sample above a bound. */
 import { declaredPorts } from '../../../oracle/policy/index.ts';
-import type { IPFamily } from '../../../spec/ipNum.ts';
+import { addressFamily } from '../../../spec/ipFamily.ts';
 import { cidrHolds, parseCidr, parseIPv4, parseIPv6 } from '../../../spec/manifests/cidr.ts';
 import type { Cluster, ObjectKey, Pod, Protocol } from '../../../spec/model.ts';
 import { keyOf } from '../../../spec/model.ts';
@@ -44,7 +44,7 @@ export function planProbes(cluster: Cluster, realized: Realized, options: ProbeP
   let unsupported = 0;
   const sources = cluster.pods.filter((p) => !p.hostNetwork && realized.podIPs[keyOf(p)]?.[0] !== undefined);
   // A dual-stack pod is probed at each of its addresses, from the source's address of the same family.
-  const families = (key: ObjectKey) => new Set((realized.podIPs[key] ?? []).map(familyOf));
+  const families = (key: ObjectKey) => new Set((realized.podIPs[key] ?? []).map(addressFamily));
   let n = 0;
   const add = (from: ObjectKey, host: string, port: number, protocol: Protocol, dest: ProbeDestination) => {
     if (!options.protocols.includes(protocol)) {
@@ -58,7 +58,7 @@ export function planProbes(cluster: Cluster, realized: Realized, options: ProbeP
     const sourceFamilies = families(keyOf(src));
     for (const dst of cluster.pods) {
       for (const ip of realized.podIPs[keyOf(dst)] ?? []) {
-        if (!sourceFamilies.has(familyOf(ip))) continue;
+        if (!sourceFamilies.has(addressFamily(ip))) continue;
         for (const { port, protocol } of declaredPorts(dst)) {
           add(keyOf(src), ip, port, protocol, { kind: 'pod', pod: keyOf(dst) });
         }
@@ -67,7 +67,7 @@ export function planProbes(cluster: Cluster, realized: Realized, options: ProbeP
     if (options.viaServices) {
       for (const svc of cluster.services) {
         const ip = realized.serviceIPs[keyOf(svc)];
-        if (ip === undefined || !sourceFamilies.has(familyOf(ip))) continue;
+        if (ip === undefined || !sourceFamilies.has(addressFamily(ip))) continue;
         for (const sp of svc.ports)
           add(keyOf(src), ip, sp.port, sp.protocol, { kind: 'service', service: keyOf(svc), port: sp.port });
       }
@@ -92,7 +92,8 @@ export function planProbes(cluster: Cluster, realized: Realized, options: ProbeP
     if (server === undefined) continue;
     const { ip, port, protocol } = server;
     for (const src of sources) {
-      if (families(keyOf(src)).has(familyOf(ip))) add(keyOf(src), ip, port, protocol, { kind: 'outside' });
+      if (families(keyOf(src)).has(addressFamily(ip)))
+        add(keyOf(src), ip, port, protocol, { kind: 'outside' });
     }
   }
   const matrixSize = all.length;
@@ -103,7 +104,7 @@ export function planProbes(cluster: Cluster, realized: Realized, options: ProbeP
 /** The node a pod runs on: as bound, else the node whose lease holds its primary IP. */
 function nodeOfPod(pod: Pod, ip: string, realized: Realized): string | undefined {
   if (pod.nodeName !== undefined && realized.nodeIPs[pod.nodeName] !== undefined) return pod.nodeName;
-  const family = familyOf(ip);
+  const family = addressFamily(ip);
   const addr = family === 4 ? parseIPv4(ip) : parseIPv6(ip);
   if (addr === undefined) return undefined;
   for (const [node, subnet] of Object.entries(realized.nodeSubnets)) {
@@ -111,9 +112,4 @@ function nodeOfPod(pod: Pod, ip: string, realized: Realized): string | undefined
     if (c && c.family === family && cidrHolds(c, addr, family)) return node;
   }
   return undefined;
-}
-
-/** The address family of an address as a target reports it. */
-export function familyOf(ip: string): IPFamily {
-  return ip.includes(':') ? 6 : 4;
 }

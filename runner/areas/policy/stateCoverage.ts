@@ -7,6 +7,7 @@
  */
 import { staticModelChecks } from '../../../oracle/model/index.ts';
 import type { ModelFeature, PolicyFeature } from '../../../spec/coverageFeatures.ts';
+import { addressFamily } from '../../../spec/ipFamily.ts';
 import type { Cluster, ObjectKey } from '../../../spec/model.ts';
 import { keyOf } from '../../../spec/model.ts';
 import type { Step } from '../../../spec/scenario.ts';
@@ -14,7 +15,6 @@ import { nodeOfSource } from '../../../spec/target.ts';
 import type { ScenarioCoverage } from '../../coverage.ts';
 import type { StateOutcome } from './checkScenario.ts';
 import type { ProbeJudgement } from './judge.ts';
-import { familyOf } from './probePlan.ts';
 
 /**
  * The steps NP-STEP is about, by kind. Deleting a pod changes no other pod's verdict by the API's rules (a
@@ -40,7 +40,7 @@ export function recordStateCoverage(state: StateOutcome, into: ScenarioCoverage,
       for (const rule of j.decided.rules) into.rule('policy', rule, verdict);
       for (const feature of j.decided.features) into.feature('policy', feature);
       if (j.probe.dest.kind === 'service') into.feature('policy', 'via Service');
-      if (familyOf(j.probe.request.host) === 6) into.feature('policy', 'IPv6');
+      if (addressFamily(j.probe.request.host) === 6) into.feature('policy', 'IPv6');
     }
     const step = state.step;
     if (step && step.kind !== 'deletePod' && changedByStep(j, state)) {
@@ -73,7 +73,7 @@ function changedByStep(j: ProbeJudgement, state: StateOutcome): boolean {
   if (!state.before || dest.kind === 'service' || nodeOfSource(request.from) !== undefined) return false;
   const to = dest.kind === 'pod' ? dest.pod : { ip: request.host };
   return (
-    state.before.verdict(request.from, to, request.port, request.protocol, familyOf(request.host)) !==
+    state.before.verdict(request.from, to, request.port, request.protocol, addressFamily(request.host)) !==
     j.expected
   );
 }
