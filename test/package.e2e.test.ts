@@ -50,7 +50,7 @@ describe('the packed and installed package', { tags: ['e2e'], timeout: 120_000 }
       'dist/cli/main.js',
       'dist/index.js',
       'dist/index.d.ts',
-      'dist/adapters/lab/podAgent/agent.mjs',
+      'dist/adapters/lab/podAgent/labagent.c',
       'dist/adapters/lab/flannel/udp/tunexec.c',
       'dist/adapters/labapi/daemon.js',
       'README.md',

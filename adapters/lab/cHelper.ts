@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rename, rm } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { PodnetTargetError } from '../../spec/errors.ts';
-import { run } from './exec.ts';
+import { runDirect } from './exec.ts';
 
 /** Compiles `sourcePath` unless this version is built already; returns the binary's path. */
 export async function ensureCHelper(
@@ -24,7 +24,8 @@ export async function ensureCHelper(
   await mkdir(dir, { recursive: true });
   const tmp = `${binary}.${process.pid}.${Math.random().toString(16).slice(2)}.tmp`;
   try {
-    await run(['gcc', '-O2', '-Wall', '-o', tmp, sourcePath]);
+    // Not through the command runner: building it is what this may be doing.
+    await runDirect(['gcc', '-O2', '-Wall', '-o', tmp, sourcePath]);
     await rename(tmp, binary);
   } catch (e) {
     await rm(tmp, { force: true });

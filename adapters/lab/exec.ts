@@ -1,9 +1,27 @@
 /** Subprocesses of the lab: execa with argument arrays only, never a shell string. */
 import { execa } from 'execa';
 import { PodnetTargetError } from '../../spec/errors.ts';
+import { commandRunner } from './spawner.ts';
 
 /** Runs `argv`; `input` goes to stdin. Rejects with a target error carrying stderr on non-zero exit. */
 export async function run(argv: readonly string[], input?: string): Promise<string> {
+  const [file, ...args] = argv;
+  if (file === undefined) throw new Error('run: empty argv');
+  const runner = await commandRunner();
+  if (runner) {
+    // `nsenter --net=PATH -- CMD…` (inNetns): the runner enters the namespace itself before exec.
+    const netns =
+      file === 'nsenter' && args[0]?.startsWith('--net=') && args[1] === '--' ? args[0].slice(6) : undefined;
+    const r = await runner.run(netns !== undefined ? args.slice(2) : argv, input, netns);
+    if (r.code !== 0)
+      throw commandFailed(argv, r.stderr.trim() || (r.code < 0 ? 'could not start' : `exit code ${r.code}`));
+    return r.stdout;
+  }
+  return runDirect(argv, input);
+}
+
+/** Runs `argv` with execa, from this process (what `run` does when the command runner is not available). */
+export async function runDirect(argv: readonly string[], input?: string): Promise<string> {
   const [file, ...args] = argv;
   if (file === undefined) throw new Error('run: empty argv');
   const result = await execa(file, args, {
@@ -12,13 +30,16 @@ export async function run(argv: readonly string[], input?: string): Promise<stri
     stripFinalNewline: false,
   });
   if (result.exitCode !== 0 || result.failed) {
-    const err = String(result.stderr || result.shortMessage || '').trim();
-    throw new PodnetTargetError(
-      'PODNET_LAB_COMMAND_FAILED',
-      `lab command failed: ${argv.join(' ')}${err ? `\n  ${err.split('\n').slice(0, 6).join('\n  ')}` : ''}`,
-    );
+    throw commandFailed(argv, String(result.stderr || result.shortMessage || '').trim());
   }
   return String(result.stdout);
+}
+
+function commandFailed(argv: readonly string[], err: string): PodnetTargetError {
+  return new PodnetTargetError(
+    'PODNET_LAB_COMMAND_FAILED',
+    `lab command failed: ${argv.join(' ')}${err ? `\n  ${err.split('\n').slice(0, 6).join('\n  ')}` : ''}`,
+  );
 }
 
 /** Runs `argv` and ignores failure (teardown paths); returns whether it succeeded. */

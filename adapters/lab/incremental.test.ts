@@ -27,14 +27,14 @@ describe('lab incremental sync', { tags: ['lab'] }, () => {
     });
     const first = await lab.sync(labCluster(nodes, [a, b, host]));
     const nsB = lab.podNetns('web/b');
-    const pidB = lab.podPid('web/b');
+    const serialB = lab.podSerial('web/b');
     expect(first.podIPs['sys/h']).toEqual([first.nodeIPs['node-2']]);
 
     const second = await lab.sync(labCluster(nodes, [{ ...b, labels: { app: 'other' } }, c, host]));
     expect(lab.podNetns('web/a')).toBeUndefined();
     expect(existsSync(`/run/netns/${lab.names.pod(0)}`)).toBe(false);
     expect(lab.podNetns('web/b')).toBe(nsB);
-    expect(lab.podPid('web/b')).toBe(pidB);
+    expect(lab.podSerial('web/b')).toBe(serialB);
     expect(second.podIPs['web/b']).toEqual(first.podIPs['web/b']);
 
     const ip = (k: string): string => second.podIPs[k]?.[0] ?? '';

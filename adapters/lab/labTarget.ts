@@ -30,11 +30,10 @@ import { allocateLeases, allocateLeases6 } from './leases.ts';
 import { DEFAULT_STATE_ROOT, isLabId, type LabNames, labNames, newLabId } from './names.ts';
 import { DEFAULT_NET_CONF, type LabNetConf, readNetConf } from './netConf.ts';
 import type { NetfilterPod, NodeNetfilterView } from './netfilter/types.ts';
-import { applyNetfilter, forgetNetfilter } from './netfilterHook.ts';
+import { applyNetfilter, forgetLabNetfilter, forgetNetfilter } from './netfilterHook.ts';
 import { readNodeState } from './nodeStateRead.ts';
 import { buildNodes } from './nodes.ts';
-import { AgentClient } from './podAgent/client.ts';
-import { startAgent } from './podAgent/start.ts';
+import { type AgentAnswer, type AgentProbe, type LabAgent, startLabAgent } from './podAgent/labAgent.ts';
 import {
   HostLocalRange,
   type LabPod,
@@ -113,8 +112,10 @@ interface Topology {
   readonly plans: readonly NodeFlannelPlan[];
   readonly intended: readonly NodeFlannelPlan[];
   readonly ranges: Map<string, HostLocalRange>;
-  /** Processes of the infrastructure (udp forwarders, the outside server). */
+  /** Processes of the infrastructure (udp forwarders). */
   readonly pids: number[];
+  /** The lab's agent (serves every pod, runs every probe); started with the infrastructure. */
+  agent?: LabAgent;
   readonly segments: number;
 }
 
@@ -128,7 +129,6 @@ export class LabTarget implements Target {
   private readonly pinnedId: boolean;
   private topology: Topology | undefined;
   private readonly pods = new Map<ObjectKey, LabPod>();
-  private readonly clients = new Map<ObjectKey, AgentClient>();
   private readonly serviceIPs = new Map<ObjectKey, string>();
   private nextServiceOffset = FIRST_SERVICE_OFFSET;
   private podSeq = 0;
@@ -223,9 +223,9 @@ export class LabTarget implements Target {
     return this.topology?.nodes ?? [];
   }
 
-  /** The pid of a pod's agent. */
-  podPid(key: ObjectKey): number | undefined {
-    return this.pods.get(key)?.pid;
+  /** The lab's own name of a pod as realized: a pod that is re-created gets a new one. */
+  podSerial(key: ObjectKey): string | undefined {
+    return this.pods.get(key)?.fileName;
   }
 
   /** The node-side end of a pod's veth (none for hostNetwork pods). */
@@ -274,8 +274,7 @@ export class LabTarget implements Target {
   /** Leaves the lab running (for `podnet lab up`): drops signal handlers and control connections. */
   detach(): void {
     this.removeSignalHandlers();
-    for (const c of this.clients.values()) c.close();
-    this.clients.clear();
+    this.topology?.agent?.close();
   }
 
   /**
@@ -351,6 +350,7 @@ export class LabTarget implements Target {
     const topo = this.topology as Topology;
     const { removed, added } = this.diffPods(cluster.pods, topo);
     await timed('lab.pods-remove', () => this.removePods(removed));
+    await timed('lab.recycled', () => this.forgetRecycledAddresses(topo, added));
     const infra = rebuild
       ? [this.names.underlay, this.names.router, this.names.outside, ...topo.nodes.map((n) => n.netns)]
       : [];
@@ -363,22 +363,34 @@ export class LabTarget implements Target {
       mtu: (topo.plans[0] as NodeFlannelPlan).mtu,
       dualStack: topo.conf.ipv6 !== undefined,
     };
-    // Agents only need their namespace: start them while the network is being wired.
+    if (rebuild || !topo.agent) {
+      topo.agent = await timed('lab.agent', () =>
+        startLabAgent({
+          stateRoot: this.paths.root,
+          prefix: this.names.prefix,
+          socket: this.paths.agentSocket('agent'),
+          logFile: this.paths.log('agent'),
+        }),
+      );
+    }
+    const agent = topo.agent;
+    // Pods' servers only need their namespace: opened while the network is being wired.
     await Promise.all([
       (async () => {
-        if (rebuild) await timed('lab.infrastructure', () => this.buildInfrastructure(topo));
+        if (rebuild) await timed('lab.infrastructure', () => this.buildInfrastructure(topo, agent));
         await timed('lab.pods-wire', () => wirePodLinks(podCtx, added));
       })(),
       timed('lab.pods-agents', () =>
         startPodAgents(
           podCtx,
+          agent,
           added.filter((p) => !p.hostNetwork),
         ),
       ),
     ]);
-    // hostNetwork agents run in node namespaces, which exist only now.
     await startPodAgents(
       podCtx,
+      agent,
       added.filter((p) => p.hostNetwork),
     );
     this.assignServiceIPs(cluster);
@@ -404,7 +416,6 @@ export class LabTarget implements Target {
         netns: p.netns,
         ip: p.ip,
         ...(p.ip6 ? { ip6: p.ip6 } : {}),
-        ...(p.pid ? { agentPid: p.pid } : {}),
       })),
       services: realized.serviceIPs,
       outsideNetwork: realized.outsideNetwork,
@@ -448,41 +459,38 @@ export class LabTarget implements Target {
   }
 
   /** Underlay, router, outside server and nodes (their namespaces exist). */
-  private async buildInfrastructure(topo: Topology): Promise<void> {
+  private async buildInfrastructure(topo: Topology, agent: LabAgent): Promise<void> {
     const dualStack = topo.conf.ipv6 !== undefined;
-    if (dualStack) await withoutDad([this.names.router, ...topo.nodes.map((n) => n.netns)]);
+    if (dualStack)
+      await withoutDad([this.names.router, this.names.outside, ...topo.nodes.map((n) => n.netns)]);
     await buildUnderlay(this.names, topo.segments, dualStack);
-    const [pids, outsidePid, ...nodeAgentPids] = await Promise.all([
+    const [pids] = await Promise.all([
       buildNodes(
         { names: this.names, paths: this.paths, conf: topo.conf, faults: this.faults },
         topo.nodes,
         topo.plans,
       ),
-      startAgent({
-        key: OUTSIDE_KEY,
-        netns: this.names.outside,
-        socket: this.paths.agentSocket('outside'),
-        tcp: [OUTSIDE_SERVER_PORT],
-        udp: [OUTSIDE_SERVER_PORT],
-        ...(dualStack ? { dualStack } : {}),
-        logFile: this.paths.log('outside'),
-        prefix: this.names.prefix,
-      }),
-      // One source agent per node, in the node's own namespace, for `node:<name>` probes (it serves nothing).
-      ...topo.nodes.map((n) =>
-        startAgent({
+      agent.addSources([
+        {
+          name: 'outside',
+          key: OUTSIDE_KEY,
+          netns: this.names.outside,
+          tcp: [OUTSIDE_SERVER_PORT],
+          udp: [OUTSIDE_SERVER_PORT],
+          ...(dualStack ? { dualStack } : {}),
+        },
+        // One probe source per node, in the node's own namespace, for `node:<name>` probes (it serves nothing).
+        ...topo.nodes.map((n) => ({
+          name: nodeAgentName(n.index),
           key: nodeSourceKey(n.name),
           netns: n.netns,
-          socket: this.paths.agentSocket(nodeAgentName(n.index)),
           tcp: [],
           udp: [],
           ...(dualStack ? { dualStack } : {}),
-          logFile: this.paths.log(nodeAgentName(n.index)),
-          prefix: this.names.prefix,
-        }),
-      ),
+        })),
+      ]),
     ]);
-    topo.pids.push(...pids, outsidePid, ...nodeAgentPids);
+    topo.pids.push(...pids);
   }
 
   private shapeOf(pod: Pod, node: string, replies: readonly PodReply[] | undefined): string {
@@ -554,7 +562,6 @@ export class LabTarget implements Target {
         ...(pod.hostNetwork ? {} : { veth: this.names.podVeth(index) }),
         tcp: [...new Set(ports.filter((p) => p.protocol === 'TCP').map((p) => p.containerPort))],
         udp: [...new Set(ports.filter((p) => p.protocol === 'UDP').map((p) => p.containerPort))],
-        socket: this.paths.agentSocket(podFileName(index)),
         fileName: podFileName(index),
         ...(replies ? { replies } : {}),
         shape,
@@ -567,31 +574,37 @@ export class LabTarget implements Target {
 
   private async removePods(removed: readonly LabPod[]): Promise<void> {
     if (removed.length === 0) return;
-    for (const p of removed) {
-      this.clients.get(p.key)?.close();
-      this.clients.delete(p.key);
-      if (p.pid) {
-        try {
-          process.kill(p.pid, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }
-    }
+    // Their sockets hold their namespaces (and so their links): closed before the namespaces go.
+    await this.topology?.agent?.removeSources(removed.map((p) => p.fileName));
     const namespaces = removed.filter((p) => !p.hostNetwork).map((p) => p.netns);
     if (namespaces.length > 0)
       await ipBatch(
         undefined,
         namespaces.map((n) => `netns del ${n}`),
       );
-    // Their IPs will be handed out again: connections tracked for them must not outlive them,
-    await this.flushConntrack();
-    // nor ARP entries: the node (cni0) and the pods beside them would keep sending a recycled IP's frames
-    // to the old pod's MAC, and cross-node or same-node traffic to the new pod would time out.
-    await this.flushNeighbours(removed.filter((p) => !p.hostNetwork));
+    // A Service's tracked connections keep their DNAT to a backend that is gone (a rejected SYN for 120 s):
+    // a new connection on the same tuple would be steered to it. (Addresses handed out again are dealt with
+    // when they are: recycledAddresses.)
+    if ((this.lastCluster?.services.length ?? 0) > 0) await this.flushConntrack();
   }
 
-  private async flushNeighbours(gone: readonly LabPod[]): Promise<void> {
+  /**
+   * Before pods take addresses that earlier pods held: connections tracked for those addresses must not
+   * outlive them, nor ARP/ND entries: the node (cni0) and the pods beside them would keep sending a recycled
+   * address's frames to the old pod's MAC, and traffic to the new pod would time out (recycledIP.test.ts).
+   * host-local hands an address out again only once its range wraps, so this is rare.
+   */
+  private async forgetRecycledAddresses(topo: Topology, added: readonly LabPod[]): Promise<void> {
+    const recycled = new Set(topo.nodes.flatMap((n) => topo.ranges.get(n.name)?.takeRecycled() ?? []));
+    const pods = added.filter((p) => !p.hostNetwork && recycled.has(p.ip));
+    if (pods.length === 0) return;
+    await this.flushConntrack();
+    const fresh = new Set(added.map((p) => p.key));
+    await this.flushNeighbours(pods, fresh);
+  }
+
+  /** Flushes the neighbour entries for these pods' addresses in their nodes and the pods beside them (but `skip`). */
+  private async flushNeighbours(gone: readonly LabPod[], skip: ReadonlySet<ObjectKey>): Promise<void> {
     const byNode = new Map<string, LabPod[]>();
     for (const p of gone) byNode.set(p.node.netns, [...(byNode.get(p.node.netns) ?? []), p]);
     const jobs: Promise<boolean>[] = [];
@@ -600,7 +613,9 @@ export class LabTarget implements Target {
         `neigh flush to ${p.ip}`,
         ...(p.ip6 !== undefined ? [`neigh flush to ${p.ip6}`] : []),
       ]);
-      const survivors = [...this.pods.values()].filter((q) => !q.hostNetwork && q.node.netns === nodeNs);
+      const survivors = [...this.pods.values()].filter(
+        (q) => !q.hostNetwork && q.node.netns === nodeNs && !skip.has(q.key),
+      );
       for (const ns of [nodeNs, ...survivors.map((q) => q.netns)]) {
         jobs.push(tryRun(['ip', '-n', ns, '-batch', '-'], `${lines.join('\n')}\n`));
       }
@@ -722,27 +737,24 @@ export class LabTarget implements Target {
     };
   }
 
-  private clientOf = (pod: ObjectKey): AgentClient | undefined => {
-    let c = this.clients.get(pod);
-    if (c) return c;
-    const socket = this.socketOf(pod);
-    if (!socket) return undefined;
-    c = new AgentClient(socket);
-    this.clients.set(pod, c);
-    return c;
+  /** Who sends a probe from `source` (a pod, a node `node:<name>` or the outside server). */
+  private senderOf = (source: ObjectKey): ((p: AgentProbe) => Promise<AgentAnswer>) | undefined => {
+    const agent = this.topology?.agent;
+    const name = this.sourceName(source);
+    return agent && name ? (p) => agent.probe(name, p) : undefined;
   };
 
-  /** The control socket of a probe source: a pod, a node (`node:<name>`) or the outside server. */
-  private socketOf(source: ObjectKey): string | undefined {
-    if (source === OUTSIDE_KEY) return this.paths.agentSocket('outside');
+  /** The agent's name of a probe source. */
+  private sourceName(source: ObjectKey): string | undefined {
+    if (source === OUTSIDE_KEY) return 'outside';
     const node = nodeOfSource(source);
-    if (node === undefined) return this.pods.get(source)?.socket;
+    if (node === undefined) return this.pods.get(source)?.fileName;
     const labNode = this.topology?.nodes.find((n) => n.name === node);
-    return labNode ? this.paths.agentSocket(nodeAgentName(labNode.index)) : undefined;
+    return labNode ? nodeAgentName(labNode.index) : undefined;
   }
 
   async probe(probes: readonly ProbeRequest[], options: ProbeOptions): Promise<ProbeResult[]> {
-    return timed('lab.probe', () => runProbes(probes, this.clientOf, options.concurrency, options.signal));
+    return timed('lab.probe', () => runProbes(probes, this.senderOf, options.concurrency, options.signal));
   }
 
   async nodeStates(): Promise<NodeNetworkState[]> {
@@ -756,22 +768,22 @@ export class LabTarget implements Target {
 
   /** Kills processes, deletes namespaces; keeps the state folder and the lab id. */
   private async destroyKernelState(): Promise<void> {
-    for (const c of this.clients.values()) c.close();
-    this.clients.clear();
+    this.topology?.agent?.close();
     this.pods.clear();
     this.topology = undefined;
     this.rrNext = 0;
+    await forgetLabNetfilter(this.names.prefix);
     await cleanupLab(this.labId, this.paths.root, false, true);
     await ensureLabDirs(this.paths);
   }
 
   async teardown(): Promise<void> {
-    for (const c of this.clients.values()) c.close();
-    this.clients.clear();
+    this.topology?.agent?.close();
     this.pods.clear();
     this.topology = undefined;
     this.lastCluster = undefined;
     try {
+      await forgetLabNetfilter(this.names.prefix);
       await cleanupLab(this.labId, this.paths.root);
     } finally {
       this.removeSignalHandlers();
@@ -862,11 +874,14 @@ function podFileName(index: number): string {
 }
 
 /**
- * No duplicate address detection in the namespaces that forward IPv6 (nodes, router), set before their
- * links exist, as a new link takes the namespace's `default` settings. A router solicits a neighbour for
- * a forwarded packet from its link-local address, and while that address is tentative (DAD: about 1 to 2 s
- * after the link comes up) the kernel sends no solicitation at all (net/ipv6/ndisc.c, ndisc_send_ns), so the
- * first IPv6 connections across nodes would time out. The lab's addresses are unique by construction.
+ * No duplicate address detection in the namespaces that forward IPv6 (nodes, router) or answer from an address
+ * no interface holds (the outside server answers for a whole `local` route), set before their links exist, as
+ * a new link takes the namespace's `default` settings. Such a namespace solicits a neighbour from its
+ * link-local address, and while that address is tentative (DAD: about 1 to 2 s after the link comes up) the
+ * kernel sends no solicitation at all (net/ipv6/ndisc.c, ndisc_send_ns), so the first IPv6 connections
+ * across nodes, or to the outside server, would time out. (Once the pods' agents became one process, a lab
+ * was up within that second: the outside server's first replies were lost.) The lab's addresses are unique
+ * by construction.
  */
 async function withoutDad(netnsNames: readonly string[]): Promise<void> {
   await Promise.all(

@@ -53,14 +53,14 @@ describe('lab pod replies', { tags: ['lab'] }, () => {
     // A pod without replies answers as before.
     expect((await probe('web/a', 'web/b', 80, 'TCP'))?.reply).toBe(`web/b ${ip('web/a')}`);
 
-    const pidA = lab.podPid('web/a');
-    const pidB = lab.podPid('web/b');
+    const serialA = lab.podSerial('web/a');
+    const serialB = lab.podSerial('web/b');
     await lab.sync(labCluster(nodes, [a, b]));
-    expect(lab.podPid('web/a')).toBe(pidA);
+    expect(lab.podSerial('web/a')).toBe(serialA);
     replies = { 'web/a': [{ port: 80, protocol: 'TCP', mode: 'tcp-raw', text: 'renamed' }] };
     const again = await lab.sync(labCluster(nodes, [a, b]));
-    expect(lab.podPid('web/a')).not.toBe(pidA);
-    expect(lab.podPid('web/b')).toBe(pidB);
+    expect(lab.podSerial('web/a')).not.toBe(serialA);
+    expect(lab.podSerial('web/b')).toBe(serialB);
     const [r] = await lab.probe(
       [
         {

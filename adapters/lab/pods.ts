@@ -11,7 +11,7 @@ import { BRIDGE } from './flannel/plan.ts';
 import { cidrSize, hostOf } from './ipv4.ts';
 import { hostOf6 } from './ipv6.ts';
 import type { LabNames } from './names.ts';
-import { startAgent } from './podAgent/start.ts';
+import type { LabAgent } from './podAgent/labAgent.ts';
 import type { LabPaths } from './state.ts';
 import type { LabNode } from './topology.ts';
 
@@ -40,14 +40,12 @@ export interface LabPod {
   readonly veth?: string;
   readonly tcp: readonly number[];
   readonly udp: readonly number[];
-  readonly socket: string;
   /** Given replies: the agent serves exactly these listeners (and not `tcp`/`udp`). */
   readonly replies?: readonly PodReply[];
-  /** The lab's own name for the pod's files (`p1c`): from its index, never from its namespace or name. */
+  /** The lab's own name for the pod (`p1c`, its agent source): from its index, never from its namespace or name. */
   readonly fileName: string;
   /** A fingerprint of what requires re-creating the pod when it changes (node, hostNetwork, ports, replies). */
   readonly shape: string;
-  pid?: number;
 }
 
 /** host-local's round-robin allocator for one node's lease (IPv4; the IPv6 lease in an IPv6-only lab). */
@@ -56,6 +54,9 @@ export class HostLocalRange {
   private readonly size: number;
   /** Address → host number of the addresses handed out. */
   private readonly used = new Map<string, number>();
+  /** Host numbers ever handed out, and the addresses handed out again since the last `takeRecycled`. */
+  private readonly everUsed = new Set<number>();
+  private recycled: string[] = [];
   private readonly hostOf: (offset: number) => string;
   constructor(private readonly node: LabNode) {
     const v4 = node.lease;
@@ -79,6 +80,8 @@ export class HostLocalRange {
       if (!taken.has(offset)) {
         const ip = this.hostOf(offset);
         this.used.set(ip, offset);
+        if (this.everUsed.has(offset)) this.recycled.push(ip);
+        this.everUsed.add(offset);
         return ip;
       }
     }
@@ -89,6 +92,12 @@ export class HostLocalRange {
   }
   release(ip: string): void {
     this.used.delete(ip);
+  }
+  /** The addresses handed out again (an earlier pod held them) since the last call. */
+  takeRecycled(): string[] {
+    const r = this.recycled;
+    this.recycled = [];
+    return r;
   }
   /**
    * The IPv6 address that goes with an IPv4 one from this range (dual-stack): the same host number in the
@@ -156,21 +165,21 @@ export async function wirePodLinks(ctx: PodBuildContext, pods: readonly LabPod[]
   );
 }
 
-/** Starts the pods' agents; only their namespaces need to exist (servers bind 0.0.0.0, or :: for both families). */
-export async function startPodAgents(ctx: PodBuildContext, pods: readonly LabPod[]): Promise<void> {
-  await Promise.all(
-    pods.map(async (p) => {
-      p.pid = await startAgent({
-        key: p.key,
-        netns: p.netns,
-        socket: p.socket,
-        tcp: p.tcp,
-        udp: p.udp,
-        ...(p.replies ? { replies: p.replies } : {}),
-        ...(ctx.dualStack ? { dualStack: true } : {}),
-        logFile: ctx.paths.log(p.fileName),
-        prefix: ctx.names.prefix,
-      });
-    }),
+/** Opens the pods' servers in the lab agent; only their namespaces need to exist (0.0.0.0, or :: for both families). */
+export async function startPodAgents(
+  ctx: PodBuildContext,
+  agent: LabAgent,
+  pods: readonly LabPod[],
+): Promise<void> {
+  await agent.addSources(
+    pods.map((p) => ({
+      name: p.fileName,
+      key: p.key,
+      netns: p.netns,
+      tcp: p.tcp,
+      udp: p.udp,
+      ...(p.replies ? { replies: p.replies } : {}),
+      ...(ctx.dualStack ? { dualStack: true } : {}),
+    })),
   );
 }

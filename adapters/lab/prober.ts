@@ -1,7 +1,7 @@
-/** Runs probes through the source pods' agents, at most `concurrency` at once. */
+/** Runs probes through the lab agent, from each probe's source, at most `concurrency` at once. */
 import type { ObjectKey } from '../../spec/model.ts';
 import type { ProbeRequest, ProbeResult } from '../../spec/target.ts';
-import type { AgentClient } from './podAgent/client.ts';
+import type { AgentAnswer, AgentProbe } from './podAgent/labAgent.ts';
 
 /** Parses an agent reply `<ns>/<pod> <source address>`. */
 export function parseReply(reply: string): { servedBy?: ObjectKey; sourceSeen?: string } {
@@ -11,7 +11,7 @@ export function parseReply(reply: string): { servedBy?: ObjectKey; sourceSeen?: 
 
 export async function runProbes(
   probes: readonly ProbeRequest[],
-  clientOf: (pod: ObjectKey) => AgentClient | undefined,
+  senderOf: (source: ObjectKey) => ((p: AgentProbe) => Promise<AgentAnswer>) | undefined,
   concurrency: number,
   signal?: AbortSignal,
 ): Promise<ProbeResult[]> {
@@ -34,8 +34,8 @@ export async function runProbes(
         };
         continue;
       }
-      const client = clientOf(p.from);
-      if (!client) {
+      const send = senderOf(p.from);
+      if (!send) {
         results[index] = {
           id: p.id,
           outcome: 'error',
@@ -44,7 +44,7 @@ export async function runProbes(
         };
         continue;
       }
-      const a = await client.probe({
+      const a = await send({
         host: p.host,
         port: p.port,
         protocol: p.protocol,

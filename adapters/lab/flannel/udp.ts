@@ -4,10 +4,8 @@
  * Node cannot do the TUNSETIFF ioctl, so a 30-line C helper (compiled once with the machine's gcc) attaches
  * to the TUN and execs the Node forwarder with the TUN on fd 3.
  */
-import { spawn } from 'node:child_process';
-import { closeSync, openSync } from 'node:fs';
+import { startDetached } from '../detached.ts';
 import { fileURLToPath } from 'node:url';
-import { PodnetTargetError } from '../../../spec/errors.ts';
 import { ensureCHelper } from '../cHelper.ts';
 import { inNetns } from '../exec.ts';
 import { cidrSize, parseCidr } from '../ipv4.ts';
@@ -75,45 +73,17 @@ function forwarderPeers(peers: ForwarderSpec['peers']) {
 export function startForwarder(spec: ForwarderSpec): Promise<number> {
   const peers = forwarderPeers(spec.peers);
   const config = JSON.stringify({ listen: spec.listen, port: spec.port, peers });
-  const log = openSync(spec.logFile, 'a');
-  const [file, ...args] = inNetns(spec.netns, [
-    spec.tunexec,
-    spec.device,
-    process.execPath,
-    FORWARDER,
-    `--podnet-lab=${spec.prefix}`,
-    config,
-  ]);
-  const child = spawn(file as string, args, { detached: true, stdio: ['ignore', 'pipe', log] });
-  closeSync(log);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => fail('timed out'), 10_000);
-    function fail(why: string): void {
-      clearTimeout(timer);
-      try {
-        if (child.pid) process.kill(child.pid, 'SIGKILL');
-      } catch {}
-      reject(
-        new PodnetTargetError(
-          'PODNET_LAB_UDP',
-          `udp forwarder in ${spec.netns} did not start: ${why}`,
-          `see ${spec.logFile}`,
-        ),
-      );
-    }
-    child.on('error', (e) => fail(e.message));
-    child.on('exit', (code) => fail(`exited with code ${code}`));
-    child.stdout?.setEncoding('utf8');
-    child.stdout?.on('data', (d: string) => {
-      out += d;
-      if (out.includes('ready\n')) {
-        clearTimeout(timer);
-        child.removeAllListeners('exit');
-        child.stdout?.destroy();
-        child.unref();
-        resolve(child.pid ?? 0);
-      }
-    });
-  });
+  return startDetached(
+    inNetns(spec.netns, [
+      spec.tunexec,
+      spec.device,
+      process.execPath,
+      FORWARDER,
+      `--podnet-lab=${spec.prefix}`,
+      config,
+    ]),
+    spec.logFile,
+    'PODNET_LAB_UDP',
+    `udp forwarder in ${spec.netns}`,
+  );
 }

@@ -7,7 +7,13 @@ import type { NetworkPolicy } from '../../../spec/model.ts';
 import { compileNode, compileNode6 } from './compileNode.ts';
 import { FORWARD_CHAIN } from './names.ts';
 import type { NodeTables, RestorePlan } from './restoreScript.ts';
-import { parseIpsetNames, parseIptablesSave, planRemoval, planRestore } from './restoreScript.ts';
+import {
+  parseIpsetNames,
+  parseIptablesSave,
+  planRemoval,
+  planRestore,
+  tablesAfter,
+} from './restoreScript.ts';
 import type { LabExec, NodeNetfilterView } from './types.ts';
 
 interface NodeMemory {
@@ -19,6 +25,22 @@ interface NodeMemory {
   readonly seen: Map<string, NetworkPolicy>;
   /** Serialises applies to one node. */
   queue: Promise<void>;
+  /**
+   * What the node's tables hold after the last apply, as planned (`tablesAfter`), per family: with
+   * `trustOwnWrites`, the next apply plans from it instead of reading the node again. Dropped on any failure.
+   */
+  known4?: NodeTables | undefined;
+  known6?: NodeTables | undefined;
+}
+
+/** How an apply may learn the node's current tables. */
+export interface ApplyOptions {
+  /**
+   * Plan from what this agent's own last apply left (until it is forgotten) instead of reading the node
+   * again: for a node where nothing else writes iptables or ipsets between applies (the lab after its
+   * build). Without it every apply reads the node, and so repairs what another agent changed meanwhile.
+   */
+  readonly trustOwnWrites?: boolean;
 }
 
 /**
@@ -68,18 +90,21 @@ async function readNodeTables(netns: string, exec: LabExec, family: 4 | 6 = 4): 
   return { ...parseIptablesSave(save), sets: parseIpsetNames(sets) };
 }
 
-async function runPlan(netns: string, plan: RestorePlan, exec: LabExec, family: 4 | 6 = 4): Promise<void> {
+/** Runs a plan; false when some set could not be destroyed yet (the node then differs from the plan). */
+async function runPlan(netns: string, plan: RestorePlan, exec: LabExec, family: 4 | 6 = 4): Promise<boolean> {
   if (plan.ipsetCreate !== '') await exec(inNetns(netns, ['ipset', 'restore', '-exist']), plan.ipsetCreate);
   const restore = family === 4 ? 'iptables-restore' : 'ip6tables-restore';
   if (plan.iptables !== '') await exec(inNetns(netns, [restore, '--noflush']), plan.iptables);
-  if (plan.ipsetDestroy === '') return;
+  if (plan.ipsetDestroy === '') return true;
   try {
     await exec(inNetns(netns, ['ipset', 'restore']), plan.ipsetDestroy);
+    return true;
   } catch {
     // One set still in use must not keep the others: retry one by one, leaving what cannot go yet.
     for (const line of plan.ipsetDestroy.split('\n').filter((l) => l !== '')) {
       await exec(inNetns(netns, ['ipset', ...line.split(' ')])).catch(() => '');
     }
+    return false;
   }
 }
 
@@ -87,46 +112,57 @@ async function runPlan(netns: string, plan: RestorePlan, exec: LabExec, family: 
  * Programs `view.netns` to match `view`: NetworkPolicies (policy agent) and ClusterIP Services (service
  * proxy), replacing what it programmed before. Each iptables table changes in one atomic transaction.
  */
-export function applyNodeNetfilter(view: NodeNetfilterView, exec: LabExec): Promise<void> {
+export function applyNodeNetfilter(
+  view: NodeNetfilterView,
+  exec: LabExec,
+  options: ApplyOptions = {},
+): Promise<void> {
   const m = nodeMemory(view.netns);
   const run = async (): Promise<void> => {
     for (const p of view.policies) m.seen.set(`${p.namespace}/${p.name}`, p);
     // An IPv6-only node has no IPv4 program (no pod holds an IPv4 address; no Service is proxied).
-    if (!view.ipv6Only) await applyFamily4(view, m, exec);
-    const desired6 = compileNode6(view, [...m.seen.values()]);
-    if (desired6 === undefined) return;
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const current = await readNodeTables(view.netns, exec, 6);
-        if (!current.chains.get('filter')?.has(FORWARD_CHAIN))
-          await exec(inNetns(view.netns, ['sysctl', '-q', '-w', ...NODE_SYSCTLS6]));
-        const plan = planRestore(desired6, current, m.applied6, 6);
-        await runPlan(view.netns, plan, exec, 6);
-        m.applied6 = plan.applied;
-        return;
-      } catch (e) {
-        if (attempt >= APPLY_ATTEMPTS) throw e;
-      }
-    }
+    if (!view.ipv6Only) await applyFamily(view, m, exec, options, 4);
+    await applyFamily(view, m, exec, options, 6);
   };
   const next = m.queue.then(run, run);
   m.queue = next.catch(() => undefined);
   return next;
 }
 
-/** The iptables side of one apply: compile, read, restore; re-read and retry once on a failed restore. */
-async function applyFamily4(view: NodeNetfilterView, m: NodeMemory, exec: LabExec): Promise<void> {
-  const desired = compileNode(view, [...m.seen.values()]);
+/** One family's side of an apply: compile, read (or recall), restore; re-read and retry once on a failure. */
+async function applyFamily(
+  view: NodeNetfilterView,
+  m: NodeMemory,
+  exec: LabExec,
+  options: ApplyOptions,
+  family: 4 | 6,
+): Promise<void> {
+  const seen = [...m.seen.values()];
+  const desired = family === 4 ? compileNode(view, seen) : compileNode6(view, seen);
+  if (desired === undefined) return;
   for (let attempt = 1; ; attempt++) {
+    const recalled =
+      options.trustOwnWrites && attempt === 1 ? (family === 4 ? m.known4 : m.known6) : undefined;
     try {
-      const current = await readNodeTables(view.netns, exec);
+      const current = recalled ?? (await readNodeTables(view.netns, exec, family));
       if (!current.chains.get('filter')?.has(FORWARD_CHAIN))
-        await exec(inNetns(view.netns, ['sysctl', '-q', '-w', ...NODE_SYSCTLS]));
-      const plan = planRestore(desired, current, m.applied);
-      await runPlan(view.netns, plan, exec);
-      m.applied = plan.applied;
+        await exec(
+          inNetns(view.netns, ['sysctl', '-q', '-w', ...(family === 4 ? NODE_SYSCTLS : NODE_SYSCTLS6)]),
+        );
+      const plan = planRestore(desired, current, family === 4 ? m.applied : m.applied6, family);
+      const complete = await runPlan(view.netns, plan, exec, family);
+      const after = complete ? tablesAfter(desired, current, family) : undefined;
+      if (family === 4) {
+        m.applied = plan.applied;
+        m.known4 = after;
+      } else {
+        m.applied6 = plan.applied;
+        m.known6 = after;
+      }
       return;
     } catch (e) {
+      if (family === 4) m.known4 = undefined;
+      else m.known6 = undefined;
       // Another agent (flannel's) may have changed a built-in chain between read and restore: re-read once.
       if (attempt >= APPLY_ATTEMPTS) throw e;
     }
@@ -143,6 +179,13 @@ export async function forgetNodeNetfilter(netns: string): Promise<void> {
   if (m === undefined) return;
   await m.queue;
   memory.delete(netns);
+}
+
+/** Forgets every node whose namespace name starts with `prefix` (their namespaces are about to be rebuilt). */
+export async function forgetNodesWithPrefix(prefix: string): Promise<void> {
+  await Promise.all(
+    [...memory.keys()].filter((n) => n.startsWith(prefix)).map((n) => forgetNodeNetfilter(n)),
+  );
 }
 
 /** Removes every PODNET-* jump, chain and set from `netns` and forgets the node. */

@@ -2,7 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { compileNode } from './compileNode.ts';
 import type { NodeTables } from './restoreScript.ts';
-import { parseIptablesSave, planRemoval, planRestore, renderRule } from './restoreScript.ts';
+import { parseIptablesSave, planRemoval, planRestore, renderRule, tablesAfter } from './restoreScript.ts';
 import type { Ruleset } from './ruleset.ts';
 import { fixtureView } from './viewFixture.ts';
 
@@ -135,6 +135,40 @@ describe('planRestore', () => {
     );
     const plan = planRestore({ chains: [], sets: [], hooks: [] }, { ...current, sets: new Set(['other']) });
     expect(plan).toMatchObject({ iptables: '', ipsetDestroy: '' });
+  });
+});
+
+describe('tablesAfter', () => {
+  /** What the node holds, compared where planning reads it: chains, the built-in chains' rules, sets. */
+  const seen = (t: NodeTables) => ({
+    chains: Object.fromEntries([...t.chains].map(([k, v]) => [k, [...v].sort()])),
+    builtins: Object.fromEntries([...t.rules].filter(([k]) => !k.split(' ')[1]?.startsWith('PODNET-'))),
+    sets: [...t.sets].sort(),
+  });
+
+  test('is what the plan leaves (modelled restore), step after step, with a foreign rule above our hook', () => {
+    const views = [policyView, fixtureView({}), policyView, fixtureView({ policies: [] }), policyView];
+    let node = simulate(withBuiltins(EMPTY), '*filter\n-I FORWARD 1 -j FLANNEL-FWD\nCOMMIT', []);
+    let applied: ReadonlyMap<string, string> = new Map();
+    let known: NodeTables | undefined;
+    for (const view of views) {
+      const desired = compileNode(view);
+      const fromRead = planRestore(desired, node, applied);
+      // Planning from the recalled state gives the same scripts as planning from a fresh read.
+      if (known) expect(planRestore(desired, known, applied)).toEqual(fromRead);
+      const before = node;
+      node = simulate(node, fromRead.iptables, [fromRead.ipsetCreate, fromRead.ipsetDestroy]);
+      known = tablesAfter(desired, known ?? before, 4);
+      expect(seen(known)).toEqual(seen(node));
+      expect(node.rules.get('filter FORWARD')?.[0]).toBe('-A FORWARD -j PODNET-FORWARD');
+      applied = fromRead.applied;
+      // And from there nothing is left to do.
+      expect(planRestore(desired, known, applied)).toMatchObject({
+        ipsetCreate: '',
+        iptables: '',
+        ipsetDestroy: '',
+      });
+    }
   });
 });
 

@@ -170,3 +170,35 @@ export function planRemoval(current: NodeTables, family: 4 | 6 = 4): RestorePlan
     applied: new Map(),
   };
 }
+
+/**
+ * What `iptables-save`/`ipset list -n` show once `planRestore(desired, current, …, family)` ran in full
+ * (its sets destroyed too), given that nothing else wrote meanwhile: our wanted chains exist and stale ones
+ * are gone, each hook is first in its built-in chain, and the sets are the wanted ones plus other families'
+ * and other owners'. Pure.
+ */
+export function tablesAfter(desired: Ruleset, current: NodeTables, family: 4 | 6 = 4): NodeTables {
+  const chains = new Map<Table, ReadonlySet<string>>();
+  const rules = new Map<string, readonly string[]>(current.rules);
+  for (const table of TABLES) {
+    const wanted = new Set(desired.chains.filter((c) => c.table === table).map((c) => c.name));
+    const kept = [...(current.chains.get(table) ?? new Set<string>())].filter(
+      (n) => !isOurs(n) || wanted.has(n),
+    );
+    chains.set(table, new Set([...kept, ...wanted]));
+    for (const n of current.chains.get(table) ?? new Set<string>()) {
+      if (isOurs(n) && !wanted.has(n)) rules.delete(`${table} ${n}`);
+    }
+    for (const hook of desired.hooks.filter((h) => h.table === table)) {
+      const key = `${table} ${hook.builtin}`;
+      const others = (current.rules.get(key) ?? []).filter((l) => !jumpsTo(l, hook.target));
+      rules.set(key, [`-A ${hook.builtin} -j ${hook.target}`, ...others]);
+    }
+  }
+  const wantedSets = new Set(desired.sets.map((s) => s.name));
+  const sets = new Set(
+    [...current.sets].filter((n) => !isOurs(n) || !isIpsetOfFamily(n, family) || wantedSets.has(n)),
+  );
+  for (const n of wantedSets) sets.add(n);
+  return { chains, rules, sets };
+}
