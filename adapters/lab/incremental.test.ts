@@ -3,6 +3,7 @@
  * hostNetwork pods serve from their node's namespace with the node's IP.
  */
 import { existsSync } from 'node:fs';
+import { execa } from 'execa';
 import { afterAll, describe, expect, test } from 'vitest';
 import { leftovers } from './cleanup.ts';
 import { createLabTarget, type LabTarget } from './labTarget.ts';
@@ -27,12 +28,18 @@ describe('lab incremental sync', { tags: ['lab'] }, () => {
     });
     const first = await lab.sync(labCluster(nodes, [a, b, host]));
     const nsB = lab.podNetns('web/b');
+    const vethA = lab.podHostVeth('web/a') as string;
+    const node1 = lab.labNodes()[0]?.netns as string;
     const serialB = lab.podSerial('web/b');
     expect(first.podIPs['sys/h']).toEqual([first.nodeIPs['node-2']]);
 
     const second = await lab.sync(labCluster(nodes, [{ ...b, labels: { app: 'other' } }, c, host]));
     expect(lab.podNetns('web/a')).toBeUndefined();
     expect(existsSync(`/run/netns/${lab.names.pod(0)}`)).toBe(false);
+    // The namespace itself is gone, not just its name: nothing holds it (the lab agent closed the pod's
+    // sockets first), so its eth0 went and took the node's end of the veth with it.
+    const links = await execa('ip', ['-n', node1, '-o', 'link', 'show']);
+    expect(links.stdout).not.toContain(`${vethA}@`);
     expect(lab.podNetns('web/b')).toBe(nsB);
     expect(lab.podSerial('web/b')).toBe(serialB);
     expect(second.podIPs['web/b']).toEqual(first.podIPs['web/b']);
