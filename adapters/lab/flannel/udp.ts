@@ -4,9 +4,10 @@
  * Node cannot do the TUNSETIFF ioctl, so a 30-line C helper (compiled once with the machine's gcc) attaches
  * to the TUN and execs the Node forwarder with the TUN on fd 3.
  */
-import { startDetached } from '../detached.ts';
+
 import { fileURLToPath } from 'node:url';
 import { ensureCHelper } from '../cHelper.ts';
+import { startDetached } from '../detached.ts';
 import { inNetns } from '../exec.ts';
 import { cidrSize, parseCidr } from '../ipv4.ts';
 import type { NodeFlannelPlan } from './plan.ts';
