@@ -299,7 +299,7 @@ export class LabTarget implements Target {
   private async flushConntrack(): Promise<void> {
     const topo = this.topology;
     if (!topo) return;
-    await Promise.all(topo.nodes.map((n) => tryRun(['ip', 'netns', 'exec', n.netns, 'conntrack', '-F'])));
+    await Promise.all(topo.nodes.map((n) => tryRun(inNetns(n.netns, ['conntrack', '-F']))));
   }
 
   async sync(cluster: Cluster, options: SyncOptions = {}): Promise<Realized> {
