@@ -55,7 +55,9 @@ export async function tryRun(argv: readonly string[], input?: string): Promise<b
 /** Runs many `ip` commands in one process, inside `netns` (or the root namespace when undefined). */
 export async function ipBatch(netns: string | undefined, lines: readonly string[]): Promise<void> {
   if (lines.length === 0) return;
-  const argv = netns === undefined ? ['ip', '-batch', '-'] : ['ip', '-n', netns, '-batch', '-'];
+  // Not `ip -n`: it enters the namespace and then builds a mount namespace with a fresh /sys on every call
+  // (iproute2 lib/namespace.c netns_switch), which no `ip` line here needs; the runner just enters it.
+  const argv = netns === undefined ? ['ip', '-batch', '-'] : inNetns(netns, ['ip', '-batch', '-']);
   await run(argv, `${lines.join('\n')}\n`);
 }
 

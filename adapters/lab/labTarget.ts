@@ -617,7 +617,7 @@ export class LabTarget implements Target {
         (q) => !q.hostNetwork && q.node.netns === nodeNs && !skip.has(q.key),
       );
       for (const ns of [nodeNs, ...survivors.map((q) => q.netns)]) {
-        jobs.push(tryRun(['ip', '-n', ns, '-batch', '-'], `${lines.join('\n')}\n`));
+        jobs.push(tryRun(inNetns(ns, ['ip', '-batch', '-']), `${lines.join('\n')}\n`));
       }
     }
     await Promise.all(jobs);

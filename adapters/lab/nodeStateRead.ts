@@ -23,11 +23,9 @@ export async function readNodeState(
     readFile(join(stateDir, 'subnet.env'), 'utf8').catch(() => undefined),
     readFile(join(stateDir, 'annotations.json'), 'utf8').catch(() => undefined),
   ]);
-  // `ip -n`/`bridge -n` enter the namespace without a helper process.
-  const runner = (argv: readonly string[]): Promise<string> => {
-    const [tool, ...rest] = argv;
-    return tool === 'ip' || tool === 'bridge' ? run([tool, '-n', netns, ...rest]) : run(inNetns(netns, argv));
-  };
+  // The command runner enters the namespace before exec (`ip -n`/`bridge -n` would also build a mount
+  // namespace with a fresh /sys per call, which reading links, routes, neighbours and FDB does not need).
+  const runner = (argv: readonly string[]): Promise<string> => run(inNetns(netns, argv));
   const [raw, routes6] = await Promise.all([
     collectRawNodeState(node, runner, {
       ...(subnetEnv !== undefined ? { subnetEnv } : {}),

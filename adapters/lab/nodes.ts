@@ -84,7 +84,7 @@ async function buildNode(
   const fdb = vxlanFdbLines(plan);
   const dir = ctx.paths.nodeDir(node.index);
   await Promise.all([
-    fdb.length > 0 ? run(['bridge', '-n', node.netns, '-batch', '-'], `${fdb.join('\n')}\n`) : undefined,
+    fdb.length > 0 ? run(inNetns(node.netns, ['bridge', '-batch', '-']), `${fdb.join('\n')}\n`) : undefined,
     run(
       inNetns(node.netns, [
         'sysctl',
