@@ -69,14 +69,14 @@ mkdir -p "$root/.podnet/standins"
 : > "$root/.podnet/node"
 mount --bind -o ro "$standins" "$root/.podnet/standins"
 mount --bind -o ro "$node" "$root/.podnet/node"
+# /agnhost is the C stand-in itself: \`connect\` in C, every other subcommand handed to agnhost.mjs.
 if [ -n "$fast" ]; then
-  : > "$root/.podnet/agnhost-connect"
-  mount --bind -o ro "$fast" "$root/.podnet/agnhost-connect"
-  printf '#!/bin/sh\\n[ "$1" = connect ] && exec /.podnet/agnhost-connect /.podnet/node /.podnet/standins/agnhost.mjs "$@"\\nexec /.podnet/node /.podnet/standins/agnhost.mjs "$@"\\n' > "$root/agnhost"
+  : > "$root/agnhost"
+  mount --bind -o ro "$fast" "$root/agnhost"
 else
   printf '#!/bin/sh\\nexec /.podnet/node /.podnet/standins/agnhost.mjs "$@"\\n' > "$root/agnhost"
+  chmod 0755 "$root/agnhost"
 fi
-chmod 0755 "$root/agnhost"
 # netcat-openbsd itself when the machine has it (agnhost's image carries it); else the stand-in.
 if [ -x /bin/nc.openbsd ]; then
   ln -sf /bin/nc.openbsd "$root/usr/bin/nc"

@@ -7,6 +7,9 @@
  * arguments) is handed, unchanged, to the full stand-in agnhost.mjs, which mirrors connect.go in all cases.
  *
  * argv: agnhostConnect NODE AGNHOST_MJS connect DEST [flags...]
+ * or, mounted as the sandbox's /agnhost itself: agnhost SUBCOMMAND [args...], which is the same with NODE
+ * and AGNHOST_MJS at their fixed places in the sandbox (/.podnet/node, /.podnet/standins/agnhost.mjs): a
+ * shell launcher in between cost one more exec per probe.
  * Output as connect.go: nothing and exit 0 when connected; otherwise one line on stderr and exit 1:
  *   TCP: "TIMEOUT", "REFUSED", "OTHER: dial tcp DEST: connect: <error>"
  *   UDP: "TIMEOUT: read udp LOCAL->DEST: i/o timeout", "REFUSED: read udp LOCAL->DEST: read: connection
@@ -219,7 +222,22 @@ static void connect_udp(const char *dest, struct sockaddr_storage *addr, socklen
   exit(1);
 }
 
+/* Invoked as /agnhost: the stand-in's node and script are at their places in the sandbox. */
+static const char SANDBOX_NODE[] = "/.podnet/node";
+static const char SANDBOX_AGNHOST_MJS[] = "/.podnet/standins/agnhost.mjs";
+
 int main(int argc, char **argv) {
+  const char *slash = strrchr(argv[0], '/');
+  if (strcmp(slash ? slash + 1 : argv[0], "agnhost") == 0) {
+    char **full = calloc((size_t)argc + 3, sizeof *full);
+    if (!full) return 127;
+    full[0] = argv[0];
+    full[1] = (char *)SANDBOX_NODE;
+    full[2] = (char *)SANDBOX_AGNHOST_MJS;
+    for (int i = 1; i < argc; i++) full[i + 2] = argv[i];
+    argv = full;
+    argc += 2;
+  }
   original_argv = argv;
   /* argv[1] node, argv[2] agnhost.mjs, argv[3] "connect", argv[4...] its arguments */
   if (argc < 4 || strcmp(argv[3], "connect") != 0) fallback();
