@@ -74,6 +74,10 @@ const FLANNEL = {
   'host-gw across segments': 'host-gw with a peer on the other L2 segment: no route, no path',
   'MTU from Backend.MTU': 'vxlan whose MTU comes from Backend.MTU − 50',
   'MTU from the interface': "the MTU comes from the external interface's MTU (minus the encapsulation)",
+  'IPv6 vxlan (flannel-v6)':
+    "vxlan with EnableIPv6: flannel-v6.<VNI>, its routes, neighbours and FDB entries to each peer's IPv6 lease, and IPv6 traffic",
+  'IPv6 host-gw routes':
+    "host-gw with EnableIPv6: each L2-adjacent peer's IPv6 lease routed via its public IPv6, and IPv6 traffic",
 } as const;
 
 const LB = {

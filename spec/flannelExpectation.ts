@@ -278,6 +278,8 @@ type LeaseRule =
 
 export interface LeaseViolation {
   readonly rule: LeaseRule;
+  /** Which of a node's leases: its IPv4 one, or a dual-stack node's IPv6 one. */
+  readonly family: 4 | 6;
   readonly nodes: readonly string[];
   readonly message: string;
 }

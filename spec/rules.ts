@@ -136,15 +136,18 @@ export const RULES = [
   {
     id: 'FL-LEASE-DISJOINT',
     area: 'flannel',
-    statement: 'no two nodes hold overlapping subnet leases',
+    statement:
+      'no two nodes hold overlapping subnet leases, of either family (with EnableIPv6, no two IPv6 leases overlap)',
     source:
-      'kube-controller-manager RangeAllocator; flannel pkg/subnet/etcd; docs/research/flannel.md §2.4, §9 (#805)',
+      'kube-controller-manager RangeAllocator; flannel pkg/subnet/etcd/local_manager.go allocateSubnet; docs/research/flannel.md §2.4, §9 (#805)',
   },
   {
     id: 'FL-LEASE-VALID',
     area: 'flannel',
-    statement: 'every lease is an aligned CIDR of the node mask length inside Network',
-    source: 'flannel pkg/subnet/kube/kube.go AcquireLease; docs/research/flannel.md §2.4',
+    statement:
+      'every lease is an aligned CIDR of the node mask length inside Network; with EnableIPv6 so is each IPv6 lease, of the IPv6 node mask inside IPv6Network',
+    source:
+      'flannel pkg/subnet/kube/kube.go AcquireLease, pkg/subnet/etcd/local_manager.go isIPv6SubnetConfigCompat; docs/research/flannel.md §2.4',
   },
   {
     id: 'FL-DATAPLANE',

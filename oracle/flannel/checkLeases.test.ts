@@ -92,6 +92,103 @@ describe('checkLeases, etcd manager', () => {
   });
 });
 
+// IPv6 leases (EnableIPv6): pkg/subnet/kube/kube.go `AcquireLease` (containsCIDR of IPv6Network, the podCIDR
+// of the IPv6 family, only with enableIPv6) and pkg/subnet/etcd/local_manager.go (`isIPv6SubnetConfigCompat`,
+// `allocateSubnet` skipping an IPv6 subnet that Overlaps a held one); KCM's --node-cidr-mask-size-ipv6 is 64.
+describe('checkLeases, IPv6 leases (EnableIPv6)', () => {
+  const dualKube = config(
+    {
+      Network: '10.244.0.0/16',
+      EnableIPv6: true,
+      IPv6Network: 'fd00:10:244::/56',
+      Backend: { Type: 'vxlan' },
+    },
+    'kube',
+  );
+  const v4 = { a: '10.244.0.0/24', b: '10.244.1.0/24' };
+  const v6 = (leases: Record<string, string>, nodeCidrMaskSize?: number) => ({
+    ipv6: { leases, ...(nodeCidrMaskSize !== undefined ? { nodeCidrMaskSize } : {}) },
+  });
+  const withFamily = (v: ReturnType<typeof checkLeases>) =>
+    v.map((x) => `${x.family}:${x.rule}:${x.nodes.join(',')}`);
+
+  test('consecutive /64s inside IPv6Network hold every invariant', () => {
+    expect(checkLeases(dualKube, v4, 'kube', v6({ a: 'fd00:10:244::/64', b: 'fd00:10:244:1::/64' }))).toEqual(
+      [],
+    );
+  });
+
+  test('an IPv6 podCIDR outside IPv6Network is the error flannel exits with (kube.go AcquireLease)', () => {
+    const v = checkLeases(dualKube, v4, 'kube', v6({ a: 'fd00:10:244::/64', b: 'fd00:99::/64' }));
+    expect(withFamily(v)).toEqual(['6:lease-inside-network:b']);
+    expect(v[0]!.message).toBe(
+      'subnet "fd00:10:244::/56" specified in the flannel net config doesn\'t contain "fd00:99::/64" IPv6 PodCIDR of the "b" node',
+    );
+  });
+
+  test('two nodes holding one IPv6 lease are named together, as IPv6', () => {
+    const v = checkLeases(dualKube, v4, 'kube', v6({ a: 'fd00:10:244:1::/64', b: 'fd00:10:244:1::/64' }));
+    expect(withFamily(v)).toEqual(['6:lease-disjoint:a,b']);
+    expect(v[0]!.message).toContain('IPv6 leases of nodes "a"');
+  });
+
+  test('the IPv6 length is the IPv6 node mask (KCM default 64), not IPv6SubnetLen', () => {
+    const withSubnetLen = config(
+      { Network: '10.244.0.0/16', EnableIPv6: true, IPv6Network: 'fd00::/56', IPv6SubnetLen: 80 },
+      'kube',
+    );
+    expect(checkLeases(withSubnetLen, v4, 'kube', v6({ a: 'fd00::/64' }))).toEqual([]);
+    expect(withFamily(checkLeases(withSubnetLen, v4, 'kube', v6({ a: 'fd00::/80' })))).toEqual([
+      '6:lease-length:a',
+    ]);
+    expect(checkLeases(withSubnetLen, v4, 'kube', v6({ a: 'fd00::/80' }, 80))).toEqual([]);
+  });
+
+  test('an IPv4 CIDR where the IPv6 lease belongs, and host bits set', () => {
+    expect(
+      withFamily(checkLeases(dualKube, v4, 'kube', v6({ a: '10.244.0.0/24', b: 'fd00:10:244:1::7/64' }))),
+    ).toEqual(['6:lease-valid-cidr:a', '6:lease-aligned:b']);
+  });
+
+  test('without EnableIPv6 flannel reads no IPv6 podCIDR, and none is judged', () => {
+    expect(checkLeases(kubeConf, v4, 'kube', v6({ a: 'nonsense', b: 'nonsense' }))).toEqual([]);
+  });
+
+  test('IPv4 and IPv6 leases are judged apart: the same node breaks each once', () => {
+    const v = checkLeases(dualKube, { a: '10.10.0.0/24' }, 'kube', v6({ a: 'fd00:99::/64' }));
+    expect(withFamily(v)).toEqual(['4:lease-inside-network:a', '6:lease-inside-network:a']);
+  });
+
+  test('etcd: IPv6SubnetLen and IPv6SubnetMin..IPv6SubnetMax (isIPv6SubnetConfigCompat)', () => {
+    const dualEtcd = config(
+      {
+        Network: '10.3.0.0/16',
+        EnableIPv6: true,
+        IPv6Network: 'fd00:3::/48',
+        IPv6SubnetLen: 64,
+        IPv6SubnetMin: 'fd00:3:0:5::',
+        IPv6SubnetMax: 'fd00:3:0:8::',
+        Backend: { Type: 'vxlan' },
+      },
+      'etcd',
+    );
+    const v4etcd = { a: '10.3.1.0/24', b: '10.3.2.0/24', c: '10.3.3.0/24' };
+    expect(checkLeases(dualEtcd, v4etcd, 'etcd', v6({ a: 'fd00:3:0:5::/64', b: 'fd00:3:0:8::/64' }))).toEqual(
+      [],
+    );
+    expect(
+      withFamily(
+        checkLeases(
+          dualEtcd,
+          v4etcd,
+          'etcd',
+          v6({ a: 'fd00:3:0:4::/64', b: 'fd00:3:0:6::/80', c: 'fd00:3:0:9::/64' }),
+        ),
+      ),
+    ).toEqual(['6:lease-within-min-max:a', '6:lease-length:b', '6:lease-within-min-max:c']);
+  });
+});
+
 describe('expectedLeasesInOrder (KCM range allocator, cidr_set.go)', () => {
   test('index 0 first: the cluster CIDR base goes to the first node (issues #533/#535)', () => {
     expect(expectedLeasesInOrder('10.244.0.0/16', ['cp', 'w1', 'w2'])).toEqual({

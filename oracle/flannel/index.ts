@@ -1,6 +1,6 @@
 /** The flannel oracle: net-conf validation, lease invariants, expected node state and its comparison. */
 
-export { checkLeases } from './checkLeases.ts';
+export { checkLeases, KCM_DEFAULT_NODE_MASK_IPV6 } from './checkLeases.ts';
 export { compareNodeState } from './compareNodeState.ts';
 export { expectedNodeState } from './expectedNodeState.ts';
 export {

@@ -11,7 +11,13 @@ import type { DataplaneJudgement, PlannedProbe } from './dataplane.ts';
 import { dataplaneRows, judgeDataplaneProbe, planDataplaneProbes } from './dataplane.ts';
 import { flannelFailed } from './flannelFindings.ts';
 import type { FlannelScenario } from './flannelScenario.ts';
-import { flannelCluster, nodeMaskOf, PROBE_TCP_PORT, PROBE_UDP_PORT } from './flannelScenario.ts';
+import {
+  flannelCluster,
+  nodeMaskOf,
+  nodeMaskOfIPv6,
+  PROBE_TCP_PORT,
+  PROBE_UDP_PORT,
+} from './flannelScenario.ts';
 import type { FlannelJudgement } from './judgeNodeStates.ts';
 import { judgeNodeStates, segmentsFromAddresses } from './judgeNodeStates.ts';
 import type { FlannelRow, NodeTable } from './nodeTable.ts';
@@ -59,7 +65,16 @@ export async function checkFlannelScenario(
     leases: realized.nodeSubnets,
     states,
     nodeCidrMaskSize: scenario.cluster?.nodeMask ?? nodeMaskOf(scenario.netConf),
-    ...(realized.ipv6 ? { ipv6: { nodeIPs: realized.ipv6.nodeIPs, leases: realized.ipv6.nodeSubnets } } : {}),
+    ...(realized.ipv6
+      ? {
+          ipv6: {
+            nodeIPs: realized.ipv6.nodeIPs,
+            leases: realized.ipv6.nodeSubnets,
+            // A cluster's IPv6 node mask is its allocator's (KCM's default /64 unless known).
+            ...(scenario.cluster ? {} : { nodeCidrMaskSize: nodeMaskOfIPv6(scenario.netConf) }),
+          },
+        }
+      : {}),
   });
   // Every pod address is probed across nodes: the IPv4 one, and on a dual-stack target the IPv6 one too.
   const podsOf = (family: 4 | 6) =>
@@ -72,7 +87,7 @@ export async function checkFlannelScenario(
     planDataplaneProbes(
       podsOf(family),
       judgement.expected,
-      judgement.ambiguousNodes,
+      family === 6 ? judgement.ambiguousNodesIPv6 : judgement.ambiguousNodes,
       { tcp: PROBE_TCP_PORT, udp: PROBE_UDP_PORT },
       settings.probeTimeoutMs,
       family,
@@ -117,17 +132,21 @@ async function probeWithRetries(
   return { results, sent };
 }
 
-/** One row per node for its lease: the invariants it breaks, if any. */
+/** One row per node and lease (IPv4, and IPv6 on a dual-stack node): the invariants it breaks, if any. */
 function leaseRows(judgement: FlannelJudgement, realized: Realized): FlannelRow[] {
-  return judgement.expected.map((e) => {
-    const broken = judgement.leaseViolations.filter((v) => v.nodes.includes(e.node));
-    return {
-      node: e.node,
-      object: 'lease',
-      key: realized.nodeSubnets[e.node] ?? e.lease,
-      expected: 'aligned, inside Network, disjoint from every other lease',
-      observed: broken.length > 0 ? broken.map((v) => v.message).join('; ') : 'holds',
-      differs: broken.length > 0,
+  return judgement.expected.flatMap((e) => {
+    const row = (family: 4 | 6, key: string): FlannelRow => {
+      const broken = judgement.leaseViolations.filter((v) => v.family === family && v.nodes.includes(e.node));
+      return {
+        node: e.node,
+        object: 'lease',
+        key,
+        expected: `aligned, inside ${family === 6 ? 'IPv6Network' : 'Network'}, disjoint from every other lease`,
+        observed: broken.length > 0 ? broken.map((v) => v.message).join('; ') : 'holds',
+        differs: broken.length > 0,
+      };
     };
+    const v6 = realized.ipv6?.nodeSubnets[e.node] ?? e.ipv6?.lease;
+    return [row(4, realized.nodeSubnets[e.node] ?? e.lease), ...(v6 ? [row(6, v6)] : [])];
   });
 }

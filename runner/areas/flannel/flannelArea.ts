@@ -18,14 +18,17 @@ import { manualProbeCommand } from '../../targets/index.ts';
 import type { FlannelScenarioOutcome } from './checkFlannelScenario.ts';
 import { checkFlannelScenario } from './checkFlannelScenario.ts';
 import { isDataplaneFailure } from './dataplane.ts';
-import { recordFlannelCoverage } from './flannelCoverage.ts';
+import { ipv6FeaturesUnsupported, recordFlannelCoverage } from './flannelCoverage.ts';
 import { buildFlannelFindings } from './flannelFindings.ts';
 import type { FlannelScenario } from './flannelScenario.ts';
 import { describeFlannelScenario, flannelScenarioArb } from './flannelScenario.ts';
 
 export interface FlannelAreaDeps {
   readonly scenarios: (options: RunOptions) => fc.Arbitrary<FlannelScenario>;
-  /** Features the target cannot test (a cluster's flannel runs one net-conf). */
+  /**
+   * Features the target cannot test (a cluster's flannel runs one net-conf). Default: the IPv6 features
+   * unless the run is dual-stack.
+   */
   readonly unsupported?: readonly UnsupportedFeature[];
   /** The flannel release the oracle judges against, and where that choice came from (printed in results). */
   readonly flannelVersion?: { readonly version: string; readonly source: string };
@@ -40,6 +43,15 @@ const LAB_FLANNEL_VERSION = {
 const DEFAULT_FLANNEL_AREA_DEPS: FlannelAreaDeps = {
   scenarios: (options) => flannelScenarioArb({ ipFamily: options.ipFamily }),
 };
+
+/** Only a dual-stack run draws EnableIPv6 net-confs (flannelNetConfArb) and has an IPv6 side to judge. */
+function ipv6Unsupported(options: RunOptions): UnsupportedFeature[] {
+  return options.ipFamily === 'dual'
+    ? []
+    : ipv6FeaturesUnsupported(
+        `the run's --ip-family is ${options.ipFamily}: the flannel area draws net-confs without EnableIPv6 (--ip-family dual draws them)`,
+      );
+}
 
 export function flannelArea(deps: FlannelAreaDeps = DEFAULT_FLANNEL_AREA_DEPS): AreaRunner {
   return {
@@ -86,6 +98,7 @@ export function flannelArea(deps: FlannelAreaDeps = DEFAULT_FLANNEL_AREA_DEPS): 
           backend: lastFailure.judgement.config.backend.type,
           flannelVersion: lastFailure.judgement.config.flannelVersion,
           leases: lastFailure.realized.nodeSubnets,
+          ...(lastFailure.realized.ipv6 ? { ipv6Leases: lastFailure.realized.ipv6.nodeSubnets } : {}),
           differences: lastFailure.judgement.differences,
           leaseViolations: lastFailure.judgement.leaseViolations,
           dataplane: lastFailure.dataplane,
@@ -104,7 +117,7 @@ export function flannelArea(deps: FlannelAreaDeps = DEFAULT_FLANNEL_AREA_DEPS): 
         probes,
         findings,
         checks: checkSummaries(['flannel'], search.scenarios, findings),
-        coverage: coverage.coverage(['flannel'], deps.unsupported),
+        coverage: coverage.coverage(['flannel'], deps.unsupported ?? ipv6Unsupported(options)),
         ...(shown ? { sections: { flannel: shown.tables } } : {}),
         ...(search.timeToFirstFailureMs !== undefined
           ? { timeToFirstFailureMs: search.timeToFirstFailureMs }

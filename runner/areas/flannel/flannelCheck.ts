@@ -56,6 +56,7 @@ export async function runFlannelCheck(
         backend: outcome.judgement.config.backend.type,
         flannelVersion: outcome.judgement.config.flannelVersion,
         leases: outcome.realized.nodeSubnets,
+        ...(outcome.realized.ipv6 ? { ipv6Leases: outcome.realized.ipv6.nodeSubnets } : {}),
         differences: outcome.judgement.differences,
         leaseViolations: outcome.judgement.leaseViolations,
         dataplane: outcome.dataplane,

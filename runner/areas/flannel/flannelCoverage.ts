@@ -30,22 +30,31 @@ export function recordFlannelCoverage(outcome: FlannelScenarioOutcome, into: Sce
     ['FL-SUBNET-ENV', sum((e) => (Object.keys(e.subnetEnv).length > 0 ? 1 : 0))],
     ['FL-ANNOTATION', sum((e) => Object.keys(e.annotations).length)],
   ];
-  const leases = Object.keys(outcome.realized.nodeSubnets).length;
-  observed.push(['FL-LEASE-VALID', leases], ['FL-LEASE-DISJOINT', leases >= 2 ? leases : 0]);
+  // The IPv6 leases are checked only with EnableIPv6 on a dual-stack target (checkLeases).
+  const ipv6Leases = judgement.config.enableIPv6 ? outcome.realized.ipv6?.nodeSubnets : undefined;
+  const leaseCounts = [outcome.realized.nodeSubnets, ipv6Leases ?? {}].map((l) => Object.keys(l).length);
+  observed.push(
+    ['FL-LEASE-VALID', leaseCounts.reduce((a, b) => a + b, 0)],
+    ['FL-LEASE-DISJOINT', leaseCounts.filter((n) => n >= 2).reduce((a, b) => a + b, 0)],
+  );
   for (const [rule, n] of observed) if (n > 0) into.rule('flannel', rule, undefined, n);
 
-  const peerOf = (from: string, to: string): ExpectedPeer | undefined =>
-    judgement.expected.find((e) => e.node === from)?.peers.find((p) => p.node === to);
+  const peerOf = (from: string, to: string, family: 4 | 6): ExpectedPeer | undefined => {
+    const self = judgement.expected.find((e) => e.node === from);
+    return (family === 6 ? self?.ipv6?.peers : self?.peers)?.find((p) => p.node === to);
+  };
   const segmentOf = new Map(judgement.nodes.map((n) => [n.name, n.segment]));
   const byFeature = new Map<FlannelFeature, number>();
   const count = (feature: FlannelFeature, n = 1) => byFeature.set(feature, (byFeature.get(feature) ?? 0) + n);
   const judged = outcome.dataplane.filter((j) => j.verdict !== 'undefined' && j.verdict !== 'inconclusive');
   for (const j of judged) {
-    const { fromNode, toNode, expected } = j.probe;
+    const { fromNode, toNode, expected, family } = j.probe;
     into.rule('flannel', 'FL-DATAPLANE', expected === 'reachable' ? 'allow' : 'deny');
     count(BACKEND_FEATURE[backend.type] ?? 'backend vxlan');
     if (judgement.config.backendDefaulted) count('Backend absent');
-    const path = peerOf(fromNode, toNode)?.path;
+    const ipv6Feature = IPV6_FEATURE[backend.type];
+    if (family === 6 && ipv6Feature) count(ipv6Feature);
+    const path = peerOf(fromNode, toNode, family)?.path;
     if (path === 'vxlan-direct') count('DirectRouting');
     if (path === 'vxlan' && backend.type === 'vxlan' && backend.directRouting)
       count('DirectRouting across segments');
@@ -56,6 +65,7 @@ export function recordFlannelCoverage(outcome: FlannelScenarioOutcome, into: Sce
   for (const f of scenarioFeatures(
     judgement.config,
     judgement.nodes.map((n) => n.segment),
+    compared.some((e) => e.ipv6 !== undefined),
   ))
     if (!byFeature.has(f)) byFeature.set(f, 0);
   for (const [feature, n] of byFeature) into.feature('flannel', feature, n);
@@ -68,13 +78,30 @@ const BACKEND_FEATURE: Readonly<Record<string, FlannelFeature>> = {
   udp: 'backend udp',
 };
 
-function scenarioFeatures(config: EffectiveNetConf, segments: readonly number[]): FlannelFeature[] {
+/** The IPv6 side of a backend, counted when a node's judged state holds it (EnableIPv6 on a dual-stack target). */
+const IPV6_FEATURE: Readonly<Record<string, FlannelFeature>> = {
+  vxlan: 'IPv6 vxlan (flannel-v6)',
+  'host-gw': 'IPv6 host-gw routes',
+};
+
+function scenarioFeatures(
+  config: EffectiveNetConf,
+  segments: readonly number[],
+  ipv6Judged: boolean,
+): FlannelFeature[] {
   const out: FlannelFeature[] = [];
   const backend = BACKEND_FEATURE[config.backend.type];
   if (backend) out.push(backend);
   if (config.backendDefaulted) out.push('Backend absent');
   if (new Set(segments).size > 1) out.push('two segments');
+  const ipv6 = IPV6_FEATURE[config.backend.type];
+  if (ipv6Judged && ipv6) out.push(ipv6);
   return out;
+}
+
+/** The IPv6 features as unsupported, for `reason`. */
+export function ipv6FeaturesUnsupported(reason: string): UnsupportedFeature[] {
+  return Object.values(IPV6_FEATURE).map((feature) => ({ area: 'flannel', feature, reason }));
 }
 
 function mtuFeature(config: EffectiveNetConf): FlannelFeature {
@@ -86,7 +113,8 @@ function mtuFeature(config: EffectiveNetConf): FlannelFeature {
 /**
  * On a cluster, the features its flannel's net-conf rules out (podnet reads it and never changes it):
  * the other backends, DirectRouting unless it is on, host-gw across segments unless it runs host-gw, an
- * explicit Backend.MTU unless set.
+ * explicit Backend.MTU unless set, the IPv6 features unless EnableIPv6 (and then the other backend's);
+ * with EnableIPv6, its own backend's IPv6 feature too, since podnet does not read a cluster's IPv6 side.
  */
 export function clusterFlannelUnsupported(config: EffectiveNetConf, source: string): UnsupportedFeature[] {
   const reason = `the cluster's flannel runs ${describe(config)} (${source}); podnet never changes it`;
@@ -102,8 +130,22 @@ export function clusterFlannelUnsupported(config: EffectiveNetConf, source: stri
     ...(mtuFeature(config) === 'MTU from Backend.MTU'
       ? (['MTU from the interface'] as const)
       : (['MTU from Backend.MTU'] as const)),
+    ...Object.entries(IPV6_FEATURE)
+      .filter(([t]) => !config.enableIPv6 || t !== type)
+      .map(([, f]) => f),
   ];
-  return ruledOut.map((feature) => ({ area: 'flannel', feature, reason }));
+  const unsupported: UnsupportedFeature[] = ruledOut.map((feature) => ({ area: 'flannel', feature, reason }));
+  const ownIPv6 = IPV6_FEATURE[type];
+  // The kube target reports no IPv6 side (Realized.ipv6), so a dual-stack cluster's is not judged.
+  if (config.enableIPv6 && ownIPv6) {
+    unsupported.push({
+      area: 'flannel',
+      feature: ownIPv6,
+      reason:
+        "podnet judges a cluster's IPv4 side only: the kube target reports no IPv6 leases or public-ipv6",
+    });
+  }
+  return unsupported;
 }
 
 function describe(config: EffectiveNetConf): string {

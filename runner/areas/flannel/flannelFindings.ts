@@ -72,6 +72,8 @@ export interface FlannelFindingContext {
   /** The flannel release the scenario was judged against. */
   readonly flannelVersion: string;
   readonly leases: Readonly<Record<string, string>>;
+  /** A dual-stack target's IPv6 leases (node → CIDR). */
+  readonly ipv6Leases?: Readonly<Record<string, string>>;
   readonly differences: readonly NodeStateDifference[];
   readonly leaseViolations: readonly LeaseViolation[];
   readonly dataplane: readonly DataplaneJudgement[];
@@ -109,7 +111,9 @@ export function buildFlannelFindings(ctx: FlannelFindingContext): Finding[] {
       g.details.push({
         node,
         object: 'lease',
-        key: ctx.leases[node] ?? '(no lease)',
+        key:
+          (v.family === 6 ? ctx.ipv6Leases : ctx.leases)?.[node] ??
+          `(no ${v.family === 6 ? 'IPv6 ' : ''}lease)`,
         expected: v.rule === 'lease-disjoint' ? 'a lease no other node holds' : v.rule,
         observed: v.message,
       });

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { stringify } from 'yaml';
 import { flannelNetConfArb } from '../../../generators/flannelNetConf.ts';
+import { KCM_DEFAULT_NODE_MASK_IPV6 } from '../../../oracle/flannel/index.ts';
 import type { IPFamilyMode } from '../../../spec/ipFamily.ts';
 import { parseCidr } from '../../../spec/manifests/cidr.ts';
 import { clusterToManifests } from '../../../spec/manifests/write.ts';
@@ -68,6 +69,14 @@ function podName(nodeIndex: number, podIndex: number): string {
 export function nodeMaskOf(netConf: FlannelNetConf): number {
   const prefix = networkPrefixOf(netConf);
   return netConf.SubnetLen ?? (prefix <= 24 ? 24 : prefix + 1);
+}
+
+/**
+ * The IPv6 node mask of the lab's range allocator (its second CIDR set): IPv6SubnetLen, or /64
+ * (kube-controller-manager's default --node-cidr-mask-size-ipv6).
+ */
+export function nodeMaskOfIPv6(netConf: FlannelNetConf): number {
+  return typeof netConf.IPv6SubnetLen === 'number' ? netConf.IPv6SubnetLen : KCM_DEFAULT_NODE_MASK_IPV6;
 }
 
 /** How many leases a net-conf offers under that mask. */

@@ -341,7 +341,11 @@ describe('dual-stack recordings', () => {
       readonly ipv6: { nodeIPs: Record<string, string>; nodeSubnets: Record<string, string> };
     };
   }
-  const judgeDual = (r: DualRecording, states: NodeNetworkState[] = r.states) =>
+  const judgeDual = (
+    r: DualRecording,
+    states: NodeNetworkState[] = r.states,
+    ipv6: { leases?: Record<string, string>; nodeCidrMaskSize?: number } = {},
+  ) =>
     judgeNodeStates({
       netConf: r.scenario.netConf,
       segments: Object.fromEntries(r.scenario.nodes.map((n, i) => [`node-${i + 1}`, n.segment])),
@@ -349,7 +353,7 @@ describe('dual-stack recordings', () => {
       leases: r.realized.nodeSubnets,
       states,
       nodeCidrMaskSize: nodeMaskOf(r.scenario.netConf),
-      ipv6: { nodeIPs: r.realized.ipv6.nodeIPs, leases: r.realized.ipv6.nodeSubnets },
+      ipv6: { nodeIPs: r.realized.ipv6.nodeIPs, leases: r.realized.ipv6.nodeSubnets, ...ipv6 },
     });
   const vxlan = recording('vxlan-dual-3nodes-2segments') as DualRecording;
   const hostgw = recording('hostgw-dual-3nodes-2segments') as DualRecording;
@@ -395,6 +399,50 @@ describe('dual-stack recordings', () => {
     const d = judgeDual(hostgw, states).differences;
     expect(d.map((x) => `${x.node} ${x.object} ${x.key} ${x.expected}`)).toEqual([
       'node-1 route fd00:10:244:1::/64 absent',
+    ]);
+  });
+
+  test('the IPv6 leases are checked too: one IPv6 lease on two nodes is FL-LEASE-DISJOINT on IPv6 only (kube.go AcquireLease, cidr_set.go)', () => {
+    expect(judgeDual(vxlan).leaseViolations).toEqual([]);
+    const shared = 'fd00:10:244::/64';
+    const leases6 = {
+      ...vxlan.realized.ipv6.nodeSubnets,
+      'node-2': shared,
+    };
+    const j = judgeDual(vxlan, vxlan.states, { leases: leases6 });
+    expect(j.leaseViolations.map((v) => [v.family, v.rule, v.nodes])).toEqual([
+      [6, 'lease-disjoint', ['node-1', 'node-2']],
+    ]);
+    expect(j.ambiguousNodesIPv6).toEqual(['node-1', 'node-2']);
+    expect(j.ambiguousNodes).toEqual([]);
+    const findings = buildFlannelFindings({
+      scenario: vxlan.scenario,
+      backend: 'vxlan',
+      flannelVersion: j.config.flannelVersion,
+      leases: vxlan.realized.nodeSubnets,
+      ipv6Leases: leases6,
+      differences: [],
+      leaseViolations: j.leaseViolations,
+      dataplane: [],
+      seed: 1,
+      path: '0',
+      numShrinks: 0,
+      faults: [],
+      probeCommand: () => '',
+      nextId: () => 'F1',
+    });
+    expect(findings[0]?.flannel?.map((d) => [d.node, d.key])).toEqual([
+      ['node-1', shared],
+      ['node-2', shared],
+    ]);
+  });
+
+  test('an IPv6 lease of another length than the IPv6 node mask is FL-LEASE-VALID', () => {
+    const j = judgeDual(vxlan, vxlan.states, { nodeCidrMaskSize: 80 });
+    expect(j.leaseViolations.map((v) => `${v.family} ${v.rule} ${v.nodes.join(',')}`)).toEqual([
+      '6 lease-length node-1',
+      '6 lease-length node-2',
+      '6 lease-length node-3',
     ]);
   });
 

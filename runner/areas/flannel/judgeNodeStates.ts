@@ -42,10 +42,14 @@ export interface FlannelJudgeInput {
   readonly nodeCidrMaskSize: number;
   /** The external interface of every node; by default the one holding the node's public IP, else eth0. */
   readonly extInterface?: string;
-  /** A dual-stack target's IPv6 side (Realized.ipv6): node → public-ipv6, node → IPv6 lease. */
+  /**
+   * A dual-stack target's IPv6 side (Realized.ipv6): node → public-ipv6, node → IPv6 lease, and the node
+   * mask of the allocator that handed those out (kube: --node-cidr-mask-size-ipv6, default 64).
+   */
   readonly ipv6?: {
     readonly nodeIPs: Readonly<Record<string, string>>;
     readonly leases: Readonly<Record<string, string>>;
+    readonly nodeCidrMaskSize?: number;
   };
 }
 
@@ -55,8 +59,10 @@ export interface FlannelJudgement {
   readonly expected: readonly ExpectedNodeState[];
   readonly differences: readonly NodeStateDifference[];
   readonly leaseViolations: readonly LeaseViolation[];
-  /** Nodes whose lease overlaps another node's: which pod answers a probe to them is not defined. */
+  /** Nodes whose IPv4 lease overlaps another node's: which pod answers a probe to them is not defined. */
   readonly ambiguousNodes: readonly string[];
+  /** The same for the IPv6 leases (IPv6 probes). */
+  readonly ambiguousNodesIPv6: readonly string[];
 }
 
 export function judgeNodeStates(input: FlannelJudgeInput): FlannelJudgement {
@@ -69,6 +75,7 @@ export function judgeNodeStates(input: FlannelJudgeInput): FlannelJudgement {
   const byName = Object.fromEntries(input.states.map((s) => [s.node, s]));
   const leaseViolations = checkLeases(config, input.leases, 'kube', {
     nodeCidrMaskSize: input.nodeCidrMaskSize,
+    ...(input.ipv6 ? { ipv6: input.ipv6 } : {}),
   });
 
   const differences: NodeStateDifference[] = [];
@@ -101,8 +108,14 @@ export function judgeNodeStates(input: FlannelJudgeInput): FlannelJudgement {
   // Overlapping leases: which pod answers a probe into the shared range is not defined (the dataplane
   // check leaves it unjudged). The node state needs no such care: the oracle itself knows that flannel
   // drops its own subnet's events and keeps one peer per subnet (pkg/lease/lease.go sameSubnet).
-  const ambiguous = new Set<string>();
-  for (const v of leaseViolations) if (v.rule === 'lease-disjoint') for (const n of v.nodes) ambiguous.add(n);
+  const ambiguousOf = (family: 4 | 6) =>
+    [
+      ...new Set(
+        leaseViolations
+          .filter((v) => v.rule === 'lease-disjoint' && v.family === family)
+          .flatMap((v) => v.nodes),
+      ),
+    ].sort();
 
   const expected: ExpectedNodeState[] = [];
   for (const node of nodes) {
@@ -118,7 +131,8 @@ export function judgeNodeStates(input: FlannelJudgeInput): FlannelJudgement {
     expected,
     differences,
     leaseViolations,
-    ambiguousNodes: [...ambiguous].sort(),
+    ambiguousNodes: ambiguousOf(4),
+    ambiguousNodesIPv6: ambiguousOf(6),
   };
 }
 
