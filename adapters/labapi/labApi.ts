@@ -18,7 +18,7 @@ import { API_RECORD, type LabApiRecord } from './apiRecord.ts';
 import { bootstrap } from './bootstrap.ts';
 import { asV1Pod, containerProblems, type LabNodesView } from './containerSandbox.ts';
 import { podServers } from './containers/podServers.ts';
-import { ensureAgnhostConnect } from './containers/sandbox.ts';
+import { ensureAgnhostConnect, ensureSandboxInit } from './containers/sandbox.ts';
 import { LabControllers } from './controllers.ts';
 import { type ApiCredentials, makeCredentials } from './credentials.ts';
 import { type ExecRouting, execHandler, runInContainer } from './execRoute.ts';
@@ -111,6 +111,7 @@ export class LabApi {
     const log = this.options.log;
     await this.lab.sync({ nodes: [], namespaces: [], pods: [], services: [], policies: [] });
     this.fastConnect = await ensureAgnhostConnect(this.lab.paths.root);
+    await ensureSandboxInit(this.lab.paths.root);
     this.credentials = await makeCredentials(join(this.lab.paths.dir, 'api'), this.options.labId);
     bootstrap(this.registry, this.options.proxyMode ?? 'random', this.lab.defaultNetConf());
     await registerNodes(this.registry, this.lab.labNodes(), (n) => this.lab.paths.nodeDir(n.index));

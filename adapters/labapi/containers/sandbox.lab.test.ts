@@ -23,7 +23,7 @@ import { type MiniApi, startMiniApi } from '../exec/testing/miniApi.ts';
 import type { ExecStreams } from '../exec/types.ts';
 import { FLANNEL_RUN_DIR, hostPathOnNode } from './hostPaths.ts';
 import { hostnameOfPod, podServers } from './podServers.ts';
-import { spawnInSandbox } from './sandbox.ts';
+import { ensureSandboxInit, spawnInSandbox, useSandboxInit } from './sandbox.ts';
 import type { SandboxSpec } from './types.ts';
 
 const IMAGE = 'registry.k8s.io/e2e-test-images/agnhost:2.53';
@@ -148,6 +148,8 @@ beforeAll(async () => {
     },
   });
   const realized = await lab.sync(CLUSTER);
+  // The C setup, as the lab API runs it; one test below holds it equal to the shell script.
+  await ensureSandboxInit(lab.paths.root);
   podIPs = realized.podIPs;
   serviceIP = realized.serviceIPs['x/s'] as string;
   api = await startMiniApi((namespace, pod) => ({
@@ -189,6 +191,41 @@ describe('a lab API container (spawnInSandbox)', { tags: ['lab'] }, () => {
     expect(await pidsSettled(lab.podNetns('x/a') as string)).toEqual([]);
     expect(readFileSync('/proc/self/mountinfo', 'utf8')).not.toContain('podnet-sandbox');
     expect(mountCount()).toBe(mountsBefore);
+  });
+
+  test('the C setup builds the sandbox the shell script builds: mounts, files, hostname, errors', async () => {
+    const init = await ensureSandboxInit(lab.paths.root);
+    const look = [
+      '/bin/sh',
+      '-c',
+      // Mount points with their types and options (ids and sources vary), the stand-ins, the hostname.
+      "awk '{ print $5, $6, $(NF-2) }' /proc/self/mountinfo; ls -l /agnhost /usr/bin/nc /.podnet | cut -c1-10,42-; hostname; ls -A /tmp /run; id -u",
+    ];
+    const both = async (spec: SandboxSpec, argv: string[]) => {
+      useSandboxInit(undefined);
+      try {
+        const shell = await inSandbox(spec, argv);
+        useSandboxInit(init);
+        return { shell, c: await inSandbox(spec, argv) };
+      } finally {
+        useSandboxInit(init);
+      }
+    };
+    for (const spec of [sandboxOf('x/a'), readerSandbox()]) {
+      const { shell, c } = await both(spec, look);
+      expect(shell.exit).toEqual({ kind: 'exited', code: 0 });
+      expect(c).toEqual(shell);
+    }
+    // Errors: a missing executable, an exit code, stderr.
+    for (const argv of [['no-such-binary'], ['/bin/sh', '-c', 'echo e >&2; exit 7']]) {
+      const { shell, c } = await both(sandboxOf('x/a'), argv);
+      expect(c).toEqual(shell);
+    }
+    // A command killed by a signal: the same status; the shell setup also printed its job report
+    // ("Terminated") into the command's stderr, which no container runtime does.
+    const killed = await both(sandboxOf('x/a'), ['/bin/sh', '-c', 'kill -TERM $$']);
+    expect(killed.c.exit).toEqual(killed.shell.exit);
+    expect(killed.c.stderr).toBe('');
   });
 
   test('agnhost connect in a pod gives connected / REFUSED / TIMEOUT as connect.go prints them', async () => {
