@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
+import { serviceFamiliesOn } from '../spec/ipFamily.ts';
 import type { IPFamily } from '../spec/ipNum.ts';
 import { cidrHolds, parseCidr, parseIPv6 } from '../spec/manifests/cidr.ts';
 import { keyOf } from '../spec/model.ts';
@@ -144,5 +145,22 @@ describe('ipBlock families', () => {
     expect(createHash('sha256').update(JSON.stringify(before)).digest('hex')).toBe(
       '75d05a4acf6859752dd42fb3b886fc51b0fbb08222a511896175902cc2879eae',
     );
+  });
+
+  test('dual-stack Services: family fields of every kind, each one a dual-stack cluster accepts', () => {
+    const scenarios = fc.sample(scenarioArb({ size: 'small', ipFamilies: [4, 6], areas: ['policy', 'lb'] }), {
+      numRuns: 200,
+      seed: 5,
+    });
+    const services = scenarios.flatMap((sc) => sc.cluster.services);
+    expect(services.length).toBeGreaterThan(50);
+    const kinds = new Set<string>();
+    for (const svc of services) {
+      const r = serviceFamiliesOn(svc, [4, 6]);
+      expect('families' in r).toBe(true);
+      if ('families' in r) kinds.add(r.families.join('+'));
+    }
+    // Single-stack of either family, and dual-stack with either family primary.
+    expect([...kinds].sort()).toEqual(['4', '4+6', '6', '6+4']);
   });
 });

@@ -138,7 +138,21 @@ export interface Service {
   readonly affinityTimeoutSeconds: number;
   /** The ClusterIP, once the target assigned one. */
   readonly clusterIP?: string;
+  /** spec.ipFamilyPolicy as written (absent: SingleStack, core/v1 defaults). */
+  readonly ipFamilyPolicy?: IPFamilyPolicy;
+  /** spec.ipFamilies as written, primary first (absent: the cluster's primary family, or both per the policy). */
+  readonly ipFamilies?: readonly ServiceIPFamily[];
 }
+
+/** A Service's ipFamilyPolicy (core/v1 types.go IPFamilyPolicy). */
+export type IPFamilyPolicy = 'SingleStack' | 'PreferDualStack' | 'RequireDualStack';
+export const IP_FAMILY_POLICIES: readonly IPFamilyPolicy[] = [
+  'SingleStack',
+  'PreferDualStack',
+  'RequireDualStack',
+];
+/** An entry of a Service's ipFamilies (core/v1 types.go IPFamily). */
+export type ServiceIPFamily = 'IPv4' | 'IPv6';
 
 /** A whole cluster as one value. */
 export interface ClusterOf<B> {

@@ -197,6 +197,8 @@ const service = object(
     sessionAffinity: oneOf(['None', 'ClientIP']),
     affinityTimeoutSeconds: int,
     clusterIP: optional(string()),
+    ipFamilyPolicy: optional(oneOf(['SingleStack', 'PreferDualStack', 'RequireDualStack'])),
+    ipFamilies: optional(array(oneOf(['IPv4', 'IPv6']), { maxItems: 2 })),
   },
   REFUSE,
 );
@@ -514,6 +516,8 @@ class ScenarioRules {
         })),
         sessionAffinity: s.sessionAffinity,
         sessionAffinityConfig: { clientIP: { timeoutSeconds: s.affinityTimeoutSeconds } },
+        ...(s.ipFamilyPolicy === undefined ? {} : { ipFamilyPolicy: s.ipFamilyPolicy }),
+        ...(s.ipFamilies === undefined ? {} : { ipFamilies: s.ipFamilies }),
       },
     });
     // The lab uses a recorded ClusterIP as is: it must be an address.

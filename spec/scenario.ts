@@ -120,10 +120,22 @@ export interface RealizedNetwork {
 export interface Realized extends RealizedNetwork {
   /** `ns/pod` → IPs (first is the primary; a dual-stack pod has one of each family). hostNetwork pods carry their node's IP. */
   readonly podIPs: Readonly<Record<ObjectKey, readonly string[]>>;
-  /** `ns/svc` → ClusterIP. */
+  /** `ns/svc` → ClusterIP (spec.clusterIP: the primary family's). */
   readonly serviceIPs: Readonly<Record<ObjectKey, string>>;
+  /** `ns/svc` → the other family's ClusterIP of a dual-stack Service (spec.clusterIPs[1]); absent: none has one. */
+  readonly secondaryServiceIPs?: Readonly<Record<ObjectKey, string>>;
   /** A dual-stack target's IPv6 networks (the top level holds the IPv4 ones); absent on a single-stack target. */
   readonly ipv6?: RealizedNetwork;
   /** A server outside the cluster that answers like a pod agent (`outside <source seen>`), when the target has one. */
   readonly outsideServer?: { readonly ip: string; readonly port: number; readonly protocol: Protocol };
+}
+
+/** A Service's ClusterIPs as the target assigned them, primary first (spec.clusterIPs); empty if none. */
+export function clusterIPsOf(
+  realized: Pick<Realized, 'serviceIPs' | 'secondaryServiceIPs'>,
+  key: ObjectKey,
+): string[] {
+  const primary = realized.serviceIPs[key];
+  const secondary = realized.secondaryServiceIPs?.[key];
+  return primary === undefined ? [] : secondary === undefined ? [primary] : [primary, secondary];
 }

@@ -56,3 +56,35 @@ export function classifyConnect(exitCode: number, output: string): ConnectClassi
       return { agnhost: prefix, outcome: 'error', detail: `${prefix}: ${rest}` };
   }
 }
+
+/** What a reply probe (`r` mode) saw: connected with the server's answer, or why not. */
+export interface ReplyClassification {
+  readonly outcome: ProbeOutcome;
+  /** The server's answer (connected only; may be empty when a TCP server sent nothing). */
+  readonly reply?: string;
+  readonly detail?: string;
+}
+
+/** netcat-openbsd's `-v` line on a TCP connect (netcat.c: "Connection to %s %s port [%s/%s] succeeded!"). */
+const NC_CONNECTED = /^Connection to \S+ \d+ port \[[^\]]*\] succeeded!\s*/;
+
+/**
+ * Classifies one reply probe from its single connection: `nc -v` (TCP) prints its connect line and the
+ * answer, or on failure `connect to … failed: Connection refused` / `… timed out: Operation now in
+ * progress` (netcat-openbsd netcat.c, timeout_connect). UDP has no connection to fail: an answer is
+ * connected, none is a timeout, as agnhost connect requires ≥1 byte back over UDP (connect.go).
+ */
+export function classifyReply(exitCode: number, output: string, protocol: string): ReplyClassification {
+  const text = output.trim();
+  if (protocol.toUpperCase() === 'UDP') {
+    if (exitCode === 0 && text !== '') return { outcome: 'connected', reply: text };
+    return text === ''
+      ? { outcome: 'timeout', detail: 'no UDP answer within the wait' }
+      : { outcome: 'error', detail: `nc exited ${exitCode}: ${text}` };
+  }
+  if (exitCode === 0) return { outcome: 'connected', reply: text.replace(NC_CONNECTED, '').trim() };
+  const lower = text.toLowerCase();
+  if (lower.includes('timed out')) return { outcome: 'timeout', detail: text };
+  if (REJECT_TEXTS.some((t) => lower.includes(t))) return { outcome: 'refused', detail: text };
+  return { outcome: 'error', detail: `nc exited ${exitCode}${text ? `: ${text}` : ' without output'}` };
+}

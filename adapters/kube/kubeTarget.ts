@@ -537,14 +537,19 @@ export class KubeTarget implements Target {
       if (!p.hostNetwork) this.hostnames.set(podHostname(p.namespace, p.name), keyOf(p));
     }
     const serviceIPs: Record<ObjectKey, string> = {};
+    // spec.clusterIPs[1]: a dual-stack Service's other family (core/v1 types.go ServiceSpec.ClusterIPs).
+    const secondaryServiceIPs: Record<ObjectKey, string> = {};
     const svcNamespaces = [...new Set(cluster.services.map((s) => s.namespace))];
     for (const ns of svcNamespaces) {
       for (const s of await this.objects.services(namespaceName(this.runId, ns))) {
         const ip = s.spec?.clusterIP;
-        if (ip && ip !== 'None') serviceIPs[`${ns}/${s.metadata?.name}`] = ip;
+        if (!ip || ip === 'None') continue;
+        serviceIPs[`${ns}/${s.metadata?.name}`] = ip;
+        const second = s.spec?.clusterIPs?.[1];
+        if (second) secondaryServiceIPs[`${ns}/${s.metadata?.name}`] = second;
       }
     }
-    this.serviceIPs = new Set(Object.values(serviceIPs));
+    this.serviceIPs = new Set([...Object.values(serviceIPs), ...Object.values(secondaryServiceIPs)]);
     const nodeIPs: Record<string, string> = {};
     const nodeSubnets: Record<string, string> = {};
     for (const [scenario, real] of this.nodeMap) {
@@ -555,6 +560,7 @@ export class KubeTarget implements Target {
     return {
       podIPs,
       serviceIPs,
+      ...(Object.keys(secondaryServiceIPs).length > 0 ? { secondaryServiceIPs } : {}),
       nodeIPs,
       nodeSubnets,
       clusterNetwork: clusterNetworkOf(

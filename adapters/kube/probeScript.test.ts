@@ -4,7 +4,7 @@ import net from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { classifyConnect } from './classifyConnect.ts';
+import { classifyConnect, classifyReply } from './classifyConnect.ts';
 import type { ScriptProbe } from './probeScript.ts';
 import { PROBE_SCRIPT, parseScriptOutput, probeScriptArgv, timeoutArgs } from './probeScript.ts';
 import { type LocalServers, startLocalServers } from './testing/localServers.ts';
@@ -51,15 +51,18 @@ describe('the batched probe script (POSIX sh)', () => {
     const outcome = (id: string) => {
       const l = parsed.lines.get(id);
       if (!l) return 'missing';
-      return l.kind === 'r' ? `reply:${l.text}` : classifyConnect(l.exitCode, l.text).outcome;
+      if (l.kind === 'c') return classifyConnect(l.exitCode, l.text).outcome;
+      const c = classifyReply(l.exitCode, l.text, id === 'p5' ? 'UDP' : 'TCP');
+      return c.reply !== undefined ? `reply:${c.reply}` : c.outcome;
     };
     expect(outcome('p1')).toBe('connected');
     expect(outcome('p2')).toBe('refused');
     expect(outcome('p3')).toBe('reply:x-a');
     expect(outcome('p4')).toBe('connected');
     expect(outcome('p5')).toBe('reply:x-b');
-    // No reply: the script falls back to agnhost connect to tell refused from timeout.
+    // No reply: nc's own failure says refused (never a second connection, which a ClusterIP would balance anew).
     expect(outcome('p6')).toBe('refused');
+    expect(parsed.lines.get('p6')).toMatchObject({ kind: 'r', exitCode: 1 });
     expect(parsed.lines.get('p2')?.text).toBe('REFUSED');
   });
 
@@ -73,7 +76,9 @@ describe('the batched probe script (POSIX sh)', () => {
       const port = (odd.address() as net.AddressInfo).port;
       const { parsed } = await runScript([{ id: 'o', host: '127.0.0.1', port, protocol: 'TCP', mode: 'r' }]);
       expect(parsed.noise).toEqual([]);
-      expect(parsed.lines.get('o')).toMatchObject({ kind: 'r', text: 'a b  c d' });
+      const line = parsed.lines.get('o');
+      expect(line).toMatchObject({ kind: 'r', exitCode: 0 });
+      expect(classifyReply(line?.exitCode ?? -1, line?.text ?? '', 'TCP').reply).toBe('a b  c d');
     } finally {
       odd.close();
     }

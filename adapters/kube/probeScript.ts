@@ -6,9 +6,12 @@
  * probes travel as positional arguments (`sh -c SCRIPT podnet-probe AGNHOST NC TIMEOUT WAIT PAR id host
  * port proto mode …`), each one argv entry, and are validated before they are passed.
  *
- * Modes: `c` runs `agnhost connect` (the verdict: connected, REFUSED, TIMEOUT, DNS, OTHER); `r` first
- * reads the server's reply over a new connection (`nc`; serve-hostname answers with the pod's hostname,
- * which names the backend that answered) and, when no reply came, classifies with `agnhost connect`.
+ * Modes: `c` runs `agnhost connect` (the verdict: connected, REFUSED, TIMEOUT, DNS, OTHER); `r` reads the
+ * server's reply (`nc`; serve-hostname answers with the pod's hostname, which names the backend that
+ * answered) and is classified from that one connection alone (classifyReply): a second connection to
+ * tell refused from timeout would be a second balancing decision when the host is a ClusterIP, and could
+ * reach another backend than the first (the lab API found this: the lb area counted a refused first
+ * connection as served by whichever backend the second one reached).
  *
  * Output lines: `PODNET<TAB>id<TAB>exit<TAB>c|r<TAB>text` (tabs and newlines in text become spaces), then
  * `PODNET-END<TAB>count`. A missing line or end marker means the exec broke: those probes are `error`.
@@ -51,13 +54,12 @@ flat() {
 one() {
   case "$2" in *:*) d="[$2]:$3" ;; *) d="$2:$3" ;; esac
   if [ "$5" = r ]; then
-    if [ "$4" = udp ]; then o=$(printf 'hostname\\n' | "$N" -u -w "$W" "$2" "$3" 2>/dev/null)
-    else o=$("$N" -w "$W" "$2" "$3" </dev/null 2>/dev/null); fi
-    if [ -n "$o" ]; then
-      flat
-      printf 'PODNET\\t%s\\t0\\tr\\t%s\\n' "$1" "$o"
-      return
-    fi
+    if [ "$4" = udp ]; then o=$(printf 'hostname\\n' | "$N" -u -w "$W" "$2" "$3" 2>&1)
+    else o=$("$N" -v -w "$W" "$2" "$3" </dev/null 2>&1); fi
+    c=$?
+    flat
+    printf 'PODNET\\t%s\\t%s\\tr\\t%s\\n' "$1" "$c" "$o"
+    return
   fi
   o=$("$A" connect "$d" --timeout="$T" --protocol="$4" 2>&1); c=$?
   flat

@@ -75,7 +75,8 @@ describe('probe sessions', () => {
       expect(parsed.noise).toEqual([]);
       expect(parsed.lines.get('p1')?.exitCode).toBe(0);
       expect(parsed.lines.get('p2')?.text).toBe('REFUSED');
-      expect(parsed.lines.get('p3')).toMatchObject({ kind: 'r', text: 'pod-a' });
+      expect(parsed.lines.get('p3')).toMatchObject({ kind: 'r', exitCode: 0 });
+      expect(parsed.lines.get('p3')?.text).toMatch(/ succeeded! pod-a$/);
     }
     expect(argvs).toHaveLength(1);
     expect(argvs[0]).toEqual([

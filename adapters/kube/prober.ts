@@ -9,7 +9,7 @@
 import { setMaxListeners } from 'node:events';
 import type { ObjectKey } from '../../spec/model.ts';
 import type { ProbeRequest, ProbeResult } from '../../spec/target.ts';
-import { classifyConnect } from './classifyConnect.ts';
+import { classifyConnect, classifyReply } from './classifyConnect.ts';
 import type { ExecOutcome, ExecRunner, ExecTarget, KubectlConnection } from './kubectlExec.ts';
 import { kubectlExecArgv } from './kubectlExec.ts';
 import { pool } from './pool.ts';
@@ -186,12 +186,14 @@ async function runBatch(
       };
     }
     if (line.kind === 'r') {
-      const servedBy = env.servedByOf(line.text);
+      const c = classifyReply(line.exitCode, line.text, r.protocol);
+      const servedBy = c.reply ? env.servedByOf(c.reply) : undefined;
       return {
         id: r.id,
-        outcome: 'connected',
-        reply: line.text,
+        outcome: c.outcome,
+        ...(c.reply ? { reply: c.reply } : {}),
         ...(servedBy !== undefined ? { servedBy } : {}),
+        ...(c.detail !== undefined ? { detail: c.detail } : {}),
         durationMs,
       };
     }

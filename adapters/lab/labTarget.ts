@@ -4,6 +4,8 @@
  * reads node state back, and tears everything down (also on SIGINT/SIGTERM).
  */
 import { PodnetInputError, PodnetTargetError } from '../../spec/errors.ts';
+import { addressFamily, serviceFamiliesOn } from '../../spec/ipFamily.ts';
+import type { IPFamily } from '../../spec/ipNum.ts';
 import type { Cluster, ObjectKey, Pod, Service } from '../../spec/model.ts';
 import { keyOf } from '../../spec/model.ts';
 import type { NodeNetworkState } from '../../spec/nodeState.ts';
@@ -25,7 +27,7 @@ import type { FaultName } from './faults.ts';
 import { type NodeFlannelPlan, planFlannel } from './flannel/plan.ts';
 import { checkIpFamily, familiesOf, type LabIpFamily } from './ipFamily.ts';
 import { cidrContains, formatCidr, hostOf, parseCidr, parseIPv4 } from './ipv4.ts';
-import { formatCidr6 } from './ipv6.ts';
+import { formatCidr6, hostOf6, parseCidr6 } from './ipv6.ts';
 import { allocateLeases, allocateLeases6 } from './leases.ts';
 import { DEFAULT_STATE_ROOT, isLabId, type LabNames, labNames, newLabId } from './names.ts';
 import { DEFAULT_NET_CONF, type LabNetConf, readNetConf } from './netConf.ts';
@@ -103,6 +105,8 @@ export interface LabTargetOptions {
 
 /** The virtual Service range: ClusterIPs are reachable only through the service proxy's DNAT. */
 export const SERVICE_CIDR = '10.96.0.0/16';
+/** The IPv6 Service range of a dual-stack lab (a ULA /112, as kube-apiserver's IPv6 ranges are at most /112). */
+export const SERVICE_CIDR6 = 'fd00:10:96::/112';
 const FIRST_SERVICE_OFFSET = 10;
 
 interface Topology {
@@ -129,8 +133,10 @@ export class LabTarget implements Target {
   private readonly pinnedId: boolean;
   private topology: Topology | undefined;
   private readonly pods = new Map<ObjectKey, LabPod>();
-  private readonly serviceIPs = new Map<ObjectKey, string>();
+  /** `ns/svc` → its ClusterIPs, primary first (one per family it has). */
+  private readonly serviceIPs = new Map<ObjectKey, readonly string[]>();
   private nextServiceOffset = FIRST_SERVICE_OFFSET;
+  private nextServiceOffset6 = FIRST_SERVICE_OFFSET;
   private podSeq = 0;
   private rrNext = 0;
   private lastCluster: Cluster | undefined;
@@ -341,6 +347,8 @@ export class LabTarget implements Target {
         'leave Services out (the lb area needs --ip-family ipv4 or dual on the lab)',
       );
     }
+    // What the API server refuses is refused before anything changes (alloc.go initIPFamilyFields).
+    for (const svc of cluster.services) serviceFamiliesOf(svc, familiesOf(this.ipFamily));
     const key = JSON.stringify({ nodeSpecs, conf, faults: this.faults });
     const rebuild = this.topology?.key !== key;
     if (rebuild) {
@@ -623,21 +631,42 @@ export class LabTarget implements Target {
     await Promise.all(jobs);
   }
 
+  /**
+   * ClusterIPs for new Services, one per family the Service gets (serviceFamiliesOn, as alloc.go decides),
+   * primary first; a Service keeps its addresses while it exists (the API never changes them).
+   */
   private assignServiceIPs(cluster: Cluster): void {
     const keys = new Set(cluster.services.map(keyOf));
     for (const k of [...this.serviceIPs.keys()]) if (!keys.has(k)) this.serviceIPs.delete(k);
+    const taken = new Set([...this.serviceIPs.values()].flat());
     for (const svc of cluster.services) {
       const k = keyOf(svc);
       if (this.serviceIPs.has(k)) continue;
-      if (svc.clusterIP) {
-        this.serviceIPs.set(k, checkedClusterIP(k, svc.clusterIP, new Set(this.serviceIPs.values())));
-        continue;
-      }
-      const taken = new Set(this.serviceIPs.values());
-      const range = parseCidr(SERVICE_CIDR);
-      let ip = hostOf(range, this.nextServiceOffset++);
-      while (taken.has(ip)) ip = hostOf(range, this.nextServiceOffset++);
-      this.serviceIPs.set(k, ip);
+      const ips = serviceFamiliesOf(svc, familiesOf(this.ipFamily)).map((family, i) => {
+        if (i === 0 && svc.clusterIP) {
+          if (family === 6)
+            throw new PodnetInputError(
+              'PODNET_LAB_CLUSTER_IP',
+              `clusterIP ${svc.clusterIP}: the lab takes a requested clusterIP only for an IPv4 primary family`,
+              { object: `Service ${k}`, field: 'spec.clusterIP' },
+              'leave spec.clusterIP out and the lab allocates one',
+            );
+          return checkedClusterIP(k, svc.clusterIP, taken);
+        }
+        let ip: string;
+        if (family === 4) {
+          const range = parseCidr(SERVICE_CIDR);
+          do ip = hostOf(range, this.nextServiceOffset++);
+          while (taken.has(ip));
+        } else {
+          const range = parseCidr6(SERVICE_CIDR6);
+          do ip = hostOf6(range, this.nextServiceOffset6++);
+          while (taken.has(ip));
+        }
+        return ip;
+      });
+      for (const ip of ips) taken.add(ip);
+      this.serviceIPs.set(k, ips);
     }
   }
 
@@ -664,10 +693,14 @@ export class LabTarget implements Target {
         },
       ];
     });
-    const services = cluster.services.map((s) => ({
-      ...s,
-      clusterIP: this.serviceIPs.get(keyOf(s)) as string,
-    }));
+    // Each family's proxier sees the Services with a ClusterIP of its family, at that address.
+    const servicesOf = (family: 4 | 6) =>
+      cluster.services.flatMap((s) => {
+        const ip = (this.serviceIPs.get(keyOf(s)) ?? []).find((a) => addressFamily(a) === family);
+        return ip === undefined ? [] : [{ ...s, clusterIP: ip }];
+      });
+    const services = servicesOf(4);
+    const services6 = servicesOf(6);
     return topo.nodes.map((n) => ({
       node: n.name,
       netns: n.netns,
@@ -695,6 +728,7 @@ export class LabTarget implements Target {
               nodeIPs: Object.fromEntries(
                 topo.nodes.flatMap((m) => (m.ipv6 ? [[m.name, m.ipv6.ip] as const] : [])),
               ),
+              ...(services6.length > 0 ? { services: services6 } : {}),
             },
           }
         : {}),
@@ -713,9 +747,11 @@ export class LabTarget implements Target {
     if (!topo.conf.enableIPv4 && topo.conf.ipv6) {
       return { podIPs, serviceIPs: {}, ...this.realizedIPv6(topo, topo.conf.ipv6.networkText) };
     }
+    const secondary = [...this.serviceIPs].flatMap(([k, ips]) => (ips[1] === undefined ? [] : [[k, ips[1]]]));
     return {
       podIPs,
-      serviceIPs: Object.fromEntries(this.serviceIPs),
+      serviceIPs: Object.fromEntries([...this.serviceIPs].map(([k, ips]) => [k, ips[0] as string])),
+      ...(secondary.length > 0 ? { secondaryServiceIPs: Object.fromEntries(secondary) } : {}),
       nodeIPs: Object.fromEntries(topo.nodes.map((n) => [n.name, primaryOf(n).ip])),
       nodeSubnets: Object.fromEntries(topo.nodes.map((n) => [n.name, primaryOf(n).lease])),
       clusterNetwork: topo.conf.networkText,
@@ -811,6 +847,25 @@ export function checkManifestClusterIPs(cluster: Cluster): void {
   for (const svc of cluster.services) {
     if (svc.clusterIP) taken.add(checkedClusterIP(keyOf(svc), svc.clusterIP, taken));
   }
+}
+
+/**
+ * The ClusterIP families `svc` gets on a lab of `families` (serviceFamiliesOn, after kube-apiserver's
+ * alloc.go), primary first; refused as the API server would refuse it (422, naming the field).
+ */
+function serviceFamiliesOf(svc: Service, families: readonly IPFamily[]): readonly IPFamily[] {
+  const r = serviceFamiliesOn(svc, families);
+  if ('families' in r) return r.families;
+  const [first] = r.problems;
+  const field = `spec.${first?.field}${first?.index !== undefined ? `[${first.index}]` : ''}`;
+  throw new PodnetInputError(
+    'PODNET_LAB_UNSUPPORTED',
+    `Service ${keyOf(svc)}: ${field}: Invalid value: "${first?.value}": ${first?.message}`,
+    { object: `Service ${keyOf(svc)}`, field },
+    families.length < 2
+      ? 'run the lab with --ip-family dual for dual-stack Services, or leave ipFamilyPolicy/ipFamilies out'
+      : 'fix the Service: a SingleStack Service names one family',
+  );
 }
 
 /** A ClusterIP the manifests chose: an IPv4 address of the lab's Service range, not taken (as the API allocates). */

@@ -17,7 +17,8 @@
  *   controllers.ts acts on them), immortal namespaces (403).
  */
 import { randomInt } from 'node:crypto';
-import { NAMESPACE_NAME_LABEL } from '../../spec/model.ts';
+import { familyName, serviceFamiliesOn } from '../../spec/ipFamily.ts';
+import { type IPFamilyPolicy, NAMESPACE_NAME_LABEL, type ServiceIPFamily } from '../../spec/model.ts';
 import { cidrContains, cidrSize, hostOf, parseCidr, parseIPv4 } from '../lab/ipv4.ts';
 import { SERVICE_CIDR } from '../lab/labTarget.ts';
 import {
@@ -295,6 +296,29 @@ export class Registry {
   private allocateServiceAddresses(r: ResourceInfo, svc: ApiObject): void {
     const spec = (svc.spec ?? {}) as Obj;
     if (spec.type === 'ExternalName') return;
+    // alloc.go initIPFamilyFields on this single-stack IPv4 cluster (a headless Service without selector is
+    // its special case, left as it comes).
+    const selectorless = Object.keys((spec.selector ?? {}) as Obj).length === 0;
+    if (!(spec.clusterIP === 'None' && selectorless)) {
+      const families = serviceFamiliesOn(
+        {
+          ...(typeof spec.ipFamilyPolicy === 'string'
+            ? { ipFamilyPolicy: spec.ipFamilyPolicy as IPFamilyPolicy }
+            : {}),
+          ...(Array.isArray(spec.ipFamilies) ? { ipFamilies: spec.ipFamilies as ServiceIPFamily[] } : {}),
+        },
+        [4],
+      );
+      if ('problems' in families)
+        throw invalid(
+          r,
+          svc.metadata.name,
+          families.problems.map((p) =>
+            invalidValue(`spec.${p.field}${p.index !== undefined ? `[${p.index}]` : ''}`, p.value, p.message),
+          ),
+        );
+      spec.ipFamilies = families.families.map(familyName);
+    }
     const range = parseCidr(SERVICE_CIDR);
     const size = cidrSize(range);
     const used = new Set(

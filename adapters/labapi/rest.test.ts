@@ -269,6 +269,39 @@ describe('create', () => {
     expect(foreign.status).toBe(422);
     expect((await json(foreign)).message).toContain('The range of valid IPs is 10.96.0.0/16');
   });
+
+  test('ipFamilyPolicy/ipFamilies on this single-stack IPv4 cluster as alloc.go initIPFamilyFields decides', async () => {
+    await namespace('x');
+    const svc = (name: string, families: Record<string, unknown>) =>
+      api.call('POST', '/api/v1/namespaces/x/services', {
+        metadata: { name },
+        spec: { selector: { app: 'a' }, ports: [{ port: 80 }], ...families },
+      });
+    // PreferDualStack falls back to the one family the cluster has; the policy is kept as written.
+    const prefer = await json(await svc('prefer', { ipFamilyPolicy: 'PreferDualStack' }));
+    expect(prefer.spec).toMatchObject({ ipFamilyPolicy: 'PreferDualStack', ipFamilies: ['IPv4'] });
+    const require = await svc('require', { ipFamilyPolicy: 'RequireDualStack' });
+    expect(require.status).toBe(422);
+    expect((await json(require)).message).toContain(
+      'spec.ipFamilyPolicy: Invalid value: "RequireDualStack": this cluster is not configured for dual-stack services',
+    );
+    const v6 = await svc('v6', { ipFamilies: ['IPv6'] });
+    expect(v6.status).toBe(422);
+    expect((await json(v6)).message).toContain(
+      'spec.ipFamilies[0]: Invalid value: "IPv6": not configured on this cluster',
+    );
+    const both = await svc('both', { ipFamilies: ['IPv4', 'IPv6'] });
+    expect(both.status).toBe(422);
+    expect((await json(both)).message).toContain(
+      "must be 'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified",
+    );
+    const twice = await svc('twice', { ipFamilyPolicy: 'PreferDualStack', ipFamilies: ['IPv4', 'IPv4'] });
+    expect(twice.status).toBe(422);
+    const listed = await json(await api.call('GET', '/api/v1/namespaces/x/services'));
+    expect((listed.items as { metadata: { name: string } }[]).map((i) => i.metadata.name)).toEqual([
+      'prefer',
+    ]);
+  });
 });
 
 describe('read', () => {

@@ -269,6 +269,7 @@ export function buildService(raw: RawService, name: string, ctx: BuildContext): 
     // The API keeps a timeout only with ClientIP; None carries the default, as the reader defaults it.
     affinityTimeoutSeconds:
       raw.sessionAffinity === 'ClientIP' ? raw.timeout : DEFAULT_AFFINITY_TIMEOUT_SECONDS,
+    ...raw.families,
   };
 }
 

@@ -10,6 +10,7 @@ import type {
   NetworkPolicyPort,
   PolicyType,
   Protocol,
+  Service,
   SessionAffinity,
 } from '../../spec/model.ts';
 import { labelSelectorArb } from '../labelSelector.ts';
@@ -121,6 +122,8 @@ export interface RawService {
   readonly ports: readonly RawServicePort[];
   readonly sessionAffinity: SessionAffinity;
   readonly timeout: number;
+  /** ipFamilyPolicy and ipFamilies as written (drawn only for a dual-stack target). */
+  readonly families?: Pick<Service, 'ipFamilyPolicy' | 'ipFamilies'>;
 }
 
 /** `true` with probability about `p`; shrinks to `true` when `towardsTrue`, else to `false`. */
@@ -403,5 +406,28 @@ export function rawServiceArb(bounds: Bounds): fc.Arbitrary<RawService> {
     ),
     sessionAffinity: fc.constantFrom<SessionAffinity>('None', 'ClientIP'),
     timeout: fc.constantFrom(...AFFINITY_TIMEOUTS),
+    // Only a dual-stack target draws family fields, so single-stack generation stays seed for seed.
+    ...(bounds.ipFamilies.length === 2 ? { families: serviceFamiliesArb() } : {}),
   });
+}
+
+/**
+ * Family fields a dual-stack cluster accepts (alloc.go initIPFamilyFields), shrinking to none (SingleStack,
+ * the primary family): IPv6 single-stack, dual with either family first, PreferDualStack.
+ */
+function serviceFamiliesArb(): fc.Arbitrary<Pick<Service, 'ipFamilyPolicy' | 'ipFamilies'>> {
+  return fc.oneof(
+    CROSS_SHRINK,
+    { arbitrary: fc.constant({}), weight: 2 },
+    { arbitrary: fc.constant({ ipFamilyPolicy: 'PreferDualStack' as const }), weight: 3 },
+    { arbitrary: fc.constant({ ipFamilyPolicy: 'RequireDualStack' as const }), weight: 1 },
+    {
+      arbitrary: fc.constant({
+        ipFamilyPolicy: 'RequireDualStack' as const,
+        ipFamilies: ['IPv6', 'IPv4'] as const,
+      }),
+      weight: 2,
+    },
+    { arbitrary: fc.constant({ ipFamilies: ['IPv6'] as const }), weight: 2 },
+  );
 }

@@ -3,7 +3,9 @@
  * pkg/apis/core/validation/validation.go ValidateService does and defaulted as pkg/apis/core/v1/defaults.go.
  */
 
-import type { Service, ServicePort, SessionAffinity } from '../model.ts';
+import { serviceFamilyFieldProblems } from '../ipFamily.ts';
+import type { IPFamilyPolicy, Service, ServiceIPFamily, ServicePort, SessionAffinity } from '../model.ts';
+import { IP_FAMILY_POLICIES } from '../model.ts';
 import { quoteValue } from '../quote.ts';
 import { parseIPv4, parseIPv6 } from './cidr.ts';
 import { decodeLabels, decodeMetadata } from './decodeMetadata.ts';
@@ -93,6 +95,50 @@ function decodeClusterIPs(d: Decoder, type: ServiceType): string | undefined {
   return primary;
 }
 
+/**
+ * spec.ipFamilyPolicy and spec.ipFamilies, as ValidateService checks them (core/validation validateIPFamilies:
+ * supported values, at most two, none twice; neither for ExternalName). Which families the cluster then
+ * gives is the target's to decide (spec/ipFamily.ts serviceFamiliesOn, after alloc.go).
+ */
+function decodeFamilies(d: Decoder, type: ServiceType): Pick<Service, 'ipFamilyPolicy' | 'ipFamilies'> {
+  const policyRaw = d.string(['spec', 'ipFamilyPolicy']);
+  let ipFamilyPolicy: IPFamilyPolicy | undefined;
+  if (policyRaw !== undefined && policyRaw !== '') {
+    if ((IP_FAMILY_POLICIES as readonly string[]).includes(policyRaw))
+      ipFamilyPolicy = policyRaw as IPFamilyPolicy;
+    else
+      d.fail(
+        ['spec', 'ipFamilyPolicy'],
+        'PODNET_INVALID_SERVICE',
+        `unsupported value ${quoteValue(policyRaw)}`,
+        `use one of ${IP_FAMILY_POLICIES.join(', ')}`,
+      );
+  }
+  const ipFamilies: ServiceIPFamily[] = [];
+  (d.list(['spec', 'ipFamilies']) ?? []).forEach((_, i) => {
+    const f = d.string(['spec', 'ipFamilies', i]);
+    if (f === 'IPv4' || f === 'IPv6') ipFamilies.push(f);
+    else
+      d.fail(
+        ['spec', 'ipFamilies', i],
+        'PODNET_INVALID_SERVICE',
+        `unsupported value ${quoteValue(f ?? '')}`,
+        'use IPv4 or IPv6',
+      );
+  });
+  for (const [path, message] of serviceFamilyFieldProblems(ipFamilies))
+    d.fail(path, 'PODNET_INVALID_SERVICE', message);
+  if (type === 'ExternalName') {
+    for (const field of ['ipFamilyPolicy', 'ipFamilies'] as const)
+      if (d.has(['spec', field]))
+        d.fail(['spec', field], 'PODNET_INVALID_SERVICE', 'may not be set for ExternalName services');
+  }
+  return {
+    ...(ipFamilyPolicy !== undefined ? { ipFamilyPolicy } : {}),
+    ...(ipFamilies.length > 0 ? { ipFamilies } : {}),
+  };
+}
+
 /** Largest sessionAffinityConfig.clientIP.timeoutSeconds the API accepts (1 day). */
 const MAX_AFFINITY_TIMEOUT_SECONDS = 86400;
 
@@ -100,6 +146,7 @@ export function decodeService(d: Decoder): Service | undefined {
   const meta = decodeMetadata(d, dns1035LabelProblems, true);
   const type = decodeServiceType(d);
   const clusterIP = decodeClusterIPs(d, type);
+  const families = decodeFamilies(d, type);
   const selector = decodeLabels(d, ['spec', 'selector']);
   const portsRaw = d.list(['spec', 'ports']) ?? [];
   if (portsRaw.length === 0 && type !== 'ExternalName' && clusterIP !== 'None') {
@@ -184,5 +231,6 @@ export function decodeService(d: Decoder): Service | undefined {
     sessionAffinity: defaultSessionAffinity(affinity),
     affinityTimeoutSeconds: defaultAffinityTimeout(timeout),
     ...(clusterIP !== undefined && clusterIP !== '' && clusterIP !== 'None' ? { clusterIP } : {}),
+    ...families,
   };
 }

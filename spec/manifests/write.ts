@@ -183,6 +183,8 @@ export function serviceManifest(svc: Service, options: WriteManifestOptions = {}
         targetPort: p.targetPort,
       })),
       sessionAffinity: svc.sessionAffinity,
+      ...(svc.ipFamilyPolicy !== undefined ? { ipFamilyPolicy: svc.ipFamilyPolicy } : {}),
+      ...(svc.ipFamilies !== undefined ? { ipFamilies: [...svc.ipFamilies] } : {}),
       // The API accepts sessionAffinityConfig only with ClientIP affinity.
       ...(svc.sessionAffinity === 'ClientIP'
         ? { sessionAffinityConfig: { clientIP: { timeoutSeconds: svc.affinityTimeoutSeconds } } }

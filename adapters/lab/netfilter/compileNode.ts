@@ -4,7 +4,7 @@
  */
 import type { NetworkPolicy } from '../../../spec/model.ts';
 import { compilePolicies } from './compilePolicies.ts';
-import { compileServices } from './compileServices.ts';
+import { type CompiledServices, compileServices } from './compileServices.ts';
 import {
   FORWARD_CHAIN,
   MASQ_MARK,
@@ -25,10 +25,8 @@ const HOOKS: readonly Hook[] = [
   { table: 'filter', builtin: 'OUTPUT', target: OUTPUT_CHAIN },
 ];
 
-/** Compiles `view` (plus, for fault `stale-on-delete`, the policies remembered from earlier views). */
-export function compileNode(view: NodeNetfilterView, remembered: readonly NetworkPolicy[] = []): Ruleset {
-  const policies = compilePolicies(view, remembered);
-  const services = compileServices(view);
+/** The chains both families' programs share: the service proxy's nat chains and the filter jumps. */
+function familyProgram(policies: ReturnType<typeof compilePolicies>, services: CompiledServices): Ruleset {
   const newOnly = ['-m', 'conntrack', '--ctstate', 'NEW'];
   return {
     hooks: HOOKS,
@@ -65,10 +63,16 @@ export function compileNode(view: NodeNetfilterView, remembered: readonly Networ
   };
 }
 
+/** Compiles `view` (plus, for fault `stale-on-delete`, the policies remembered from earlier views). */
+export function compileNode(view: NodeNetfilterView, remembered: readonly NetworkPolicy[] = []): Ruleset {
+  return familyProgram(compilePolicies(view, remembered), compileServices(view));
+}
+
 /**
  * The IPv6 (ip6tables) program of a dual-stack node: the policy agent's chains and sets over the pods'
- * IPv6 addresses, reached from FORWARD (and OUTPUT for the node-to-pod-filtered fault). No service proxy:
- * ClusterIPs are IPv4. Undefined for a node without an IPv6 side. Fault ipv6-policy-missing: nothing.
+ * IPv6 addresses, and the service proxy's chains for the Services with an IPv6 ClusterIP, hooked as the
+ * IPv4 program is. Undefined for a node without an IPv6 side. Fault ipv6-policy-missing: the policy agent
+ * writes nothing here (the service proxy still does).
  */
 export function compileNode6(
   view: NodeNetfilterView,
@@ -76,7 +80,6 @@ export function compileNode6(
 ): Ruleset | undefined {
   const v6 = view.ipv6;
   if (v6 === undefined) return undefined;
-  if (view.faults.includes('ipv6-policy-missing')) return { hooks: [], sets: [], chains: [] };
   const familyView: NodeNetfilterView = {
     ...view,
     nodeIP: v6.nodeIP,
@@ -85,17 +88,10 @@ export function compileNode6(
     nodeIPs: v6.nodeIPs,
     // A pod without an IPv6 address has none here ('' is skipped as "no address").
     pods: view.pods.map((p) => ({ ...p, ip: p.ip6 ?? '' })),
-    services: [],
+    services: v6.services ?? [],
   };
-  const policies = compilePolicies(familyView, remembered, 6);
-  const newOnly = ['-m', 'conntrack', '--ctstate', 'NEW'];
-  return {
-    hooks: HOOKS.filter((h) => h.table === 'filter'),
-    sets: policies.sets,
-    chains: [
-      { table: 'filter', name: FORWARD_CHAIN, rules: policies.dispatch },
-      { table: 'filter', name: OUTPUT_CHAIN, rules: policies.nodeDispatch.map((r) => [...newOnly, ...r]) },
-      ...policies.chains,
-    ],
-  };
+  const policies = view.faults.includes('ipv6-policy-missing')
+    ? { sets: [], chains: [], dispatch: [], nodeDispatch: [] }
+    : compilePolicies(familyView, remembered, 6);
+  return familyProgram(policies, compileServices(familyView, 6));
 }

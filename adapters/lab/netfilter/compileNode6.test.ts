@@ -5,7 +5,7 @@
  */
 import { describe, expect, test } from 'vitest';
 import type { NetworkPolicy } from '../../../spec/model.ts';
-import { compileNode6 } from './compileNode.ts';
+import { compileNode, compileNode6 } from './compileNode.ts';
 import { planRestore } from './restoreScript.ts';
 import { fixturePod, fixtureView } from './viewFixture.ts';
 
@@ -86,11 +86,58 @@ describe('compileNode6', () => {
     expect(plan.ipsetDestroy).toBe('destroy PODNET-NET6-BBBB\n');
   });
 
-  test('faults: ipv6-policy-missing programs nothing; ipv6-except-ignored drops IPv6 excepts only', () => {
-    expect(rules6(policy(undefined), ['ipv6-policy-missing'])).toEqual({ hooks: [], sets: [], chains: [] });
+  test('faults: ipv6-policy-missing programs no policy; ipv6-except-ignored drops IPv6 excepts only', () => {
+    const missing = rules6(policy(undefined), ['ipv6-policy-missing']);
+    expect(missing?.sets).toEqual([]);
+    // Only the service proxy's chains are left (the policy agent is the component that forgot IPv6).
+    expect(
+      missing?.chains.map((c) => c.name).filter((n) => !/SERVICE|SVC|POSTROUTING|MARK-MASQ/.test(n)),
+    ).toEqual(['PODNET-FORWARD', 'PODNET-OUTPUT']);
+    expect(missing?.chains.find((c) => c.name === 'PODNET-FORWARD')?.rules).toHaveLength(1);
     const r = rules6(policy([{ ipBlock: { cidr: 'fd00:10:244::/56', except: ['fd00:10:244:1::2/128'] } }]), [
       'ipv6-except-ignored',
     ]);
     expect(r?.sets[0]?.entries).toEqual([{ entry: 'fd00:10:244::/56' }]);
+  });
+
+  test('Services with an IPv6 ClusterIP: DNAT to [pod IPv6]:port, /128 matches, ICMPv6 reject without endpoints', () => {
+    const svc = (name: string, clusterIP: string, selector: Record<string, string>) => ({
+      namespace: 'a',
+      name,
+      selector,
+      ports: [{ protocol: 'TCP' as const, port: 8080, targetPort: 80 }],
+      sessionAffinity: 'ClientIP' as const,
+      affinityTimeoutSeconds: 60,
+      clusterIP,
+    });
+    const view = fixtureView({
+      pods: PODS,
+      // The IPv4 proxier sees an IPv4 ClusterIP; the IPv6 one its own (kube-proxy runs one per family).
+      services: [svc('web', '10.96.0.10', { app: 'web' })],
+      ipv6: {
+        ...V6,
+        services: [
+          svc('web', 'fd00:10:96::a', { app: 'web' }),
+          svc('none', 'fd00:10:96::b', { app: 'gone' }),
+        ],
+      },
+    });
+    const r6 = compileNode6(view) as NonNullable<ReturnType<typeof compileNode6>>;
+    const rules = r6.chains.flatMap((c) => c.rules.map((rule) => rule.join(' ')));
+    expect(rules.some((l) => l.includes('-d fd00:10:96::a/128 -p tcp -m tcp --dport 8080'))).toBe(true);
+    expect(rules.some((l) => l.includes('--to-destination [fd00:10:244:1::3]:80'))).toBe(true);
+    expect(rules.some((l) => l.includes('-s fd00:10:244:1::3/128 -j PODNET-MARK-MASQ'))).toBe(true);
+    expect(rules.some((l) => l.includes('! -s fd00:10:244::/56 -j PODNET-MARK-MASQ'))).toBe(true);
+    expect(
+      rules.some((l) => l.includes('-d fd00:10:96::b/128') && l.includes('icmp6-port-unreachable')),
+    ).toBe(true);
+    expect(rules.join('\n')).not.toMatch(/10\.96\.|10\.244\./);
+    expect(r6.hooks.map((h) => `${h.table}/${h.builtin}`)).toContain('nat/PREROUTING');
+    // The IPv4 program keeps its own Service at its IPv4 address only.
+    const r4 = compileNode(view).chains.flatMap((c) => c.rules.map((rule) => rule.join(' ')));
+    expect(r4.some((l) => l.includes('--to-destination 10.244.1.3:80'))).toBe(true);
+    expect(r4.join('\n')).not.toContain('fd00:');
+    const plan = planRestore(r6, { chains: new Map(), rules: new Map(), sets: new Set() }, new Map(), 6);
+    expect(plan.iptables).toContain('*nat');
   });
 });

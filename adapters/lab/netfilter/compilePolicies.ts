@@ -189,10 +189,20 @@ class PolicyCompiler {
             : [
                 // An ICMPv6 error that reaches a TCP socket still inside connect() is only a soft error
                 // (net/ipv6/tcp_ipv6.c tcp_v6_err: sock_owned_by_user), so the SYN is sent again a second
-                // later: a reset refuses the connection at once, as the IPv4 side does.
+                // later: a reset refuses the connection at once, as the IPv4 side does. Not for a Service
+                // connection DNATed on this bridge: br_netfilter bridges it, and nf_send_reset6 then sends
+                // the reset straight out of the client's port, past NAT, from the backend's address, which
+                // the client's socket (connected to the ClusterIP) never takes for its own; the ICMPv6 error
+                // is translated back (nf_nat_icmpv6_reply_translation) and the lab's agent reads it even
+                // when it is soft (IPV6_RECVERR, labagent.c).
                 [
                   '-p',
                   'tcp',
+                  '-m',
+                  'conntrack',
+                  '!',
+                  '--ctstate',
+                  'DNAT',
                   ...comment('denied by NetworkPolicy'),
                   '-j',
                   'REJECT',

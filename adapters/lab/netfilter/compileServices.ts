@@ -77,8 +77,25 @@ export function probability(k: number): string {
   return (1 / k).toFixed(10);
 }
 
-/** Compiles the view's Services into this node's proxy rules. */
-export function compileServices(view: NodeNetfilterView): CompiledServices {
+/** Address text of one family in a rule: a host prefix, a DNAT target, the REJECT answer. */
+interface FamilyText {
+  readonly host: string;
+  readonly target: (ip: string, port: number) => string;
+  readonly reject: string;
+}
+
+const FAMILY_TEXT: Readonly<Record<4 | 6, FamilyText>> = {
+  4: { host: '/32', target: (ip, port) => `${ip}:${port}`, reject: 'icmp-port-unreachable' },
+  // ip6tables: DNAT's address in brackets before a port (ip6tables-extensions(8) DNAT), ICMPv6's unreachable.
+  6: { host: '/128', target: (ip, port) => `[${ip}]:${port}`, reject: 'icmp6-port-unreachable' },
+};
+
+/**
+ * Compiles the view's Services into this node's proxy rules, for one family: the view's addresses are that
+ * family's (compileNode6 hands the IPv6 view, whose Services carry their IPv6 ClusterIP), as kube-proxy runs
+ * one proxier per family on a dual-stack node (`pkg/proxy/iptables/proxier.go` NewDualStackProxier).
+ */
+export function compileServices(view: NodeNetfilterView, family: 4 | 6 = 4): CompiledServices {
   const out: { chains: Chain[]; services: string[][]; rejects: string[][] } = {
     chains: [{ table: 'nat', name: MARK_MASQ_CHAIN, rules: [['-j', 'MARK', '--or-mark', MASQ_MARK]] }],
     services: [],
@@ -88,7 +105,7 @@ export function compileServices(view: NodeNetfilterView): CompiledServices {
     `${a.namespace}/${a.name}` < `${b.namespace}/${b.name}` ? -1 : 1,
   );
   for (const service of sorted) {
-    for (const port of service.ports) compileServicePort(view, service, port, out);
+    for (const port of service.ports) compileServicePort(view, service, port, FAMILY_TEXT[family], out);
   }
   return out;
 }
@@ -98,11 +115,21 @@ function compileServicePort(
   view: NodeNetfilterView,
   service: ViewService,
   port: ViewService['ports'][number],
+  text: FamilyText,
   out: { chains: Chain[]; services: string[][]; rejects: string[][] },
 ): void {
   const portName = `${service.namespace}/${service.name}${port.name ? `:${port.name}` : ''}`;
   const p = port.protocol.toLowerCase();
-  const destination = ['-d', `${service.clusterIP}/32`, '-p', p, '-m', p, '--dport', String(port.port)];
+  const destination = [
+    '-d',
+    `${service.clusterIP}${text.host}`,
+    '-p',
+    p,
+    '-m',
+    p,
+    '--dport',
+    String(port.port),
+  ];
   const endpoints = endpointsOf(service, port, view.pods);
   if (endpoints.length === 0) {
     out.rejects.push([
@@ -111,7 +138,7 @@ function compileServicePort(
       '-j',
       'REJECT',
       '--reject-with',
-      'icmp-port-unreachable',
+      text.reject,
     ]);
     return;
   }
@@ -137,7 +164,7 @@ function compileServicePort(
   ];
   out.chains.push({ table: 'nat', name: svcChain, rules: svcRules });
   endpoints.forEach((e, i) => {
-    out.chains.push(endpointChainOf(e, sepNames[i] ?? '', portName, p, affinity));
+    out.chains.push(endpointChainOf(e, sepNames[i] ?? '', portName, p, affinity, text));
   });
 }
 
@@ -210,14 +237,21 @@ function balanceRules(
 }
 
 /** One endpoint's chain: hairpin masquerade, then DNAT to the pod (recording the client under affinity). */
-function endpointChainOf(e: Endpoint, sep: string, portName: string, p: string, affinity: boolean): Chain {
+function endpointChainOf(
+  e: Endpoint,
+  sep: string,
+  portName: string,
+  p: string,
+  affinity: boolean,
+  text: FamilyText,
+): Chain {
   const note = comment(`${portName} -> ${e.pod}`);
   return {
     table: 'nat',
     name: sep,
     rules: [
       // Hairpin: a pod reaching itself through the Service is masqueraded so replies return via the node.
-      [...note, '-s', `${e.ip}/32`, '-j', MARK_MASQ_CHAIN],
+      [...note, '-s', `${e.ip}${text.host}`, '-j', MARK_MASQ_CHAIN],
       [
         ...note,
         '-p',
@@ -228,7 +262,7 @@ function endpointChainOf(e: Endpoint, sep: string, portName: string, p: string, 
         '-j',
         'DNAT',
         '--to-destination',
-        `${e.ip}:${e.port}`,
+        text.target(e.ip, e.port),
       ],
     ],
   };

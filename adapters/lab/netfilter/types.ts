@@ -73,13 +73,15 @@ export interface NodeNetfilterView {
   readonly ipv6Only?: boolean;
   /**
    * The IPv6 side of a dual-stack or IPv6-only node: the policy agent then also programs ip6tables (ipsets `family
-   * inet6`) from the pods' `ip6`. The service proxy stays IPv4 (ClusterIPs are IPv4).
+   * inet6`) from the pods' `ip6`, and the service proxy programs ip6tables for `services`.
    */
   readonly ipv6?: {
     readonly nodeIP: string;
     readonly podCIDR: string;
     readonly clusterCIDR: string;
     readonly nodeIPs: Readonly<Record<string, string>>;
+    /** Services with an IPv6 ClusterIP (`clusterIP` here is that address); absent: none. */
+    readonly services?: NodeNetfilterView['services'];
   };
 }
 

@@ -22,6 +22,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/errqueue.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <sched.h>
@@ -343,6 +344,14 @@ static void start_probe(long ctl_serial, char **tok) {
   p->deadline = p->start + ms;
   p->buf = malloc(MAX_REPLY);
   if (!p->buf) abort();
+  /* An ICMPv6 error that arrives while connect() still holds the socket (the SYN's whole path can run in
+   * that call on one machine) is only a soft error to TCP (net/ipv6/tcp_ipv6.c tcp_v6_err), and the SYN
+   * would be sent again a second later as a new connection, balanced anew by a Service. With IPV6_RECVERR
+   * the error is queued on the socket (ipv6_icmp_error) and read by probe_event: the network refused. */
+  if (tcp && ss.ss_family == AF_INET6) {
+    int on = 1;
+    setsockopt(fd, IPPROTO_IPV6, IPV6_RECVERR, &on, sizeof on);
+  }
   if (connect(fd, (struct sockaddr *)&ss, sl) < 0 && errno != EINPROGRESS) {
     probe_failed(p, errno);
     return;
@@ -377,16 +386,36 @@ static void probe_read(struct obj *p) {
   }
 }
 
+/* The errno of an ICMPv6 error queued on `fd` (IPV6_RECVERR), or 0 when none is. */
+static int queued_icmp6_error(int fd) {
+  char control[512], data[256];
+  struct iovec iov = {data, sizeof data};
+  struct msghdr m = {0};
+  m.msg_iov = &iov;
+  m.msg_iovlen = 1;
+  m.msg_control = control;
+  m.msg_controllen = sizeof control;
+  if (recvmsg(fd, &m, MSG_ERRQUEUE | MSG_DONTWAIT) < 0) return 0;
+  for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c)) {
+    if (c->cmsg_level != IPPROTO_IPV6 || c->cmsg_type != IPV6_RECVERR) continue;
+    struct sock_extended_err *e = (struct sock_extended_err *)CMSG_DATA(c);
+    if (e->ee_origin == SO_EE_ORIGIN_ICMP6 && e->ee_errno) return (int)e->ee_errno;
+  }
+  return 0;
+}
+
 static void probe_event(struct obj *p, uint32_t ev) {
   if (p->kind == K_PROBE_TCP && !p->connected) {
     if (!(ev & (EPOLLOUT | EPOLLERR | EPOLLHUP))) return;
     int err = 0;
     socklen_t el = sizeof err;
     getsockopt(p->fd, SOL_SOCKET, SO_ERROR, &err, &el);
+    if (!err && (ev & EPOLLERR)) err = queued_icmp6_error(p->fd);
     if (err) {
       probe_failed(p, err);
       return;
     }
+    if (!(ev & (EPOLLOUT | EPOLLHUP))) return;
     p->connected = 1;
     set_events(p, EPOLLIN | EPOLLRDHUP);
   }

@@ -21,10 +21,12 @@ import {
   type TimedSample,
 } from '../../../oracle/lb/index.ts';
 import type { LbFeature } from '../../../spec/coverageFeatures.ts';
+import { addressFamily } from '../../../spec/ipFamily.ts';
 import type { Cluster, ObjectKey, Pod, Service, ServicePort } from '../../../spec/model.ts';
 import { keyOf } from '../../../spec/model.ts';
 import type { SemanticProfile } from '../../../spec/profile.ts';
 import type { ProbeDescription } from '../../../spec/results.ts';
+import { clusterIPsOf } from '../../../spec/scenario.ts';
 import type { ProbeRequest, ProbeResult, Target } from '../../../spec/target.ts';
 import type { PolicyOracleFactory } from '../../policyOracle.ts';
 import type { ManualProbe } from '../../targets/index.ts';
@@ -99,53 +101,57 @@ export async function checkLbScenario(
   const prober = new Prober(target, settings);
   const checks: LbCheck[] = [];
   let inconclusive = 0;
-  for (const service of services) {
-    for (const servicePort of service.ports) {
-      if (settings.signal?.aborted) break;
-      const host = service.clusterIP;
-      if (host === undefined) continue;
-      const base = predictServicePort({ service, port: servicePort.port, pods, mode: scenario.mode });
-      const members = base.eligible.endpoints.map((e) => e.pod);
-      const ctx: PortContext = {
-        scenario,
+  // A dual-stack Service is checked at each ClusterIP: kube-proxy balances each family on its own
+  // (one proxier per family, pkg/proxy/iptables/proxier.go NewDualStackProxier).
+  const ports = services.flatMap((service) =>
+    clusterIPsOf(realized, keyOf(service)).flatMap((host) =>
+      service.ports.map((servicePort) => ({ service, servicePort, host })),
+    ),
+  );
+  for (const { service, servicePort, host } of ports) {
+    if (settings.signal?.aborted) break;
+    const family = addressFamily(host);
+    const base = predictServicePort({ service, port: servicePort.port, pods, mode: scenario.mode });
+    const members = base.eligible.endpoints.map((e) => e.pod);
+    const ctx: PortContext = {
+      scenario,
+      service,
+      servicePort,
+      host,
+      pods,
+      base,
+      members,
+      plan: settings.planFor(members.length),
+    };
+    const clients: ClientView[] = [];
+    for (const key of scenario.clients) {
+      const pod = pods.find((p) => keyOf(p) === key);
+      if (!pod) continue;
+      const prediction = predictServicePort({
         service,
-        servicePort,
-        host,
+        port: servicePort.port,
         pods,
-        base,
-        members,
-        plan: settings.planFor(members.length),
-      };
-      const clients: ClientView[] = [];
-      for (const key of scenario.clients) {
-        const pod = pods.find((p) => keyOf(p) === key);
-        if (!pod) continue;
-        const prediction = predictServicePort({
-          service,
-          port: servicePort.port,
-          pods,
-          mode: scenario.mode,
-          client: { pod: key },
-        });
-        const verdicts = base.eligible.endpoints.map((e) => ({
-          pod: e.pod,
-          verdict: traits.policyEnforced
-            ? oracle.judge(key, e.pod, e.port, servicePort.protocol).verdict
-            : 'allow',
-        }));
-        // A cell the API leaves undefined cannot be judged: leave the client out of this port.
-        if (verdicts.some((v) => v.verdict === 'undefined')) {
-          inconclusive++;
-          continue;
-        }
-        const allowed = new Set(verdicts.filter((v) => v.verdict === 'allow').map((v) => v.pod));
-        clients.push({ pod, key, prediction, allowed });
+        mode: scenario.mode,
+        client: { pod: key },
+      });
+      const verdicts = base.eligible.endpoints.map((e) => ({
+        pod: e.pod,
+        verdict: traits.policyEnforced
+          ? oracle.judge(key, e.pod, e.port, servicePort.protocol, family).verdict
+          : 'allow',
+      }));
+      // A cell the API leaves undefined cannot be judged: leave the client out of this port.
+      if (verdicts.some((v) => v.verdict === 'undefined')) {
+        inconclusive++;
+        continue;
       }
-      if (clients.length === 0) continue;
-      const r = await checkPort(ctx, clients, prober, settings);
-      checks.push(...r.checks);
-      inconclusive += r.inconclusive;
+      const allowed = new Set(verdicts.filter((v) => v.verdict === 'allow').map((v) => v.pod));
+      clients.push({ pod, key, prediction, allowed });
     }
+    if (clients.length === 0) continue;
+    const r = await checkPort(ctx, clients, prober, settings);
+    checks.push(...r.checks);
+    inconclusive += r.inconclusive;
   }
   return { checks, probes: prober.sent, inconclusive };
 }
@@ -503,6 +509,8 @@ function portFeatures(ctx: PortContext): LbFeature[] {
 function checkMaker(ctx: PortContext, settings: LbCheckSettings) {
   const serviceKey = keyOf(ctx.service);
   const features = portFeatures(ctx);
+  // The IPv6 ClusterIP of a dual-stack Service is a test of its own (IPv4 is the unmarked default).
+  const family = addressFamily(ctx.host) === 6 ? ' IPv6' : '';
   const firstClient = ctx.scenario.clients[0] ?? '?';
   const probe: ProbeDescription = {
     from: firstClient,
@@ -531,7 +539,7 @@ function checkMaker(ctx: PortContext, settings: LbCheckSettings) {
         ? `false-alarm rate ${fmtRate(r.falseAlarm)} per test before Holm`
         : 'exact prediction: no false alarm given the model (stable endpoints, no other traffic)';
     return {
-      id: `${serviceKey}:${ctx.servicePort.port} ${input.rule} ${r.test} ${input.scope}`,
+      id: `${serviceKey}:${ctx.servicePort.port}${family} ${input.rule} ${r.test} ${input.scope}`,
       rule: input.rule,
       service: serviceKey,
       port: ctx.servicePort.port,
@@ -543,7 +551,7 @@ function checkMaker(ctx: PortContext, settings: LbCheckSettings) {
       detail: {
         service: serviceKey,
         port: ctx.servicePort.port,
-        mode: `${mode} · ${input.scope}`,
+        mode: `${mode} · ${input.scope}${family}`,
         test: r.test,
         counts,
         expectedShares,

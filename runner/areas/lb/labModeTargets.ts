@@ -25,6 +25,7 @@ export function labModeTargets(options: LabModeTargetOptions): (ctx: AreaContext
       // Not a lab: the cluster runs one mode, which the kit cannot switch; random is kube-proxy's default.
       return { modes: ['random'], get: async () => ctx.target, close: async () => {} };
     }
+    const ipFamily = ctx.target instanceof LabTarget ? ctx.target.ipFamily : 'ipv4';
     const opened = new Map<ProxyMode, Promise<Target>>();
     return {
       modes: options.modes ?? ['random', 'round-robin'],
@@ -38,6 +39,8 @@ export function labModeTargets(options: LabModeTargetOptions): (ctx: AreaContext
               proxyMode: mode,
               faults: ctx.faults.filter(isFaultName),
               signalHandlers: false,
+              // The other mode's lab has the run's families, so dual-stack Services balance in both.
+              ipFamily,
               ...(own !== undefined && ctx.target instanceof LabTarget && ctx.target.options.policyMode
                 ? { policyMode: ctx.target.options.policyMode }
                 : {}),

@@ -11,6 +11,7 @@
 import type fc from 'fast-check';
 import type { LbOptions, SamplePlan } from '../../../oracle/lb/index.ts';
 import { formatSamplePlan, holm, lbOptions, planSamples } from '../../../oracle/lb/index.ts';
+import type { IPFamilyMode } from '../../../spec/ipFamily.ts';
 import type { Cluster } from '../../../spec/model.ts';
 import type { CheckSummary, Coverage, Finding, LbDetail, UnsupportedFeature } from '../../../spec/results.ts';
 import { RULES, ruleInfo } from '../../../spec/rules.ts';
@@ -57,7 +58,7 @@ export interface LbAreaDeps {
   readonly lb?: Partial<LbOptions>;
   readonly area?: Partial<LbAreaOptions>;
   /** Scenarios to draw (default: every mode the targets offer). */
-  readonly scenarios?: (modes: readonly ProxyMode[]) => fc.Arbitrary<LbScenario>;
+  readonly scenarios?: (modes: readonly ProxyMode[], ipFamily: IPFamilyMode) => fc.Arbitrary<LbScenario>;
 }
 
 const LB_RULES = RULES.filter((r) => r.area === 'lb');
@@ -83,8 +84,12 @@ interface Evaluated {
   readonly failed: boolean;
 }
 
-function lbScenarios(deps: LbAreaDeps, modes: readonly ProxyMode[]): fc.Arbitrary<LbScenario> {
-  return (deps.scenarios ?? lbScenarioArb)(modes);
+function lbScenarios(
+  deps: LbAreaDeps,
+  modes: readonly ProxyMode[],
+  ipFamily: IPFamilyMode,
+): fc.Arbitrary<LbScenario> {
+  return (deps.scenarios ?? lbScenarioArb)(modes, ipFamily);
 }
 
 export function lbArea(deps: LbAreaDeps): AreaRunner {
@@ -235,7 +240,7 @@ async function searchLb(
     }
     return evaluated;
   };
-  const search = await searchAndShrink(lbScenarios(deps, targets.modes), check, {
+  const search = await searchAndShrink(lbScenarios(deps, targets.modes, options.ipFamily), check, {
     seed: options.seed,
     runs: options.runs,
     budgetMs: options.budgetMs,

@@ -6,6 +6,7 @@
  * Drawn as one raw record and built in one `map`, so every part shrinks on its own.
  */
 import fc from 'fast-check';
+import type { IPFamilyMode } from '../../../spec/ipFamily.ts';
 import type { Cluster, ContainerPort, NetworkPolicy, ObjectKey, Pod, Service } from '../../../spec/model.ts';
 import { NAMESPACE_NAME_LABEL } from '../../../spec/model.ts';
 import type { ProxyMode } from '../../../spec/target.ts';
@@ -93,8 +94,26 @@ function rawLbScenarioArb(modes: readonly ProxyMode[]): fc.Arbitrary<RawLbScenar
 /** Generated LB scenarios (see the file comment). */
 export function lbScenarioArb(
   modes: readonly ProxyMode[] = ['random', 'round-robin'],
+  ipFamily: IPFamilyMode = 'ipv4',
 ): fc.Arbitrary<LbScenario> {
-  return rawLbScenarioArb(modes).map(buildLbScenario);
+  const scenarios = rawLbScenarioArb(modes).map(buildLbScenario);
+  if (ipFamily !== 'dual') return scenarios;
+  // A dual-stack target: each Service dual-stack (either family first) or single-stack IPv4, so both
+  // families' balancing is checked; single-stack targets draw exactly as before, seed for seed.
+  const families = fc.constantFrom<Pick<Service, 'ipFamilyPolicy' | 'ipFamilies'>>(
+    { ipFamilyPolicy: 'RequireDualStack' },
+    { ipFamilyPolicy: 'RequireDualStack', ipFamilies: ['IPv6', 'IPv4'] },
+    {},
+  );
+  return fc
+    .tuple(scenarios, fc.array(families, { minLength: 3, maxLength: 3 }))
+    .map(([scenario, chosen]) => ({
+      ...scenario,
+      cluster: {
+        ...scenario.cluster,
+        services: scenario.cluster.services.map((svc, i) => ({ ...svc, ...chosen[i] })),
+      },
+    }));
 }
 
 function backendPorts(raw: RawBackend): ContainerPort[] {

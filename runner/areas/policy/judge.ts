@@ -17,7 +17,7 @@ import {
   serviceBackends,
   serviceVerdict,
 } from '../../../oracle/model/index.ts';
-import type { PolicyDecided } from '../../../oracle/policy/index.ts';
+import { declaredPorts, type PolicyDecided } from '../../../oracle/policy/index.ts';
 import { addressFamily } from '../../../spec/ipFamily.ts';
 import type { Cluster, ObjectKey, Pod } from '../../../spec/model.ts';
 import { keyOf } from '../../../spec/model.ts';
@@ -113,12 +113,24 @@ export function judgeProbe(
     };
   }
   const family = addressFamily(request.host);
-  const verdicts = backends.map((b) => oracle.judge(request.from, b.pod, b.port, request.protocol, family));
+  // A pod serves exactly its declared ports (agnhost serve-hostname per containerPort, the lab's agent
+  // likewise); a numeric targetPort still makes it an endpoint, and a connection DNATed to a port it does not
+  // serve is refused whatever the policies say.
+  const verdicts = backends.map((b): PolicyJudgement => {
+    const pod = findPod(cluster, b.pod);
+    if (pod && !declaredPorts(pod).some((d) => d.port === b.port && d.protocol === request.protocol))
+      return { verdict: 'deny', explanation: [`${b.pod} serves nothing on ${b.port}/${request.protocol}`] };
+    return oracle.judge(request.from, b.pod, b.port, request.protocol, family);
+  });
   const expected = serviceVerdict(verdicts.map((v) => v.verdict));
   const explanation =
     backends.length === 0
       ? [`${dest.service}:${dest.port} has no ready endpoint: the Service rejects`]
-      : backends.map((b, i) => `backend ${b.pod}:${b.port} → ${verdicts[i]?.verdict}`);
+      : backends.map((b, i) => {
+          const v = verdicts[i];
+          const why = v?.decided === undefined && v?.verdict === 'deny' ? ` (${v.explanation[0]})` : '';
+          return `backend ${b.pod}:${b.port} → ${v?.verdict}${why}`;
+        });
   const kind = classify(expected, result);
   const decided = expected === 'undefined' ? undefined : everyBackend(verdicts);
   return {

@@ -5,7 +5,7 @@ import { cidrHolds, parseCidr, parseIPv4, parseIPv6 } from '../../../spec/manife
 import type { Cluster, ObjectKey, Pod, Protocol } from '../../../spec/model.ts';
 import { keyOf } from '../../../spec/model.ts';
 import { seededSample } from '../../../spec/random.ts';
-import type { Realized } from '../../../spec/scenario.ts';
+import { clusterIPsOf, type Realized } from '../../../spec/scenario.ts';
 import type { ProbeRequest } from '../../../spec/target.ts';
 import { nodeSourceKey } from '../../../spec/target.ts';
 
@@ -65,11 +65,17 @@ export function planProbes(cluster: Cluster, realized: Realized, options: ProbeP
       }
     }
     if (options.viaServices) {
+      // A dual-stack Service is probed at each of its ClusterIPs (one per family, spec.clusterIPs).
       for (const svc of cluster.services) {
-        const ip = realized.serviceIPs[keyOf(svc)];
-        if (ip === undefined || !sourceFamilies.has(addressFamily(ip))) continue;
-        for (const sp of svc.ports)
-          add(keyOf(src), ip, sp.port, sp.protocol, { kind: 'service', service: keyOf(svc), port: sp.port });
+        for (const ip of clusterIPsOf(realized, keyOf(svc))) {
+          if (!sourceFamilies.has(addressFamily(ip))) continue;
+          for (const sp of svc.ports)
+            add(keyOf(src), ip, sp.port, sp.protocol, {
+              kind: 'service',
+              service: keyOf(svc),
+              port: sp.port,
+            });
+        }
       }
     }
   }
