@@ -90,6 +90,7 @@ const LB = {
   'endpoint not ready': 'a selected pod left out of the endpoints because it is not ready',
   'endpoint without the named port': 'a selected pod left out because it has no container port of that name',
   'policy after DNAT': 'a client that a NetworkPolicy admits on only some endpoints of the Service',
+  'IPv6 ClusterIP': "a dual-stack or IPv6 Service's IPv6 ClusterIP, balanced by the IPv6 proxier",
 } as const;
 
 function entries(area: Area, table: Readonly<Record<string, string>>): FeatureInfo[] {

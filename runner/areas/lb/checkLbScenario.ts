@@ -500,6 +500,7 @@ function portFeatures(ctx: PortContext): LbFeature[] {
     ctx.base.affinity ? 'affinity ClientIP' : 'affinity None',
     typeof ctx.servicePort.targetPort === 'string' ? 'targetPort name' : 'targetPort number',
   ];
+  if (addressFamily(ctx.host) === 6) out.push('IPv6 ClusterIP');
   const why = new Set(ctx.base.eligible.excluded.map((x) => x.why));
   if (why.has('not-ready')) out.push('endpoint not ready');
   if (why.has('no-port')) out.push('endpoint without the named port');

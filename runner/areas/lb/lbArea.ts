@@ -120,7 +120,7 @@ export function lbArea(deps: LbAreaDeps): AreaRunner {
         probes: run.probes,
         findings,
         checks: lbChecks(run.searched, findings),
-        coverage: lbCoverage(run.searched, targets.modes, ctx.targetName),
+        coverage: lbCoverage(run.searched, targets.modes, ctx.targetName, ctx.options.ipFamily),
         sections: { lb: lbSections(run.searched, gate) },
         ...(run.search.timeToFirstFailureMs !== undefined
           ? { timeToFirstFailureMs: run.search.timeToFirstFailureMs }
@@ -360,6 +360,7 @@ function lbCoverage(
   searched: readonly Evaluated[],
   modes: readonly ProxyMode[],
   targetName: string,
+  ipFamily: IPFamilyMode,
 ): Coverage {
   const tally = new CoverageTally();
   for (const e of searched) {
@@ -374,6 +375,13 @@ function lbCoverage(
       reason: `target ${targetName} balances in ${modes.join(', ')} mode only`,
     }),
   );
+  // Only a dual-stack run draws Services with an IPv6 ClusterIP (lbScenario.ts).
+  if (ipFamily !== 'dual')
+    unsupported.push({
+      area: 'lb',
+      feature: 'IPv6 ClusterIP',
+      reason: `the run's Services are single-stack (--ip-family ${ipFamily}); dual-stack Services need --ip-family dual`,
+    });
   return tally.coverage(['lb'], unsupported);
 }
 

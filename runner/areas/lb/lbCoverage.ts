@@ -13,7 +13,8 @@ import type { LbCheck } from './lbCheck.ts';
 export function recordLbCoverage(checks: readonly LbCheck[], into: ScenarioCoverage): void {
   const samples = new Map<string, LbCheck>();
   for (const c of checks) {
-    const key = `${c.service}:${c.port} ${c.rule} ${c.scope}`;
+    // detail.mode carries the scope and, for an IPv6 ClusterIP, the family: each ClusterIP is a sample apart.
+    const key = `${c.service}:${c.port} ${c.rule} ${c.detail.mode}`;
     const seen = samples.get(key);
     if (!seen || c.result.samples > seen.result.samples) samples.set(key, c);
   }

@@ -47,6 +47,22 @@ describe('lbScenarioArb', () => {
   });
 });
 
+describe('lbScenarioArb on a dual-stack target', () => {
+  test('Services of both shapes and either primary family; single-stack targets draw as before', () => {
+    const dual = fc.sample(lbScenarioArb(['random'], 'dual'), { numRuns: 60, seed: 4 });
+    const shapes = new Set(
+      dual
+        .flatMap((s) => s.cluster.services)
+        .map((svc) => `${svc.ipFamilyPolicy ?? '-'} ${svc.ipFamilies ?? '-'}`),
+    );
+    expect([...shapes].sort()).toEqual(['- -', 'RequireDualStack -', 'RequireDualStack IPv6,IPv4']);
+    // The same seed on an IPv4 target: the scenarios of before, with no family fields.
+    const v4 = fc.sample(lbScenarioArb(['random'], 'ipv4'), { numRuns: 60, seed: 4 });
+    expect(v4).toEqual(fc.sample(lbScenarioArb(['random']), { numRuns: 60, seed: 4 }));
+    expect(v4.flatMap((s) => s.cluster.services).every((svc) => svc.ipFamilyPolicy === undefined)).toBe(true);
+  });
+});
+
 describe('inNamespace', () => {
   test('moves every object and client key, and nothing else', () => {
     const [s] = fc.sample(lbScenarioArb(), { numRuns: 1, seed: 5 });

@@ -6,8 +6,8 @@
 //   a failed connect prints `nc: connect to HOST port PORT (tcp) failed: <error>` and exits 1;
 // - UDP: every stdin chunk is a datagram, every datagram received goes to stdout; exit once nothing moved
 //   for W seconds after stdin ended (without -w it waits for ever, as netcat does); an ICMP error exits 1.
-// The probe script reads only stdout and whether it is empty; stderr wording follows netcat-openbsd
-// (Debian's netcat-openbsd 1.219 manual) but is not relied on.
+// The probe script runs `nc -v` for TCP and tells refused from timed out by the failure line, whose wording
+// follows netcat-openbsd (Debian's netcat-openbsd 1.219, netcat.c; kube adapter classifyConnect.ts).
 import dgram from 'node:dgram';
 import net from 'node:net';
 
