@@ -426,6 +426,7 @@ export class LabTarget implements Target {
         ...(p.ip6 ? { ip6: p.ip6 } : {}),
       })),
       services: realized.serviceIPs,
+      ...(realized.secondaryServiceIPs ? { secondaryServices: realized.secondaryServiceIPs } : {}),
       outsideNetwork: realized.outsideNetwork,
     });
     return realized;

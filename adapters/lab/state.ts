@@ -112,7 +112,10 @@ export interface LabRecord {
     readonly ip6?: string;
     readonly agentPid?: number;
   }[];
+  /** `ns/svc` → its ClusterIP (spec.clusterIP). */
   readonly services: Readonly<Record<string, string>>;
+  /** `ns/svc` → a dual-stack Service's other ClusterIP (spec.clusterIPs[1]). */
+  readonly secondaryServices?: Readonly<Record<string, string>>;
   readonly outsideNetwork: string;
 }
 

@@ -202,7 +202,10 @@ function printLab(record: Awaited<ReturnType<typeof findLab>>, io: CliIO): void 
   }
   for (const p of record.pods)
     io.stdout(`  pod  ${p.key}  ${p.ip}${p.ip6 ? ` ${p.ip6}` : ''}  on ${p.node}  netns ${p.netns}\n`);
-  for (const [k, ip] of Object.entries(record.services)) io.stdout(`  svc  ${k}  ${ip}\n`);
+  for (const [k, ip] of Object.entries(record.services)) {
+    const second = record.secondaryServices?.[k];
+    io.stdout(`  svc  ${k}  ${ip}${second ? ` ${second}` : ''}\n`);
+  }
   io.stdout(`  outside network ${record.outsideNetwork}\n`);
 }
 
